@@ -1,0 +1,55 @@
+"""The `playground` command: the GUI by default, plus headless sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from playground.core.errors import PlaygroundError
+
+COMMANDS = ("train",)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        return _gui(argv)
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PlaygroundError as e:
+        return _fail(str(e), args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", args)
+
+
+def _fail(message: str, args: argparse.Namespace) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}))
+    print(f"playground: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _gui(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="playground",
+        description="Neural Playground. Sub-commands: "
+        + ", ".join(COMMANDS)
+        + " (playground COMMAND --help).",
+    )
+    parser.add_argument("project", nargs="?", help="a .playground project to open")
+    args = parser.parse_args(argv)
+    from playground.ui.app import run_app  # Qt is loaded only for the GUI
+
+    return run_app(Path(args.project) if args.project else None)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from playground.commands import train
+
+    parser = argparse.ArgumentParser(prog="playground")
+    sub = parser.add_subparsers(dest="command", required=True)
+    train.add_parser(sub)
+    return parser

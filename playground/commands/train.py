@@ -1,0 +1,134 @@
+"""`playground train SPEC --dataset NAME --epochs N …`: headless training."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from playground.core.config import OPTIMIZERS, TrainConfig
+from playground.core.data.dataset import DatasetRef
+from playground.core.data.registry import load_dataset
+from playground.core.device import DEVICE_CHOICES, device_label
+from playground.core.errors import PlaygroundError, SpecError
+from playground.core.events import EpochMetrics, Event
+from playground.core.presets import PRESETS, preset
+from playground.core.project import SUFFIX, Project, save_project
+from playground.core.spec import NetworkSpec
+from playground.core.trainer import Trainer
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a network headless")
+    p.add_argument("spec", help=f"a network JSON file or a preset: {', '.join(PRESETS)}")
+    p.add_argument(
+        "--dataset",
+        default="mnist5k",
+        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default mnist5k)",
+    )
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    p.add_argument("--lr", type=float, default=TrainConfig.lr)
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default=TrainConfig.optimizer)
+    p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--momentum", type=float, default=TrainConfig.momentum)
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--noise", type=float, help="toy data sets: noise from 0 to 1")
+    p.add_argument("--samples", type=int, help="toy data sets: number of points")
+    p.add_argument("--image-size", type=int, help="image folders: side in pixels (default 32)")
+    p.add_argument("--gray", action="store_true", help="image folders: load as gray")
+    p.add_argument("-o", "--output", type=Path, help=f"write a project file ({SUFFIX})")
+    p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
+    p.set_defaults(run=run)
+
+
+def dataset_ref(args: argparse.Namespace) -> DatasetRef:
+    options = {"noise": args.noise, "samples": args.samples, "size": args.image_size}
+    if args.gray:
+        options["channels"] = 1
+    return DatasetRef(args.dataset, {k: v for k, v in options.items() if v is not None})
+
+
+def resolve_spec(text: str, input_shape: tuple[int, ...], classes: int) -> NetworkSpec:
+    """A preset name or a spec file; the file's input shape must match the data set."""
+    if text in PRESETS:
+        return preset(text, input_shape, classes)
+    if not Path(text).exists():
+        raise SpecError(f"'{text}' is neither a preset ({', '.join(PRESETS)}) nor a file")
+    spec = NetworkSpec.load(text)
+    if spec.input_shape != input_shape:
+        raise SpecError(
+            f"the network expects input {list(spec.input_shape)} but the data set gives "
+            f"{list(input_shape)}"
+        )
+    return spec
+
+
+def run(args: argparse.Namespace) -> int:
+    config = TrainConfig(
+        optimizer=args.optimizer,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        weight_decay=args.weight_decay,
+        momentum=args.momentum,
+        seed=args.seed,
+        device=args.device,
+    )
+    ref = dataset_ref(args)
+    data = load_dataset(ref, seed=args.seed)
+    spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
+    if args.output and args.output.suffix != SUFFIX:
+        raise PlaygroundError(f"the project file name must end in {SUFFIX}")
+    trainer = Trainer(spec, data, config, sink=None if args.json else _print_epoch)
+    if not args.json:
+        print(
+            f"Training on {device_label(trainer.device)}: {len(data.x_train)} training and "
+            f"{len(data.x_val)} validation samples",
+            file=sys.stderr,
+        )
+    finished = trainer.run()
+    if args.output:
+        save_project(
+            args.output,
+            Project(
+                spec,
+                ref,
+                config,
+                data.class_names,
+                data.preprocessing,
+                trainer.model.state_dict(),
+                trainer.history,
+            ),
+        )
+    last = trainer.history.epochs[-1] if trainer.history.epochs else None
+    result = {
+        "status": finished.status,
+        "message": finished.message,
+        "epochs": finished.epochs_done,
+        "steps": finished.step,
+        "device": trainer.device.type,
+        "train_loss": last and last.train_loss,
+        "train_accuracy": last and last.train_accuracy,
+        "val_loss": last and last.val_loss,
+        "val_accuracy": last and last.val_accuracy,
+        "samples_per_s": last and last.samples_per_s,
+        "project": str(args.output) if args.output else None,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(finished.message, file=sys.stderr)
+    return 0 if finished.status in ("completed", "stopped") else 1
+
+
+def _print_epoch(event: Event) -> None:
+    if isinstance(event, EpochMetrics):
+        print(
+            f"epoch {event.epoch:4d}  loss {event.train_loss:.4f}  acc {event.train_accuracy:.3f}  "
+            f"val_loss {event.val_loss:.4f}  val_acc {event.val_accuracy:.3f}  "
+            f"{event.samples_per_s:,.0f} samples/s",
+            flush=True,
+        )

@@ -1,0 +1,145 @@
+"""The in-memory data set: tensors, class names and the recipe that made them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import torch
+
+from playground.core.layers import Shape
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How raw input became a network input; applied again to user images at inference."""
+
+    kind: str  # "image" or "points"
+    mean: tuple[float, ...]  # per channel (image) or per feature (points)
+    std: tuple[float, ...]
+    size: tuple[int, int] | None = None  # (height, width) for images
+    channels: int | None = None  # 1 gray, 3 RGB
+    recipe: str = "resize"  # "resize" or "mnist" (invert, crop to ink, 20×20 box, centre by mass)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Preprocessing:
+        size = d.get("size")
+        return cls(
+            kind=str(d["kind"]),
+            mean=tuple(float(v) for v in d["mean"]),
+            std=tuple(float(v) for v in d["std"]),
+            size=tuple(int(v) for v in size) if size else None,  # type: ignore[arg-type]
+            channels=int(d["channels"]) if d.get("channels") else None,
+            recipe=str(d.get("recipe", "resize")),
+        )
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """Where a data set comes from: a bundled name or a path, plus its options."""
+
+    source: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "options": dict(self.options)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DatasetRef:
+        return cls(str(d["source"]), dict(d.get("options") or {}))
+
+
+@dataclass
+class Dataset:
+    """Normalised tensors split into training and validation, all on one device."""
+
+    name: str
+    ref: DatasetRef
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    class_names: list[str]
+    preprocessing: Preprocessing
+
+    @property
+    def input_shape(self) -> Shape:
+        return tuple(self.x_train.shape[1:])
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def device(self) -> torch.device:
+        return self.x_train.device
+
+    def to(self, device: torch.device | str) -> Dataset:
+        """The same data set with every tensor on device (no copy if already there)."""
+        move = {k: getattr(self, k).to(device) for k in ("x_train", "y_train", "x_val", "y_val")}
+        return Dataset(
+            self.name,
+            self.ref,
+            **move,
+            class_names=self.class_names,
+            preprocessing=self.preprocessing,
+        )
+
+
+def split(
+    x: torch.Tensor, y: torch.Tensor, val_fraction: float, seed: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A seeded random split into (x_train, y_train, x_val, y_val)."""
+    g = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(x), generator=g)
+    n_val = max(1, round(len(x) * val_fraction))
+    val, train = order[:n_val], order[n_val:]
+    return x[train], y[train], x[val], y[val]
+
+
+def normalise(x_train: torch.Tensor, kind: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Mean and std per channel (images, N×C×H×W) or per feature (points, N×F)."""
+    dims = (0, 2, 3) if kind == "image" else (0,)
+    mean = x_train.mean(dim=dims)
+    std = x_train.std(dim=dims).clamp_min(1e-6)
+    return tuple(mean.tolist()), tuple(std.tolist())
+
+
+def apply_normalisation(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
+    mean = torch.tensor(pre.mean, dtype=x.dtype, device=x.device)
+    std = torch.tensor(pre.std, dtype=x.dtype, device=x.device)
+    if pre.kind == "image":
+        mean, std = mean.view(-1, 1, 1), std.view(-1, 1, 1)
+    return (x - mean) / std
+
+
+def make_dataset(
+    name: str,
+    ref: DatasetRef,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    class_names: list[str],
+    kind: str,
+    seed: int,
+    val_fraction: float = 0.2,
+    recipe: str = "resize",
+) -> Dataset:
+    """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats."""
+    x_tr, y_tr, x_va, y_va = split(x.float(), y.long(), val_fraction, seed)
+    mean, std = normalise(x_tr, kind)
+    size = tuple(x.shape[2:]) if kind == "image" else None
+    channels = x.shape[1] if kind == "image" else None
+    pre = Preprocessing(kind, mean, std, size, channels, recipe)  # type: ignore[arg-type]
+    return Dataset(
+        name,
+        ref,
+        apply_normalisation(x_tr, pre),
+        y_tr,
+        apply_normalisation(x_va, pre),
+        y_va,
+        class_names,
+        pre,
+    )

@@ -1,0 +1,55 @@
+"""What the trainer reports: plain values, safe to hand to another thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class StepMetrics:
+    """Averages over the steps since the previous report."""
+
+    step: int
+    epoch: int  # 1-based, the epoch in progress
+    progress: float  # 0..1 of the whole run
+    loss: float
+    accuracy: float
+    samples_per_s: float
+    elapsed_s: float
+    eta_s: float
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    epoch: int
+    step: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    samples_per_s: float
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Copies of the learnable layers' weights and the mean |gradient| per layer."""
+
+    step: int
+    epoch: int
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
+    biases: dict[str, np.ndarray] = field(default_factory=dict)
+    grad_magnitudes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finished:
+    status: str  # "completed", "stopped", "diverged" or "error"
+    message: str
+    epochs_done: int
+    step: int
+
+
+Event = StepMetrics | EpochMetrics | Snapshot | Finished

@@ -1,0 +1,84 @@
+"""Metric history that stays small: old step points are merged pairwise as the run grows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from playground.core.events import EpochMetrics, StepMetrics
+
+MAX_STEP_POINTS = 4096
+
+
+class History:
+    """Step losses (downsampled, bounded) and every epoch's metrics."""
+
+    def __init__(self, max_points: int = MAX_STEP_POINTS) -> None:
+        self.max_points = max_points
+        self._steps = np.zeros(0)
+        self._loss = np.zeros(0)
+        self._acc = np.zeros(0)
+        self.epochs: list[EpochMetrics] = []
+        self._stride = 1  # reports averaged into each stored point
+        self._pending: list[tuple[float, float, float]] = []
+        self._last_step = 0
+
+    @property
+    def last_step(self) -> int:
+        return max(self._last_step, self.epochs[-1].step if self.epochs else 0)
+
+    @property
+    def epochs_done(self) -> int:
+        return self.epochs[-1].epoch if self.epochs else 0
+
+    def add_step(self, m: StepMetrics) -> None:
+        self._last_step = m.step
+        self._pending.append((m.step, m.loss, m.accuracy))
+        if len(self._pending) < self._stride:
+            return
+        step, loss, acc = np.mean(self._pending, axis=0)
+        self._pending.clear()
+        self._steps = np.append(self._steps, step)
+        self._loss = np.append(self._loss, loss)
+        self._acc = np.append(self._acc, acc)
+        if len(self._steps) > self.max_points:
+            self._steps, self._loss, self._acc = (
+                _merge_pairs(a) for a in (self._steps, self._loss, self._acc)
+            )
+            self._stride *= 2
+
+    def add_epoch(self, m: EpochMetrics) -> None:
+        self.epochs.append(m)
+
+    def steps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(step, loss, accuracy) arrays."""
+        return self._steps, self._loss, self._acc
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "steps": self._steps.tolist(),
+            "loss": self._loss.tolist(),
+            "accuracy": self._acc.tolist(),
+            "epochs": [asdict(e) for e in self.epochs],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> History:
+        h = cls()
+        h._steps, h._loss, h._acc = (
+            np.asarray(d.get(k, []), dtype=float) for k in ("steps", "loss", "accuracy")
+        )
+        if not len(h._steps) == len(h._loss) == len(h._acc):
+            raise ValueError("history arrays differ in length")
+        h.epochs = [EpochMetrics(**e) for e in d.get("epochs", [])]
+        h._last_step = int(h._steps[-1]) if len(h._steps) else 0
+        return h
+
+
+def _merge_pairs(a: np.ndarray) -> np.ndarray:
+    """Average neighbours pairwise, keeping an odd last point as it is."""
+    even = len(a) - len(a) % 2
+    merged = a[:even].reshape(-1, 2).mean(axis=1)
+    return np.concatenate([merged, a[even:]])

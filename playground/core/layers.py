@@ -1,0 +1,405 @@
+"""The layer catalog: every layer type a network can use, its parameters, shape rule and builder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from torch import nn
+
+from playground.core.errors import ShapeError
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One editable parameter of a layer type."""
+
+    name: str
+    kind: type  # int, float or bool
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""
+
+    def check(self, value: Any) -> Any:
+        """Return value converted to this parameter's kind, or raise ValueError saying why."""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.name} must be true or false, not {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{self.name} must be a number, not {value!r}")
+        if self.kind is int and value != int(value):
+            raise ValueError(f"{self.name} must be a whole number, not {value!r}")
+        value = self.kind(value)
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"{self.name} must be at least {_fmt(self.minimum)}, not {value}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"{self.name} must be at most {_fmt(self.maximum)}, not {value}")
+        return value
+
+
+@dataclass(frozen=True)
+class LayerType:
+    """A kind of layer: what it needs, what it explains, how its shape and module are made."""
+
+    name: str
+    group: str
+    params: tuple[Param, ...]
+    explanation: str
+    output_shape: Callable[[Shape, dict[str, Any]], Shape]
+    param_count: Callable[[Shape, dict[str, Any]], int]
+    build: Callable[[Shape, dict[str, Any]], nn.Module]
+    summary: Callable[[dict[str, Any]], str] = lambda p: ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+GROUPS = ("layers", "convolution", "activations", "regularisation")
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def shape_text(shape: Shape) -> str:
+    """Human form of a shape: 1×28×28, or 784."""
+    return "×".join(str(d) for d in shape)
+
+
+def _describe(shape: Shape) -> str:
+    if len(shape) == 1:
+        return f"{shape[0]} features"
+    return f"C×H×W = {shape_text(shape)}"
+
+
+def _need_flat(name: str, shape: Shape) -> int:
+    if len(shape) != 1:
+        raise ShapeError(
+            f"{name} needs a flat input ({_describe(shape)} given)", "add Flatten above"
+        )
+    return shape[0]
+
+
+def _need_image(name: str, shape: Shape) -> tuple[int, int, int]:
+    if len(shape) != 3:
+        raise ShapeError(
+            f"{name} needs an image input C×H×W ({_describe(shape)} given)",
+            f"move {name} above Flatten and Linear, or use image data",
+        )
+    return shape  # type: ignore[return-value]
+
+
+def _spatial(name: str, shape: Shape, kernel: int, stride: int, padding: int) -> Shape:
+    c, h, w = _need_image(name, shape)
+    oh = (h + 2 * padding - kernel) // stride + 1
+    ow = (w + 2 * padding - kernel) // stride + 1
+    if oh < 1 or ow < 1:
+        raise ShapeError(
+            f"{name}'s {kernel}×{kernel} window does not fit the {h}×{w} input",
+            "use a smaller kernel_size, add padding, or remove a pooling layer above",
+        )
+    return (c, oh, ow)
+
+
+def _identity(shape: Shape, p: dict[str, Any]) -> Shape:
+    return shape
+
+
+def _no_params(shape: Shape, p: dict[str, Any]) -> int:
+    return 0
+
+
+# --- layers ------------------------------------------------------------------------------
+
+
+def _linear_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    _need_flat("Linear", shape)
+    return (p["out_features"],)
+
+
+def _linear_count(shape: Shape, p: dict[str, Any]) -> int:
+    return shape[0] * p["out_features"] + (p["out_features"] if p["bias"] else 0)
+
+
+def _flatten_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    n = 1
+    for d in shape:
+        n *= d
+    return (n,)
+
+
+# --- convolution -----------------------------------------------------------------------
+
+
+def _conv_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    _, oh, ow = _spatial("Conv2d", shape, p["kernel_size"], p["stride"], p["padding"])
+    return (p["out_channels"], oh, ow)
+
+
+def _conv_count(shape: Shape, p: dict[str, Any]) -> int:
+    k = p["kernel_size"]
+    return shape[0] * p["out_channels"] * k * k + (p["out_channels"] if p["bias"] else 0)
+
+
+def _pool_shape(name: str) -> Callable[[Shape, dict[str, Any]], Shape]:
+    def rule(shape: Shape, p: dict[str, Any]) -> Shape:
+        stride = p["stride"] or p["kernel_size"]
+        return _spatial(name, shape, p["kernel_size"], stride, p["padding"])
+
+    return rule
+
+
+def _pool_build(cls: type[nn.Module]) -> Callable[[Shape, dict[str, Any]], nn.Module]:
+    def build(shape: Shape, p: dict[str, Any]) -> nn.Module:
+        return cls(p["kernel_size"], stride=p["stride"] or p["kernel_size"], padding=p["padding"])
+
+    return build
+
+
+def _pool_padding_check(rule: Callable) -> Callable:
+    def checked(shape: Shape, p: dict[str, Any]) -> Shape:
+        if p["padding"] * 2 > p["kernel_size"]:
+            raise ShapeError(
+                f"padding {p['padding']} is more than half the {p['kernel_size']}×"
+                f"{p['kernel_size']} pooling window",
+                "lower padding or raise kernel_size",
+            )
+        return rule(shape, p)
+
+    return checked
+
+
+# --- regularisation ------------------------------------------------------------------------
+
+
+def _bn1d_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    _need_flat("BatchNorm1d", shape)
+    return shape
+
+
+def _bn2d_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    _need_image("BatchNorm2d", shape)
+    return shape
+
+
+def _bn_count(shape: Shape, p: dict[str, Any]) -> int:
+    return 2 * shape[0]
+
+
+_KERNEL = Param("kernel_size", int, 3, 1, 31, "Size of the square window, in pixels.")
+_STRIDE = Param("stride", int, 1, 1, 16, "How many pixels the window moves each step.")
+_PADDING = Param("padding", int, 0, 0, 15, "Zeros added around the border before sliding.")
+_BIAS = Param("bias", bool, True, help="Add a learnable constant to each output.")
+_POOL_KERNEL = Param("kernel_size", int, 2, 1, 16, "Size of the square pooling window.")
+_POOL_STRIDE = Param("stride", int, 0, 0, 16, "Step of the window; 0 means the window size.")
+_POOL_PADDING = Param("padding", int, 0, 0, 8, "Border added before pooling.")
+
+
+def _activation(
+    name: str, module: Callable[[dict[str, Any]], nn.Module], text: str, params=()
+) -> LayerType:
+    return LayerType(
+        name=name,
+        group="activations",
+        params=tuple(params),
+        explanation=text,
+        output_shape=_identity,
+        param_count=_no_params,
+        build=lambda shape, p: module(p),
+    )
+
+
+CATALOG: dict[str, LayerType] = {}
+
+
+def _register(t: LayerType) -> None:
+    CATALOG[t.name] = t
+
+
+_register(
+    LayerType(
+        "Linear",
+        "layers",
+        (Param("out_features", int, 64, 1, 65536, "Number of neurons in this layer."), _BIAS),
+        "A fully connected layer: every output neuron computes a weighted sum of all inputs "
+        "plus a bias. The weights and biases are what gradient descent learns. It needs a flat "
+        "list of numbers as input, so put Flatten after image layers.",
+        _linear_shape,
+        _linear_count,
+        lambda s, p: nn.Linear(s[0], p["out_features"], bias=p["bias"]),
+        lambda p: f"{p['out_features']} neurons",
+    )
+)
+_register(
+    LayerType(
+        "Flatten",
+        "layers",
+        (),
+        "Unrolls an image (channels × height × width) into one long list of numbers, so that "
+        "Linear layers can use it. It has nothing to learn.",
+        _flatten_shape,
+        _no_params,
+        lambda s, p: nn.Flatten(),
+    )
+)
+_register(
+    LayerType(
+        "Conv2d",
+        "convolution",
+        (
+            Param("out_channels", int, 16, 1, 1024, "Number of filters, one feature map each."),
+            _KERNEL,
+            _STRIDE,
+            _PADDING,
+            _BIAS,
+        ),
+        "A convolution slides small learnable filters over the image. Each filter looks for one "
+        "pattern (an edge, a curve, a texture) everywhere in the picture and produces a feature "
+        "map that lights up where the pattern is found.",
+        _conv_shape,
+        _conv_count,
+        lambda s, p: nn.Conv2d(
+            s[0], p["out_channels"], p["kernel_size"], p["stride"], p["padding"], bias=p["bias"]
+        ),
+        lambda p: f"{p['out_channels']} filters {p['kernel_size']}×{p['kernel_size']}",
+    )
+)
+_register(
+    LayerType(
+        "MaxPool2d",
+        "convolution",
+        (_POOL_KERNEL, _POOL_STRIDE, _POOL_PADDING),
+        "Shrinks each feature map by keeping only the strongest value in every small window. "
+        "The network becomes cheaper and less sensitive to exactly where a pattern appears.",
+        _pool_padding_check(_pool_shape("MaxPool2d")),
+        _no_params,
+        _pool_build(nn.MaxPool2d),
+        lambda p: f"{p['kernel_size']}×{p['kernel_size']}",
+    )
+)
+_register(
+    LayerType(
+        "AvgPool2d",
+        "convolution",
+        (_POOL_KERNEL, _POOL_STRIDE, _POOL_PADDING),
+        "Shrinks each feature map by averaging every small window, a smoother alternative to "
+        "max pooling.",
+        _pool_padding_check(_pool_shape("AvgPool2d")),
+        _no_params,
+        _pool_build(nn.AvgPool2d),
+        lambda p: f"{p['kernel_size']}×{p['kernel_size']}",
+    )
+)
+_register(
+    LayerType(
+        "BatchNorm1d",
+        "regularisation",
+        (),
+        "Rescales each feature so that, over a batch, it has mean 0 and spread 1, then lets the "
+        "network learn its own scale and shift. Training becomes faster and steadier. For flat "
+        "inputs.",
+        _bn1d_shape,
+        _bn_count,
+        lambda s, p: nn.BatchNorm1d(s[0]),
+    )
+)
+_register(
+    LayerType(
+        "BatchNorm2d",
+        "regularisation",
+        (),
+        "Batch normalisation for images: each channel is rescaled to mean 0 and spread 1 over "
+        "the batch, with a learnable scale and shift per channel.",
+        _bn2d_shape,
+        _bn_count,
+        lambda s, p: nn.BatchNorm2d(s[0]),
+    )
+)
+_register(
+    LayerType(
+        "Dropout",
+        "regularisation",
+        (Param("p", float, 0.5, 0.0, 0.95, "Fraction of values set to zero while training."),),
+        "While training, randomly switches off a fraction of the values so that the network "
+        "cannot rely on any single neuron. This fights overfitting. It does nothing when the "
+        "network is used to classify.",
+        _identity,
+        _no_params,
+        lambda s, p: nn.Dropout(p["p"]),
+        lambda p: f"p = {p['p']:g}",
+    )
+)
+_register(
+    _activation(
+        "ReLU",
+        lambda p: nn.ReLU(),
+        "Rectified linear unit: keeps positive values and turns negatives into 0. Simple, fast, "
+        "and the usual choice between layers; its gradient does not vanish for positive inputs.",
+    )
+)
+_register(
+    _activation(
+        "LeakyReLU",
+        lambda p: nn.LeakyReLU(p["negative_slope"]),
+        "Like ReLU, but negative values are multiplied by a small slope instead of becoming 0, "
+        "so a neuron never stops learning completely.",
+        (Param("negative_slope", float, 0.01, 0.0, 1.0, "Slope for negative inputs."),),
+    )
+)
+_register(
+    _activation(
+        "Sigmoid",
+        lambda p: nn.Sigmoid(),
+        "Squashes any value into the range 0 to 1 with an S-shaped curve. Historic and "
+        "intuitive, but its gradient is at most 0.25, so deep stacks of sigmoids learn slowly: "
+        "the vanishing gradient problem.",
+    )
+)
+_register(
+    _activation(
+        "Tanh",
+        lambda p: nn.Tanh(),
+        "Squashes values into -1 to 1 with an S-shaped curve centred on 0. Better than sigmoid "
+        "between layers, but its gradient still vanishes for large inputs.",
+    )
+)
+_register(
+    _activation(
+        "GELU",
+        lambda p: nn.GELU(),
+        "Gaussian error linear unit: a smooth version of ReLU used in modern transformers.",
+    )
+)
+_register(
+    _activation(
+        "Softmax",
+        lambda p: nn.Softmax(dim=1),
+        "Turns the last layer's scores into probabilities that are all positive and add up to "
+        "1: the probability vector at the output. Place it last; the loss is computed from the "
+        "scores before it.",
+    )
+)
+
+for _t in CATALOG.values():
+    for _p in _t.params:
+        _p.check(_p.default)
+
+
+def layer_type(name: str) -> LayerType:
+    """The catalog entry for a type name; KeyError with the known names if there is none."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        known = ", ".join(CATALOG)
+        raise KeyError(f"unknown layer type {name!r} (known: {known})") from None

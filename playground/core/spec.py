@@ -1,0 +1,131 @@
+"""The network spec: a plain, serialisable value (input shape + ordered layers)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from playground.core.errors import SpecError
+from playground.core.layers import CATALOG, Shape, layer_type
+
+FORMAT = "playground.network"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: its type name and its parameter values (all of them, defaults filled in)."""
+
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, type_name: str, **params: Any) -> LayerSpec:
+        """A layer with defaults for the parameters not given; raises SpecError if invalid."""
+        try:
+            t = layer_type(type_name)
+        except KeyError as e:
+            raise SpecError(str(e.args[0])) from None
+        unknown = set(params) - {p.name for p in t.params}
+        if unknown:
+            raise SpecError(f"{type_name} has no parameter {', '.join(sorted(unknown))}")
+        values = t.defaults()
+        for name, value in params.items():
+            try:
+                values[name] = t.param(name).check(value)
+            except ValueError as e:
+                raise SpecError(f"{type_name}: {e}") from None
+        return cls(type_name, values)
+
+    def with_param(self, name: str, value: Any) -> LayerSpec:
+        return LayerSpec.make(self.type, **{**self.params, name: value})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, **self.params}
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Input shape (no batch dimension) and the layers in order."""
+
+    input_shape: Shape
+    layers: tuple[LayerSpec, ...] = ()
+
+    def with_layers(self, layers: list[LayerSpec] | tuple[LayerSpec, ...]) -> NetworkSpec:
+        return replace(self, layers=tuple(layers))
+
+    def with_input_shape(self, shape: Shape) -> NetworkSpec:
+        return replace(self, input_shape=tuple(shape))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "input_shape": list(self.input_shape),
+            "layers": [layer.to_dict() for layer in self.layers],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> NetworkSpec:
+        """Parse and validate a spec dict; SpecError with a clear message on anything wrong."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise SpecError("not a Neural Playground network (format field missing or wrong)")
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise SpecError("the network file has no valid version number")
+        if version > VERSION:
+            raise SpecError(
+                f"the network was saved by a newer Neural Playground (format version {version}, "
+                f"this one reads up to {VERSION}): update the app"
+            )
+        shape = data.get("input_shape")
+        if (
+            not isinstance(shape, list)
+            or len(shape) not in (1, 3)
+            or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape)
+        ):
+            raise SpecError("input_shape must be [features] or [channels, height, width]")
+        layers = data.get("layers")
+        if not isinstance(layers, list):
+            raise SpecError("layers must be a list")
+        parsed = []
+        for i, item in enumerate(layers):
+            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+                raise SpecError(f"layer {i + 1} has no type")
+            params = {k: v for k, v in item.items() if k != "type"}
+            try:
+                parsed.append(LayerSpec.make(item["type"], **params))
+            except SpecError as e:
+                raise SpecError(f"layer {i + 1}: {e}") from None
+        return cls(tuple(shape), tuple(parsed))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> NetworkSpec:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise SpecError(f"the network file is not valid JSON ({e})") from None
+        return cls.from_dict(data)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> NetworkSpec:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as e:
+            raise SpecError(f"cannot read {path}: {e.strerror or e}") from None
+        try:
+            return cls.from_json(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise SpecError(f"{path} is not a network file (not text)") from None
+
+
+def known_types() -> list[str]:
+    return list(CATALOG)

@@ -1,0 +1,277 @@
+"""The training loop: runs on any thread, reports plain values to a sink, obeys pause and stop."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.core.build import build_model, logits_part
+from playground.core.config import TrainConfig, learnable_layers, make_optimizer
+from playground.core.data.dataset import Dataset
+from playground.core.device import pick_device
+from playground.core.events import EpochMetrics, Event, Finished, Snapshot, StepMetrics
+from playground.core.history import History
+from playground.core.spec import NetworkSpec
+
+Sink = Callable[[Event], None]
+EVAL_CHUNK = 2048
+
+
+class Trainer:
+    """Trains a model built from spec on dataset; report_s and snapshot_s throttle the events."""
+
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        dataset: Dataset,
+        config: TrainConfig,
+        sink: Sink | None = None,
+        model: nn.Sequential | None = None,
+        history: History | None = None,
+        report_s: float = 0.05,
+        snapshot_s: float = 0.5,
+    ) -> None:
+        self.config = config
+        self.device = pick_device(config.device)
+        self.data = dataset.to(self.device)
+        torch.manual_seed(config.seed)
+        self.model = (model or build_model(spec, dataset.num_classes)).to(self.device)
+        self.logits = logits_part(self.model)
+        self.optimizer = make_optimizer(config, self.model.parameters())
+        self.history = history or History()
+        self.sink = sink or (lambda event: None)
+        self.report_s, self.snapshot_s = report_s, snapshot_s
+        self._run = threading.Event()
+        self._run.set()
+        self._stop = threading.Event()
+        self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
+
+    # --- control, from any thread ---------------------------------------------------------
+    def pause(self) -> None:
+        self._run.clear()
+
+    def resume(self) -> None:
+        self._run.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._run.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._run.is_set()
+
+    # --- the loop -------------------------------------------------------------------------
+    def run(self) -> Finished:
+        """Train config.epochs epochs (after those already in history); returns how it ended."""
+        try:
+            finished = self._loop()
+        except torch.OutOfMemoryError:
+            self.optimizer.zero_grad(set_to_none=True)
+            finished = self._finish(
+                "error",
+                f"Out of memory on {self.device.type.upper()}: lower the batch size or use a "
+                "smaller network",
+            )
+        self.sink(finished)
+        return finished
+
+    def _loop(self) -> Finished:
+        n = len(self.data.x_train)
+        bs = min(self.config.batch_size, n)
+        steps_per_epoch = math.ceil(n / bs)
+        first_epoch = self._first_epoch = self.history.epochs_done + 1
+        last_epoch = first_epoch + self.config.epochs - 1
+        total_steps = steps_per_epoch * self.config.epochs
+        self._clock = _Clock()
+        self._window = _Window(self.device)
+        self._good_state = self._pending_state = _clone_state(self.model)
+        self._epoch_sums = [0.0, 0.0, 0]  # loss·samples, correct, samples of this epoch
+        step = self.history.last_step
+        done_steps = 0
+        last_snapshot = 0.0
+        for epoch in range(first_epoch, last_epoch + 1):
+            self.model.train()
+            order = torch.randperm(n, device=self.device, generator=self._generator)
+            for start in range(0, n, bs):
+                if not self._wait_if_paused():
+                    return self._end_stopped(epoch - 1, step)
+                idx = order[start : start + bs]
+                self._train_step(self.data.x_train[idx], self.data.y_train[idx])
+                step += 1
+                done_steps += 1
+                if self._clock.since_report() >= self.report_s:
+                    diverged = self._report(step, epoch, done_steps / total_steps)
+                    if diverged:
+                        return diverged
+                if self._clock.elapsed() - last_snapshot >= self.snapshot_s:
+                    last_snapshot = self._clock.elapsed()
+                    self.sink(self.snapshot(step, epoch))
+            diverged = self._report(step, epoch, done_steps / total_steps)
+            if diverged:
+                return diverged
+            metrics = self._end_epoch(epoch, step)
+            if not math.isfinite(metrics.val_loss):
+                return self._diverged(step, epoch)
+        self.sink(self.snapshot(step, last_epoch))
+        return self._finish("completed", f"Trained {self.config.epochs} epochs", step)
+
+    def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        self.optimizer.zero_grad(set_to_none=True)
+        out = self.logits(x)
+        loss = F.cross_entropy(out, y)
+        loss.backward()
+        self.optimizer.step()
+        self._window.add(loss.detach(), out.detach().argmax(1) == y)
+
+    def _wait_if_paused(self) -> bool:
+        """Block while paused; False once stop was asked for."""
+        if not self._run.is_set():
+            self._clock.pause()
+            self._run.wait()
+            self._clock.resume()
+        return not self._stop.is_set()
+
+    def _report(self, step: int, epoch: int, progress: float) -> Finished | None:
+        """Emit the window's averages; the one place the device is synced during an epoch."""
+        if self._window.count == 0:
+            return None
+        loss, acc, samples = self._window.take()
+        sums = (loss * samples, acc * samples, samples)
+        self._epoch_sums = [a + b for a, b in zip(self._epoch_sums, sums, strict=True)]
+        if not math.isfinite(loss):
+            return self._diverged(step, epoch)
+        self._good_state, self._pending_state = self._pending_state, _clone_state(self.model)
+        rate = samples / max(self._clock.since_report(), 1e-9)
+        self._clock.mark_report()
+        elapsed = self._clock.elapsed()
+        eta = elapsed / progress * (1 - progress) if progress > 0 else 0.0
+        m = StepMetrics(step, epoch, progress, loss, acc, rate, elapsed, eta)
+        self.history.add_step(m)
+        self.sink(m)
+        return None
+
+    def _end_epoch(self, epoch: int, step: int) -> EpochMetrics:
+        self._clock.pause()  # validation time is not training throughput
+        val_loss, val_acc = self.evaluate(self.data.x_val, self.data.y_val)
+        self._clock.resume()
+        loss_sum, correct_sum, samples = self._epoch_sums
+        self._epoch_sums = [0.0, 0.0, 0]
+        train_loss, train_acc = loss_sum / max(samples, 1), correct_sum / max(samples, 1)
+        elapsed = self._clock.elapsed()
+        rate = len(self.data.x_train) * (epoch - self._first_epoch + 1) / max(elapsed, 1e-9)
+        m = EpochMetrics(epoch, step, train_loss, train_acc, val_loss, val_acc, rate, elapsed)
+        self.history.add_epoch(m)
+        self.sink(m)
+        return m
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+        """Mean loss and accuracy in eval mode (dropout off, batch-norm running stats)."""
+        was_training = self.model.training
+        self.model.eval()
+        loss = torch.zeros((), device=self.device)
+        correct = torch.zeros((), device=self.device, dtype=torch.long)
+        for start in range(0, len(x), EVAL_CHUNK):
+            out = self.logits(x[start : start + EVAL_CHUNK])
+            target = y[start : start + EVAL_CHUNK]
+            loss += F.cross_entropy(out, target, reduction="sum")
+            correct += (out.argmax(1) == target).sum()
+        self.model.train(was_training)
+        n = max(len(x), 1)
+        return loss.item() / n, correct.item() / n
+
+    def snapshot(self, step: int, epoch: int) -> Snapshot:
+        """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
+        weights, biases, grads = {}, {}, {}
+        for name, m in learnable_layers(self.model):
+            weights[name] = m.weight.detach().to("cpu", copy=True).numpy()
+            if getattr(m, "bias", None) is not None:
+                biases[name] = m.bias.detach().to("cpu", copy=True).numpy()
+            if m.weight.grad is not None:
+                grads[name] = m.weight.grad.abs().mean()
+        values = torch.stack(list(grads.values())).tolist() if grads else []
+        return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
+
+    # --- endings --------------------------------------------------------------------------
+    def _diverged(self, step: int, epoch: int) -> Finished:
+        self.model.load_state_dict(self._good_state)
+        return self._finish(
+            "diverged",
+            f"The loss became infinite or NaN in epoch {epoch} (around step {step}): the "
+            "learning rate is probably too high. The last weights with a finite loss are kept; "
+            "lower the learning rate and train again.",
+            step,
+        )
+
+    def _end_stopped(self, epochs_done: int, step: int) -> Finished:
+        diverged = self._report(step, max(epochs_done, 1), 0.0)
+        return diverged or self._finish("stopped", "Training stopped", step)
+
+    def _finish(self, status: str, message: str, step: int | None = None) -> Finished:
+        step = self.history.last_step if step is None else step
+        return Finished(status, message, self.history.epochs_done, step)
+
+
+class _Window:
+    """Loss and correct counts summed on the device between reports (no sync per step)."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.loss = torch.zeros((), device=device)
+        self.correct = torch.zeros((), device=device, dtype=torch.long)
+        self.count = 0
+        self.samples = 0
+
+    def add(self, loss: torch.Tensor, hits: torch.Tensor) -> None:
+        self.loss += loss
+        self.correct += hits.sum()
+        self.count += 1
+        self.samples += len(hits)
+
+    def take(self) -> tuple[float, float, int]:
+        """(mean loss, accuracy, samples) of the window, then empty it."""
+        loss, correct = self.loss.item() / self.count, self.correct.item() / self.samples
+        samples = self.samples
+        self.loss.zero_()
+        self.correct.zero_()
+        self.count = self.samples = 0
+        return loss, correct, samples
+
+
+class _Clock:
+    """Training time that excludes pauses and validation."""
+
+    def __init__(self) -> None:
+        self._start = self._last_report = time.perf_counter()
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+
+    def elapsed(self) -> float:
+        now = self._paused_at or time.perf_counter()
+        return now - self._start - self._paused_total
+
+    def since_report(self) -> float:
+        return time.perf_counter() - self._last_report
+
+    def mark_report(self) -> None:
+        self._last_report = time.perf_counter()
+
+    def pause(self) -> None:
+        self._paused_at = time.perf_counter()
+
+    def resume(self) -> None:
+        if self._paused_at is not None:
+            gap = time.perf_counter() - self._paused_at
+            self._paused_total += gap
+            self._last_report += gap
+            self._paused_at = None
+
+
+def _clone_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}

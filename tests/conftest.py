@@ -1,0 +1,15 @@
+import os
+import sys
+
+import pytest
+
+if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+
+@pytest.fixture(scope="session")
+def mnist5k():
+    from playground.core.data.registry import load_dataset
+
+    return load_dataset("mnist5k", seed=0)

@@ -1,0 +1,105 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from playground.core.project import load_project
+
+
+def _run(*args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "playground", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_train_json_and_project(tmp_path):
+    out = tmp_path / "spiral.playground"
+    r = _run("train", "mlp", "--dataset", "spiral", "--epochs", "200", "--json", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["status"] == "completed" and result["epochs"] == 200
+    assert result["val_accuracy"] >= 0.95
+    project = load_project(out)
+    assert project.dataset.source == "spiral" and len(project.history.epochs) == 200
+
+
+def test_train_spec_file_and_text_output(tmp_path):
+    spec = {
+        "format": "playground.network",
+        "version": 1,
+        "input_shape": [2],
+        "layers": [
+            {"type": "Linear", "out_features": 8},
+            {"type": "Tanh"},
+            {"type": "Linear", "out_features": 2},
+        ],
+    }
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(spec))
+    r = _run(
+        "train",
+        str(path),
+        "--dataset",
+        "gauss",
+        "--epochs",
+        "2",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.1",
+        "--seed",
+        "3",
+        "--batch-size",
+        "16",
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("epoch ") == 2 and "Training on CPU" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["train", "nope"], "neither a preset"),
+        (["train", "lenet5", "--dataset", "xor"], "Conv2d needs an image input"),
+        (["train", "mlp", "--dataset", "/no/such/dir"], "unknown data set"),
+        (["train", "mlp", "--dataset", "xor", "--lr", "-1"], "learning rate"),
+        (["train", "mlp", "--dataset", "xor", "-o", "x.zip"], "must end in .playground"),
+        (["train", "mlp", "--dataset", "xor", "--noise", "5"], "noise"),
+        (["train", "mlp", "--dataset", "xor", "--device", "cuda"], "CUDA"),
+    ],
+)
+def test_bad_arguments_one_clear_line(args, message):
+    r = _run(*args)
+    if "cuda" in args and r.returncode == 0:
+        pytest.skip("CUDA present")
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("playground: error:") and message in lines[0]
+
+
+def test_bad_spec_file(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text(
+        '{"format": "playground.network", "version": 5, "input_shape": [2], "layers": []}'
+    )
+    r = _run("train", str(path), "--dataset", "xor", "--json")
+    assert r.returncode == 1 and "newer" in json.loads(r.stdout)["error"]
+    path.write_text(
+        '{"format": "playground.network", "version": 1, "input_shape": [1, 28, 28],'
+        ' "layers": [{"type": "Flatten"}, {"type": "Linear", "out_features": 10}]}'
+    )
+    r = _run("train", str(path), "--dataset", "xor")
+    assert r.returncode == 1 and "expects input [1, 28, 28]" in r.stderr
+
+
+def test_usage_error_exits_nonzero():
+    r = _run("train", "mlp", "--epochs", "many")
+    assert r.returncode == 2 and "invalid int value" in r.stderr
+
+
+def test_lenet5_learns_mnist5k():
+    r = _run("train", "lenet5", "--dataset", "mnist5k", "--epochs", "10", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["val_accuracy"] >= 0.95
