@@ -88,3 +88,15 @@ def test_with_param_validates():
     assert layer.with_param("kernel_size", 5).params["kernel_size"] == 5
     with pytest.raises(SpecError):
         layer.with_param("kernel_size", -1)
+
+
+def test_edit_operations():
+    a, b, c = (LayerSpec.make(t) for t in ("ReLU", "Tanh", "Sigmoid"))
+    spec = NetworkSpec((2,), (a, b, c))
+    assert spec.moved(0, 3).layers == (b, c, a)
+    assert spec.moved(2, 0).layers == (c, a, b)
+    assert spec.moved(0, 1).layers == (a, b, c)
+    assert spec.removed(1).layers == (a, c)
+    assert spec.inserted(1, c).layers == (a, c, b, c)
+    lin = NetworkSpec((2,), (LayerSpec.make("Linear"),)).with_param(0, "out_features", 3)
+    assert lin.layers[0].params["out_features"] == 3

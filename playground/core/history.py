@@ -82,3 +82,16 @@ def _merge_pairs(a: np.ndarray) -> np.ndarray:
     even = len(a) - len(a) % 2
     merged = a[:even].reshape(-1, 2).mean(axis=1)
     return np.concatenate([merged, a[even:]])
+
+
+def smooth(values: np.ndarray, factor: float) -> np.ndarray:
+    """Exponential moving average with TensorBoard's debiasing; factor 0 returns the values."""
+    if factor <= 0 or len(values) == 0:
+        return np.asarray(values, dtype=float)
+    out = np.empty(len(values))
+    last, weight = 0.0, 0.0
+    for i, v in enumerate(values):
+        last = last * factor + (1 - factor) * v
+        weight = weight * factor + (1 - factor)
+        out[i] = last / weight
+    return out

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.errors import SpecError
-from playground.core.layers import CATALOG, Shape, layer_type
+from playground.core.layers import Shape, layer_type
 
 FORMAT = "playground.network"
 VERSION = 1
@@ -58,6 +58,26 @@ class NetworkSpec:
 
     def with_input_shape(self, shape: Shape) -> NetworkSpec:
         return replace(self, input_shape=tuple(shape))
+
+    def inserted(self, index: int, layer: LayerSpec) -> NetworkSpec:
+        layers = list(self.layers)
+        layers.insert(index, layer)
+        return self.with_layers(layers)
+
+    def removed(self, index: int) -> NetworkSpec:
+        return self.with_layers(self.layers[:index] + self.layers[index + 1 :])
+
+    def moved(self, source: int, target: int) -> NetworkSpec:
+        """Move layer source so that it lands before the layer now at target (0..len)."""
+        layers = list(self.layers)
+        layer = layers.pop(source)
+        layers.insert(target - 1 if target > source else target, layer)
+        return self.with_layers(layers)
+
+    def with_param(self, index: int, name: str, value: Any) -> NetworkSpec:
+        layers = list(self.layers)
+        layers[index] = layers[index].with_param(name, value)
+        return self.with_layers(layers)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,7 +145,3 @@ class NetworkSpec:
             return cls.from_json(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise SpecError(f"{path} is not a network file (not text)") from None
-
-
-def known_types() -> list[str]:
-    return list(CATALOG)

@@ -1,0 +1,29 @@
+"""Start the GUI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from playground.ui.theme import apply_theme
+
+
+def create_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Neural Playground")
+    app.setOrganizationName("Neural Playground")
+    apply_theme(app)
+    return app
+
+
+def run_app(project: Path | None = None) -> int:
+    app = create_app()
+    from playground.ui.main_window import MainWindow  # after QApplication: widgets need it
+
+    window = MainWindow()
+    window.show()
+    if project is not None:
+        window.open_project(project)
+    return app.exec()

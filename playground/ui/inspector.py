@@ -1,0 +1,115 @@
+"""The inspector: edit the selected layer's parameters with fitting widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.errors import SpecError
+from playground.core.layers import Param, layer_type
+from playground.ui.document import NetworkDocument
+
+
+class LayerInspector(QWidget):
+    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.index = -1
+        self._shown: tuple[int, str] | None = None
+        self.editors: dict[str, QWidget] = {}
+        self.title = QLabel()
+        self.title.setObjectName("inspectorTitle")
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setObjectName("explanation")
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addWidget(self.explanation)
+        layout.addStretch(1)
+        document.changed.connect(self._refresh)
+        document.lockedChanged.connect(self._refresh)
+        self.show_layer(-1)
+
+    def show_layer(self, index: int) -> None:
+        self.index = index
+        self._refresh()
+
+    def _refresh(self, *_: Any) -> None:
+        layers = self.doc.spec.layers
+        shown = (self.index, layers[self.index].type) if 0 <= self.index < len(layers) else None
+        if shown is not None and shown == self._shown:
+            self._update_values(layers[self.index].params)
+            return
+        self._shown = shown
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        if not 0 <= self.index < len(layers):
+            self.title.setText("No layer selected")
+            self.explanation.setText(
+                "Click a card in the network to see what the layer does and edit its "
+                "parameters. Drag layers from the palette to add them; Delete removes the "
+                "selected card."
+            )
+            return
+        layer = layers[self.index]
+        t = layer_type(layer.type)
+        self.title.setText(f"Layer {self.index + 1}: {layer.type}")
+        self.explanation.setText(t.explanation)
+        if not t.params:
+            self.form.addRow(QLabel("This layer has no parameters to set."))
+        for param in t.params:
+            editor = self._editor(param, layer.params[param.name])
+            editor.setEnabled(not self.doc.locked)
+            editor.setToolTip(param.help)
+            self.editors[param.name] = editor
+            self.form.addRow(param.name.replace("_", " ").capitalize(), editor)
+
+    def _update_values(self, values: dict[str, Any]) -> None:
+        """Same layer still shown: refresh values in place so the focused editor keeps focus."""
+        for name, editor in self.editors.items():
+            editor.blockSignals(True)
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(values[name])
+            else:
+                editor.setValue(values[name])
+            editor.setEnabled(not self.doc.locked)
+            editor.blockSignals(False)
+
+    def _editor(self, param: Param, value: Any) -> QWidget:
+        if param.kind is bool:
+            box = QCheckBox()
+            box.setChecked(value)
+            box.toggled.connect(lambda v, n=param.name: self._set(n, v))
+            return box
+        spin = QSpinBox() if param.kind is int else QDoubleSpinBox()
+        if isinstance(spin, QDoubleSpinBox):
+            spin.setDecimals(3)
+            spin.setSingleStep(0.05)
+        spin.setRange(param.minimum, param.maximum)
+        spin.setValue(value)
+        spin.setKeyboardTracking(False)  # commit on Enter or focus loss, not every keystroke
+        spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        spin.valueChanged.connect(lambda v, n=param.name: self._set(n, v))
+        return spin
+
+    def _set(self, name: str, value: Any) -> None:
+        try:
+            self.doc.set_param(self.index, name, value)
+        except SpecError:
+            self._refresh()  # the widget's range already prevents this; restore what is valid

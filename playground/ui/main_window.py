@@ -1,0 +1,241 @@
+"""The main window: lays out the parts and wires them together."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.data.dataset import Dataset, DatasetRef
+from playground.core.data.registry import load_dataset
+from playground.core.device import device_label, pick_device
+from playground.core.errors import PlaygroundError
+from playground.core.events import Finished, StepMetrics
+from playground.core.presets import PRESETS, preset
+from playground.ui.banner import MessageBanner
+from playground.ui.curves import CurvesView
+from playground.ui.document import NetworkDocument
+from playground.ui.inspector import LayerInspector
+from playground.ui.palette import LayerPalette
+from playground.ui.session import TrainingSession
+from playground.ui.stack_view import NetworkStackView
+from playground.ui.training_panel import TrainingPanel
+
+DEFAULT_DATASET = "mnist5k"
+DEFAULT_PRESET = "small-cnn"
+
+
+def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("panel")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(10, 8, 10, 10)
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    layout.addWidget(label)
+    for i, w in enumerate(widgets):
+        layout.addWidget(w, 1 if stretch_last and i == len(widgets) - 1 else 0)
+    return frame
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.dataset: Dataset = load_dataset(DEFAULT_DATASET)
+        spec = preset(DEFAULT_PRESET, self.dataset.input_shape, self.dataset.num_classes)
+        self.document = NetworkDocument(spec, self.dataset.num_classes, self)
+        self.session = TrainingSession(self)
+        self._device_text = device_label(pick_device("auto"))
+        self._build()
+        self._build_menus()
+        self._wire()
+        self._show_dataset()
+        self.setWindowTitle("Neural Playground")
+        self.resize(1440, 880)
+
+    # --- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.palette_view = LayerPalette()
+        self.inspector = LayerInspector(self.document)
+        self.stack = NetworkStackView(self.document)
+        scroll = QScrollArea()
+        scroll.setObjectName("stackScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.stack)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack_scroll = scroll
+        self.training = TrainingPanel()
+        self.banner = MessageBanner()
+        self.curves = CurvesView()
+        self.views = QTabWidget()
+        self.views.addTab(self.curves, "Curves")
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(_panel("Palette", self.palette_view))
+        left.addWidget(_panel("Inspector", self.inspector))
+        left.setSizes([560, 260])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(_panel("Training", self.training, stretch_last=False))
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.views, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(_panel("Network", scroll))
+        splitter.addWidget(right)
+        splitter.setSizes([250, 430, 760])
+        splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        central.setObjectName("central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(f"Ready. Training device: {self._device_text}")
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self, shortcut=QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.document.undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.document.redo)
+        edit.addActions([self.undo_action, self.redo_action])
+        stack = self.document.undo_stack
+        for signal in (stack.indexChanged, stack.cleanChanged, self.document.lockedChanged):
+            signal.connect(self._update_undo_actions)
+        self._update_undo_actions()
+        network = self.menuBar().addMenu("&Network")
+        presets = network.addMenu("&Presets")
+        for key, (title, _) in PRESETS.items():
+            action = presets.addAction(title)
+            action.setObjectName(f"preset-{key}")
+            action.triggered.connect(lambda _=False, k=key: self.apply_preset(k))
+        self.network_menu = network
+
+    def _wire(self) -> None:
+        self.stack.selectionChanged.connect(self.inspector.show_layer)
+        self.document.lockedChanged.connect(self._lock_editing)
+        t = self.training
+        t.datasetRequested.connect(self.choose_dataset)
+        t.trainClicked.connect(self.train)
+        t.pauseClicked.connect(self._toggle_pause)
+        t.stopClicked.connect(self.session.stop)
+        t.resetClicked.connect(self.reset)
+        s = self.session
+        s.stateChanged.connect(t.set_state)
+        s.stepped.connect(self._on_step)
+        s.epochEnded.connect(self.curves.add_epoch)
+        s.deviceChosen.connect(self._on_device)
+        s.finished.connect(self._on_finished)
+
+    # --- actions ------------------------------------------------------------------------
+    def apply_preset(self, key: str) -> None:
+        if self.document.locked:
+            return
+        spec = preset(key, self.document.spec.input_shape, self.document.num_classes)
+        self.document.replace_layers(spec, f"Preset {PRESETS[key][0]}")
+        self.stack.select(-1)
+
+    def choose_dataset(self, ref: DatasetRef) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            dataset = load_dataset(ref)
+        except PlaygroundError as e:
+            self.banner.show_error(f"Could not load the data set: {e}")
+            self.training.show_dataset(self.dataset.ref)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.dataset = dataset
+        self.banner.hide()
+        self.session.reset()
+        self.curves.start_over()
+        self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
+        self._show_dataset()
+
+    def _show_dataset(self) -> None:
+        d = self.dataset
+        self.training.show_dataset(d.ref)
+        self.stack.set_dataset_label(
+            f"{d.name} · {len(d.x_train):,} train / {len(d.x_val):,} val · {d.num_classes} classes"
+        )
+
+    def train(self) -> None:
+        report = self.document.report
+        if not report.ok:
+            self.banner.show_error(f"The network cannot be trained yet. {report.error}.")
+            return
+        try:
+            config = self.training.config()
+        except PlaygroundError as e:
+            self.banner.show_error(str(e))
+            return
+        self.banner.hide()
+        if self.document.spec != self.session.spec and self.session.spec is not None:
+            self.curves.start_over()
+        self.document.set_locked(True)
+        self.training.start_run(
+            self.session.history.epochs_done if self.document.spec == self.session.spec else 0
+        )
+        self.session.start(self.document.spec, self.dataset, config)
+
+    def reset(self) -> None:
+        self.session.reset()
+        self.curves.start_over()
+        self.training.show_message("Weights reset: the next run starts from random weights")
+
+    def _toggle_pause(self) -> None:
+        if self.session.state == "paused":
+            self.session.resume()
+        else:
+            self.session.pause()
+
+    def _on_step(self, m: StepMetrics) -> None:
+        self.curves.add_step(m)
+        self.training.show_step(m, self._device_text)
+
+    def _on_device(self, device_type: str) -> None:
+        self._device_text = device_label(pick_device(device_type))
+        self.statusBar().showMessage(f"Training on {self._device_text}")
+
+    def _on_finished(self, f: Finished) -> None:
+        self.document.set_locked(False)
+        last = self.session.history.epochs[-1] if self.session.history.epochs else None
+        summary = f"  ·  validation accuracy {last.val_accuracy:.1%}" if last else ""
+        if f.status in ("diverged", "error"):
+            self.banner.show_error(f.message)
+        self.training.show_message(f"{f.message}{summary}")
+        self.statusBar().showMessage(f"{f.message}{summary}")
+
+    def _update_undo_actions(self, *_: object) -> None:
+        stack, locked = self.document.undo_stack, self.document.locked
+        self.undo_action.setEnabled(stack.canUndo() and not locked)
+        self.redo_action.setEnabled(stack.canRedo() and not locked)
+        self.undo_action.setText(f"&Undo {stack.undoText()}".strip())
+        self.redo_action.setText(f"&Redo {stack.redoText()}".strip())
+
+    def _lock_editing(self, locked: bool) -> None:
+        self.palette_view.setEnabled(not locked)
+        self.network_menu.setEnabled(not locked)
+        tip = "Stop training to edit the network" if locked else ""
+        self.palette_view.setToolTip(tip)
+
+    def closeEvent(self, event) -> None:
+        self.session.shutdown()
+        super().closeEvent(event)

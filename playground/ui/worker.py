@@ -1,0 +1,97 @@
+"""The one bridge between Qt and the core trainer: a QObject that runs it on a QThread."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Signal, Slot
+from torch import nn
+
+from playground.core.config import TrainConfig
+from playground.core.data.dataset import Dataset
+from playground.core.errors import PlaygroundError
+from playground.core.events import EpochMetrics, Event, Finished, Snapshot, StepMetrics
+from playground.core.history import History
+from playground.core.spec import NetworkSpec
+from playground.core.trainer import Trainer
+
+
+class TrainingWorker(QObject):
+    """Turns trainer events (already throttled by the trainer) into queued signals."""
+
+    stepped = Signal(object)  # StepMetrics
+    epochEnded = Signal(object)  # EpochMetrics
+    snapshotTaken = Signal(object)  # Snapshot
+    finished = Signal(object)  # Finished
+    started = Signal(str)  # device type
+
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        dataset: Dataset,
+        config: TrainConfig,
+        model: nn.Sequential | None,
+        history: History,
+    ) -> None:
+        super().__init__()
+        self._args = (spec, dataset, config)
+        self._model, self._history = model, history
+        self.trainer: Trainer | None = None
+        self._lock = threading.Lock()
+        self._stop_asked = False
+        self._pause_asked = False
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            trainer = Trainer(
+                *self._args, sink=self._emit, model=self._model, history=self._history
+            )
+            with self._lock:
+                self.trainer = trainer
+                if self._pause_asked:
+                    trainer.pause()
+                if self._stop_asked:
+                    trainer.stop()
+            self.started.emit(trainer.device.type)
+            trainer.run()
+        except PlaygroundError as e:
+            self.finished.emit(Finished("error", str(e), self._history.epochs_done, 0))
+        except Exception as e:  # shown to the user instead of a silent thread death
+            self.finished.emit(
+                Finished(
+                    "error",
+                    f"Training failed: {type(e).__name__}: {e}",
+                    self._history.epochs_done,
+                    0,
+                )
+            )
+
+    def _emit(self, event: Event) -> None:
+        if isinstance(event, StepMetrics):
+            self.stepped.emit(event)
+        elif isinstance(event, EpochMetrics):
+            self.epochEnded.emit(event)
+        elif isinstance(event, Snapshot):
+            self.snapshotTaken.emit(event)
+        elif isinstance(event, Finished):
+            self.finished.emit(event)
+
+    # Called from the GUI thread; the trainer's controls are thread-safe.
+    def pause(self) -> None:
+        with self._lock:
+            self._pause_asked = True
+            if self.trainer:
+                self.trainer.pause()
+
+    def resume(self) -> None:
+        with self._lock:
+            self._pause_asked = False
+            if self.trainer:
+                self.trainer.resume()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_asked = True
+            if self.trainer:
+                self.trainer.stop()

@@ -1,0 +1,68 @@
+"""Drive the GUI with real events.
+
+The offscreen platform has no drag manager: QDrag.exec returns at once. `FakeDragManager`
+plays the platform's part: when the app calls QDrag.exec (after a real press and move on the
+source widget started the drag), it delivers real QDragEnter / QDragMove / QDrop events with
+the drag's own mime data to the widget under the target point, as a window system would.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MOD = Qt.KeyboardModifier.NoModifier
+
+
+class FakeDragManager:
+    def __init__(self, monkeypatch) -> None:
+        self.target: QWidget | None = None
+        self.pos = QPoint()
+        self.seen_indicator = None
+        self.on_hover = None
+        monkeypatch.setattr(QDrag, "exec", lambda drag, *a, **k: self.play(drag))
+
+    def play(self, drag: QDrag) -> Qt.DropAction:
+        if self.target is None:
+            return Qt.DropAction.IgnoreAction
+        action = deliver_drop(self.target, self.pos, drag.mimeData(), self.on_hover)
+        self.target = None
+        return action
+
+
+def deliver_drop(target: QWidget, pos: QPoint, mime: QMimeData, on_hover=None) -> Qt.DropAction:
+    """Enter, move over and drop on target at pos; returns the accepted action or Ignore."""
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    enter = QDragEnterEvent(QPointF(pos), actions, mime, LEFT, NO_MOD)
+    QApplication.sendEvent(target, enter)
+    if not enter.isAccepted():
+        return Qt.DropAction.IgnoreAction
+    move = QDragMoveEvent(QPointF(pos), actions, mime, LEFT, NO_MOD)
+    QApplication.sendEvent(target, move)
+    if on_hover:
+        on_hover()
+    if not move.isAccepted():
+        return Qt.DropAction.IgnoreAction
+    drop = QDropEvent(QPointF(pos), actions, mime, LEFT, NO_MOD)
+    QApplication.sendEvent(target, drop)
+    return drop.dropAction() if drop.isAccepted() else Qt.DropAction.IgnoreAction
+
+
+def mouse_drag(
+    manager: FakeDragManager, source: QWidget, start: QPoint, target: QWidget, end: QPoint
+) -> None:
+    """Press on source at start, move far enough to start a drag, release over target at end."""
+    manager.target, manager.pos = target, end
+    QTest.mousePress(source, LEFT, NO_MOD, start)
+    for dx in (4, 12, 24, 40):
+        QTest.mouseMove(source, start + QPoint(dx, dx // 2))
+    QTest.mouseRelease(source, LEFT, NO_MOD, start + QPoint(40, 20))
+
+
+def drop_files(target: QWidget, paths, pos: QPoint | None = None) -> Qt.DropAction:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return deliver_drop(target, pos or target.rect().center(), mime)

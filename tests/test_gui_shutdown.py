@@ -1,0 +1,34 @@
+import time
+
+from PySide6.QtTest import QTest
+
+from gui_helpers import LEFT
+from playground.ui.main_window import MainWindow
+
+
+def test_close_mid_training_twenty_times(qtbot):
+    for _ in range(20):
+        w = MainWindow()
+        qtbot.addWidget(w)
+        w.show()
+        w.training.epochs.setValue(100)
+        QTest.mouseClick(w.training.train_button, LEFT)
+        qtbot.waitUntil(lambda w=w: w.session.history.last_step > 0, timeout=10_000)
+        thread = w.session._thread
+        started = time.perf_counter()
+        assert w.close()
+        assert time.perf_counter() - started < 1.0
+        assert thread.isFinished()
+        assert w.session._thread is None
+
+
+def test_close_while_paused(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    QTest.mouseClick(w.training.train_button, LEFT)
+    qtbot.waitUntil(lambda: w.session.history.last_step > 0, timeout=10_000)
+    QTest.mouseClick(w.training.pause_button, LEFT)
+    thread = w.session._thread
+    assert w.close()
+    assert thread.isFinished()
