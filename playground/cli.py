@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playground.core.errors import PlaygroundError
 
-COMMANDS = ("train",)
+COMMANDS = ("train", "export")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,9 +47,10 @@ def _gui(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from playground.commands import train
+    from playground.commands import export, train
 
     parser = argparse.ArgumentParser(prog="playground")
     sub = parser.add_subparsers(dest="command", required=True)
-    train.add_parser(sub)
+    for command in (train, export):
+        command.add_parser(sub)
     return parser

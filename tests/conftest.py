@@ -13,3 +13,11 @@ def mnist5k():
     from playground.core.data.registry import load_dataset
 
     return load_dataset("mnist5k", seed=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Recovery and recent files go to a fresh folder for every test."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("PLAYGROUND_HOME", str(home))
+    return home

@@ -8,11 +8,11 @@ from playground.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
+    w = MainWindow()  # not qtbot.addWidget: its teardown close would meet the unsaved prompt
     w.show()
     qtbot.waitExposed(w)
     yield w
+    w.files.dirty = False  # tests of the unsaved-changes prompt answer it themselves
     w.close()
 
 
@@ -89,6 +89,7 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     assert blocker.args[0].status == "stopped"
     assert not window.document.locked and window.training.train_button.text() == "▶  Continue"
     assert window.training.reset_button.isEnabled()
+    window.files.dirty = False
     window.close()
     assert window.session._thread is None
 
@@ -158,9 +159,9 @@ def test_switch_dataset_then_preset(window, qtbot):
 
 
 def test_bad_image_folder_is_explained(window, qtbot, tmp_path, monkeypatch):
-    (tmp_path / "only_one_class").mkdir()
+    (tmp_path / "data" / "only_one_class").mkdir(parents=True)
     monkeypatch.setattr(
-        "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path)
+        "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path / "data")
     )
     combo = window.training.dataset
     combo.showPopup()

@@ -9,7 +9,6 @@ from playground.ui.main_window import MainWindow
 def test_close_mid_training_twenty_times(qtbot):
     for _ in range(20):
         w = MainWindow()
-        qtbot.addWidget(w)
         w.show()
         w.training.epochs.setValue(100)
         QTest.mouseClick(w.training.train_button, LEFT)
@@ -24,7 +23,6 @@ def test_close_mid_training_twenty_times(qtbot):
 
 def test_close_while_paused(qtbot):
     w = MainWindow()
-    qtbot.addWidget(w)
     w.show()
     QTest.mouseClick(w.training.train_button, LEFT)
     qtbot.waitUntil(lambda: w.session.history.last_step > 0, timeout=10_000)

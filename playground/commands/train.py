@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
     )
     ref = dataset_ref(args)
-    data = load_dataset(ref, seed=args.seed)
+    data = load_dataset(ref)  # the split is fixed per data set; --seed seeds the training
     spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
     if args.output and args.output.suffix != SUFFIX:
         raise PlaygroundError(f"the project file name must end in {SUFFIX}")

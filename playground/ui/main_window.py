@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
@@ -21,13 +23,18 @@ from playground.core.data.registry import load_dataset
 from playground.core.device import device_label, pick_device
 from playground.core.errors import PlaygroundError
 from playground.core.events import Finished, StepMetrics
+from playground.core.export import export_project
+from playground.core.history import History
 from playground.core.presets import PRESETS, preset
+from playground.core.project import SUFFIX, Project
 from playground.ui.banner import MessageBanner
 from playground.ui.curves import CurvesView
 from playground.ui.document import NetworkDocument
 from playground.ui.inspector import LayerInspector
+from playground.ui.menus import EXPORTS, build_menus
 from playground.ui.palette import LayerPalette
-from playground.ui.session import TrainingSession
+from playground.ui.project_files import ProjectFiles
+from playground.ui.session import RUNNING, TrainingSession
 from playground.ui.stack_view import NetworkStackView
 from playground.ui.training_panel import TrainingPanel
 
@@ -56,11 +63,15 @@ class MainWindow(QMainWindow):
         self.document = NetworkDocument(spec, self.dataset.num_classes, self)
         self.session = TrainingSession(self)
         self._device_text = device_label(pick_device("auto"))
+        self.files = ProjectFiles(self, self.snapshot_project, self.restore_project)
         self._build()
-        self._build_menus()
+        build_menus(self)
         self._wire()
         self._show_dataset()
-        self.setWindowTitle("Neural Playground")
+        self._update_undo_actions()
+        self._show_recent(self.files.recent())
+        self._set_title(self.files.display_name, False)
+        self.setAcceptDrops(True)
         self.resize(1440, 880)
 
     # --- layout -------------------------------------------------------------------------
@@ -104,31 +115,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage(f"Ready. Training device: {self._device_text}")
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = QAction("&Undo", self, shortcut=QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.document.undo)
-        self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.triggered.connect(self.document.redo)
-        edit.addActions([self.undo_action, self.redo_action])
+    def _wire(self) -> None:
         stack = self.document.undo_stack
         for signal in (stack.indexChanged, stack.cleanChanged, self.document.lockedChanged):
             signal.connect(self._update_undo_actions)
-        self._update_undo_actions()
-        network = self.menuBar().addMenu("&Network")
-        presets = network.addMenu("&Presets")
-        for key, (title, _) in PRESETS.items():
-            action = presets.addAction(title)
-            action.setObjectName(f"preset-{key}")
-            action.triggered.connect(lambda _=False, k=key: self.apply_preset(k))
-        self.network_menu = network
-
-    def _wire(self) -> None:
+        f = self.files
+        f.titleChanged.connect(self._set_title)
+        f.recentChanged.connect(self._show_recent)
+        f.error.connect(self.banner.show_error)
+        f.saved.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 5000))
+        self.document.changed.connect(f.mark_dirty)
+        self.training.settingsEdited.connect(f.mark_dirty)
         self.stack.selectionChanged.connect(self.inspector.show_layer)
         self.document.lockedChanged.connect(self._lock_editing)
         t = self.training
@@ -143,6 +140,7 @@ class MainWindow(QMainWindow):
         s.epochEnded.connect(self.curves.add_epoch)
         s.deviceChosen.connect(self._on_device)
         s.finished.connect(self._on_finished)
+        s.stateChanged.connect(self._update_file_actions)
 
     # --- actions ------------------------------------------------------------------------
     def apply_preset(self, key: str) -> None:
@@ -163,6 +161,7 @@ class MainWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
         self.dataset = dataset
+        self.files.mark_dirty()
         self.banner.hide()
         self.session.reset()
         self.curves.start_over()
@@ -216,6 +215,9 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self, f: Finished) -> None:
         self.document.set_locked(False)
+        if self.session.model is not None:
+            self.files.mark_dirty()
+            self.files.autosave()
         last = self.session.history.epochs[-1] if self.session.history.epochs else None
         summary = f"  ·  validation accuracy {last.val_accuracy:.1%}" if last else ""
         if f.status in ("diverged", "error"):
@@ -236,6 +238,120 @@ class MainWindow(QMainWindow):
         tip = "Stop training to edit the network" if locked else ""
         self.palette_view.setToolTip(tip)
 
+    # --- projects -------------------------------------------------------------------------
+    def snapshot_project(self) -> Project | None:
+        """The window's work as a project; None while training runs (weights in flux)."""
+        if self.session.state == RUNNING:
+            return None
+        s = self.session
+        trained = s.model is not None and s.spec == self.document.spec
+        d = self.dataset
+        return Project(
+            self.document.spec,
+            d.ref,
+            self.training.config(),
+            d.class_names,
+            d.preprocessing,
+            s.model.state_dict() if trained else None,
+            s.history if trained else History(),
+        )
+
+    def restore_project(self, project: Project, path: Path | None) -> bool:
+        if self.session.busy:
+            self.banner.show_error("Stop training before opening another project.")
+            return False
+        try:
+            model = project.build_trained_model() if project.weights is not None else None
+        except PlaygroundError as e:
+            self.banner.show_error(f"Could not open {path.name if path else 'the project'}: {e}")
+            return False
+        self.banner.hide()
+        try:
+            self.dataset = load_dataset(project.dataset)
+        except PlaygroundError as e:
+            self.banner.show_error(
+                f"The project's data set could not be loaded ({e}); choose a data set to train."
+            )
+        self.document.load(project.spec, len(project.class_names) or self.dataset.num_classes)
+        self.training.set_config(project.config)
+        self.session.load(project.spec, model, project.history)
+        self.curves.previous = None
+        self.curves.set_history(project.history)
+        self._show_dataset()
+        self.stack.select(-1)
+        return True
+
+    def new_project(self) -> None:
+        def reset() -> None:
+            if self.session.busy:
+                self.session.shutdown()
+            self.restore_project(
+                Project(preset(DEFAULT_PRESET, (1, 28, 28), 10), DatasetRef(DEFAULT_DATASET)), None
+            )
+
+        self.files.new(reset)
+
+    def open_project(self, path: Path) -> bool:
+        return self.files.confirm_discard() and self.files.open(Path(path))
+
+    def export(self, fmt: str) -> None:
+        project = self.snapshot_project()
+        if project is None or project.weights is None:
+            self.banner.show_error("Train the network (and stop or pause it) before exporting.")
+            return
+        _, title, pattern, suffix = next(e for e in EXPORTS if e[0] == fmt)
+        start = str(Path.home() / f"{self.files.display_name}{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {title.rstrip('…')}", start, pattern)
+        if not path:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            files = export_project(project, fmt, path, self.dataset)
+        except PlaygroundError as e:
+            self.banner.show_error(f"Export failed: {e}")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.banner.show_info("Exported " + ", ".join(str(f) for f in files))
+
+    def _set_title(self, name: str, modified: bool) -> None:
+        self.setWindowTitle(f"{name}[*] — Neural Playground")
+        self.setWindowModified(modified)
+
+    def _show_recent(self, paths: list[Path]) -> None:
+        self.recent_menu.clear()
+        for path in paths:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def _update_file_actions(self, state: str) -> None:
+        for action in (self.save_action, self.save_as_action):
+            action.setEnabled(state != RUNNING)
+        self.export_menu.setEnabled(state != RUNNING)
+
+    # --- drops on the window -------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        projects = [p for p in paths if p.suffix == SUFFIX]
+        if projects:
+            self.open_project(projects[0])
+        else:
+            self.drop_files(paths)
+
+    def drop_files(self, paths: list[Path]) -> None:
+        names = ", ".join(p.name for p in paths) or "nothing usable"
+        self.banner.show_error(f"Drop a {SUFFIX} project here ({names} is not one).")
+
     def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
         self.session.shutdown()
+        self.files.discard_recovery()
         super().closeEvent(event)

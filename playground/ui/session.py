@@ -80,6 +80,13 @@ class TrainingSession(QObject):
         self.model, self.history, self.spec = None, History(), None
         self._set_state(IDLE)
 
+    def load(self, spec: NetworkSpec, model: nn.Sequential | None, history: History) -> None:
+        """Take over a saved model and its history (an opened project)."""
+        if self.busy:
+            return
+        self.spec, self.model, self.history = spec, model, history
+        self._set_state(TRAINED if model is not None else IDLE)
+
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop training and wait for the thread; True if it ended in time."""
         thread = self._thread

@@ -51,6 +51,7 @@ class TrainingPanel(QWidget):
     pauseClicked = Signal()
     stopClicked = Signal()
     resetClicked = Signal()
+    settingsEdited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,10 @@ class TrainingPanel(QWidget):
         row.addWidget(self.seed)
         self.form.addRow("Epochs", row)
         self.form.addRow("Device", self.device)
+        for combo in (self.optimizer, self.device):
+            combo.activated.connect(self.settingsEdited)
+        for spin in (self.lr, self.batch_size, self.epochs, self.seed):
+            spin.editingFinished.connect(self.settingsEdited)
 
     def _build_buttons(self) -> None:
         self.train_button = QPushButton("▶  Train")

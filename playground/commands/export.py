@@ -1,0 +1,35 @@
+"""`playground export PROJECT --format onnx|torchscript|python -o OUT`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from playground.core.data.registry import load_dataset
+from playground.core.errors import PlaygroundError
+from playground.core.export import FORMATS, export_project
+from playground.core.project import load_project
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export a trained project")
+    p.add_argument("project", type=Path)
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.project)
+    if project.weights is None:
+        raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
+    data = load_dataset(project.dataset) if args.format == "python" else None
+    files = export_project(project, args.format, args.output, data)
+    if args.json:
+        print(json.dumps({"format": args.format, "files": [str(f) for f in files]}))
+    else:
+        for f in files:
+            print(f"wrote {f}")
+    return 0
