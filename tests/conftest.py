@@ -21,3 +21,23 @@ def _isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("PLAYGROUND_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _delete_windows():
+    """Delete every top-level widget after each test, so none outlives the QApplication."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    if QApplication.instance() is None:
+        return
+    QCoreApplication.sendPostedEvents()  # deliver queued worker signals while receivers live
+    QCoreApplication.processEvents()
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMainWindow):
+            w.files.dirty = False
+            w.close()
+            w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()

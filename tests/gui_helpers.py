@@ -36,11 +36,11 @@ class FakeDragManager:
 def deliver_drop(target: QWidget, pos: QPoint, mime: QMimeData, on_hover=None) -> Qt.DropAction:
     """Enter, move over and drop on target at pos; returns the accepted action or Ignore."""
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
-    enter = QDragEnterEvent(QPointF(pos), actions, mime, LEFT, NO_MOD)
+    enter = QDragEnterEvent(pos, actions, mime, LEFT, NO_MOD)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return Qt.DropAction.IgnoreAction
-    move = QDragMoveEvent(QPointF(pos), actions, mime, LEFT, NO_MOD)
+    move = QDragMoveEvent(pos, actions, mime, LEFT, NO_MOD)
     QApplication.sendEvent(target, move)
     if on_hover:
         on_hover()

@@ -53,7 +53,7 @@ def test_torchscript_matches(tmp_path, trained, mnist5k):
 
 
 def test_python_script_rebuilds_and_continues(tmp_path, trained, mnist5k):
-    project, model, path, trainer = trained
+    _, _, path, trainer = trained
     r = subprocess.run(
         [
             sys.executable,

@@ -10,7 +10,8 @@ from playground.ui.main_window import MainWindow
 def window(qtbot):
     w = MainWindow()  # not qtbot.addWidget: its teardown close would meet the unsaved prompt
     w.show()
-    qtbot.waitExposed(w)
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w, 5000)
     yield w
     w.files.dirty = False  # tests of the unsaved-changes prompt answer it themselves
     w.close()
@@ -91,7 +92,7 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     assert window.training.reset_button.isEnabled()
     window.files.dirty = False
     window.close()
-    assert window.session._thread is None
+    assert window.session._worker is None
 
 
 def test_reorder_cards_by_dragging(window, drags):

@@ -24,6 +24,12 @@ def run_app(project: Path | None = None) -> int:
 
     window = MainWindow()
     window.show()
-    if project is not None:
-        window.open_project(project)
+    start_up(window, project)
     return app.exec()
+
+
+def start_up(window, project: Path | None) -> None:
+    """After the window shows: offer work lost in a crash, then open the project asked for."""
+    restored = window.files.offer_recovery()
+    if project is not None and not restored:
+        window.open_project(project)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from torch import nn
 
 from playground.core.config import TrainConfig
@@ -29,7 +29,6 @@ class TrainingSession(QObject):
         self.model: nn.Sequential | None = None
         self.history = History()
         self.spec: NetworkSpec | None = None
-        self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
 
     @property
@@ -43,21 +42,15 @@ class TrainingSession(QObject):
         if spec != self.spec:
             self.model, self.history = None, History()
         self.spec = spec
-        worker = TrainingWorker(spec, dataset, config, self.model, self.history)
-        thread = QThread(self)
-        thread.setObjectName("training")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        worker = TrainingWorker(spec, dataset, config, self.model, self.history, self)
         worker.stepped.connect(self.stepped)
         worker.epochEnded.connect(self.epochEnded)
         worker.snapshotTaken.connect(self.snapshotTaken)
-        worker.started.connect(self.deviceChosen)
-        worker.finished.connect(self._on_finished)
-        worker.finished.connect(thread.quit)
-        thread.finished.connect(worker.deleteLater)
-        self._thread, self._worker = thread, worker
+        worker.deviceChosen.connect(self.deviceChosen)
+        worker.trainingFinished.connect(self._on_finished)
+        self._worker = worker
         self._set_state(RUNNING)
-        thread.start()
+        worker.start()
 
     def pause(self) -> None:
         if self._worker and self.state == RUNNING:
@@ -89,24 +82,37 @@ class TrainingSession(QObject):
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop training and wait for the thread; True if it ended in time."""
-        thread = self._thread
-        if thread is None:
+        worker = self._worker
+        if worker is None:
             return True
-        self.stop()
-        thread.quit()
-        ended = thread.wait(timeout_ms)
-        self._thread = self._worker = None
+        worker.stop()
+        ended = worker.wait(timeout_ms)
+        if ended:
+            self._release(worker)
         return ended
 
     def _on_finished(self, finished: Finished) -> None:
-        worker = self._worker
-        if worker is not None and worker.trainer is not None:
+        worker = self.sender()
+        if worker is None or worker is not self._worker:
+            return  # a late signal from a run already shut down
+        if worker.trainer is not None:
             self.model = worker.trainer.model
-        if self._thread is not None:
-            self._thread.wait(2000)
-        self._thread = self._worker = None
+        worker.wait()
+        self._release(worker)
         self._set_state(TRAINED if self.model is not None else IDLE)
         self.finished.emit(finished)
+
+    def _release(self, worker: TrainingWorker) -> None:
+        for signal in (
+            worker.stepped,
+            worker.epochEnded,
+            worker.snapshotTaken,
+            worker.deviceChosen,
+            worker.trainingFinished,
+        ):
+            signal.disconnect()
+        worker.setParent(None)
+        self._worker = None
 
     def _set_state(self, state: str) -> None:
         self.state = state

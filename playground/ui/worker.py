@@ -1,10 +1,14 @@
-"""The one bridge between Qt and the core trainer: a QObject that runs it on a QThread."""
+"""The one bridge between Qt and the core trainer: a QThread that runs it and emits its events.
+
+The thread object itself lives in the GUI thread, so its signals, emitted from run(), reach the
+views as queued calls; nothing else crosses between the threads.
+"""
 
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal
 from torch import nn
 
 from playground.core.config import TrainConfig
@@ -16,14 +20,14 @@ from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
 
 
-class TrainingWorker(QObject):
-    """Turns trainer events (already throttled by the trainer) into queued signals."""
+class TrainingWorker(QThread):
+    """Runs the core trainer; its events (throttled by the trainer) become signals."""
 
     stepped = Signal(object)  # StepMetrics
     epochEnded = Signal(object)  # EpochMetrics
     snapshotTaken = Signal(object)  # Snapshot
-    finished = Signal(object)  # Finished
-    started = Signal(str)  # device type
+    trainingFinished = Signal(object)  # Finished
+    deviceChosen = Signal(str)  # device type
 
     def __init__(
         self,
@@ -32,8 +36,10 @@ class TrainingWorker(QObject):
         config: TrainConfig,
         model: nn.Sequential | None,
         history: History,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
+        self.setObjectName("training")
         self._args = (spec, dataset, config)
         self._model, self._history = model, history
         self.trainer: Trainer | None = None
@@ -41,7 +47,6 @@ class TrainingWorker(QObject):
         self._stop_asked = False
         self._pause_asked = False
 
-    @Slot()
     def run(self) -> None:
         try:
             trainer = Trainer(
@@ -53,12 +58,12 @@ class TrainingWorker(QObject):
                     trainer.pause()
                 if self._stop_asked:
                     trainer.stop()
-            self.started.emit(trainer.device.type)
+            self.deviceChosen.emit(trainer.device.type)
             trainer.run()
         except PlaygroundError as e:
-            self.finished.emit(Finished("error", str(e), self._history.epochs_done, 0))
+            self.trainingFinished.emit(Finished("error", str(e), self._history.epochs_done, 0))
         except Exception as e:  # shown to the user instead of a silent thread death
-            self.finished.emit(
+            self.trainingFinished.emit(
                 Finished(
                     "error",
                     f"Training failed: {type(e).__name__}: {e}",
@@ -75,7 +80,7 @@ class TrainingWorker(QObject):
         elif isinstance(event, Snapshot):
             self.snapshotTaken.emit(event)
         elif isinstance(event, Finished):
-            self.finished.emit(event)
+            self.trainingFinished.emit(event)
 
     # Called from the GUI thread; the trainer's controls are thread-safe.
     def pause(self) -> None:
