@@ -29,15 +29,15 @@ def open_image(path: str | Path) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = None  # we apply our own limit below, after draft()
-            img = Image.open(path)
-            img.draft("RGB", (WORK_SIDE, WORK_SIDE))  # JPEG decodes at reduced scale
-            if img.width * img.height > MAX_PIXELS:
-                raise ImageError(
-                    f"{path.name} is too large ({img.width}×{img.height} pixels); "
-                    "scale it down below 100 megapixels"
-                )
-            img.seek(0)  # animated images: the first frame
-            img.load()
+            with Image.open(path) as src:
+                src.draft("RGB", (WORK_SIDE, WORK_SIDE))  # JPEG decodes at reduced scale
+                if src.width * src.height > MAX_PIXELS:
+                    raise ImageError(
+                        f"{path.name} is too large ({src.width}×{src.height} pixels); "
+                        "scale it down below 100 megapixels"
+                    )
+                src.seek(0)  # animated images: the first frame
+                img = src.copy()  # decoded, and no longer tied to the open file
     except ImageError:
         raise
     except UnidentifiedImageError:

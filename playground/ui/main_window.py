@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from torch import nn
 
 from playground.core.data.dataset import Dataset, DatasetRef
 from playground.core.data.registry import load_dataset
@@ -25,9 +27,11 @@ from playground.core.errors import PlaygroundError
 from playground.core.events import Finished, StepMetrics
 from playground.core.export import export_project
 from playground.core.history import History
+from playground.core.inference import Prediction, classify, inference_copy
 from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, Project
 from playground.ui.banner import MessageBanner
+from playground.ui.classify_view import ClassifyView
 from playground.ui.curves import CurvesView
 from playground.ui.document import NetworkDocument
 from playground.ui.inspector import LayerInspector
@@ -62,6 +66,8 @@ class MainWindow(QMainWindow):
         spec = preset(DEFAULT_PRESET, self.dataset.input_shape, self.dataset.num_classes)
         self.document = NetworkDocument(spec, self.dataset.num_classes, self)
         self.session = TrainingSession(self)
+        self._inference_model: nn.Module | None = None
+        self._inference_key: tuple | None = None
         self._device_text = device_label(pick_device("auto"))
         self.files = ProjectFiles(self, self.snapshot_project, self.restore_project)
         self._build()
@@ -90,6 +96,8 @@ class MainWindow(QMainWindow):
         self.curves = CurvesView()
         self.views = QTabWidget()
         self.views.addTab(self.curves, "Curves")
+        self.classify_view = ClassifyView(self.classify_image)
+        self.views.addTab(self.classify_view, "Classify")
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_panel("Palette", self.palette_view))
@@ -349,8 +357,34 @@ class MainWindow(QMainWindow):
             self.drop_files(paths)
 
     def drop_files(self, paths: list[Path]) -> None:
-        names = ", ".join(p.name for p in paths) or "nothing usable"
-        self.banner.show_error(f"Drop a {SUFFIX} project here ({names} is not one).")
+        """Images dropped on the window are classified (the first, if several)."""
+        self.views.setCurrentWidget(self.classify_view)
+        if not paths:
+            self.classify_view.show_error("Only files on this computer can be dropped.")
+            return
+        self.classify_view.classify_path(paths[0])
+        if len(paths) > 1:
+            self.statusBar().showMessage(
+                f"{len(paths)} files dropped: classified {paths[0].name}, the first. "
+                "`playground classify` takes many at once.",
+                8000,
+            )
+
+    def classify_image(self, img: Image.Image) -> Prediction:
+        """The trained network's answer for img; PlaygroundError saying why there is none."""
+        s = self.session
+        if s.model is None:
+            raise PlaygroundError(
+                "Train the network first (or open a trained project): an untrained network "
+                "can only guess."
+            )
+        if s.spec != self.document.spec:
+            raise PlaygroundError("The network was edited since it was trained: train it again.")
+        key = (id(s.model), s.history.last_step)
+        if s.state == RUNNING or self._inference_key != key:
+            self._inference_model, self._inference_key = inference_copy(s.model), key
+        d = self.dataset
+        return classify(self._inference_model, img, d.preprocessing, d.class_names, top_k=5)
 
     def closeEvent(self, event) -> None:
         if not self.files.confirm_discard():

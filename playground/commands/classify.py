@@ -1,0 +1,51 @@
+"""`playground classify PROJECT IMAGE… [--top K] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from playground.core.errors import PlaygroundError
+from playground.core.imageio import ImageError, open_image
+from playground.core.inference import classify, inference_copy
+from playground.core.project import load_project
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("classify", help="classify images with a trained project")
+    p.add_argument("project", type=Path)
+    p.add_argument("images", type=Path, nargs="+")
+    p.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(args.project)
+    if project.weights is None or project.preprocessing is None:
+        raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
+    model = inference_copy(project.build_trained_model())
+    results, failed = [], 0
+    for path in args.images:
+        try:
+            pred = classify(
+                model, open_image(path), project.preprocessing, project.class_names, args.top
+            )
+        except ImageError as e:
+            failed += 1
+            results.append({"image": str(path), "error": str(e)})
+            continue
+        results.append(
+            {"image": str(path), "top": [{"class": c, "probability": p} for c, p in pred.top]}
+        )
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"{r['image']}: error: {r['error']}")
+            else:
+                bars = ", ".join(f"{t['probability']:.0%} {t['class']}" for t in r["top"])
+                print(f"{r['image']}: {bars}")
+    return 1 if failed else 0

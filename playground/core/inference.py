@@ -1,0 +1,100 @@
+"""Classify user images: preprocess them the way the training data were made, then predict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from playground.core.build import logits_part
+from playground.core.data.dataset import Preprocessing, apply_normalisation
+from playground.core.errors import PlaygroundError
+from playground.core.imageio import image_array, to_mode
+
+DIGIT_BOX = 20  # MNIST digits fit a 20×20 box, centred by mass in 28×28
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Classes sorted by probability, the network's input as a picture, and a saliency map."""
+
+    top: list[tuple[str, float]]
+    probabilities: np.ndarray  # (classes,)
+    model_input: np.ndarray  # (C, H, W) in [0, 1], what the network saw
+    saliency: np.ndarray  # (H, W) in [0, 1]
+
+
+def preprocess(img: Image.Image, pre: Preprocessing) -> np.ndarray:
+    """C×H×W float32 in [0, 1], made as the training images were."""
+    if pre.kind != "image" or pre.size is None or pre.channels is None:
+        raise PlaygroundError("this network classifies 2-D points, not images")
+    if pre.recipe == "mnist":
+        return mnist_recipe(np.asarray(to_mode(img, 1), dtype=np.float32) / 255.0, pre.size)
+    resized = img.resize((pre.size[1], pre.size[0]), Image.Resampling.BILINEAR)
+    return image_array(resized, pre.channels)
+
+
+def mnist_recipe(gray: np.ndarray, size: tuple[int, int] = (28, 28)) -> np.ndarray:
+    """Dark ink on light paper of any size → a centred white-on-black MNIST-style digit."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    ink = 1.0 - gray if np.median(border) > 0.5 else gray.copy()  # MNIST ink is bright
+    paper = np.percentile(ink, 50)
+    ink = np.clip((ink - paper) / max(1e-6, ink.max() - paper), 0, 1)  # remove the paper's tone
+    ink[ink < 0.2] = 0  # speckle and noise of the paper
+    rows, cols = np.nonzero(ink > 0.3)
+    out = np.zeros(size, dtype=np.float32)
+    if len(rows) == 0:
+        return out[None]
+    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    scale = DIGIT_BOX / max(crop.shape)
+    h, w = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    small = Image.fromarray((crop * 255).astype(np.uint8)).resize((w, h), Image.Resampling.LANCZOS)
+    digit = np.asarray(small, dtype=np.float32) / 255.0
+    cy, cx = _centre_of_mass(digit)
+    top = round(size[0] / 2 - cy)
+    left = round(size[1] / 2 - cx)
+    top, left = min(max(top, 0), size[0] - h), min(max(left, 0), size[1] - w)
+    out[top : top + h, left : left + w] = digit
+    return out[None]
+
+
+def _centre_of_mass(a: np.ndarray) -> tuple[float, float]:
+    total = a.sum()
+    if total <= 0:
+        return a.shape[0] / 2, a.shape[1] / 2
+    ys, xs = np.indices(a.shape)
+    return float((ys * a).sum() / total), float((xs * a).sum() / total)
+
+
+def classify(
+    model: nn.Sequential,
+    img: Image.Image,
+    pre: Preprocessing,
+    class_names: list[str],
+    top_k: int = 5,
+) -> Prediction:
+    """Probabilities for one image (model on CPU, eval mode) and the input's saliency."""
+    picture = preprocess(img, pre)
+    x = apply_normalisation(torch.from_numpy(picture), pre).unsqueeze(0).requires_grad_(True)
+    logits = logits_part(model)(x)
+    probs = torch.softmax(logits, dim=1)[0]
+    best = int(probs.argmax())
+    logits[0, best].backward()  # saliency: how strongly each pixel moves the winning score
+    grad = x.grad[0].abs().amax(dim=0).numpy()
+    saliency = grad / grad.max() if grad.max() > 0 else grad
+    p = probs.detach().numpy()
+    order = np.argsort(-p)[: max(1, top_k)]
+    top = [(class_names[i] if i < len(class_names) else str(i), float(p[i])) for i in order]
+    return Prediction(top, p, picture, saliency.astype(np.float32))
+
+
+def inference_copy(model: nn.Module) -> nn.Sequential:
+    """A CPU copy in eval mode, safe to use while the original trains on."""
+    import copy
+
+    clone = copy.deepcopy(model).to("cpu").eval()
+    clone.requires_grad_(False)  # saliency needs gradients for the input only
+    return clone

@@ -1,0 +1,163 @@
+"""Classify an image: open, paste, drop or draw one; see the top classes and what drove them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.errors import PlaygroundError
+from playground.core.imageio import open_image
+from playground.core.inference import Prediction
+from playground.ui.draw_pad import DrawPad
+from playground.ui.images import array_pixmap, pil_pixmap, saliency_overlay
+from playground.ui.probability_bars import ProbabilityBars
+
+SIDE = 196
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+
+
+def _picture_box() -> QLabel:
+    label = QLabel()
+    label.setFixedSize(SIDE, SIDE)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("background: #EEF1F4; border: 1px solid #D8DEE4; color: #5F6B76;")
+    return label
+
+
+class ClassifyView(QWidget):
+    classified = Signal(object)  # Prediction
+
+    def __init__(
+        self, classifier: Callable[[Image.Image], Prediction], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.classifier = classifier
+        self.prediction: Prediction | None = None
+        self.original = _picture_box()
+        self.original.setText("Drop an image\non the window")
+        self.seen = _picture_box()
+        self.seen.setToolTip("The picture after preprocessing: exactly what the network gets")
+        self.pad = DrawPad()
+        self.pad.drawn.connect(self.classify_image)
+        self.show_saliency = QCheckBox("Show saliency (the pixels that drove the answer)")
+        self.show_saliency.setChecked(True)
+        self.show_saliency.toggled.connect(self._show_seen)
+        self.bars = ProbabilityBars()
+        self.message = QLabel("Open, paste or drop an image, or draw a digit on the pad.")
+        self.message.setWordWrap(True)
+        self.message.setObjectName("explanation")
+        self._build()
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self.paste)
+
+    def _build(self) -> None:
+        open_button = QPushButton("Open image…")
+        open_button.clicked.connect(self.open_dialog)
+        paste_button = QPushButton("Paste")
+        paste_button.clicked.connect(self.paste)
+        clear_button = QPushButton("Clear pad")
+        clear_button.clicked.connect(self.pad.clear)
+        buttons = QHBoxLayout()
+        for b in (open_button, paste_button, clear_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        grid = QGridLayout()
+        for col, (title, widget) in enumerate(
+            (
+                ("Your image", self.original),
+                ("What the network sees", self.seen),
+                ("Draw a digit", self.pad),
+            )
+        ):
+            grid.addWidget(QLabel(title), 0, col)
+            grid.addWidget(widget, 1, col)
+        grid.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(grid)
+        layout.addWidget(self.show_saliency)
+        layout.addWidget(self.message)
+        layout.addWidget(self.bars)
+        layout.addStretch(1)
+
+    # --- inputs ---------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Classify an image", "", IMAGE_FILTER)
+        if path:
+            self.classify_path(Path(path))
+
+    def paste(self) -> None:
+        clip = QApplication.clipboard()
+        urls = [u for u in clip.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.classify_path(Path(urls[0].toLocalFile()))
+            return
+        qimage = clip.image()
+        if qimage.isNull():
+            self.show_error("The clipboard holds no image.")
+            return
+        qimage = qimage.convertToFormat(qimage.Format.Format_RGB888)
+        ptr = qimage.constBits()
+        a = np.frombuffer(ptr, np.uint8).reshape(qimage.height(), qimage.bytesPerLine())
+        rgb = a[:, : qimage.width() * 3].reshape(qimage.height(), qimage.width(), 3)
+        self.classify_image(Image.fromarray(rgb.copy(), "RGB"))
+
+    def classify_path(self, path: Path) -> None:
+        try:
+            img = open_image(path)
+        except PlaygroundError as e:
+            self.show_error(str(e))
+            return
+        self.classify_image(img, path.name)
+
+    def classify_image(self, img: Image.Image, name: str = "") -> None:
+        self.original.setPixmap(pil_pixmap(img, SIDE))
+        try:
+            prediction = self.classifier(img)
+        except PlaygroundError as e:
+            self.show_error(str(e))
+            return
+        self.prediction = prediction
+        self._show_seen()
+        self.bars.set_rows(prediction.top)
+        best, p = prediction.top[0]
+        subject = name or "The image"
+        self.message.setText(f"{subject}: the network says {best} ({p:.0%}).")
+        self.classified.emit(prediction)
+
+    def show_error(self, text: str) -> None:
+        self.prediction = None
+        self.bars.set_rows([])
+        self.seen.clear()
+        self.message.setText(f"<span style='color:#C62828'>{text}</span>")
+
+    def _show_seen(self, *_: object) -> None:
+        pred = self.prediction
+        if pred is None:
+            return
+        if self.show_saliency.isChecked():
+            picture = saliency_overlay(pred.model_input, pred.saliency)
+        else:
+            c = pred.model_input
+            picture = c[0] if c.shape[0] == 1 else c.transpose(1, 2, 0)
+        self.seen.setPixmap(array_pixmap(picture, SIDE))
+
+    def message_text(self) -> str:
+        return self.message.text()

@@ -1,0 +1,60 @@
+"""Horizontal probability bars: '86 %  stop sign'."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from playground.ui.style import MUTED, TEXT
+
+ROW_H, LABEL_W, PERCENT_W = 30, 110, 56
+TOP_COLOUR, OTHER_COLOUR = QColor("#3B73B9"), QColor("#A9C1E0")
+
+
+class ProbabilityBars(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, float]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def set_rows(self, rows: list[tuple[str, float]]) -> None:
+        self.rows = list(rows)
+        self.updateGeometry()
+        self.update()
+
+    def row_texts(self) -> list[str]:
+        """Each bar's text as drawn: '86 % 7'."""
+        return [f"{p:.0%}".replace("%", " %") + f" {name}" for name, p in self.rows]
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, max(1, len(self.rows)) * ROW_H + 8)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar_w = max(10, self.width() - LABEL_W - PERCENT_W - 16)
+        for i, (text, (name, prob)) in enumerate(zip(self.row_texts(), self.rows, strict=True)):
+            y = 4 + i * ROW_H
+            p.setPen(TEXT)
+            label = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, LABEL_W - 8)
+            p.drawText(
+                QRectF(0, y, LABEL_W - 8, ROW_H - 6),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#EEF1F4"))
+            p.drawRoundedRect(QRectF(LABEL_W, y + 3, bar_w, ROW_H - 12), 4, 4)
+            p.setBrush(TOP_COLOUR if i == 0 else OTHER_COLOUR)
+            p.drawRoundedRect(QRectF(LABEL_W, y + 3, max(2.0, bar_w * prob), ROW_H - 12), 4, 4)
+            p.setPen(TEXT if i == 0 else MUTED)
+            p.drawText(
+                QRectF(LABEL_W + bar_w + 8, y, PERCENT_W, ROW_H - 6),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text.split(" ", 2)[0] + " %",
+            )
+        p.end()
