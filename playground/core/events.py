@@ -45,6 +45,24 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """The validation set's predictions after an epoch (for the confusion matrix)."""
+
+    epoch: int
+    predicted: np.ndarray  # (N,) class index
+    probabilities: np.ndarray  # (N, classes)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Extras the visible views asked for: feature maps of a sample, the decision boundary."""
+
+    step: int
+    feature_maps: list[tuple[str, np.ndarray]] | None = None
+    boundary: np.ndarray | None = None  # (resolution, resolution, classes) probabilities
+
+
+@dataclass(frozen=True)
 class Finished:
     status: str  # "completed", "stopped", "diverged" or "error"
     message: str
@@ -52,4 +70,4 @@ class Finished:
     step: int
 
 
-Event = StepMetrics | EpochMetrics | Snapshot | Finished
+Event = StepMetrics | EpochMetrics | Snapshot | Evaluation | Probe | Finished

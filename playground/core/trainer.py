@@ -7,20 +7,32 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from playground.core.build import build_model, logits_part
 from playground.core.config import TrainConfig, learnable_layers, make_optimizer
-from playground.core.data.dataset import Dataset
+from playground.core.data.dataset import Dataset, apply_normalisation
 from playground.core.device import pick_device
-from playground.core.events import EpochMetrics, Event, Finished, Snapshot, StepMetrics
+from playground.core.events import (
+    EpochMetrics,
+    Evaluation,
+    Event,
+    Finished,
+    Probe,
+    Snapshot,
+    StepMetrics,
+)
 from playground.core.history import History
+from playground.core.probes import boundary_grid, feature_maps, grid_probabilities
 from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
 EVAL_CHUNK = 2048
+BOUNDARY_EXTENT = 6.0  # the toy sets lie in [-5, 5]², plus a margin
+BOUNDARY_RESOLUTION = 80
 
 
 class Trainer:
@@ -51,6 +63,7 @@ class Trainer:
         self._run.set()
         self._stop = threading.Event()
         self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
+        self._probes: tuple[np.ndarray | None, bool] = (None, False)
 
     # --- control, from any thread ---------------------------------------------------------
     def pause(self) -> None:
@@ -113,6 +126,7 @@ class Trainer:
                 if self._clock.elapsed() - last_snapshot >= self.snapshot_s:
                     last_snapshot = self._clock.elapsed()
                     self.sink(self.snapshot(step, epoch))
+                    self._run_probes(step)
             diverged = self._report(step, epoch, done_steps / total_steps)
             if diverged:
                 return diverged
@@ -120,6 +134,7 @@ class Trainer:
             if not math.isfinite(metrics.val_loss):
                 return self._diverged(step, epoch)
         self.sink(self.snapshot(step, last_epoch))
+        self._run_probes(step)
         return self._finish("completed", f"Trained {self.config.epochs} epochs", step)
 
     def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
@@ -159,7 +174,9 @@ class Trainer:
 
     def _end_epoch(self, epoch: int, step: int) -> EpochMetrics:
         self._clock.pause()  # validation time is not training throughput
-        val_loss, val_acc = self.evaluate(self.data.x_val, self.data.y_val)
+        val_loss, val_acc, probs = self._evaluate(self.data.x_val, self.data.y_val)
+        p = probs.cpu().numpy()
+        self.sink(Evaluation(epoch, p.argmax(1), p))
         self._clock.resume()
         loss_sum, correct_sum, samples = self._epoch_sums
         self._epoch_sums = [0.0, 0.0, 0]
@@ -171,21 +188,26 @@ class Trainer:
         self.sink(m)
         return m
 
-    @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
         """Mean loss and accuracy in eval mode (dropout off, batch-norm running stats)."""
+        loss, acc, _ = self._evaluate(x, y)
+        return loss, acc
+
+    @torch.no_grad()
+    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float, torch.Tensor]:
+        """Mean loss, accuracy and the softmax probabilities (N, classes)."""
         was_training = self.model.training
         self.model.eval()
         loss = torch.zeros((), device=self.device)
-        correct = torch.zeros((), device=self.device, dtype=torch.long)
+        probs = []
         for start in range(0, len(x), EVAL_CHUNK):
             out = self.logits(x[start : start + EVAL_CHUNK])
-            target = y[start : start + EVAL_CHUNK]
-            loss += F.cross_entropy(out, target, reduction="sum")
-            correct += (out.argmax(1) == target).sum()
+            loss += F.cross_entropy(out, y[start : start + EVAL_CHUNK], reduction="sum")
+            probs.append(torch.softmax(out, dim=1))
         self.model.train(was_training)
+        p = torch.cat(probs) if probs else torch.zeros(0, 1, device=self.device)
         n = max(len(x), 1)
-        return loss.item() / n, correct.item() / n
+        return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
 
     def snapshot(self, step: int, epoch: int) -> Snapshot:
         """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
@@ -198,6 +220,25 @@ class Trainer:
                 grads[name] = m.weight.grad.abs().mean()
         values = torch.stack(list(grads.values())).tolist() if grads else []
         return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
+
+    def set_probes(self, sample: np.ndarray | None, boundary: bool) -> None:
+        """Ask for feature maps of sample (C×H×W, normalised) and/or the decision boundary
+        at every snapshot; (None, False) asks for nothing. Safe from any thread."""
+        self._probes = (sample, boundary)
+
+    def _run_probes(self, step: int) -> None:
+        sample, boundary = self._probes
+        if sample is None and not boundary:
+            return
+        maps = grid = None
+        if sample is not None:
+            maps = feature_maps(self.model, torch.as_tensor(sample, device=self.device))
+        if boundary and self.data.preprocessing.kind == "points":
+            raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
+            x = apply_normalisation(raw, self.data.preprocessing).to(self.device)
+            probs = grid_probabilities(self.model, x)
+            grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
+        self.sink(Probe(step, maps, grid))
 
     # --- endings --------------------------------------------------------------------------
     def _diverged(self, step: int, epoch: int) -> Finished:

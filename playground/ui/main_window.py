@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from playground.ui.project_files import ProjectFiles
 from playground.ui.session import RUNNING, TrainingSession
 from playground.ui.stack_view import NetworkStackView
 from playground.ui.training_panel import TrainingPanel
+from playground.ui.views.tabs import ViewTabs
 
 DEFAULT_DATASET = "mnist5k"
 DEFAULT_PRESET = "small-cnn"
@@ -94,10 +94,8 @@ class MainWindow(QMainWindow):
         self.training = TrainingPanel()
         self.banner = MessageBanner()
         self.curves = CurvesView()
-        self.views = QTabWidget()
-        self.views.addTab(self.curves, "Curves")
         self.classify_view = ClassifyView(self.classify_image)
-        self.views.addTab(self.classify_view, "Classify")
+        self.views = ViewTabs(self.session, self.curves, self.classify_view)
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_panel("Palette", self.palette_view))
@@ -135,6 +133,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(f.mark_dirty)
         self.training.settingsEdited.connect(f.mark_dirty)
         self.stack.selectionChanged.connect(self.inspector.show_layer)
+        self.classify_view.classified.connect(self.views.show_prediction)
         self.document.lockedChanged.connect(self._lock_editing)
         t = self.training
         t.datasetRequested.connect(self.choose_dataset)
@@ -178,6 +177,7 @@ class MainWindow(QMainWindow):
 
     def _show_dataset(self) -> None:
         d = self.dataset
+        self.views.set_dataset(d)
         self.training.show_dataset(d.ref)
         self.stack.set_dataset_label(
             f"{d.name} · {len(d.x_train):,} train / {len(d.x_val):,} val · {d.num_classes} classes"
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
     def reset(self) -> None:
         self.session.reset()
         self.curves.start_over()
+        self.views.gradients.clear()
         self.training.show_message("Weights reset: the next run starts from random weights")
 
     def _toggle_pause(self) -> None:
@@ -301,6 +302,15 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: Path) -> bool:
         return self.files.confirm_discard() and self.files.open(Path(path))
+
+    def save_view_png(self) -> None:
+        try:
+            path = self.views.save_png()
+        except OSError as e:
+            self.banner.show_error(f"Could not save the picture: {e}")
+            return
+        if path:
+            self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export(self, fmt: str) -> None:
         project = self.snapshot_project()

@@ -57,3 +57,6 @@ def build_menus(w: MainWindow) -> None:
     for key, (title, _) in PRESETS.items():
         presets.addAction(_action(w, title, lambda k=key: w.apply_preset(k), name=f"preset-{key}"))
     w.network_menu = network
+
+    view = bar.addMenu("&View")
+    view.addAction(_action(w, "Save current view as &PNG…", w.save_view_png, None, "savePng"))

@@ -20,6 +20,8 @@ class TrainingSession(QObject):
     stepped = Signal(object)
     epochEnded = Signal(object)
     snapshotTaken = Signal(object)
+    evaluated = Signal(object)
+    probed = Signal(object)
     finished = Signal(object)
     deviceChosen = Signal(str)
 
@@ -30,6 +32,7 @@ class TrainingSession(QObject):
         self.history = History()
         self.spec: NetworkSpec | None = None
         self._worker: TrainingWorker | None = None
+        self._probes: tuple = (None, False)
 
     @property
     def busy(self) -> bool:
@@ -46,11 +49,20 @@ class TrainingSession(QObject):
         worker.stepped.connect(self.stepped)
         worker.epochEnded.connect(self.epochEnded)
         worker.snapshotTaken.connect(self.snapshotTaken)
+        worker.evaluated.connect(self.evaluated)
+        worker.probed.connect(self.probed)
+        worker.set_probes(*self._probes)
         worker.deviceChosen.connect(self.deviceChosen)
         worker.trainingFinished.connect(self._on_finished)
         self._worker = worker
         self._set_state(RUNNING)
         worker.start()
+
+    def set_probes(self, sample, boundary: bool) -> None:
+        """What the visible views need computed at each snapshot (see Trainer.set_probes)."""
+        self._probes = (sample, boundary)
+        if self._worker is not None:
+            self._worker.set_probes(sample, boundary)
 
     def pause(self) -> None:
         if self._worker and self.state == RUNNING:

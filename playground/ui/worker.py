@@ -14,7 +14,15 @@ from torch import nn
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.errors import PlaygroundError
-from playground.core.events import EpochMetrics, Event, Finished, Snapshot, StepMetrics
+from playground.core.events import (
+    EpochMetrics,
+    Evaluation,
+    Event,
+    Finished,
+    Probe,
+    Snapshot,
+    StepMetrics,
+)
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
@@ -26,6 +34,8 @@ class TrainingWorker(QThread):
     stepped = Signal(object)  # StepMetrics
     epochEnded = Signal(object)  # EpochMetrics
     snapshotTaken = Signal(object)  # Snapshot
+    evaluated = Signal(object)  # Evaluation
+    probed = Signal(object)  # Probe
     trainingFinished = Signal(object)  # Finished
     deviceChosen = Signal(str)  # device type
 
@@ -46,6 +56,7 @@ class TrainingWorker(QThread):
         self._lock = threading.Lock()
         self._stop_asked = False
         self._pause_asked = False
+        self._probes: tuple = (None, False)
 
     def run(self) -> None:
         try:
@@ -58,6 +69,7 @@ class TrainingWorker(QThread):
                     trainer.pause()
                 if self._stop_asked:
                     trainer.stop()
+                trainer.set_probes(*self._probes)
             self.deviceChosen.emit(trainer.device.type)
             trainer.run()
         except PlaygroundError as e:
@@ -79,6 +91,10 @@ class TrainingWorker(QThread):
             self.epochEnded.emit(event)
         elif isinstance(event, Snapshot):
             self.snapshotTaken.emit(event)
+        elif isinstance(event, Evaluation):
+            self.evaluated.emit(event)
+        elif isinstance(event, Probe):
+            self.probed.emit(event)
         elif isinstance(event, Finished):
             self.trainingFinished.emit(event)
 
@@ -94,6 +110,12 @@ class TrainingWorker(QThread):
             self._pause_asked = False
             if self.trainer:
                 self.trainer.resume()
+
+    def set_probes(self, sample, boundary: bool) -> None:
+        with self._lock:
+            self._probes = (sample, boundary)
+            if self.trainer:
+                self.trainer.set_probes(sample, boundary)
 
     def stop(self) -> None:
         with self._lock:

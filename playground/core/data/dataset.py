@@ -108,12 +108,24 @@ def normalise(x_train: torch.Tensor, kind: str) -> tuple[tuple[float, ...], tupl
     return tuple(mean.tolist()), tuple(std.tolist())
 
 
-def apply_normalisation(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
+def _stats(x: torch.Tensor, pre: Preprocessing) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean and std shaped to broadcast over x (per channel for images)."""
     mean = torch.tensor(pre.mean, dtype=x.dtype, device=x.device)
     std = torch.tensor(pre.std, dtype=x.dtype, device=x.device)
     if pre.kind == "image":
-        mean, std = mean.view(-1, 1, 1), std.view(-1, 1, 1)
+        return mean.view(-1, 1, 1), std.view(-1, 1, 1)
+    return mean, std
+
+
+def apply_normalisation(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
+    mean, std = _stats(x, pre)
     return (x - mean) / std
+
+
+def denormalise(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
+    """Back to raw values: [0, 1] pixels or the points' own coordinates."""
+    mean, std = _stats(x, pre)
+    return x * std + mean
 
 
 def make_dataset(

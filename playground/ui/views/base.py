@@ -1,0 +1,65 @@
+"""Live views keep only the newest value and render it on a timer, and only when on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
+
+pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
+REDRAW_MS = 200
+
+
+class LiveView(QWidget):
+    """Subclasses implement render(value); offer() is cheap and may be called at any rate."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.latest: Any = None
+        self.renders = 0  # how many times the view actually drew (tests check hidden views)
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def offer(self, value: Any) -> None:
+        self.latest = value
+        self._dirty = True
+
+    def refresh(self) -> None:
+        """Draw again from the latest value (after a choice in the view changed)."""
+        self._dirty = self.latest is not None
+        self._tick()
+
+    def _tick(self) -> None:
+        if self._dirty and self.isVisible():
+            self._dirty = False
+            self.renders += 1
+            self.render(self.latest)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def render(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+def mosaic(tiles: list, columns: int, pad: int = 1, fill: float = float("nan")):
+    """Lay equal-sized 2-D (or H×W×3) arrays out in a grid, separated by pad."""
+    import numpy as np
+
+    if not tiles:
+        return np.zeros((1, 1))
+    h, w = tiles[0].shape[:2]
+    rows = (len(tiles) + columns - 1) // columns
+    shape = (rows * (h + pad) - pad, columns * (w + pad) - pad, *tiles[0].shape[2:])
+    out = np.full(shape, fill, dtype=np.float32)
+    for i, t in enumerate(tiles):
+        r, c = divmod(i, columns)
+        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = t
+    return out

@@ -1,0 +1,118 @@
+"""Confusion matrix on the validation set; a click on a cell lists the examples behind it."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.events import Evaluation
+from playground.core.probes import confusion_matrix
+from playground.ui.images import array_pixmap
+from playground.ui.views.base import LiveView
+
+MAX_LISTED = 200
+
+
+class ConfusionView(LiveView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.cellClicked.connect(self.show_cell)
+        self.examples = QListWidget()
+        self.examples.setIconSize(QSize(48, 48))
+        self.title = QLabel(
+            "Rows: true class, columns: predicted. Click a cell to see its examples."
+        )
+        self.title.setObjectName("explanation")
+        self.title.setWordWrap(True)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.examples)
+        split.setSizes([400, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(split, 1)
+        self.matrix: np.ndarray | None = None
+        self.class_names: list[str] = []
+        self.truth: np.ndarray | None = None
+        self.pictures: np.ndarray | None = None
+        self.points: np.ndarray | None = None
+
+    def set_data(
+        self,
+        class_names: list[str],
+        truth: np.ndarray,
+        pictures: np.ndarray | None,
+        points: np.ndarray | None,
+    ) -> None:
+        """Validation labels, and the raw images (N×C×H×W in [0, 1]) or points to list."""
+        self.class_names, self.truth = class_names, truth
+        self.pictures, self.points = pictures, points
+        self.matrix = None
+        self.table.clear()
+        self.examples.clear()
+
+    def render(self, ev: Evaluation) -> None:
+        if self.truth is None or len(ev.predicted) != len(self.truth):
+            return
+        n = len(self.class_names)
+        self.matrix = confusion_matrix(self.truth, ev.predicted, n)
+        self.table.setRowCount(n)
+        self.table.setColumnCount(n)
+        self.table.setHorizontalHeaderLabels([f"→ {c}" for c in self.class_names])
+        self.table.setVerticalHeaderLabels(self.class_names)
+        peak = max(1, int(self.matrix.max()))
+        for r in range(n):
+            for c in range(n):
+                count = int(self.matrix[r, c])
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                base = QColor("#3B73B9") if r == c else QColor("#C62828")
+                base.setAlphaF(0.08 + 0.8 * count / peak if count else 0.0)
+                item.setBackground(QBrush(base))
+                self.table.setItem(r, c, item)
+        self.title.setText(
+            f"Epoch {ev.epoch}: {int(np.trace(self.matrix))} of "
+            f"{len(self.truth)} right. Rows: true class, columns: predicted. "
+            "Click a cell to see its examples."
+        )
+
+    def examples_in(self, row: int, col: int) -> np.ndarray:
+        """Indices of the validation samples of true class row predicted as col."""
+        ev = self.latest
+        return np.nonzero((self.truth == row) & (ev.predicted == col))[0]
+
+    def show_cell(self, row: int, col: int) -> None:
+        self.examples.clear()
+        ev = self.latest
+        if ev is None:
+            return
+        for i in self.examples_in(row, col)[:MAX_LISTED]:
+            p = ev.probabilities[i]
+            text = (
+                f"#{i}: true {self.class_names[row]}, predicted {self.class_names[col]} "
+                f"({p[col]:.0%}; true class {p[row]:.0%})"
+            )
+            item = QListWidgetItem(text)
+            if self.pictures is not None:
+                pic = self.pictures[i]
+                pic = pic[0] if pic.shape[0] == 1 else pic.transpose(1, 2, 0)
+                item.setIcon(QIcon(array_pixmap(pic, 48)))
+            elif self.points is not None:
+                item.setText(f"{text} at ({self.points[i, 0]:.2f}, {self.points[i, 1]:.2f})")
+            self.examples.addItem(item)

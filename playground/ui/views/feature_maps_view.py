@@ -1,0 +1,80 @@
+"""Feature maps: what every conv and pooling layer makes of one picture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from playground.core.events import Probe
+from playground.ui.views.base import LiveView, mosaic
+
+MAX_MAPS = 16
+
+
+class FeatureMapsView(LiveView):
+    sampleChanged = Signal()  # the picture to probe changed: ask the trainer again
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sample_index = QSpinBox()
+        self.sample_index.setRange(0, 0)
+        self.sample_index.setPrefix("validation sample ")
+        self.sample_index.valueChanged.connect(self._use_dataset_sample)
+        self.source = QLabel()
+        self.source.setObjectName("explanation")
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setBackground("w")
+        self.sample: np.ndarray | None = None  # normalised C×H×W the trainer runs
+        self.layers: list[tuple[str, np.ndarray]] = []
+        top = QHBoxLayout()
+        top.addWidget(self.sample_index)
+        top.addWidget(self.source, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plots, 1)
+        self._dataset_samples: np.ndarray | None = None
+
+    def set_dataset_samples(self, samples: np.ndarray | None) -> None:
+        """The validation images (N×C×H×W, normalised), or None for non-image data."""
+        self._dataset_samples = samples
+        self.sample_index.setEnabled(samples is not None)
+        self.sample_index.setMaximum(len(samples) - 1 if samples is not None else 0)
+        self._use_dataset_sample()
+
+    def use_image(self, sample: np.ndarray, label: str) -> None:
+        """Probe this picture (the last classified image) instead of a data set sample."""
+        self.sample = sample
+        self.source.setText(f"Showing {label}. Pick a sample number to go back to the data set.")
+        self.sampleChanged.emit()
+
+    def _use_dataset_sample(self, *_: object) -> None:
+        if self._dataset_samples is None:
+            self.sample = None
+            self.source.setText("Feature maps need image data and a Conv2d or pooling layer.")
+        else:
+            self.sample = self._dataset_samples[self.sample_index.value()]
+            self.source.setText(
+                "Each tile is one channel: bright where the layer's filter found its pattern."
+            )
+        self.sampleChanged.emit()
+
+    def render(self, probe: Probe) -> None:
+        if probe.feature_maps is None:
+            return
+        self.layers = probe.feature_maps
+        self.plots.clear()
+        for name, maps in self.layers:
+            shown = maps[:MAX_MAPS]
+            lo, hi = float(shown.min()), float(shown.max())
+            tiles = [(m - lo) / ((hi - lo) or 1.0) for m in shown]
+            plot = self.plots.addPlot(
+                title=f"{name}: {maps.shape[0]} maps of {maps.shape[1]}×{maps.shape[2]}"
+            )
+            plot.invertY(True)
+            plot.setAspectLocked(True)
+            plot.hideAxis("left")
+            plot.hideAxis("bottom")
+            plot.addItem(pg.ImageItem(mosaic(tiles, 8, fill=0.0), levels=(0, 1)))
+            self.plots.nextRow()
