@@ -1,0 +1,128 @@
+import numpy as np
+import pytest
+from PySide6.QtTest import QTest
+
+from gui_helpers import LEFT, NO_MOD
+from playground.ui.main_window import MainWindow
+from playground.ui.views.weights_view import as_matrix
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    w.show()
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w, 5000)
+    yield w
+    w.files.dirty = False
+    w.close()
+
+
+def click_tab(window, title):
+    bar = window.views.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
+    assert window.views.currentIndex() == index
+
+
+def train(window, qtbot, epochs):
+    window.training.epochs.setValue(epochs)
+    with qtbot.waitSignal(window.session.finished, timeout=60_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    qtbot.wait(400)  # one redraw period of the views
+
+
+def test_weights_heatmap_shows_the_layers_weights(window, qtbot):
+    click_tab(window, "Weights")
+    train(window, qtbot, 1)
+    view = window.views.weights
+    assert view.layer.currentText() == "1 Conv2d"
+    model = window.session.model
+    assert np.allclose(view.heatmap.image, as_matrix(model[0].weight.detach().numpy()))
+    view.layer.setCurrentText("11 Linear")
+    qtbot.wait(50)
+    assert np.allclose(view.heatmap.image, model[10].weight.detach().numpy())
+    assert np.allclose(view.bias_image.image[:, 0], model[10].bias.detach().numpy())
+    assert view.bars.opts["height"].sum() == model[10].weight.numel()
+
+
+def test_confusion_matrix_and_its_cells(window, qtbot):
+    click_tab(window, "Confusion")
+    train(window, qtbot, 1)
+    view = window.views.confusion
+    assert view.matrix.sum() == len(window.dataset.x_val)
+    table = view.table
+    r, c = np.unravel_index(
+        np.argmax(view.matrix - np.diag(np.diag(view.matrix))), view.matrix.shape
+    )
+    rect = table.visualItemRect(table.item(r, c))
+    QTest.mouseClick(table.viewport(), LEFT, NO_MOD, rect.center())
+    expected = int(view.matrix[r, c])
+    assert view.examples.count() == expected > 0
+    truth, predicted = window.dataset.y_val.numpy(), view.latest.predicted
+    listed = [int(view.examples.item(i).text().split(":")[0][1:]) for i in range(expected)]
+    assert all(truth[i] == r and predicted[i] == c for i in listed)
+    assert set(listed) == set(np.nonzero((truth == r) & (predicted == c))[0].tolist())
+
+
+def test_hidden_views_do_no_work(window, qtbot):
+    click_tab(window, "Curves")
+    train(window, qtbot, 2)
+    views = window.views
+    for view in (
+        views.weights,
+        views.filters,
+        views.confusion,
+        views.gradients,
+        views.feature_maps,
+        views.boundary,
+    ):
+        assert view.renders == 0, type(view).__name__
+    assert window.session._probes == (None, False)
+    click_tab(window, "Filters")
+    qtbot.wait(300)
+    assert views.filters.renders == 1
+    assert views.filters.image.image is not None
+
+
+def test_feature_maps_and_gradients(window, qtbot):
+    click_tab(window, "Feature maps")
+    assert window.session._probes[0] is not None
+    train(window, qtbot, 1)
+    names = [name for name, _ in window.views.feature_maps.layers]
+    assert names == ["1 Conv2d", "3 MaxPool2d", "4 Conv2d", "6 MaxPool2d"]
+    assert window.views.feature_maps.layers[0][1].shape == (16, 28, 28)
+    click_tab(window, "Gradients")
+    qtbot.wait(300)
+    assert set(window.views.gradients.curves) == {"1 Conv2d", "4 Conv2d", "8 Linear", "11 Linear"}
+
+
+def test_decision_boundary_on_spiral(window, qtbot):
+    combo = window.training.dataset
+    combo.showPopup()
+    view = combo.view()
+    index = combo.findData("xor")
+    QTest.mouseClick(
+        view.viewport(), LEFT, NO_MOD, view.visualRect(view.model().index(index, 0)).center()
+    )
+    window.apply_preset("mlp")
+    click_tab(window, "Decision boundary")
+    assert window.session._probes == (None, True)
+    window.training.lr.setValue(0.01)
+    train(window, qtbot, 20)
+    picture = window.views.boundary.picture
+    assert picture.shape == (80, 80, 3)
+    # xor: opposite quadrants share a class, neighbouring quadrants differ
+    q = [picture[60, 60], picture[20, 20], picture[20, 60], picture[60, 20]]
+    assert np.allclose(q[0], q[1], atol=0.25) and not np.allclose(q[0], q[2], atol=0.25)
+    assert len(window.views.boundary.train_points.data) == len(window.dataset.x_train)
+
+
+def test_save_view_png(window, qtbot, tmp_path, monkeypatch):
+    click_tab(window, "Curves")
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(tmp_path / "curves"), ""),
+    )
+    window.findChild(type(window.undo_action), "savePng").trigger()
+    assert (tmp_path / "curves.png").stat().st_size > 1000
