@@ -103,3 +103,14 @@ def test_lenet5_learns_mnist5k():
     r = _run("train", "lenet5", "--dataset", "mnist5k", "--epochs", "10", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["val_accuracy"] >= 0.95
+
+
+def test_history_and_bench_pieces_without_gui(mnist5k):
+    from playground.core.bench import Case, bare_loop, history_growth_mb, trainer_alone
+    from playground.core.config import TrainConfig
+    from playground.core.presets import preset
+
+    case = Case("mlp", preset("mlp", (1, 28, 28), 10), 1)
+    assert bare_loop(case, mnist5k, TrainConfig()) > 0
+    assert trainer_alone(case, mnist5k, TrainConfig()) > 0
+    assert history_growth_mb(minutes=30) < 50

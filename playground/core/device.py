@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 
 from playground.core.errors import PlaygroundError
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+# PyTorch's default intra-op threads, captured before a GUI lowers them.
+TRAINING_THREADS = torch.get_num_threads()
 
 
 def mps_available() -> bool:
@@ -34,3 +39,24 @@ def device_label(device: torch.device) -> str:
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"
     return {"mps": "Apple MPS"}.get(device.type, "CPU")
+
+
+def set_torch_threads(n: int) -> None:
+    """Intra-op threads for the torch work that follows (a process-wide setting).
+
+    A GUI keeps its own thread at 1 and gives the training thread TRAINING_THREADS: once two
+    threads both run OpenMP thread teams, OpenMP stops spin-waiting when its threads outnumber
+    the cores, and small-batch training on a CPU gets about 4x slower (measured by the bench).
+    """
+    torch.set_num_threads(max(1, n))
+
+
+@contextmanager
+def serial_torch() -> Iterator[None]:
+    """Run a little torch work on the GUI thread without starting a second OpenMP team."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

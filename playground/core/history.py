@@ -85,13 +85,24 @@ def _merge_pairs(a: np.ndarray) -> np.ndarray:
 
 
 def smooth(values: np.ndarray, factor: float) -> np.ndarray:
-    """Exponential moving average with TensorBoard's debiasing; factor 0 returns the values."""
-    if factor <= 0 or len(values) == 0:
-        return np.asarray(values, dtype=float)
-    out = np.empty(len(values))
-    last, weight = 0.0, 0.0
-    for i, v in enumerate(values):
-        last = last * factor + (1 - factor) * v
-        weight = weight * factor + (1 - factor)
-        out[i] = last / weight
+    """Exponential moving average with TensorBoard's debiasing; factor 0 returns the values.
+
+    Vectorised: ema[t] = sum_i (1-f) f^(t-i) x[i] / (1 - f^(t+1)), computed in blocks so the
+    powers of f stay within float64.
+    """
+    x = np.asarray(values, dtype=float)
+    if factor <= 0 or len(x) == 0:
+        return x
+    out = np.empty(len(x))
+    carry, weight = 0.0, 0.0  # the undebiased average and its weight at the end of a block
+    block = max(1, int(200 / -np.log(factor)) if factor < 1 else 1)
+    for start in range(0, len(x), block):
+        chunk = x[start : start + block]
+        k = np.arange(1, len(chunk) + 1)
+        powers = factor**k
+        sums = np.cumsum((1 - factor) * chunk * factor ** (-k)) * powers
+        ema = carry * powers + sums
+        weights = weight * powers + (1 - powers)
+        out[start : start + len(chunk)] = ema / weights
+        carry, weight = ema[-1], weights[-1]
     return out

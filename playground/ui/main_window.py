@@ -21,7 +21,7 @@ from torch import nn
 
 from playground.core.data.dataset import Dataset, DatasetRef
 from playground.core.data.registry import load_dataset
-from playground.core.device import device_label, pick_device
+from playground.core.device import device_label, pick_device, serial_torch, set_torch_threads
 from playground.core.errors import PlaygroundError
 from playground.core.events import Finished, StepMetrics
 from playground.core.export import export_project
@@ -62,6 +62,7 @@ def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
+        set_torch_threads(1)  # torch threads are for the training thread (see set_torch_threads)
         self.dataset: Dataset = load_dataset(DEFAULT_DATASET)
         spec = preset(DEFAULT_PRESET, self.dataset.input_shape, self.dataset.num_classes)
         self.document = NetworkDocument(spec, self.dataset.num_classes, self)
@@ -392,9 +393,11 @@ class MainWindow(QMainWindow):
             raise PlaygroundError("The network was edited since it was trained: train it again.")
         key = (id(s.model), s.history.last_step)
         if s.state == RUNNING or self._inference_key != key:
-            self._inference_model, self._inference_key = inference_copy(s.model), key
+            with serial_torch():
+                self._inference_model, self._inference_key = inference_copy(s.model), key
         d = self.dataset
-        return classify(self._inference_model, img, d.preprocessing, d.class_names, top_k=5)
+        with serial_torch():
+            return classify(self._inference_model, img, d.preprocessing, d.class_names, top_k=5)
 
     def closeEvent(self, event) -> None:
         if not self.files.confirm_discard():

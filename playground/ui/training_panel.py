@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +42,9 @@ OPTIMIZER_NAMES = [
 ]
 
 
+STATUS_INTERVAL_S = 0.25
+
+
 def _duration(seconds: float) -> str:
     seconds = round(seconds)
     return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
@@ -69,6 +74,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self._total_epochs = 0
+        self._last_status = 0.0
         self.set_state(IDLE)
 
     def _build_form(self) -> None:
@@ -207,6 +213,10 @@ class TrainingPanel(QWidget):
         self.status.setText("Starting…")
 
     def show_step(self, m: StepMetrics, device: str) -> None:
+        now = time.monotonic()
+        if now - self._last_status < STATUS_INTERVAL_S:
+            return  # text relayouts cost the GUI thread; 4 updates a second read fine
+        self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
         self.status.setText(
             f"Epoch {m.epoch}/{self._total_epochs}  ·  {m.samples_per_s:,.0f} samples/s  ·  "

@@ -13,6 +13,7 @@ from torch import nn
 
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
+from playground.core.device import TRAINING_THREADS, set_torch_threads
 from playground.core.errors import PlaygroundError
 from playground.core.events import (
     EpochMetrics,
@@ -59,6 +60,7 @@ class TrainingWorker(QThread):
         self._probes: tuple = (None, False)
 
     def run(self) -> None:
+        set_torch_threads(TRAINING_THREADS)
         try:
             trainer = Trainer(
                 *self._args, sink=self._emit, model=self._model, history=self._history

@@ -8,9 +8,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
-REDRAW_MS = 200
+REDRAW_MS = 300
 
 
 class LiveView(QWidget):

@@ -1,0 +1,159 @@
+"""Benchmark pieces that need the GUI: training inside the window, event-loop lateness,
+launch time and drop-to-bars latency."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from playground.core.bench import Case
+from playground.core.config import TrainConfig
+from playground.ui.app import create_app
+
+TICK_MS = 10
+
+
+class LatenessProbe:
+    """A 10 ms timer on the GUI thread; records how late each tick fires."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.samples.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+    def summary(self) -> dict[str, float]:
+        a = np.array(self.samples or [0.0])
+        return {
+            "p50_ms": float(np.percentile(a, 50)),
+            "p99_ms": float(np.percentile(a, 99)),
+            "max_ms": float(a.max()),
+        }
+
+
+def open_all_views(window) -> QWidget:
+    """Every live view on screen at once, in one dashboard window beside the main window."""
+    views = window.views
+    dashboard = QWidget()
+    grid = QGridLayout(dashboard)
+    for i, view in enumerate(
+        (
+            views.curves,
+            views.weights,
+            views.filters,
+            views.feature_maps,
+            views.boundary,
+            views.confusion,
+            views.gradients,
+        )
+    ):
+        grid.addWidget(view, i // 4, i % 4)
+    dashboard.resize(1600, 900)
+    dashboard.show()
+    return dashboard
+
+
+def train_in_gui(case: Case, config: TrainConfig) -> dict:
+    """Train case inside the main window with all views open; throughput and lateness."""
+    from playground.ui.main_window import MainWindow
+
+    create_app()
+    window = MainWindow()
+    window.show()
+    dashboard = open_all_views(window)
+    window.document.replace_layers(case.spec, "bench")
+    window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
+    window.session.set_probes(window.views.feature_maps.sample, False)
+    probe = LatenessProbe()
+    loop = QEventLoop()
+    window.session.finished.connect(lambda _: loop.quit())
+    probe.start()
+    window.train()
+    loop.exec()
+    probe.stop()
+    epochs = window.session.history.epochs
+    rate = len(window.dataset.x_train) * len(epochs) / epochs[-1].elapsed_s
+    result = {"samples_per_s": rate, **probe.summary()}
+    result["drop_to_bars_ms"] = drop_latency(window)
+    window.files.dirty = False
+    window.close()
+    dashboard.close()
+    return result
+
+
+def drop_latency(window, repeats: int = 20) -> dict[str, float]:
+    """Milliseconds from a dropped image file to the probability bars, median and max."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "digit.png"
+        img = Image.new("L", (400, 300), 215)
+        ImageDraw.Draw(img).text((150, 60), "4", fill=30, font=ImageFont.load_default(size=160))
+        img.save(path)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            window.drop_files([path])
+            times.append((time.perf_counter() - started) * 1000)
+            assert window.classify_view.bars.rows, window.classify_view.message_text()
+    return {"median_ms": float(np.median(times)), "max_ms": float(np.max(times))}
+
+
+def train_in_gui_process(case_name: str, epochs: int, config: TrainConfig) -> dict:
+    """train_in_gui in a new process, as the app runs: the bench's own bare loop must not
+    leave an OpenMP thread team behind in the GUI's thread (see set_torch_threads)."""
+    code = (
+        "import json, sys\n"
+        "from playground.core.bench import Case\n"
+        "from playground.core.config import TrainConfig\n"
+        "from playground.core.presets import preset\n"
+        "from playground.ui.bench_gui import train_in_gui\n"
+        "name, epochs, config = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])\n"
+        "case = Case(name, preset(name, (1, 28, 28), 10), epochs)\n"
+        "print(json.dumps(train_in_gui(case, TrainConfig(**config))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, case_name, str(epochs), json.dumps(config.to_dict())],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def launch_seconds() -> float:
+    """Seconds from starting a new process to the main window shown and painted."""
+    code = (
+        "import sys, time\n"
+        "from playground.ui.app import create_app\n"
+        "app = create_app()\n"
+        "from playground.ui.main_window import MainWindow\n"
+        "w = MainWindow(); w.show(); app.processEvents(); w.repaint()\n"
+        "print(time.time() - float(sys.argv[1]))\n"
+        "w.files.dirty = False\n"
+    )
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(started)], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
