@@ -165,3 +165,31 @@ def test_weights_that_do_not_fit(tmp_path, trained):
     )
     with pytest.raises(ProjectError, match="do not fit"):
         other.build_trained_model()
+
+
+def test_killed_save_leaves_the_old_file(tmp_path, trained):
+    """A process killed in the middle of writing a project: the old file is still whole."""
+    import subprocess
+    import sys
+
+    project, _ = trained
+    path = tmp_path / "p.playground"
+    save_project(path, project)
+    before = path.read_bytes()
+    child = (
+        "import os, sys, zipfile\n"
+        "from playground.core.project import load_project, save_project\n"
+        "project = load_project(sys.argv[1])\n"
+        "original = zipfile.ZipFile.writestr\n"
+        "def dying(self, name, data, *a, **k):\n"
+        "    if name == 'weights.safetensors':\n"
+        "        original(self, name, data[: len(data) // 2])\n"
+        "        os._exit(9)  # killed mid-write\n"
+        "    return original(self, name, data, *a, **k)\n"
+        "zipfile.ZipFile.writestr = dying\n"
+        "save_project(sys.argv[1], project)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", child, str(path)], capture_output=True)
+    assert r.returncode == 9
+    assert path.read_bytes() == before
+    assert load_project(path).weights is not None
