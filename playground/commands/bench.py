@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     data = load_dataset("mnist5k").to(device)
     shape = data.input_shape
     cases = [
-        Case("mlp", preset("mlp", shape, 10), 12 if device.type == "cpu" else 40),
-        Case("lenet5", preset("lenet5", shape, 10), 4 if device.type == "cpu" else 20),
+        Case("mlp", preset("mlp", shape, 10), 60 if device.type == "cpu" else 200),
+        Case("lenet5", preset("lenet5", shape, 10), 10 if device.type == "cpu" else 60),
     ]
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch "

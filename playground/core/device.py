@@ -60,3 +60,12 @@ def serial_torch() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def warm_up() -> None:
+    """Import what the first optimizer would import (torch._dynamo, about a second).
+
+    Run it on a background thread as the app starts, so that pressing Train does not hold the
+    GIL for that second while the window waits.
+    """
+    import torch._dynamo  # noqa: F401

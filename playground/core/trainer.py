@@ -30,7 +30,7 @@ from playground.core.probes import boundary_grid, feature_maps, grid_probabiliti
 from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
-EVAL_CHUNK = 2048
+EVAL_CHUNK = 256  # small enough that one forward never holds the GIL for long
 BOUNDARY_EXTENT = 6.0  # the toy sets lie in [-5, 5]², plus a margin
 BOUNDARY_RESOLUTION = 80
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from playground.core.device import warm_up
 from playground.ui.theme import apply_theme
 
 
@@ -24,6 +26,7 @@ def run_app(project: Path | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     start_up(window, project)
     return app.exec()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from playground.core.bench import Case
 from playground.core.config import TrainConfig
+from playground.core.device import warm_up
 from playground.ui.app import create_app
 
 TICK_MS = 10
@@ -82,6 +83,7 @@ def train_in_gui(case: Case, config: TrainConfig) -> dict:
     create_app()
     window = MainWindow()
     window.show()
+    warm_up()  # what run_app does in the background while the user looks at the window
     dashboard = open_all_views(window)
     window.document.replace_layers(case.spec, "bench")
     window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
