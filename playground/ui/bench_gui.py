@@ -76,15 +76,16 @@ def open_all_views(window) -> QWidget:
     return dashboard
 
 
-def train_in_gui(case: Case, config: TrainConfig) -> dict:
-    """Train case inside the main window with all views open; throughput and lateness."""
+def train_in_gui(case: Case, config: TrainConfig, all_views: bool = True) -> dict:
+    """Train case inside the main window, with every live view open or only the curves;
+    throughput and lateness."""
     from playground.ui.main_window import MainWindow
 
     create_app()
     window = MainWindow()
     window.show()
     warm_up()  # what run_app does in the background while the user looks at the window
-    dashboard = open_all_views(window)
+    dashboard = open_all_views(window) if all_views else QWidget()
     window.document.replace_layers(case.spec, "bench")
     window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
     window.session.set_probes(window.views.feature_maps.sample, False)
@@ -121,7 +122,9 @@ def drop_latency(window, repeats: int = 20) -> dict[str, float]:
     return {"median_ms": float(np.median(times)), "max_ms": float(np.max(times))}
 
 
-def train_in_gui_process(case_name: str, epochs: int, config: TrainConfig) -> dict:
+def train_in_gui_process(
+    case_name: str, epochs: int, config: TrainConfig, all_views: bool = True
+) -> dict:
     """train_in_gui in a new process, as the app runs: the bench's own bare loop must not
     leave an OpenMP thread team behind in the GUI's thread (see set_torch_threads)."""
     code = (
@@ -132,10 +135,19 @@ def train_in_gui_process(case_name: str, epochs: int, config: TrainConfig) -> di
         "from playground.ui.bench_gui import train_in_gui\n"
         "name, epochs, config = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])\n"
         "case = Case(name, preset(name, (1, 28, 28), 10), epochs)\n"
-        "print(json.dumps(train_in_gui(case, TrainConfig(**config))))\n"
+        "views = sys.argv[4] == 'all'\n"
+        "print(json.dumps(train_in_gui(case, TrainConfig(**config), views)))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, case_name, str(epochs), json.dumps(config.to_dict())],
+        [
+            sys.executable,
+            "-c",
+            code,
+            case_name,
+            str(epochs),
+            json.dumps(config.to_dict()),
+            "all" if all_views else "curves",
+        ],
         capture_output=True,
         text=True,
         check=True,

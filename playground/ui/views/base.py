@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
-REDRAW_MS = 300
+REDRAW_MS = 500
 
 
 class LiveView(QWidget):

@@ -35,6 +35,8 @@ class FeatureMapsView(LiveView):
         layout.addLayout(top)
         layout.addWidget(self.plots, 1)
         self._dataset_samples: np.ndarray | None = None
+        self._layout: list = []
+        self._images: list[pg.ImageItem] = []
 
     def set_dataset_samples(self, samples: np.ndarray | None) -> None:
         """The validation images (N×C×H×W, normalised), or None for non-image data."""
