@@ -98,7 +98,8 @@ def _print_table(r: dict) -> None:
         print(
             f"{name:8} {m['bare_samples_per_s']:10,.0f} {m['trainer_samples_per_s']:10,.0f} "
             f"{m['gui_samples_per_s']:10,.0f} {m['trainer_ratio']:8.2f} {m['gui_ratio']:6.2f} "
-            f"{m['views_cost_ratio']:6.2f} {late['p50_ms']:7.1f}ms {late['p99_ms']:5.1f}ms {late['max_ms']:5.1f}ms "
+            f"{m['views_cost_ratio']:6.2f} {late['p50_ms']:7.1f}ms {late['p99_ms']:5.1f}ms "
+            f"{late['max_ms']:5.1f}ms "
             f"{m['drop_to_bars_ms']['median_ms']:8.1f}ms"
         )
     print(

@@ -11,7 +11,7 @@ from playground.core.events import EpochMetrics, StepMetrics
 from playground.core.history import History, smooth
 
 TRAIN, VAL, PREVIOUS = "#3B73B9", "#E07B22", "#B8C0C8"
-REDRAW_MS = 250
+REDRAW_MS = 400
 
 
 def _plot(title: str, y_label: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -67,6 +68,9 @@ class TrainingPanel(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Ready to train")
         self.status.setObjectName("trainStatus")
+        # A fixed size: new text then repaints the label only, never re-lays out the window.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status.setFixedHeight(self.status.sizeHint().height())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
