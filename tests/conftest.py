@@ -66,3 +66,20 @@ def digit_model(mnist5k):
         t.history,
     )
     return inference_copy(t.model), project
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown and active. Not qtbot.addWidget: its teardown close would meet
+    the unsaved-changes prompt, which the tests of that prompt answer themselves."""
+    from PySide6.QtTest import QTest
+
+    from playground.ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.show()
+    w.activateWindow()
+    assert QTest.qWaitForWindowActive(w, 5000)
+    yield w
+    w.files.dirty = False
+    w.close()

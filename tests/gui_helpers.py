@@ -66,3 +66,11 @@ def drop_files(target: QWidget, paths, pos: QPoint | None = None) -> Qt.DropActi
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     return deliver_drop(target, pos or target.rect().center(), mime)
+
+
+def choose_in_combo(combo, data) -> None:
+    """Open the combo box's list and click the entry holding data, as a person would."""
+    combo.showPopup()
+    view = combo.view()
+    index = view.model().index(combo.findData(data), 0)
+    QTest.mouseClick(view.viewport(), LEFT, NO_MOD, view.visualRect(index).center())

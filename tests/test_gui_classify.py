@@ -9,18 +9,6 @@ from PySide6.QtWidgets import QApplication
 
 from gui_helpers import LEFT, NO_MOD, drop_files
 from playground.core.project import save_project
-from playground.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.show()
-    w.activateWindow()
-    assert QTest.qWaitForWindowActive(w, 5000)
-    yield w
-    w.files.dirty = False
-    w.close()
 
 
 @pytest.fixture

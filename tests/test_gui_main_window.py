@@ -2,19 +2,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD, FakeDragManager, mouse_drag
-from playground.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()  # not qtbot.addWidget: its teardown close would meet the unsaved prompt
-    w.show()
-    w.activateWindow()
-    assert QTest.qWaitForWindowActive(w, 5000)
-    yield w
-    w.files.dirty = False  # tests of the unsaved-changes prompt answer it themselves
-    w.close()
+from gui_helpers import LEFT, NO_MOD, FakeDragManager, choose_in_combo, mouse_drag
 
 
 @pytest.fixture
@@ -83,7 +71,8 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     assert len(steps) >= 3  # at least one point per epoch (fast epochs report once)
     accs = [e.val_accuracy for e in window.curves.history.epochs]
     assert accs[-1] > accs[0] > 0.5
-    assert window.curves.train_loss.getData()[0] is not None
+    # the curve is drawn on the curves' redraw timer
+    qtbot.waitUntil(lambda: window.curves.train_loss.getData()[0] is not None, timeout=2000)
     assert "Epoch" in window.training.status.text() and "samples/s" in window.training.status.text()
     with qtbot.waitSignal(window.session.finished, timeout=5000) as blocker:
         QTest.mouseClick(window.training.stop_button, LEFT)
@@ -143,14 +132,7 @@ def test_pause_and_resume(window, qtbot):
 
 
 def test_switch_dataset_then_preset(window, qtbot):
-    combo = window.training.dataset
-    combo.setFocus()
-    combo.showPopup()
-    view = combo.view()
-    index = combo.findData("spiral")
-    QTest.mouseClick(
-        view.viewport(), LEFT, NO_MOD, view.visualRect(view.model().index(index, 0)).center()
-    )
+    choose_in_combo(window.training.dataset, "spiral")
     assert window.stack.cards[0].shape == "2"
     assert "Conv2d needs an image input" in window.stack.card_text(0)
     action = window.findChild(type(window.undo_action), "preset-mlp")
@@ -164,16 +146,10 @@ def test_bad_image_folder_is_explained(window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(
         "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path / "data")
     )
-    combo = window.training.dataset
-    combo.showPopup()
-    view = combo.view()
-    index = combo.findData("folder")
-    QTest.mouseClick(
-        view.viewport(), LEFT, NO_MOD, view.visualRect(view.model().index(index, 0)).center()
-    )
+    choose_in_combo(window.training.dataset, "folder")
     assert "Could not load the data set" in window.banner.text()
     assert "at least two" in window.banner.text()
-    assert combo.currentText() == "MNIST 5k digits"
+    assert window.training.dataset.currentText() == "MNIST 5k digits"
 
 
 def test_undo_redo_with_keys(window, drags):

@@ -1,21 +1,9 @@
 import numpy as np
-import pytest
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD
-from playground.ui.main_window import MainWindow
+from gui_helpers import LEFT, NO_MOD, choose_in_combo
+from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.weights_view import as_matrix
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    w.show()
-    w.activateWindow()
-    assert QTest.qWaitForWindowActive(w, 5000)
-    yield w
-    w.files.dirty = False
-    w.close()
 
 
 def click_tab(window, title):
@@ -29,7 +17,7 @@ def train(window, qtbot, epochs):
     window.training.epochs.setValue(epochs)
     with qtbot.waitSignal(window.session.finished, timeout=60_000):
         QTest.mouseClick(window.training.train_button, LEFT)
-    qtbot.wait(400)  # one redraw period of the views
+    qtbot.wait(REDRAW_MS + 300)  # one redraw period of the views
 
 
 def test_weights_heatmap_shows_the_layers_weights(window, qtbot):
@@ -80,7 +68,7 @@ def test_hidden_views_do_no_work(window, qtbot):
         assert view.renders == 0, type(view).__name__
     assert window.session._probes == (None, False)
     click_tab(window, "Filters")
-    qtbot.wait(300)
+    qtbot.wait(REDRAW_MS + 300)
     assert views.filters.renders == 1
     assert views.filters.image.image is not None
 
@@ -93,18 +81,12 @@ def test_feature_maps_and_gradients(window, qtbot):
     assert names == ["1 Conv2d", "3 MaxPool2d", "4 Conv2d", "6 MaxPool2d"]
     assert window.views.feature_maps.layers[0][1].shape == (16, 28, 28)
     click_tab(window, "Gradients")
-    qtbot.wait(300)
+    qtbot.wait(REDRAW_MS + 300)
     assert set(window.views.gradients.curves) == {"1 Conv2d", "4 Conv2d", "8 Linear", "11 Linear"}
 
 
 def test_decision_boundary_on_spiral(window, qtbot):
-    combo = window.training.dataset
-    combo.showPopup()
-    view = combo.view()
-    index = combo.findData("xor")
-    QTest.mouseClick(
-        view.viewport(), LEFT, NO_MOD, view.visualRect(view.model().index(index, 0)).center()
-    )
+    choose_in_combo(window.training.dataset, "xor")
     window.apply_preset("mlp")
     click_tab(window, "Decision boundary")
     assert window.session._probes == (None, True)
