@@ -55,17 +55,17 @@ def run(args: argparse.Namespace) -> int:
         "models": {},
     }
     for case in cases:
-        bare = max(bare_loop(case, data, config) for _ in range(args.repeats))
-        alone = max(trainer_alone(case, data, config) for _ in range(args.repeats))
-        gui_runs = [
-            bench_gui.train_in_gui_process(case.name, case.epochs, config)
-            for _ in range(args.repeats)
-        ]
+        # Rounds interleave the three measurements so that drift on a shared machine hits
+        # them alike; the best of each is kept.
+        bares, alones, gui_runs, plains = [], [], [], []
+        for _ in range(args.repeats):
+            bares.append(bare_loop(case, data, config))
+            alones.append(trainer_alone(case, data, config))
+            gui_runs.append(bench_gui.train_in_gui_process(case.name, case.epochs, config))
+            plains.append(bench_gui.train_in_gui_process(case.name, case.epochs, config, False))
+        bare, alone = max(bares), max(alones)
         gui = max(gui_runs, key=lambda r: r["samples_per_s"])
-        plain = max(
-            bench_gui.train_in_gui_process(case.name, case.epochs, config, False)["samples_per_s"]
-            for _ in range(args.repeats)
-        )
+        plain = max(r["samples_per_s"] for r in plains)
         report["models"][case.name] = {
             "bare_samples_per_s": bare,
             "trainer_samples_per_s": alone,
