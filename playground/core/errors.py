@@ -26,7 +26,3 @@ class DatasetError(PlaygroundError):
 
 class ProjectError(PlaygroundError):
     """A project file that cannot be read or written."""
-
-
-class TrainingError(PlaygroundError):
-    """Training could not go on (non-finite loss, out of memory, ...)."""

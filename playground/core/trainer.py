@@ -76,10 +76,6 @@ class Trainer:
         self._stop.set()
         self._run.set()
 
-    @property
-    def paused(self) -> bool:
-        return not self._run.is_set()
-
     # --- the loop -------------------------------------------------------------------------
     def run(self) -> Finished:
         """Train config.epochs epochs (after those already in history); returns how it ended."""

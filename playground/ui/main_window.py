@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack_scroll = scroll
         self.training = TrainingPanel()
         self.banner = MessageBanner()
         self.curves = CurvesView()

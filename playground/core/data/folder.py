@@ -25,7 +25,7 @@ def load_folder(
         raise DatasetError(
             f"{root.name} needs one sub-folder per class, at least two (found {len(classes)})"
         )
-    images, labels, skipped = [], [], 0
+    images, labels = [], []
     for label, folder in enumerate(classes):
         files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
         count = 0
@@ -33,7 +33,6 @@ def load_folder(
             try:
                 img = open_image(f).resize((size, size), Image.Resampling.BILINEAR)
             except ImageError:
-                skipped += 1
                 continue
             images.append(image_array(img, channels))
             labels.append(label)
