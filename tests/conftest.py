@@ -49,23 +49,13 @@ def digit_model(mnist5k):
     from playground.core.config import TrainConfig
     from playground.core.inference import inference_copy
     from playground.core.presets import preset
-    from playground.core.project import Project
     from playground.core.trainer import Trainer
 
     spec = preset("small-cnn", mnist5k.input_shape, 10)
     config = TrainConfig(epochs=6, seed=1)
     t = Trainer(spec, mnist5k, config)
     t.run()
-    project = Project(
-        spec,
-        mnist5k.ref,
-        config,
-        mnist5k.class_names,
-        mnist5k.preprocessing,
-        t.model.state_dict(),
-        t.history,
-    )
-    return inference_copy(t.model), project
+    return inference_copy(t.model), t.project()
 
 
 @pytest.fixture

@@ -19,15 +19,7 @@ def trained(mnist5k, tmp_path_factory):
     config = TrainConfig(epochs=1, batch_size=128, optimizer="sgd", lr=0.05)
     t = Trainer(spec, mnist5k, config)
     t.run()
-    project = Project(
-        spec,
-        mnist5k.ref,
-        config,
-        mnist5k.class_names,
-        mnist5k.preprocessing,
-        t.model.state_dict(),
-        t.history,
-    )
+    project = t.project()
     path = tmp_path_factory.mktemp("p") / "digits.playground"
     save_project(path, project)
     return project, t.model.cpu().eval(), path, t

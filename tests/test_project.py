@@ -21,15 +21,7 @@ def trained():
     config = TrainConfig(epochs=2, lr=0.01)
     t = Trainer(spec, data, config)
     t.run()
-    return Project(
-        spec,
-        data.ref,
-        config,
-        data.class_names,
-        data.preprocessing,
-        t.model.state_dict(),
-        t.history,
-    ), t.model
+    return t.project(), t.model
 
 
 def test_round_trip(tmp_path, trained):

@@ -14,7 +14,7 @@ from playground.core.device import DEVICE_CHOICES, device_label
 from playground.core.errors import PlaygroundError, SpecError
 from playground.core.events import EpochMetrics, Event
 from playground.core.presets import PRESETS, preset
-from playground.core.project import SUFFIX, Project, save_project
+from playground.core.project import SUFFIX, save_project
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
 
@@ -91,18 +91,7 @@ def run(args: argparse.Namespace) -> int:
         )
     finished = trainer.run()
     if args.output:
-        save_project(
-            args.output,
-            Project(
-                spec,
-                ref,
-                config,
-                data.class_names,
-                data.preprocessing,
-                trainer.model.state_dict(),
-                trainer.history,
-            ),
-        )
+        save_project(args.output, trainer.project())
     last = trainer.history.epochs[-1] if trainer.history.epochs else None
     result = {
         "status": finished.status,

@@ -27,6 +27,7 @@ from playground.core.events import (
 )
 from playground.core.history import History
 from playground.core.probes import boundary_grid, feature_maps, grid_probabilities
+from playground.core.project import Project
 from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
@@ -49,7 +50,7 @@ class Trainer:
         report_s: float = 0.05,
         snapshot_s: float = 0.5,
     ) -> None:
-        self.config = config
+        self.spec, self.config = spec, config
         self.device = pick_device(config.device)
         self.data = dataset.to(self.device)
         torch.manual_seed(config.seed)
@@ -235,6 +236,19 @@ class Trainer:
             probs = grid_probabilities(self.model, x)
             grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
         self.sink(Probe(step, maps, grid))
+
+    def project(self) -> Project:
+        """The trained network, its data set reference and its history, ready to save."""
+        d = self.data
+        return Project(
+            self.spec,
+            d.ref,
+            self.config,
+            d.class_names,
+            d.preprocessing,
+            self.model.state_dict(),
+            self.history,
+        )
 
     # --- endings --------------------------------------------------------------------------
     def _diverged(self, step: int, epoch: int) -> Finished:
