@@ -1,15 +1,14 @@
 """Classification: preprocessing, the handwriting photos, bad images, the command line."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
-from handwriting import photo_of_digit
 from PIL import Image
 
+from cli_helpers import run_playground
+from handwriting import photo_of_digit
 from playground.core.imageio import ImageError, open_image
 from playground.core.inference import classify, mnist_recipe
 from playground.core.project import save_project
@@ -123,36 +122,10 @@ def test_cli_classify(tmp_path, digit_model):
         images.append(tmp_path / f"digit{d}.png")
         photo_of_digit(d, 40 + d).save(images[-1])
     (tmp_path / "bad.png").write_bytes(b"nope")
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "classify",
-            str(path),
-            *map(str, images),
-            "--top",
-            "2",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = run_playground("classify", str(path), *map(str, images), "--top", "2", "--json")
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert [len(x["top"]) for x in result] == [2, 2]
     assert abs(sum(t["probability"] for t in result[0]["top"])) <= 1.0001
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "classify",
-            str(path),
-            str(tmp_path / "bad.png"),
-            str(images[0]),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = run_playground("classify", str(path), str(tmp_path / "bad.png"), str(images[0]))
     assert r.returncode == 1 and "bad.png: error:" in r.stdout and "digit0.png:" in r.stdout

@@ -1,21 +1,16 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
+from cli_helpers import run_playground
 from playground.core.project import load_project
-
-
-def _run(*args, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "playground", *args], capture_output=True, text=True, timeout=timeout
-    )
 
 
 def test_train_json_and_project(tmp_path):
     out = tmp_path / "spiral.playground"
-    r = _run("train", "mlp", "--dataset", "spiral", "--epochs", "200", "--json", "-o", str(out))
+    r = run_playground(
+        "train", "mlp", "--dataset", "spiral", "--epochs", "200", "--json", "-o", str(out)
+    )
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert result["status"] == "completed" and result["epochs"] == 200
@@ -37,7 +32,7 @@ def test_train_spec_file_and_text_output(tmp_path):
     }
     path = tmp_path / "net.json"
     path.write_text(json.dumps(spec))
-    r = _run(
+    r = run_playground(
         "train",
         str(path),
         "--dataset",
@@ -70,7 +65,7 @@ def test_train_spec_file_and_text_output(tmp_path):
     ],
 )
 def test_bad_arguments_one_clear_line(args, message):
-    r = _run(*args)
+    r = run_playground(*args)
     if "cuda" in args and r.returncode == 0:
         pytest.skip("CUDA present")
     assert r.returncode != 0
@@ -84,23 +79,23 @@ def test_bad_spec_file(tmp_path):
     path.write_text(
         '{"format": "playground.network", "version": 5, "input_shape": [2], "layers": []}'
     )
-    r = _run("train", str(path), "--dataset", "xor", "--json")
+    r = run_playground("train", str(path), "--dataset", "xor", "--json")
     assert r.returncode == 1 and "newer" in json.loads(r.stdout)["error"]
     path.write_text(
         '{"format": "playground.network", "version": 1, "input_shape": [1, 28, 28],'
         ' "layers": [{"type": "Flatten"}, {"type": "Linear", "out_features": 10}]}'
     )
-    r = _run("train", str(path), "--dataset", "xor")
+    r = run_playground("train", str(path), "--dataset", "xor")
     assert r.returncode == 1 and "expects input [1, 28, 28]" in r.stderr
 
 
 def test_usage_error_exits_nonzero():
-    r = _run("train", "mlp", "--epochs", "many")
+    r = run_playground("train", "mlp", "--epochs", "many")
     assert r.returncode == 2 and "invalid int value" in r.stderr
 
 
 def test_lenet5_learns_mnist5k():
-    r = _run("train", "lenet5", "--dataset", "mnist5k", "--epochs", "10", "--json")
+    r = run_playground("train", "lenet5", "--dataset", "mnist5k", "--epochs", "10", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["val_accuracy"] >= 0.95
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from cli_helpers import run_playground
 from playground.core.config import TrainConfig
 from playground.core.export import export_project
 from playground.core.presets import preset
@@ -46,21 +47,8 @@ def test_torchscript_matches(tmp_path, trained, mnist5k):
 
 def test_python_script_rebuilds_and_continues(tmp_path, trained, mnist5k):
     _, _, path, trainer = trained
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "export",
-            str(path),
-            "--format",
-            "python",
-            "-o",
-            str(tmp_path / "digits.py"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
+    r = run_playground(
+        "export", str(path), "--format", "python", "-o", str(tmp_path / "digits.py"), "--json"
     )
     assert r.returncode == 0, r.stderr
     files = json.loads(r.stdout)["files"]
@@ -89,51 +77,15 @@ def test_python_script_rebuilds_and_continues(tmp_path, trained, mnist5k):
 def test_cli_export_bad_inputs(tmp_path, trained):
     untrained = Project(trained[0].spec, trained[0].dataset, class_names=trained[0].class_names)
     save_project(tmp_path / "u.playground", untrained)
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "export",
-            str(tmp_path / "u.playground"),
-            "--format",
-            "onnx",
-            "-o",
-            str(tmp_path / "x.onnx"),
-        ],
-        capture_output=True,
-        text=True,
+    r = run_playground(
+        "export", str(tmp_path / "u.playground"), "--format", "onnx", "-o", str(tmp_path / "x.onnx")
     )
     assert r.returncode == 1 and "no trained weights" in r.stderr
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "export",
-            str(tmp_path / "none"),
-            "--format",
-            "onnx",
-            "-o",
-            str(tmp_path / "x.onnx"),
-        ],
-        capture_output=True,
-        text=True,
+    r = run_playground(
+        "export", str(tmp_path / "none"), "--format", "onnx", "-o", str(tmp_path / "x.onnx")
     )
     assert r.returncode == 1 and "cannot open" in r.stderr and "Traceback" not in r.stderr
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "playground",
-            "export",
-            str(trained[2]),
-            "--format",
-            "torchscript",
-            "-o",
-            str(tmp_path / "no" / "x.pt"),
-        ],
-        capture_output=True,
-        text=True,
+    r = run_playground(
+        "export", str(trained[2]), "--format", "torchscript", "-o", str(tmp_path / "no" / "x.pt")
     )
     assert r.returncode == 1 and "could not write" in r.stderr

@@ -1,13 +1,13 @@
 import time
 
 import pytest
-from handwriting import photo_of_digit
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from gui_helpers import LEFT, NO_MOD, drop_files
+from handwriting import photo_of_digit
 from playground.core.project import save_project
 
 
