@@ -24,6 +24,18 @@ def _plot(title: str, y_label: str, legend_offset: tuple[int, int]) -> pg.PlotWi
     return w
 
 
+def _dotted_line(plot: pg.PlotItem, colour: str, size: int, name: str) -> pg.PlotDataItem:
+    """A line with a dot at each point: one point per epoch."""
+    return plot.plot(
+        pen=pg.mkPen(colour, width=2),
+        symbol="o",
+        symbolSize=size,
+        symbolBrush=colour,
+        symbolPen=None,
+        name=name,
+    )
+
+
 class CurvesView(QWidget):
     """Training loss per step (smoothed), validation loss and accuracy per epoch."""
 
@@ -67,34 +79,13 @@ class CurvesView(QWidget):
         self.prev_loss = lp.plot(pen=dashed)
         self.raw_loss = lp.plot(pen=pg.mkPen(TRAIN + "40", width=1))
         self.train_loss = lp.plot(pen=pg.mkPen(TRAIN, width=2), name="training")
-        self.val_loss = lp.plot(
-            pen=pg.mkPen(VAL, width=2),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=VAL,
-            symbolPen=None,
-            name="validation",
-        )
+        self.val_loss = _dotted_line(lp, VAL, 6, "validation")
         for item in (self.raw_loss, self.train_loss, self.prev_loss):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
         self.prev_acc = ap.plot(pen=dashed)
-        self.train_acc = ap.plot(
-            pen=pg.mkPen(TRAIN, width=2),
-            symbol="o",
-            symbolSize=5,
-            symbolBrush=TRAIN,
-            symbolPen=None,
-            name="training",
-        )
-        self.val_acc = ap.plot(
-            pen=pg.mkPen(VAL, width=2),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=VAL,
-            symbolPen=None,
-            name="validation",
-        )
+        self.train_acc = _dotted_line(ap, TRAIN, 5, "training")
+        self.val_acc = _dotted_line(ap, VAL, 6, "validation")
 
     # --- data in ----------------------------------------------------------------------
     def add_step(self, m: StepMetrics) -> None:
