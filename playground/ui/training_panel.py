@@ -218,8 +218,8 @@ class TrainingPanel(QWidget):
 
     def show_step(self, m: StepMetrics, device: str) -> None:
         now = time.monotonic()
-        if now - self._last_status < STATUS_INTERVAL_S:
-            return  # text relayouts cost the GUI thread; 4 updates a second read fine
+        if now - self._last_status < STATUS_INTERVAL_S and m.progress < 1:
+            return  # 4 updates a second read fine; the last one (100 %) always shows
         self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
         self.status.setText(
