@@ -19,6 +19,8 @@ class StepMetrics:
     samples_per_s: float
     elapsed_s: float
     eta_s: float
+    end_step: int = 0  # the step and epoch this run will end at (0: not known)
+    last_epoch: int = 0
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,9 @@ class Trainer:
         first_epoch = self._first_epoch = self.history.epochs_done + 1
         last_epoch = first_epoch + self.config.epochs - 1
         total_steps = steps_per_epoch * self.config.epochs
+        self._plan = (self.history.last_step + total_steps, last_epoch)
         self._clock = _Clock()
-        self._window = _Window(self.device)
+        self._window = _Window()
         self._good_state = self._pending_state = _clone_state(self.model)
         self._epoch_sums = [0.0, 0.0, 0]  # loss·samples, correct, samples of this epoch
         step = self.history.last_step
@@ -164,7 +165,7 @@ class Trainer:
         self._clock.mark_report()
         elapsed = self._clock.elapsed()
         eta = elapsed / progress * (1 - progress) if progress > 0 else 0.0
-        m = StepMetrics(step, epoch, progress, loss, acc, rate, elapsed, eta)
+        m = StepMetrics(step, epoch, progress, loss, acc, rate, elapsed, eta, *self._plan)
         self.history.add_step(m)
         self.sink(m)
         return None
@@ -271,28 +272,30 @@ class Trainer:
 
 
 class _Window:
-    """Loss and correct counts summed on the device between reports (no sync per step)."""
+    """Each step's loss and hits kept on the device between reports: two small ops a step and
+    no sync (summing as it went cost three more ops a step, ~3 % of an MLP's step time)."""
 
-    def __init__(self, device: torch.device) -> None:
-        self.loss = torch.zeros((), device=device)
-        self.correct = torch.zeros((), device=device, dtype=torch.long)
-        self.count = 0
+    def __init__(self) -> None:
+        self.losses: list[torch.Tensor] = []
+        self.hits: list[torch.Tensor] = []
         self.samples = 0
 
+    @property
+    def count(self) -> int:
+        return len(self.losses)
+
     def add(self, loss: torch.Tensor, hits: torch.Tensor) -> None:
-        self.loss += loss
-        self.correct += hits.sum()
-        self.count += 1
+        self.losses.append(loss)
+        self.hits.append(hits)
         self.samples += len(hits)
 
     def take(self) -> tuple[float, float, int]:
         """(mean loss, accuracy, samples) of the window, then empty it."""
-        loss, correct = self.loss.item() / self.count, self.correct.item() / self.samples
+        loss = torch.stack(self.losses).mean().item()
+        correct = torch.cat(self.hits).sum().item()
         samples = self.samples
-        self.loss.zero_()
-        self.correct.zero_()
-        self.count = self.samples = 0
-        return loss, correct, samples
+        self.losses, self.hits, self.samples = [], [], 0
+        return loss, correct / samples, samples
 
 
 class _Clock:

@@ -71,6 +71,7 @@ def open_all_views(window) -> QWidget:
         )
     ):
         grid.addWidget(view, i // 4, i % 4)
+        view.show()  # a page taken out of a QTabWidget stays hidden
     dashboard.resize(1600, 900)
     dashboard.show()
     return dashboard

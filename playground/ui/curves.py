@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from playground.core.events import EpochMetrics, StepMetrics
 from playground.core.history import History, smooth
+from playground.ui.plots import FollowRange, plot_widget
+from playground.ui.redraw import schedule
 
 TRAIN, VAL, PREVIOUS = "#3B73B9", "#E07B22", "#B8C0C8"
 REDRAW_MS = 400
 
 
 def _plot(title: str, y_label: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:
-    w = pg.PlotWidget(background="w")
-    w.setTitle(title, color="#1F2328", size="11pt")
+    w = plot_widget(title, grid=True)
     w.setLabel("left", y_label)
-    w.showGrid(x=True, y=True, alpha=0.15)
     w.addLegend(offset=legend_offset, labelTextColor="#1F2328", brush="#FFFFFFD0")
     w.setMouseEnabled(x=True, y=False)
     return w
@@ -43,13 +42,16 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.history = History()
         self.previous: History | None = None
-        self._dirty = False
         self.loss_plot = _plot("Loss (cost function)", "cross-entropy", (-10, 10))
         self.loss_plot.setLabel("bottom", "step")
         self.acc_plot = _plot("Accuracy", "fraction correct", (-10, -10))
         self.acc_plot.setLabel("bottom", "epoch")
-        self.acc_plot.setYRange(0, 1.02)
         self._make_items()
+        self.loss_range = FollowRange(self.loss_plot.plotItem)
+        self.acc_range = FollowRange(self.acc_plot.plotItem, y_range=(0, 1.02))
+        self._loss_dirty = self._acc_dirty = False
+        self._loss_epochs_drawn: tuple = ()
+        self._run_end = (0, 0)  # the step and epoch the current run ends at
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
@@ -68,10 +70,8 @@ class CurvesView(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.acc_plot, 2)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self._redraw)
-        self._timer.start()
+        schedule(self, self._redraw_loss, REDRAW_MS)
+        schedule(self, self._redraw_accuracy, REDRAW_MS)
 
     def _make_items(self) -> None:
         lp, ap = self.loss_plot.plotItem, self.acc_plot.plotItem
@@ -90,14 +90,18 @@ class CurvesView(QWidget):
     # --- data in ----------------------------------------------------------------------
     def add_step(self, m: StepMetrics) -> None:
         self.history.add_step(m)
-        self._dirty = True
+        if (m.end_step, m.last_epoch) != self._run_end:
+            self._run_end = (m.end_step, m.last_epoch)
+            self._acc_dirty = True
+        self._loss_dirty = True
 
     def add_epoch(self, m: EpochMetrics) -> None:
         self.history.add_epoch(m)
-        self._dirty = True
+        self._mark_dirty()
 
     def set_history(self, history: History) -> None:
         self.history = history
+        self._run_end = (0, 0)
         self._mark_dirty()
 
     def start_over(self) -> None:
@@ -105,51 +109,65 @@ class CurvesView(QWidget):
         if len(self.history.steps()[0]) or self.history.epochs:
             self.previous = self.history
         self.history = History()
+        self._run_end = (0, 0)
         self._mark_dirty()
 
     def _mark_dirty(self, *_: object) -> None:
-        self._dirty = True
+        self._loss_dirty = self._acc_dirty = True
 
     def _set_log(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
+        self.loss_range.reset()
         self._mark_dirty()
 
-    # --- drawing ----------------------------------------------------------------------
-    def _redraw(self) -> None:
-        if not self._dirty or not self.isVisible():
-            return
-        self._dirty = False
+    # --- drawing: the two plots take separate turns, so no tick repaints both ------------
+    def _redraw_loss(self) -> bool:
+        """Draw the loss plot if its data changed and it is on screen; whether it did."""
+        if not self._loss_dirty or not self.isVisible():
+            return False
+        self._loss_dirty = False
         factor = self.smoothing.value() / 100
         steps, loss, _ = self.history.steps()
         self.raw_loss.setData(steps, loss)
         self.train_loss.setData(steps, smooth(loss, factor))
-        ep = self.history.epochs
-        x = np.array([e.step for e in ep], dtype=float)
-        self.val_loss.setData(x, np.array([e.val_loss for e in ep]))
-        epochs = np.array([e.epoch for e in ep], dtype=float)
-        self.train_acc.setData(epochs, np.array([e.train_accuracy for e in ep]))
-        self.val_acc.setData(epochs, np.array([e.val_accuracy for e in ep]))
-        prev = self.previous
-        self._show_previous_in_legend(prev is not None)
-        if prev is not None:
-            p_steps, p_loss, _ = prev.steps()
+        # Unchanged items are not given their data again: each setData repaints the plot.
+        drawn = (id(self.history), len(self.history.epochs), id(self.previous), factor)
+        if drawn != self._loss_epochs_drawn:
+            self._loss_epochs_drawn = drawn
+            ep = self.history.epochs
+            self.val_loss.setData([e.step for e in ep], [e.val_loss for e in ep])
+            prev = self.previous
+            p_steps, p_loss, _ = prev.steps() if prev else ([], [], [])
             self.prev_loss.setData(p_steps, smooth(p_loss, factor))
-            self.prev_acc.setData(
-                [e.epoch for e in prev.epochs], [e.val_accuracy for e in prev.epochs]
-            )
-        else:
-            self.prev_loss.setData([], [])
-            self.prev_acc.setData([], [])
+            self._show_in_legend(self.loss_plot, self.prev_loss, prev is not None)
+        self.loss_range.update(self._run_end[0])
+        return True
 
-    def _show_previous_in_legend(self, show: bool) -> None:
-        for plot, item in ((self.loss_plot, self.prev_loss), (self.acc_plot, self.prev_acc)):
-            legend = plot.plotItem.legend
-            listed = any(sample.item is item for sample, _ in legend.items)
-            if show and not listed:
-                legend.addItem(item, "previous run")
-            elif not show and listed:
-                legend.removeItem(item)
+    def _redraw_accuracy(self) -> bool:
+        """Draw the accuracy plot if its data changed and it is on screen; whether it did."""
+        if not self._acc_dirty or not self.isVisible():
+            return False
+        self._acc_dirty = False
+        ep = self.history.epochs
+        epochs = [e.epoch for e in ep]
+        self.train_acc.setData(epochs, [e.train_accuracy for e in ep])
+        self.val_acc.setData(epochs, [e.val_accuracy for e in ep])
+        prev = self.previous.epochs if self.previous else []
+        self.prev_acc.setData([e.epoch for e in prev], [e.val_accuracy for e in prev])
+        self._show_in_legend(self.acc_plot, self.prev_acc, self.previous is not None)
+        self.acc_range.update(self._run_end[1])
+        return True
+
+    @staticmethod
+    def _show_in_legend(plot: pg.PlotWidget, item: pg.PlotDataItem, show: bool) -> None:
+        """List the previous run's line in plot's legend only while there is one."""
+        legend = plot.plotItem.legend
+        listed = any(sample.item is item for sample, _ in legend.items)
+        if show and not listed:
+            legend.addItem(item, "previous run")
+        elif not show and listed:
+            legend.removeItem(item)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._dirty = True
+        self._mark_dirty()

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from torch import nn
 
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
-from playground.core.events import Finished
+from playground.core.events import (
+    EpochMetrics,
+    Evaluation,
+    Event,
+    Finished,
+    Probe,
+    Snapshot,
+    StepMetrics,
+)
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.ui.worker import TrainingWorker
@@ -46,14 +54,9 @@ class TrainingSession(QObject):
             self.model, self.history = None, History()
         self.spec = spec
         worker = TrainingWorker(spec, dataset, config, self.model, self.history, self)
-        worker.stepped.connect(self.stepped)
-        worker.epochEnded.connect(self.epochEnded)
-        worker.snapshotTaken.connect(self.snapshotTaken)
-        worker.evaluated.connect(self.evaluated)
-        worker.probed.connect(self.probed)
+        worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         worker.set_probes(*self._probes)
         worker.deviceChosen.connect(self.deviceChosen)
-        worker.trainingFinished.connect(self._on_finished)
         self._worker = worker
         self._set_state(RUNNING)
         worker.start()
@@ -103,10 +106,25 @@ class TrainingSession(QObject):
             self._release(worker)
         return ended
 
-    def _on_finished(self, finished: Finished) -> None:
+    def _dispatch(self, events: list[Event]) -> None:
+        """Hand a batch of the worker's events to this session's signals, in order."""
         worker = self.sender()
         if worker is None or worker is not self._worker:
-            return  # a late signal from a run already shut down
+            return  # a late batch from a run already shut down
+        signals = {
+            StepMetrics: self.stepped,
+            EpochMetrics: self.epochEnded,
+            Snapshot: self.snapshotTaken,
+            Evaluation: self.evaluated,
+            Probe: self.probed,
+        }
+        for event in events:
+            if isinstance(event, Finished):
+                self._on_finished(worker, event)
+            else:
+                signals[type(event)].emit(event)
+
+    def _on_finished(self, worker: TrainingWorker, finished: Finished) -> None:
         if worker.trainer is not None:
             self.model = worker.trainer.model
         worker.wait()
@@ -115,14 +133,8 @@ class TrainingSession(QObject):
         self.finished.emit(finished)
 
     def _release(self, worker: TrainingWorker) -> None:
-        for signal in (
-            worker.stepped,
-            worker.epochEnded,
-            worker.snapshotTaken,
-            worker.deviceChosen,
-            worker.trainingFinished,
-        ):
-            signal.disconnect()
+        worker.eventsReady.disconnect()
+        worker.deviceChosen.disconnect()
         worker.setParent(None)
         self._worker = None
 

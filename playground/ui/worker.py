@@ -1,12 +1,14 @@
 """The one bridge between Qt and the core trainer: a QThread that runs it and emits its events.
 
 The thread object itself lives in the GUI thread, so its signals, emitted from run(), reach the
-views as queued calls; nothing else crosses between the threads.
+views as queued calls; nothing else crosses between the threads. Events travel in batches: each
+signal wakes the GUI thread, and on a small CPU every wake-up takes time from training.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QObject, QThread, Signal
 from torch import nn
@@ -15,29 +17,18 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.device import TRAINING_THREADS, set_torch_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import (
-    EpochMetrics,
-    Evaluation,
-    Event,
-    Finished,
-    Probe,
-    Snapshot,
-    StepMetrics,
-)
+from playground.core.events import Event, Finished
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
 
+BATCH_S = 0.1  # the GUI thread is sent the trainer's events at most this often
+
 
 class TrainingWorker(QThread):
-    """Runs the core trainer; its events (throttled by the trainer) become signals."""
+    """Runs the core trainer; its events (throttled by the trainer) are emitted in batches."""
 
-    stepped = Signal(object)  # StepMetrics
-    epochEnded = Signal(object)  # EpochMetrics
-    snapshotTaken = Signal(object)  # Snapshot
-    evaluated = Signal(object)  # Evaluation
-    probed = Signal(object)  # Probe
-    trainingFinished = Signal(object)  # Finished
+    eventsReady = Signal(object)  # list[Event], oldest first; connect it queued (see flush)
     deviceChosen = Signal(str)  # device type
 
     def __init__(
@@ -58,6 +49,8 @@ class TrainingWorker(QThread):
         self._stop_asked = False
         self._pause_asked = False
         self._probes: tuple = (None, False)
+        self._pending: list[Event] = []
+        self._sent_at = 0.0
 
     def run(self) -> None:
         set_torch_threads(TRAINING_THREADS)
@@ -75,30 +68,26 @@ class TrainingWorker(QThread):
             self.deviceChosen.emit(trainer.device.type)
             trainer.run()
         except PlaygroundError as e:
-            self.trainingFinished.emit(Finished("error", str(e), self._history.epochs_done, 0))
+            self._emit(Finished("error", str(e), self._history.epochs_done, 0))
         except Exception as e:  # shown to the user instead of a silent thread death
-            self.trainingFinished.emit(
-                Finished(
-                    "error",
-                    f"Training failed: {type(e).__name__}: {e}",
-                    self._history.epochs_done,
-                    0,
-                )
-            )
+            message = f"Training failed: {type(e).__name__}: {e}"
+            self._emit(Finished("error", message, self._history.epochs_done, 0))
 
     def _emit(self, event: Event) -> None:
-        if isinstance(event, StepMetrics):
-            self.stepped.emit(event)
-        elif isinstance(event, EpochMetrics):
-            self.epochEnded.emit(event)
-        elif isinstance(event, Snapshot):
-            self.snapshotTaken.emit(event)
-        elif isinstance(event, Evaluation):
-            self.evaluated.emit(event)
-        elif isinstance(event, Probe):
-            self.probed.emit(event)
-        elif isinstance(event, Finished):
-            self.trainingFinished.emit(event)
+        with self._lock:
+            self._pending.append(event)
+            due = isinstance(event, Finished) or time.monotonic() - self._sent_at >= BATCH_S
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Emit the events held back so far. Also called from the GUI thread (on pause), where
+        the emission is direct: the session connects eventsReady queued to keep the order."""
+        with self._lock:
+            events, self._pending = self._pending, []
+            self._sent_at = time.monotonic()
+        if events:
+            self.eventsReady.emit(events)
 
     # Called from the GUI thread; the trainer's controls are thread-safe.
     def pause(self) -> None:
@@ -106,6 +95,7 @@ class TrainingWorker(QThread):
             self._pause_asked = True
             if self.trainer:
                 self.trainer.pause()
+        self.flush()  # what the trainer reported last is shown while paused
 
     def resume(self) -> None:
         with self._lock:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
+
+from playground.ui.redraw import schedule
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
@@ -21,10 +22,7 @@ class LiveView(QWidget):
         self.latest: Any = None
         self.renders = 0  # how many times the view actually drew (tests check hidden views)
         self._dirty = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(REDRAW_MS)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
+        schedule(self, self._tick, REDRAW_MS)
 
     def offer(self, value: Any) -> None:
         self.latest = value
@@ -35,11 +33,14 @@ class LiveView(QWidget):
         self._dirty = self.latest is not None
         self._tick()
 
-    def _tick(self) -> None:
-        if self._dirty and self.isVisible():
-            self._dirty = False
-            self.renders += 1
-            self.render(self.latest)
+    def _tick(self) -> bool:
+        """Render the latest value if it is new and the view is on screen; whether it did."""
+        if not (self._dirty and self.isVisible()):
+            return False
+        self._dirty = False
+        self.renders += 1
+        self.render(self.latest)
+        return True
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Probe
 from playground.core.trainer import BOUNDARY_EXTENT
+from playground.ui.plots import plot_widget
 from playground.ui.views.base import LiveView
 
 CLASS_COLOURS = (
@@ -40,7 +41,7 @@ def boundary_picture(probs: np.ndarray) -> np.ndarray:
 class BoundaryView(LiveView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)

@@ -72,25 +72,36 @@ class ConfusionView(LiveView):
             return
         n = len(self.class_names)
         self.matrix = confusion_matrix(self.truth, ev.predicted, n)
-        self.table.setRowCount(n)
-        self.table.setColumnCount(n)
-        self.table.setHorizontalHeaderLabels([f"→ {c}" for c in self.class_names])
-        self.table.setVerticalHeaderLabels(self.class_names)
+        if self.table.rowCount() != n or self.table.item(0, 0) is None:
+            self._make_cells(n)
         peak = max(1, int(self.matrix.max()))
+        self.table.setUpdatesEnabled(False)  # one repaint for all cells, not one per cell
         for r in range(n):
             for c in range(n):
                 count = int(self.matrix[r, c])
-                item = QTableWidgetItem(str(count))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item = self.table.item(r, c)
+                item.setText(str(count))
                 base = QColor("#3B73B9") if r == c else QColor("#C62828")
                 base.setAlphaF(0.08 + 0.8 * count / peak if count else 0.0)
                 item.setBackground(QBrush(base))
-                self.table.setItem(r, c, item)
+        self.table.setUpdatesEnabled(True)
         self.title.setText(
             f"Epoch {ev.epoch}: {int(np.trace(self.matrix))} of "
             f"{len(self.truth)} right. Rows: true class, columns: predicted. "
             "Click a cell to see its examples."
         )
+
+    def _make_cells(self, n: int) -> None:
+        """An n×n table of centred cells headed by the class names."""
+        self.table.setRowCount(n)
+        self.table.setColumnCount(n)
+        self.table.setHorizontalHeaderLabels([f"→ {c}" for c in self.class_names])
+        self.table.setVerticalHeaderLabels(self.class_names)
+        for r in range(n):
+            for c in range(n):
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
 
     def examples_in(self, row: int, col: int) -> np.ndarray:
         """Indices of the validation samples of true class row predicted as col."""

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
+from playground.ui.plots import plot_widget
 from playground.ui.views.base import DIVERGING, LiveView, mosaic
 
 MAX_INPUT_CHANNELS = 8
@@ -36,7 +37,7 @@ class FiltersView(LiveView):
         rescale.clicked.connect(self._rescale)
         self.note = QLabel("Train a network with a Conv2d layer to see its filters.")
         self.note.setObjectName("explanation")
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
+from playground.ui.plots import FollowRange, plot_widget
 from playground.ui.views.base import LiveView
 
 MAX_POINTS = 2000
@@ -17,11 +18,11 @@ class GradientsView(LiveView):
         super().__init__(parent)
         self.series: dict[str, tuple[list[float], list[float]]] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
-        self.plot = pg.PlotWidget(background="w", title="Mean |gradient| of each layer's weights")
+        self.plot = plot_widget("Mean |gradient| of each layer's weights", grid=True)
         self.plot.setLogMode(y=True)
         self.plot.setLabel("bottom", "step")
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#1F2328")
+        self.range = FollowRange(self.plot.plotItem)
         note = QLabel(
             "Layers near the input learn from these gradients. When they are many "
             "times smaller than the last layer's (deep sigmoid networks), the first "
@@ -55,3 +56,4 @@ class GradientsView(LiveView):
                 pen = pg.mkPen(pg.intColor(i, hues=9, maxValue=200), width=2)
                 self.curves[name] = self.plot.plot(name=name, pen=pen)
             self.curves[name].setData(np.array(steps, float), np.array(values))
+        self.range.update()

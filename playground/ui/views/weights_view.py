@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
+from playground.ui.plots import FollowRange, tune_plot
 from playground.ui.views.base import DIVERGING, LiveView
 
 
@@ -41,9 +42,12 @@ class WeightsView(LiveView):
         self.plots.nextRow()
         self.histogram = self.plots.addPlot(title="distribution of the weights", colspan=2)
         self.histogram.setMaximumHeight(180)
+        self.histogram_range = FollowRange(self.histogram)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=1, brush="#3B73B9")
         self.histogram.addItem(self.bars)
         self.heatmap.hoverEvent = self._hover
+        for plot in (self.matrix_plot, self.bias_plot, self.histogram):
+            tune_plot(plot)
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer"))
         top.addWidget(self.layer, 1)
@@ -72,6 +76,7 @@ class WeightsView(LiveView):
         self.bias_image.setImage(bias.reshape(-1, 1), autoLevels=False, levels=(-limit, limit))
         counts, edges = np.histogram(m, bins=40)
         self.bars.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=counts, width=edges[1] - edges[0])
+        self.histogram_range.update()
 
     def _hover(self, event) -> None:
         image = self.heatmap.image
