@@ -1,9 +1,17 @@
+import math
+import time
+
 import numpy as np
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo
+from playground.ui.bench_gui import open_all_views
+from playground.ui.redraw import TICK_MS
 from playground.ui.views.base import REDRAW_MS
-from playground.ui.views.weights_view import as_matrix
+from playground.ui.views.feature_maps_view import FeatureMapsView
+from playground.ui.views.filters_view import FiltersView
+from playground.ui.views.gradients_view import GradientsView
+from playground.ui.views.weights_view import WeightsView, as_matrix
 
 
 def click_tab(window, title):
@@ -108,3 +116,35 @@ def test_save_view_png(window, qtbot, tmp_path, monkeypatch):
     )
     window.findChild(type(window.undo_action), "savePng").trigger()
     assert (tmp_path / "curves.png").stat().st_size > 1000
+
+
+def test_curves_axis_spans_the_whole_run_and_stays_put(window, qtbot):
+    click_tab(window, "Curves")
+    window.training.epochs.setValue(2)
+    steps_per_epoch = math.ceil(len(window.dataset.x_train) / window.training.config().batch_size)
+    with qtbot.waitSignal(window.session.finished, timeout=60_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+        qtbot.waitUntil(lambda: window.curves.train_loss.getData()[0] is not None, timeout=20_000)
+        during = window.curves.loss_plot.plotItem.vb.viewRange()[0]
+    qtbot.wait(REDRAW_MS + 300)
+    loss_x, acc_x = (
+        p.plotItem.vb.viewRange()[0] for p in (window.curves.loss_plot, window.curves.acc_plot)
+    )
+    assert loss_x == during  # the axis did not move while the curve grew
+    assert 2 * steps_per_epoch <= loss_x[1] < 2.2 * steps_per_epoch
+    assert acc_x[0] < 1 and 2 <= acc_x[1] < 2.2
+
+
+def test_views_take_turns_to_draw(window, qtbot, monkeypatch):
+    drawn = []
+    for cls in (WeightsView, FiltersView, GradientsView, FeatureMapsView):
+        render = cls.render
+        monkeypatch.setattr(
+            cls, "render", lambda self, v, r=render: (drawn.append(time.monotonic()), r(self, v))
+        )
+    dashboard = open_all_views(window)
+    window.session.set_probes(window.views.feature_maps.sample, False)
+    train(window, qtbot, 1)
+    dashboard.close()
+    gaps = np.diff(drawn)
+    assert len(drawn) >= 4 and gaps.min() >= 0.8 * TICK_MS / 1000

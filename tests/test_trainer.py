@@ -1,4 +1,7 @@
 import dataclasses
+import math
+import os
+import sys
 import threading
 import time
 
@@ -9,6 +12,7 @@ import torch
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import DatasetRef
 from playground.core.data.registry import load_dataset
+from playground.core.device import yield_to_other_threads
 from playground.core.errors import PlaygroundError
 from playground.core.events import EpochMetrics, Finished, Snapshot, StepMetrics
 from playground.core.history import History
@@ -40,6 +44,8 @@ def test_learns_xor_and_reports_plain_values(xor):
     steps = [e for e in events if isinstance(e, StepMetrics)]
     assert steps and all(isinstance(s.loss, float) for s in steps)
     assert steps[-1].progress == pytest.approx(1.0)
+    run_end = 15 * math.ceil(len(xor.x_train) / 32)  # so the curves' x axis can stay put
+    assert {(s.end_step, s.last_epoch) for s in steps} == {(run_end, 15)}
     snaps = [e for e in events if isinstance(e, Snapshot)]
     assert snaps and set(snaps[-1].weights) == {"1 Linear", "3 Linear", "5 Linear"}
     assert isinstance(snaps[-1].weights["1 Linear"], np.ndarray)
@@ -126,8 +132,14 @@ def test_continues_from_history(xor):
     again = Trainer(
         preset("mlp", (2,), 2), xor, TrainConfig(epochs=3), model=t.model, history=t.history
     )
+    events = []
+    again.sink = events.append
+    first_run_end = t.history.last_step
     again.run()
     assert [e.epoch for e in t.history.epochs] == [1, 2, 3, 4, 5]
+    steps = [e for e in events if isinstance(e, StepMetrics)]
+    assert steps[-1].end_step == first_run_end + 3 * math.ceil(len(xor.x_train) / 64)
+    assert steps[-1].last_epoch == 5
     assert t.history.epochs[-1].step > t.history.epochs[1].step
 
 
@@ -170,3 +182,19 @@ def test_bad_config():
         TrainConfig(optimizer="lbfgs")
     with pytest.raises(PlaygroundError, match="batch size"):
         TrainConfig(batch_size=0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread priorities: Linux")
+def test_training_thread_yields_to_the_gui_thread():
+    seen = []
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def worker():
+        yield_to_other_threads()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen == [max(10, before)]  # the OpenMP threads it starts inherit this
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -7,14 +7,13 @@ import json
 import os
 import platform
 import sys
+from statistics import median
 
 import torch
 
-from playground.core.bench import Case, bare_loop, history_growth_mb, trainer_alone
+from playground.core.bench import history_growth_mb
 from playground.core.config import TrainConfig
-from playground.core.data.registry import load_dataset
-from playground.core.device import DEVICE_CHOICES, device_label, pick_device
-from playground.core.presets import preset
+from playground.core.device import DEVICE_CHOICES, TRAINING_THREADS, device_label, pick_device
 
 TARGETS = {
     "gui_ratio": 0.90,
@@ -29,7 +28,8 @@ TARGETS = {
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure training speed, GUI fluidity and latency")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
-    p.add_argument("--repeats", type=int, default=2, help="runs of each measurement (best kept)")
+    p.add_argument("--repeats", type=int, default=3, help="rounds of measurements (medians kept)")
+    p.add_argument("--quick", action="store_true", help="one short round: checks, not figures")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run)
 
@@ -41,42 +41,21 @@ def run(args: argparse.Namespace) -> int:
 
     device = pick_device(args.device)
     config = TrainConfig(batch_size=64, device=args.device)
-    data = load_dataset("mnist5k").to(device)
-    shape = data.input_shape
-    cases = [
-        Case("mlp", preset("mlp", shape, 10), 60 if device.type == "cpu" else 200),
-        Case("lenet5", preset("lenet5", shape, 10), 10 if device.type == "cpu" else 60),
-    ]
+    gpu = device.type != "cpu"
+    epochs = {"mlp": 200 if gpu else 100, "lenet5": 60 if gpu else 15}
+    if args.quick:
+        epochs, args.repeats = {"mlp": 2, "lenet5": 1}, 1
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch "
-        f"{torch.__version__}, {torch.get_num_threads()} threads",
+        f"{torch.__version__}, {TRAINING_THREADS} training threads",
         "device": device_label(device),
         "batch_size": config.batch_size,
+        "rounds": args.repeats,
         "models": {},
     }
-    for case in cases:
-        # Rounds interleave the three measurements so that drift on a shared machine hits
-        # them alike; the best of each is kept.
-        bares, alones, gui_runs, plains = [], [], [], []
-        for _ in range(args.repeats):
-            bares.append(bare_loop(case, data, config))
-            alones.append(trainer_alone(case, data, config))
-            gui_runs.append(bench_gui.train_in_gui_process(case.name, case.epochs, config))
-            plains.append(bench_gui.train_in_gui_process(case.name, case.epochs, config, False))
-        bare, alone = max(bares), max(alones)
-        gui = max(gui_runs, key=lambda r: r["samples_per_s"])
-        plain = max(r["samples_per_s"] for r in plains)
-        report["models"][case.name] = {
-            "bare_samples_per_s": bare,
-            "trainer_samples_per_s": alone,
-            "gui_samples_per_s": gui["samples_per_s"],
-            "gui_curves_only_samples_per_s": plain,
-            "views_cost_ratio": gui["samples_per_s"] / plain,
-            "trainer_ratio": alone / bare,
-            "gui_ratio": gui["samples_per_s"] / bare,
-            "lateness_ms": {k: max(r[k] for r in gui_runs) for k in ("p50_ms", "p99_ms", "max_ms")},
-            "drop_to_bars_ms": gui["drop_to_bars_ms"],
-        }
+    for name, n in epochs.items():
+        rounds = [bench_gui.bench_round_process(name, n, config) for _ in range(args.repeats)]
+        report["models"][name] = _summarise(rounds)
     report["launch_s"] = min(bench_gui.launch_seconds() for _ in range(args.repeats))
     report["history_30min_mb"] = history_growth_mb()
     report["targets"] = TARGETS
@@ -85,6 +64,35 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(report)
     return 0
+
+
+def _summarise(rounds: list[dict]) -> dict:
+    """Medians over the rounds of each figure and of each round's ratios; the worst lateness."""
+    bare = [r["bare_samples_per_s"] for r in rounds]
+    alone = [r["trainer_samples_per_s"] for r in rounds]
+    gui = [r["gui"]["samples_per_s"] for r in rounds]
+    plain = [r["gui_curves_only_samples_per_s"] for r in rounds]
+    return {
+        "bare_samples_per_s": median(bare),
+        "trainer_samples_per_s": median(alone),
+        "gui_samples_per_s": median(gui),
+        "gui_curves_only_samples_per_s": median(plain),
+        "trainer_ratio": _median_ratio(alone, bare),
+        "gui_ratio": _median_ratio(gui, bare),
+        "views_cost_ratio": _median_ratio(gui, plain),
+        "lateness_ms": {
+            k: max(r["gui"][k] for r in rounds) for k in ("p50_ms", "p99_ms", "max_ms")
+        },
+        "drop_to_bars_ms": {
+            "median_ms": median(r["gui"]["drop_to_bars_ms"]["median_ms"] for r in rounds),
+            "max_ms": max(r["gui"]["drop_to_bars_ms"]["max_ms"] for r in rounds),
+        },
+    }
+
+
+def _median_ratio(a: list[float], b: list[float]) -> float:
+    """The median over rounds of a / b, each round's pair measured side by side."""
+    return median(x / y for x, y in zip(a, b, strict=True))
 
 
 def _print_table(r: dict) -> None:
@@ -106,7 +114,10 @@ def _print_table(r: dict) -> None:
         f"window shown {r['launch_s']:.2f} s after launch; 30-minute step history "
         f"{r['history_30min_mb']:.2f} MB"
     )
-    print("gui: every live view open; views: gui over the window showing only the curves")
+    print(
+        f"medians of {r['rounds']} rounds; gui: every live view open; views: gui over the "
+        "window showing only the curves; lateness: the worst round"
+    )
     print(
         "targets: gui ≥ 0.90 × bare, lateness p99 ≤ 20 ms, max ≤ 100 ms, window ≤ 2 s, "
         "drop→bars ≤ 50 ms, history < 50 MB"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import torch
 
@@ -49,6 +52,19 @@ def set_torch_threads(n: int) -> None:
     the cores, and small-batch training on a CPU gets about 4x slower (measured by the bench).
     """
     torch.set_num_threads(max(1, n))
+
+
+def yield_to_other_threads(nice: int = 10) -> None:
+    """Lower the calling thread's priority (Linux; elsewhere nothing happens).
+
+    The OpenMP threads it starts later inherit the priority. A GUI's training thread calls it so
+    that, with the cores busy, the GUI thread (and the rest of the desktop) runs as soon as it
+    has work: on 2 cores the bench's worst GUI stalls fell from ~130 to ~70 ms, throughput
+    unchanged (CFS still gives training every cycle the others leave).
+    """
+    if sys.platform.startswith("linux"):
+        with suppress(OSError):  # a sandbox may forbid it; training only loses the courtesy
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
 
 
 @contextmanager

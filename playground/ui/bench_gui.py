@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +17,10 @@ from PIL import Image, ImageDraw, ImageFont
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from playground.core.bench import Case
+from playground.core.bench import Case, bare_loop, trainer_alone
 from playground.core.config import TrainConfig
-from playground.core.device import warm_up
+from playground.core.data.registry import load_dataset
+from playground.core.device import TRAINING_THREADS, pick_device, set_torch_threads, warm_up
 from playground.ui.app import create_app
 
 TICK_MS = 10
@@ -123,32 +126,55 @@ def drop_latency(window, repeats: int = 20) -> dict[str, float]:
     return {"median_ms": float(np.median(times)), "max_ms": float(np.max(times))}
 
 
-def train_in_gui_process(
-    case_name: str, epochs: int, config: TrainConfig, all_views: bool = True
-) -> dict:
-    """train_in_gui in a new process, as the app runs: the bench's own bare loop must not
-    leave an OpenMP thread team behind in the GUI's thread (see set_torch_threads)."""
+def in_thread(fn: Callable[[], float]) -> float:
+    """fn() on a new thread with the training thread count, as the app's worker runs it; the
+    thread's OpenMP team ends with it instead of lingering beside the GUI's (set_torch_threads)."""
+    out: list[float] = []
+
+    def run() -> None:
+        set_torch_threads(TRAINING_THREADS)
+        out.append(fn())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def bench_round(case: Case, config: TrainConfig) -> dict:
+    """One round, adjacent in time so that a shared machine's drift hits all alike: the bare
+    loop, the trainer alone, the GUI with every view, the GUI with only the curves, the bare
+    loop again."""
+    create_app()
+    set_torch_threads(1)  # the GUI thread's own torch work stays serial, as in the app
+    data = load_dataset("mnist5k").to(pick_device(config.device))
+    bare = [in_thread(lambda: bare_loop(case, data, config))]
+    alone = in_thread(lambda: trainer_alone(case, data, config))
+    gui = train_in_gui(case, config, all_views=True)
+    curves_only = train_in_gui(case, config, all_views=False)
+    bare.append(in_thread(lambda: bare_loop(case, data, config)))
+    return {
+        "bare_samples_per_s": sum(bare) / 2,
+        "trainer_samples_per_s": alone,
+        "gui": gui,
+        "gui_curves_only_samples_per_s": curves_only["samples_per_s"],
+    }
+
+
+def bench_round_process(case_name: str, epochs: int, config: TrainConfig) -> dict:
+    """bench_round in a new process, started as the app starts (no torch threads used yet)."""
     code = (
         "import json, sys\n"
         "from playground.core.bench import Case\n"
         "from playground.core.config import TrainConfig\n"
         "from playground.core.presets import preset\n"
-        "from playground.ui.bench_gui import train_in_gui\n"
+        "from playground.ui.bench_gui import bench_round\n"
         "name, epochs, config = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])\n"
         "case = Case(name, preset(name, (1, 28, 28), 10), epochs)\n"
-        "views = sys.argv[4] == 'all'\n"
-        "print(json.dumps(train_in_gui(case, TrainConfig(**config), views)))\n"
+        "print(json.dumps(bench_round(case, TrainConfig(**config))))\n"
     )
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            case_name,
-            str(epochs),
-            json.dumps(config.to_dict()),
-            "all" if all_views else "curves",
-        ],
+        [sys.executable, "-c", code, case_name, str(epochs), json.dumps(config.to_dict())],
         capture_output=True,
         text=True,
         check=True,

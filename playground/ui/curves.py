@@ -56,7 +56,7 @@ class CurvesView(QWidget):
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
         self.smoothing.setMaximumWidth(160)
-        self.smoothing.valueChanged.connect(self._mark_dirty)
+        self.smoothing.valueChanged.connect(self._restyle)
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.toggled.connect(self._set_log)
         controls = QHBoxLayout()
@@ -118,7 +118,13 @@ class CurvesView(QWidget):
     def _set_log(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
         self.loss_range.reset()
+        self._restyle()
+
+    def _restyle(self, *_: object) -> None:
+        """Redraw now: the person moving a control expects to see it at once."""
         self._mark_dirty()
+        self._redraw_loss()
+        self._redraw_accuracy()
 
     # --- drawing: the two plots take separate turns, so no tick repaints both ------------
     def _redraw_loss(self) -> bool:

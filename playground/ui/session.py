@@ -18,6 +18,7 @@ from playground.core.events import (
 )
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
+from playground.ui.redraw import set_budgeted
 from playground.ui.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
@@ -140,4 +141,5 @@ class TrainingSession(QObject):
 
     def _set_state(self, state: str) -> None:
         self.state = state
+        set_budgeted(state == RUNNING)  # live views yield CPU time to the training thread
         self.stateChanged.emit(state)

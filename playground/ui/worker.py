@@ -15,7 +15,7 @@ from torch import nn
 
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
-from playground.core.device import TRAINING_THREADS, set_torch_threads
+from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
 from playground.core.errors import PlaygroundError
 from playground.core.events import Event, Finished
 from playground.core.history import History
@@ -53,6 +53,7 @@ class TrainingWorker(QThread):
         self._sent_at = 0.0
 
     def run(self) -> None:
+        yield_to_other_threads()
         set_torch_threads(TRAINING_THREADS)
         try:
             trainer = Trainer(
