@@ -109,3 +109,16 @@ def test_history_and_bench_pieces_without_gui(mnist5k):
     assert bare_loop(case, mnist5k, TrainConfig()) > 0
     assert trainer_alone(case, mnist5k, TrainConfig()) > 0
     assert history_growth_mb(minutes=30) < 50
+
+
+def test_bench_quick_prints_every_figure():
+    r = run_playground("bench", "--quick", "--json", timeout=300)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["device"] and report["launch_s"] > 0
+    for name in ("mlp", "lenet5"):
+        m = report["models"][name]
+        assert min(m["bare_samples_per_s"], m["trainer_samples_per_s"], m["gui_samples_per_s"]) > 0
+        assert set(m["lateness_ms"]) == {"p50_ms", "p99_ms", "max_ms"}
+        assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
+    assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]

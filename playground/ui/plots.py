@@ -86,8 +86,8 @@ class FollowRange:
         if not self.following or bounds[0] is None or bounds[1] is None:
             return
         (x0, x1), (y0, y1) = bounds
-        x_hi, x_pad = (x_end, self.END_PAD) if x_end >= x1 else (x1, self.X_PAD)
-        x = sticky_range((a, b), x0, x_hi, *x_pad)
+        x_pad = self.END_PAD if x_end else self.X_PAD
+        x = sticky_range((a, b), x0, max(x1, x_end), *x_pad)
         y = self.y_range or sticky_range((c, d), y0, y1, *self.Y_PAD)
         if (x, y) != ((a, b), (c, d)):
             self.box.setRange(xRange=x, yRange=y, padding=0)

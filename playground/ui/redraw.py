@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 TICK_MS = 40
 BUDGET = 0.05  # of one core, while training runs
 MAX_WAIT_S = 2.0
+SHARE_S = 0.5  # short, so that the one-off work of pressing Train is soon forgotten
 
 
 class _Entry:
@@ -42,7 +43,8 @@ class _Scheduler(QObject):
         super().__init__(parent)
         self.entries: list[_Entry] = []
         self.budgeted = False
-        self.share = 0.0  # the GUI thread's CPU share, averaged over about a second
+        self.share = 0.0  # the GUI thread's CPU share, averaged over about SHARE_S
+        self.ticks = 0
         self._next = 0
         self._clock = (time.monotonic(), time.thread_time())
         self._timer = QTimer(self)
@@ -51,6 +53,7 @@ class _Scheduler(QObject):
         self._timer.start()
 
     def _tick(self) -> None:
+        self.ticks += 1
         self.entries = [e for e in self.entries if e.alive()]
         now = self._measure()
         wait_s = MAX_WAIT_S if self.budgeted and self.share > BUDGET else 0.0
@@ -73,14 +76,15 @@ class _Scheduler(QObject):
         self._clock = (now, cpu)
         dt = now - then
         if dt > 0:
-            self.share += min(1.0, dt) * ((cpu - cpu_then) / dt - self.share)
+            self.share += min(1.0, dt / SHARE_S) * ((cpu - cpu_then) / dt - self.share)
         return now
 
 
 _scheduler: _Scheduler | None = None
 
 
-def _the_scheduler() -> _Scheduler:
+def scheduler() -> _Scheduler:
+    """The application's one redraw scheduler."""
     global _scheduler
     if _scheduler is None or not shiboken6.isValid(_scheduler):
         _scheduler = _Scheduler(QCoreApplication.instance())
@@ -90,9 +94,9 @@ def _the_scheduler() -> _Scheduler:
 def schedule(widget: QWidget, draw: Callable[[], bool], interval_ms: int) -> None:
     """Call draw, a bound method of widget that returns whether it drew, on a tick at most
     every interval_ms, taking turns with the other scheduled widgets."""
-    _the_scheduler().entries.append(_Entry(widget, draw, interval_ms))
+    scheduler().entries.append(_Entry(widget, draw, interval_ms))
 
 
 def set_budgeted(on: bool) -> None:
     """Hold the views to the CPU budget (while training runs) or not."""
-    _the_scheduler().budgeted = on
+    scheduler().budgeted = on
