@@ -62,7 +62,9 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     assert "→ 10" in window.stack.card_text(1) and "7,850 params" in window.stack.card_text(1)
     assert "Total: 7,850 parameters" in window.stack.footer
     # Train with real clicks.
-    set_spin(window.training.epochs, 30)
+    # Far more epochs than the test waits for: the run is stopped by hand below, so it must
+    # still be going then, however fast the machine.
+    set_spin(window.training.epochs, 1000)
     QTest.mouseClick(window.training.train_button, LEFT)
     assert window.document.locked and not window.palette_view.isEnabled()
     assert not window.training.train_button.isEnabled()
@@ -73,7 +75,8 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     assert accs[-1] > accs[0] > 0.5
     # the curve is drawn on the curves' redraw timer
     qtbot.waitUntil(lambda: window.curves.train_loss.getData()[0] is not None, timeout=2000)
-    assert "Epoch" in window.training.status.text() and "samples/s" in window.training.status.text()
+    status = window.training.status.text
+    qtbot.waitUntil(lambda: "Epoch" in status() and "samples/s" in status(), timeout=2000)
     with qtbot.waitSignal(window.session.finished, timeout=5000) as blocker:
         QTest.mouseClick(window.training.stop_button, LEFT)
     assert blocker.args[0].status == "stopped"
