@@ -5,8 +5,8 @@ import pytest
 import torch
 from PIL import Image
 
-from playground.core.data.dataset import DatasetRef
 from playground.core.data.idx import read_idx, write_idx
+from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy import TOY_NAMES
 from playground.core.errors import DatasetError

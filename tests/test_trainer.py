@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import DatasetRef
+from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.device import yield_to_other_threads
 from playground.core.errors import PlaygroundError

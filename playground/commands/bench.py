@@ -12,8 +12,8 @@ from statistics import median
 import torch
 
 from playground.core.bench import history_growth_mb
-from playground.core.config import TrainConfig
-from playground.core.device import DEVICE_CHOICES, TRAINING_THREADS, device_label, pick_device
+from playground.core.config import DEVICE_CHOICES, TrainConfig
+from playground.core.device import TRAINING_THREADS, device_label, pick_device
 
 TARGETS = {
     "gui_ratio": 0.90,

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from playground.core.config import OPTIMIZERS, TrainConfig
-from playground.core.data.dataset import DatasetRef
+from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
+from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
-from playground.core.device import DEVICE_CHOICES, device_label
+from playground.core.device import device_label
 from playground.core.errors import PlaygroundError, SpecError
 from playground.core.events import EpochMetrics, Event
 from playground.core.presets import PRESETS, preset

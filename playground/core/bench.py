@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from playground.core.build import build_model, logits_part
-from playground.core.config import TrainConfig, make_optimizer
+from playground.core.build import build_model, logits_part, make_optimizer
+from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.events import StepMetrics
 from playground.core.history import History

@@ -1,9 +1,13 @@
-"""Build a torch model from a network spec."""
+"""Build a torch model, and its optimizer, from a network spec and training settings."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
 from torch import nn
 
+from playground.core.config import TrainConfig
 from playground.core.errors import ShapeError
 from playground.core.layers import layer_type
 from playground.core.shapes import infer_shapes
@@ -28,3 +32,23 @@ def logits_part(model: nn.Sequential) -> nn.Module:
     if len(model) and isinstance(model[-1], nn.Softmax):
         return model[:-1]
     return model
+
+
+def make_optimizer(config: TrainConfig, params: Any) -> torch.optim.Optimizer:
+    lr, wd = config.lr, config.weight_decay
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=config.momentum, weight_decay=wd)
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, momentum=config.momentum, weight_decay=wd)
+    if config.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    return torch.optim.Adam(params, lr=lr, weight_decay=wd)
+
+
+def learnable_layers(model: nn.Sequential) -> list[tuple[str, nn.Module]]:
+    """(name, module) of the layers with weights, named like the cards: '3 Linear'."""
+    return [
+        (f"{i + 1} {type(m).__name__}", m)
+        for i, m in enumerate(model)
+        if getattr(m, "weight", None) is not None
+    ]

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-import torch
-from torch import nn
-
-from playground.core.device import DEVICE_CHOICES
 from playground.core.errors import PlaygroundError
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
 @dataclass(frozen=True)
@@ -54,23 +51,3 @@ class TrainConfig:
             return cls(**{k: kinds[names[k]](v) for k, v in d.items() if k in names})
         except (TypeError, ValueError) as e:
             raise PlaygroundError(f"bad training settings: {e}") from None
-
-
-def make_optimizer(config: TrainConfig, params: Any) -> torch.optim.Optimizer:
-    lr, wd = config.lr, config.weight_decay
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=config.momentum, weight_decay=wd)
-    if config.optimizer == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, momentum=config.momentum, weight_decay=wd)
-    if config.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=wd)
-    return torch.optim.Adam(params, lr=lr, weight_decay=wd)
-
-
-def learnable_layers(model: nn.Sequential) -> list[tuple[str, nn.Module]]:
-    """(name, module) of the layers with weights, named like the cards: '3 Linear'."""
-    return [
-        (f"{i + 1} {type(m).__name__}", m)
-        for i, m in enumerate(model)
-        if getattr(m, "weight", None) is not None
-    ]

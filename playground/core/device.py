@@ -10,9 +10,9 @@ from contextlib import contextmanager, suppress
 
 import torch
 
+from playground.core.config import DEVICE_CHOICES
 from playground.core.errors import PlaygroundError
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 # PyTorch's default intra-op threads, captured before a GUI lowers them.
 TRAINING_THREADS = torch.get_num_threads()
 

@@ -10,7 +10,8 @@ from PIL import Image
 from torch import nn
 
 from playground.core.build import logits_part
-from playground.core.data.dataset import Preprocessing, apply_normalisation
+from playground.core.data.dataset import apply_normalisation
+from playground.core.data.ref import Preprocessing
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import image_array, to_mode
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from playground.core.errors import ShapeError
+
+if TYPE_CHECKING:
+    from torch import nn
 
 Shape = tuple[int, ...]
 
@@ -66,6 +67,14 @@ class LayerType:
 
 
 GROUPS = ("layers", "convolution", "activations", "regularisation")
+
+
+def _nn():
+    """torch.nn, imported when a model is first built: reading the catalog (the window does, to
+    open) never waits for PyTorch to load."""
+    from torch import nn
+
+    return nn
 
 
 def _fmt(x: float) -> str:
@@ -160,8 +169,9 @@ def _pool_shape(name: str) -> Callable[[Shape, dict[str, Any]], Shape]:
     return rule
 
 
-def _pool_build(cls: type[nn.Module]) -> Callable[[Shape, dict[str, Any]], nn.Module]:
+def _pool_build(name: str) -> Callable[[Shape, dict[str, Any]], nn.Module]:
     def build(shape: Shape, p: dict[str, Any]) -> nn.Module:
+        cls = getattr(_nn(), name)
         return cls(p["kernel_size"], stride=p["stride"] or p["kernel_size"], padding=p["padding"])
 
     return build
@@ -237,7 +247,7 @@ _register(
         "list of numbers as input, so put Flatten after image layers.",
         _linear_shape,
         _linear_count,
-        lambda s, p: nn.Linear(s[0], p["out_features"], bias=p["bias"]),
+        lambda s, p: _nn().Linear(s[0], p["out_features"], bias=p["bias"]),
         lambda p: f"{p['out_features']} neurons",
     )
 )
@@ -250,7 +260,7 @@ _register(
         "Linear layers can use it. It has nothing to learn.",
         _flatten_shape,
         _no_params,
-        lambda s, p: nn.Flatten(),
+        lambda s, p: _nn().Flatten(),
     )
 )
 _register(
@@ -269,7 +279,7 @@ _register(
         "map that lights up where the pattern is found.",
         _conv_shape,
         _conv_count,
-        lambda s, p: nn.Conv2d(
+        lambda s, p: _nn().Conv2d(
             s[0], p["out_channels"], p["kernel_size"], p["stride"], p["padding"], bias=p["bias"]
         ),
         lambda p: f"{p['out_channels']} filters {p['kernel_size']}×{p['kernel_size']}",
@@ -284,7 +294,7 @@ _register(
         "The network becomes cheaper and less sensitive to exactly where a pattern appears.",
         _pool_padding_check(_pool_shape("MaxPool2d")),
         _no_params,
-        _pool_build(nn.MaxPool2d),
+        _pool_build("MaxPool2d"),
         lambda p: f"{p['kernel_size']}×{p['kernel_size']}",
     )
 )
@@ -297,7 +307,7 @@ _register(
         "max pooling.",
         _pool_padding_check(_pool_shape("AvgPool2d")),
         _no_params,
-        _pool_build(nn.AvgPool2d),
+        _pool_build("AvgPool2d"),
         lambda p: f"{p['kernel_size']}×{p['kernel_size']}",
     )
 )
@@ -311,7 +321,7 @@ _register(
         "inputs.",
         _bn1d_shape,
         _bn_count,
-        lambda s, p: nn.BatchNorm1d(s[0]),
+        lambda s, p: _nn().BatchNorm1d(s[0]),
     )
 )
 _register(
@@ -323,7 +333,7 @@ _register(
         "the batch, with a learnable scale and shift per channel.",
         _bn2d_shape,
         _bn_count,
-        lambda s, p: nn.BatchNorm2d(s[0]),
+        lambda s, p: _nn().BatchNorm2d(s[0]),
     )
 )
 _register(
@@ -336,14 +346,14 @@ _register(
         "network is used to classify.",
         _identity,
         _no_params,
-        lambda s, p: nn.Dropout(p["p"]),
+        lambda s, p: _nn().Dropout(p["p"]),
         lambda p: f"p = {p['p']:g}",
     )
 )
 _register(
     _activation(
         "ReLU",
-        lambda p: nn.ReLU(),
+        lambda p: _nn().ReLU(),
         "Rectified linear unit: keeps positive values and turns negatives into 0. Simple, fast, "
         "and the usual choice between layers; its gradient does not vanish for positive inputs.",
     )
@@ -351,7 +361,7 @@ _register(
 _register(
     _activation(
         "LeakyReLU",
-        lambda p: nn.LeakyReLU(p["negative_slope"]),
+        lambda p: _nn().LeakyReLU(p["negative_slope"]),
         "Like ReLU, but negative values are multiplied by a small slope instead of becoming 0, "
         "so a neuron never stops learning completely.",
         (Param("negative_slope", float, 0.01, 0.0, 1.0, "Slope for negative inputs."),),
@@ -360,7 +370,7 @@ _register(
 _register(
     _activation(
         "Sigmoid",
-        lambda p: nn.Sigmoid(),
+        lambda p: _nn().Sigmoid(),
         "Squashes any value into the range 0 to 1 with an S-shaped curve. Historic and "
         "intuitive, but its gradient is at most 0.25, so deep stacks of sigmoids learn slowly: "
         "the vanishing gradient problem.",
@@ -369,7 +379,7 @@ _register(
 _register(
     _activation(
         "Tanh",
-        lambda p: nn.Tanh(),
+        lambda p: _nn().Tanh(),
         "Squashes values into -1 to 1 with an S-shaped curve centred on 0. Better than sigmoid "
         "between layers, but its gradient still vanishes for large inputs.",
     )
@@ -377,14 +387,14 @@ _register(
 _register(
     _activation(
         "GELU",
-        lambda p: nn.GELU(),
+        lambda p: _nn().GELU(),
         "Gaussian error linear unit: a smooth version of ReLU used in modern transformers.",
     )
 )
 _register(
     _activation(
         "Softmax",
-        lambda p: nn.Softmax(dim=1),
+        lambda p: _nn().Softmax(dim=1),
         "Turns the last layer's scores into probabilities that are all positive and add up to "
         "1: the probability vector at the output. Place it last; the loss is computed from the "
         "scores before it.",

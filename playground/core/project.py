@@ -22,7 +22,7 @@ from torch import nn
 
 from playground.core.build import build_model
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import DatasetRef, Preprocessing
+from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.history import History
 from playground.core.spec import NetworkSpec

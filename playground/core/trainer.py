@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.build import build_model, logits_part
-from playground.core.config import TrainConfig, learnable_layers, make_optimizer
+from playground.core.build import build_model, learnable_layers, logits_part, make_optimizer
+from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset, apply_normalisation
 from playground.core.device import pick_device
 from playground.core.events import (

@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 
+from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.layers import Shape
-
-
-@dataclass(frozen=True)
-class Preprocessing:
-    """How raw input became a network input; applied again to user images at inference."""
-
-    kind: str  # "image" or "points"
-    mean: tuple[float, ...]  # per channel (image) or per feature (points)
-    std: tuple[float, ...]
-    size: tuple[int, int] | None = None  # (height, width) for images
-    channels: int | None = None  # 1 gray, 3 RGB
-    recipe: str = "resize"  # "resize" or "mnist" (invert, crop to ink, 20×20 box, centre by mass)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Preprocessing:
-        size = d.get("size")
-        return cls(
-            kind=str(d["kind"]),
-            mean=tuple(float(v) for v in d["mean"]),
-            std=tuple(float(v) for v in d["std"]),
-            size=tuple(int(v) for v in size) if size else None,  # type: ignore[arg-type]
-            channels=int(d["channels"]) if d.get("channels") else None,
-            recipe=str(d.get("recipe", "resize")),
-        )
-
-
-@dataclass(frozen=True)
-class DatasetRef:
-    """Where a data set comes from: a bundled name or a path, plus its options."""
-
-    source: str
-    options: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "options": dict(self.options)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DatasetRef:
-        return cls(str(d["source"]), dict(d.get("options") or {}))
 
 
 @dataclass

@@ -7,16 +7,13 @@ from typing import Any
 
 import torch
 
-from playground.core.data.dataset import Dataset, DatasetRef, make_dataset
+from playground.core.data.dataset import Dataset, make_dataset
 from playground.core.data.folder import load_folder
 from playground.core.data.idx import find_idx_pair, read_idx
+from playground.core.data.ref import BUNDLED, DIGITS, MNIST5K, TOY_CLASSES, DatasetRef
 from playground.core.data.toy import TOY_NAMES, make_toy
 from playground.core.errors import DatasetError
 
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
-MNIST5K = (RESOURCES / "mnist5k-images-idx3-ubyte.gz", RESOURCES / "mnist5k-labels-idx1-ubyte.gz")
-BUNDLED = ("mnist5k", *TOY_NAMES)
-DIGITS = [str(d) for d in range(10)]
 TOY_DEFAULTS = {"samples": 1000, "noise": 0.1}
 FOLDER_DEFAULTS = {"size": 32, "channels": 3}
 
@@ -60,7 +57,7 @@ def _toy(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
         ref,
         torch.from_numpy(pts),
         torch.from_numpy(labels),
-        ["blue", "orange"],
+        TOY_CLASSES,
         "points",
         seed,
         val_fraction,
