@@ -62,14 +62,9 @@ def digit_model(mnist5k):
 def window(qtbot):
     """The main window, shown and active. Not qtbot.addWidget: its teardown close would meet
     the unsaved-changes prompt, which the tests of that prompt answer themselves."""
-    from PySide6.QtTest import QTest
+    from gui_helpers import open_window
 
-    from playground.ui.main_window import MainWindow
-
-    w = MainWindow()
-    w.show()
-    w.activateWindow()
-    assert QTest.qWaitForWindowActive(w, 5000)
+    w = open_window(qtbot)
     yield w
     w.files.dirty = False
     w.close()

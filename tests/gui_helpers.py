@@ -74,3 +74,17 @@ def choose_in_combo(combo, data) -> None:
     view = combo.view()
     index = view.model().index(combo.findData(data), 0)
     QTest.mouseClick(view.viewport(), LEFT, NO_MOD, view.visualRect(index).center())
+
+
+def open_window(qtbot, active: bool = True):
+    """A new main window, shown, once its Train button is enabled (PyTorch and the data set
+    load in the background after the window shows), as a person would wait for it."""
+    from playground.ui.main_window import MainWindow
+
+    w = MainWindow()
+    w.show()
+    if active:
+        w.activateWindow()
+        assert QTest.qWaitForWindowActive(w, 5000)
+    qtbot.waitUntil(w.training.train_button.isEnabled, timeout=30_000)
+    return w

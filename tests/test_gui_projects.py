@@ -5,10 +5,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gui_helpers import LEFT, NO_MOD, FakeDragManager, drop_files, mouse_drag
+from gui_helpers import LEFT, NO_MOD, FakeDragManager, drop_files, mouse_drag, open_window
 from playground.core.project import load_project
 from playground.ui.app import start_up
-from playground.ui.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -19,10 +18,7 @@ def make_window(qtbot):
     windows = []
 
     def make():
-        w = MainWindow()
-        w.show()
-        w.activateWindow()
-        assert QTest.qWaitForWindowActive(w, 5000)
+        w = open_window(qtbot)
         windows.append(w)
         return w
 

@@ -2,14 +2,12 @@ import time
 
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT
-from playground.ui.main_window import MainWindow
+from gui_helpers import LEFT, open_window
 
 
 def test_close_mid_training_twenty_times(qtbot):
     for _ in range(20):
-        w = MainWindow()
-        w.show()
+        w = open_window(qtbot, active=False)
         w.training.epochs.setValue(100)
         QTest.mouseClick(w.training.train_button, LEFT)
         qtbot.waitUntil(lambda w=w: w.session.history.last_step > 0, timeout=10_000)
@@ -22,8 +20,7 @@ def test_close_mid_training_twenty_times(qtbot):
 
 
 def test_close_while_paused(qtbot):
-    w = MainWindow()
-    w.show()
+    w = open_window(qtbot, active=False)
     QTest.mouseClick(w.training.train_button, LEFT)
     qtbot.waitUntil(lambda: w.session.history.last_step > 0, timeout=10_000)
     QTest.mouseClick(w.training.pause_button, LEFT)

@@ -44,6 +44,17 @@ def device_label(device: torch.device) -> str:
     return {"mps": "Apple MPS"}.get(device.type, "CPU")
 
 
+def device_choices() -> list[tuple[str, str]]:
+    """(label, choice) of each device this machine can train on, Auto first: 'Auto (CPU)'."""
+    auto = device_label(pick_device("auto"))
+    choices = [(f"Auto ({auto})", "auto"), ("CPU", "cpu")]
+    if torch.cuda.is_available():
+        choices.append((device_label(torch.device("cuda")), "cuda"))
+    if mps_available():
+        choices.append(("Apple MPS", "mps"))
+    return choices
+
+
 def set_torch_threads(n: int) -> None:
     """Intra-op threads for the torch work that follows (a process-wide setting).
 

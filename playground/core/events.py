@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+BOUNDARY_EXTENT = 6.0  # a Probe's boundary covers [-6, 6]²: the toy sets' [-5, 5]² and a margin
+BOUNDARY_RESOLUTION = 80
+
 
 @dataclass(frozen=True)
 class StepMetrics:
@@ -53,6 +56,12 @@ class Evaluation:
     epoch: int
     predicted: np.ndarray  # (N,) class index
     probabilities: np.ndarray  # (N, classes)
+
+    def confusion(self, truth: np.ndarray, classes: int) -> np.ndarray:
+        """counts[true, predicted] of these predictions against the true classes."""
+        return np.bincount(truth * classes + self.predicted, minlength=classes**2).reshape(
+            classes, classes
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""What the live views show beyond weights: activations, decision boundaries, confusion."""
+"""What the live views show beyond weights: activations and decision boundaries."""
 
 from __future__ import annotations
 
@@ -40,10 +40,3 @@ def grid_probabilities(model: nn.Sequential, grid: torch.Tensor) -> np.ndarray:
     probs = torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
     model.train(was_training)
     return probs
-
-
-def confusion_matrix(truth: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
-    """counts[true, predicted]."""
-    return np.bincount(truth * classes + predicted, minlength=classes * classes).reshape(
-        classes, classes
-    )

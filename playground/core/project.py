@@ -12,20 +12,19 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
 from safetensors import SafetensorError
-from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
-from torch import nn
 
-from playground.core.build import build_model
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
+
+if TYPE_CHECKING:  # torch is imported where weights are touched: the window opens without it
+    import torch
+    from torch import nn
 
 FORMAT = "playground.project"
 VERSION = 1
@@ -46,6 +45,8 @@ class Project:
 
     def build_trained_model(self) -> nn.Sequential:
         """The network with the saved weights loaded; ProjectError if they do not fit."""
+        from playground.core.build import build_model
+
         model = build_model(self.spec, len(self.class_names) or None)
         if self.weights is not None:
             try:
@@ -89,6 +90,8 @@ def save_project(path: str | Path, project: Project) -> None:
 
 
 def _weights_bytes(weights: dict[str, torch.Tensor]) -> bytes:
+    from safetensors.torch import save as save_safetensors
+
     return save_safetensors({k: v.detach().cpu().contiguous() for k, v in weights.items()})
 
 
@@ -136,6 +139,8 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
     except (PlaygroundError, KeyError, TypeError, ValueError) as e:
         raise ProjectError(f"{path.name} has invalid contents: {e}") from None
     if "weights.safetensors" in names:
+        from safetensors.torch import load as load_safetensors
+
         try:
             project.weights = load_safetensors(z.read("weights.safetensors"))
         except (SafetensorError, ValueError) as e:

@@ -17,6 +17,8 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset, apply_normalisation
 from playground.core.device import pick_device
 from playground.core.events import (
+    BOUNDARY_EXTENT,
+    BOUNDARY_RESOLUTION,
     EpochMetrics,
     Evaluation,
     Event,
@@ -32,8 +34,6 @@ from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
 EVAL_CHUNK = 256  # small enough that one forward never holds the GIL for long
-BOUNDARY_EXTENT = 6.0  # the toy sets lie in [-5, 5]², plus a margin
-BOUNDARY_RESOLUTION = 80
 
 
 class Trainer:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from playground.core.device import warm_up
 from playground.ui.theme import apply_theme
 
 
@@ -25,8 +23,7 @@ def run_app(project: Path | None = None) -> int:
     from playground.ui.main_window import MainWindow  # after QApplication: widgets need it
 
     window = MainWindow()
-    window.show()
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+    window.show()  # PyTorch loads in the background from here (startup.py)
     start_up(window, project)
     return app.exec()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import open_image
-from playground.core.inference import Prediction
 from playground.ui.draw_pad import DrawPad
 from playground.ui.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.probability_bars import ProbabilityBars
+
+if TYPE_CHECKING:
+    from playground.core.inference import Prediction
 
 SIDE = 196
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"

@@ -12,7 +12,7 @@ from playground.ui.plots import FollowRange, plot_widget
 from playground.ui.redraw import schedule
 
 TRAIN, VAL, PREVIOUS = "#3B73B9", "#E07B22", "#B8C0C8"
-REDRAW_MS = 400
+REDRAW_MS = 500
 
 
 def _plot(title: str, y_label: str, legend_offset: tuple[int, int]) -> pg.PlotWidget:

@@ -1,11 +1,15 @@
-"""The main window: lays out the parts and wires them together."""
+"""The main window: lays out the parts and wires them together.
+
+It opens before PyTorch has loaded (see startup.py): the modules that import torch (data
+loading, devices, inference, export) are imported where they are first used, after that.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -17,16 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from torch import nn
 
-from playground.core.data.dataset import Dataset, DatasetRef
-from playground.core.data.registry import load_dataset
-from playground.core.device import device_label, pick_device, serial_torch, set_torch_threads
+from playground.core.data.ref import DatasetRef, bundled_shape
 from playground.core.errors import PlaygroundError
 from playground.core.events import Finished, StepMetrics
-from playground.core.export import export_project
 from playground.core.history import History
-from playground.core.inference import Prediction, classify, inference_copy
 from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, Project
 from playground.ui.banner import MessageBanner
@@ -39,8 +38,16 @@ from playground.ui.palette import LayerPalette
 from playground.ui.project_files import ProjectFiles
 from playground.ui.session import RUNNING, TrainingSession
 from playground.ui.stack_view import NetworkStackView
+from playground.ui.startup import StartupLoader
 from playground.ui.training_panel import TrainingPanel
 from playground.ui.views.tabs import ViewTabs
+
+if TYPE_CHECKING:
+    from PIL import Image
+    from torch import nn
+
+    from playground.core.data.dataset import Dataset
+    from playground.core.inference import Prediction
 
 DEFAULT_DATASET = "mnist5k"
 DEFAULT_PRESET = "small-cnn"
@@ -62,19 +69,22 @@ def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
-        set_torch_threads(1)  # torch threads are for the training thread (see set_torch_threads)
-        self.dataset: Dataset = load_dataset(DEFAULT_DATASET)
-        spec = preset(DEFAULT_PRESET, self.dataset.input_shape, self.dataset.num_classes)
-        self.document = NetworkDocument(spec, self.dataset.num_classes, self)
+        self.dataset: Dataset | None = None  # until the start-up loader brings it
+        shape, classes = bundled_shape(DEFAULT_DATASET)
+        spec = preset(DEFAULT_PRESET, shape, len(classes))
+        self.document = NetworkDocument(spec, len(classes), self)
         self.session = TrainingSession(self)
         self._inference_model: nn.Module | None = None
         self._inference_key: tuple | None = None
-        self._device_text = device_label(pick_device("auto"))
+        self._device_text = "the CPU or a GPU, once PyTorch has loaded"
+        self.loader = StartupLoader(DatasetRef(DEFAULT_DATASET), self)
+        self._started = False
         self.files = ProjectFiles(self, self.snapshot_project, self.restore_project)
         self._build()
         build_menus(self)
         self._wire()
-        self._show_dataset()
+        self.training.set_loading(True)
+        self.stack.set_dataset_label(f"{DEFAULT_DATASET} · loading…")
         self._update_undo_actions()
         self._show_recent(self.files.recent())
         self._set_title(self.files.display_name, False)
@@ -119,7 +129,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(f"Ready. Training device: {self._device_text}")
+        self.statusBar().showMessage("Loading PyTorch…")
 
     def _wire(self) -> None:
         stack = self.document.undo_stack
@@ -148,6 +158,42 @@ class MainWindow(QMainWindow):
         s.deviceChosen.connect(self._on_device)
         s.finished.connect(self._on_finished)
         s.stateChanged.connect(self._update_file_actions)
+        self.loader.loaded.connect(self.finish_startup)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._started:  # after the first paint: the window shows before torch loads
+            QTimer.singleShot(0, self._start_loading)
+
+    def _start_loading(self) -> None:
+        if not self.loader.isRunning() and not self.loader.isFinished():
+            self.loader.start()
+
+    def finish_startup(self) -> None:
+        """Take what the start-up loader brought (waiting for it if need be): torch is loaded
+        from here on, and the default data set too unless a project brought its own."""
+        if self._started:
+            return
+        self._start_loading()
+        result = self.loader.result()
+        self._started = True
+        from playground.core.device import (
+            device_choices,
+            device_label,
+            pick_device,
+            set_torch_threads,
+        )
+
+        set_torch_threads(1)  # torch threads are for the training thread (see set_torch_threads)
+        self.training.show_devices(device_choices())
+        self._device_text = device_label(pick_device("auto"))
+        self.statusBar().showMessage(f"Ready. Training device: {self._device_text}")
+        self.training.set_loading(False)
+        if isinstance(result, str):
+            self.banner.show_error(f"Could not load the data set: {result}")
+        elif self.dataset is None:
+            self.dataset = result
+            self._show_dataset()
 
     # --- actions ------------------------------------------------------------------------
     def apply_preset(self, key: str) -> None:
@@ -158,12 +204,16 @@ class MainWindow(QMainWindow):
         self.stack.select(-1)
 
     def choose_dataset(self, ref: DatasetRef) -> None:
+        from playground.core.data.registry import load_dataset
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             dataset = load_dataset(ref)
         except PlaygroundError as e:
             self.banner.show_error(f"Could not load the data set: {e}")
-            self.training.show_dataset(self.dataset.ref)
+            self.training.show_dataset(
+                self.dataset.ref if self.dataset else DatasetRef(DEFAULT_DATASET)
+            )
             return
         finally:
             QApplication.restoreOverrideCursor()
@@ -177,6 +227,8 @@ class MainWindow(QMainWindow):
 
     def _show_dataset(self) -> None:
         d = self.dataset
+        if d is None:
+            return
         self.views.set_dataset(d)
         self.training.show_dataset(d.ref)
         self.stack.set_dataset_label(
@@ -185,6 +237,9 @@ class MainWindow(QMainWindow):
 
     def train(self) -> None:
         report = self.document.report
+        if self.dataset is None:
+            self.banner.show_error("Choose a data set to train on first.")
+            return
         if not report.ok:
             self.banner.show_error(f"The network cannot be trained yet. {report.error}.")
             return
@@ -219,6 +274,8 @@ class MainWindow(QMainWindow):
         self.training.show_step(m, self._device_text)
 
     def _on_device(self, device_type: str) -> None:
+        from playground.core.device import device_label, pick_device
+
         self._device_text = device_label(pick_device(device_type))
         self.statusBar().showMessage(f"Training on {self._device_text}")
 
@@ -252,15 +309,16 @@ class MainWindow(QMainWindow):
         """The window's work as a project; None while training runs (weights in flux)."""
         if self.session.state == RUNNING:
             return None
+        self.finish_startup()
         s = self.session
         trained = s.model is not None and s.spec == self.document.spec
-        d = self.dataset
+        d = self.dataset  # None only if the default data set failed to load
         return Project(
             self.document.spec,
-            d.ref,
+            d.ref if d else DatasetRef(DEFAULT_DATASET),
             self.training.config(),
-            d.class_names,
-            d.preprocessing,
+            d.class_names if d else [],
+            d.preprocessing if d else None,
             s.model.state_dict() if trained else None,
             s.history if trained else History(),
         )
@@ -269,6 +327,9 @@ class MainWindow(QMainWindow):
         if self.session.busy:
             self.banner.show_error("Stop training before opening another project.")
             return False
+        self.finish_startup()  # torch loaded, with the GUI thread's own torch work serial
+        from playground.core.data.registry import load_dataset
+
         try:
             model = project.build_trained_model() if project.weights is not None else None
         except PlaygroundError as e:
@@ -281,7 +342,8 @@ class MainWindow(QMainWindow):
             self.banner.show_error(
                 f"The project's data set could not be loaded ({e}); choose a data set to train."
             )
-        self.document.load(project.spec, len(project.class_names) or self.dataset.num_classes)
+        d = self.dataset
+        self.document.load(project.spec, len(project.class_names) or (d.num_classes if d else None))
         self.training.set_config(project.config)
         self.session.load(project.spec, model, project.history)
         self.curves.previous = None
@@ -294,9 +356,9 @@ class MainWindow(QMainWindow):
         def reset() -> None:
             if self.session.busy:
                 self.session.shutdown()
-            self.restore_project(
-                Project(preset(DEFAULT_PRESET, (1, 28, 28), 10), DatasetRef(DEFAULT_DATASET)), None
-            )
+            shape, classes = bundled_shape(DEFAULT_DATASET)
+            spec = preset(DEFAULT_PRESET, shape, len(classes))
+            self.restore_project(Project(spec, DatasetRef(DEFAULT_DATASET)), None)
 
         self.files.new(reset)
 
@@ -322,6 +384,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, f"Export {title.rstrip('…')}", start, pattern)
         if not path:
             return
+        from playground.core.export import export_project
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             files = export_project(project, fmt, path, self.dataset)
@@ -390,6 +454,9 @@ class MainWindow(QMainWindow):
             )
         if s.spec != self.document.spec:
             raise PlaygroundError("The network was edited since it was trained: train it again.")
+        from playground.core.device import serial_torch
+        from playground.core.inference import classify, inference_copy
+
         key = (id(s.model), s.history.last_step)
         if s.state == RUNNING or self._inference_key != key:
             with serial_torch():
@@ -403,5 +470,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session.shutdown()
+        self.loader.wait()  # at most the rest of torch's import
         self.files.discard_recovery()
         super().closeEvent(event)

@@ -20,8 +20,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-TICK_MS = 40
-BUDGET = 0.05  # of one core, while training runs
+TICK_MS = 50
+BUDGET = 0.04  # of one core, while training runs
 MAX_WAIT_S = 2.0
 SHARE_S = 0.5  # short, so that the one-off work of pressing Train is soon forgotten
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
-from torch import nn
 
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import Dataset
 from playground.core.events import (
     EpochMetrics,
     Evaluation,
@@ -19,7 +19,12 @@ from playground.core.events import (
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.ui.redraw import set_budgeted
-from playground.ui.worker import TrainingWorker
+
+if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see startup.py)
+    from torch import nn
+
+    from playground.core.data.dataset import Dataset
+    from playground.ui.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
 
@@ -54,6 +59,8 @@ class TrainingSession(QObject):
         if spec != self.spec:
             self.model, self.history = None, History()
         self.spec = spec
+        from playground.ui.worker import TrainingWorker
+
         worker = TrainingWorker(spec, dataset, config, self.model, self.history, self)
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         worker.set_probes(*self._probes)

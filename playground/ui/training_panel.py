@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import DatasetRef
-from playground.core.device import device_label, mps_available, pick_device
+from playground.core.data.ref import DatasetRef
 from playground.core.events import StepMetrics
 from playground.ui.session import IDLE, PAUSED, RUNNING, TRAINED
 
@@ -79,6 +78,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         self._total_epochs = 0
         self._last_status = 0.0
+        self._state, self._loading = IDLE, False
         self.set_state(IDLE)
 
     def _build_form(self) -> None:
@@ -100,13 +100,7 @@ class TrainingPanel(QWidget):
         self.epochs = _spin(1, 100_000, 5)
         self.seed = _spin(0, 2**31 - 1, defaults.seed)
         self.device = QComboBox()
-        auto = device_label(pick_device("auto"))
-        self.device.addItem(f"Auto ({auto})", "auto")
-        self.device.addItem("CPU", "cpu")
-        if auto.startswith("CUDA"):
-            self.device.addItem(auto, "cuda")
-        if mps_available():
-            self.device.addItem("Apple MPS", "mps")
+        self.show_devices([("Auto", "auto"), ("CPU", "cpu")])  # named once PyTorch has loaded
         self.form = QFormLayout()
         self.form.addRow("Data set", self.dataset)
         self.form.addRow("Optimizer", self.optimizer)
@@ -160,6 +154,20 @@ class TrainingPanel(QWidget):
         self.seed.setValue(config.seed)
         self.device.setCurrentIndex(max(0, self.device.findData(config.device)))
 
+    def show_devices(self, choices: list[tuple[str, str]]) -> None:
+        """Offer these (label, choice) devices, keeping the current choice if it is offered."""
+        key = self.device.currentData()
+        self.device.clear()
+        for text, choice in choices:
+            self.device.addItem(text, choice)
+        self.device.setCurrentIndex(max(0, self.device.findData(key)))
+
+    def set_loading(self, loading: bool) -> None:
+        """While PyTorch loads, the settings can be edited but training cannot start yet."""
+        self._loading = loading
+        self.status.setText("Loading PyTorch and the data set…" if loading else "Ready to train")
+        self.set_state(self._state)
+
     def show_dataset(self, ref: DatasetRef) -> None:
         """Point the chooser at ref (a bundled name, or the folder/IDX entry for a path)."""
         index = self.dataset.findData(ref.source)
@@ -191,15 +199,16 @@ class TrainingPanel(QWidget):
 
     # --- state and progress -------------------------------------------------------------
     def set_state(self, state: str) -> None:
+        self._state = state
         busy = state in (RUNNING, PAUSED)
-        self.train_button.setEnabled(not busy)
+        self.train_button.setEnabled(not busy and not self._loading)
+        self.dataset.setEnabled(not busy and not self._loading)
         self.train_button.setText("▶  Continue" if state == TRAINED else "▶  Train")
         self.pause_button.setEnabled(busy)
         self.pause_button.setText("Resume" if state == PAUSED else "Pause")
         self.stop_button.setEnabled(busy)
         self.reset_button.setEnabled(state == TRAINED)
         for w in (
-            self.dataset,
             self.optimizer,
             self.lr,
             self.batch_size,

@@ -7,8 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from playground.core.events import Probe
-from playground.core.trainer import BOUNDARY_EXTENT
+from playground.core.events import BOUNDARY_EXTENT, Probe
 from playground.ui.plots import plot_widget
 from playground.ui.views.base import LiveView
 

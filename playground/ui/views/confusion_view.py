@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.events import Evaluation
-from playground.core.probes import confusion_matrix
 from playground.ui.images import array_pixmap
 from playground.ui.views.base import LiveView
 
@@ -71,7 +70,7 @@ class ConfusionView(LiveView):
         if self.truth is None or len(ev.predicted) != len(self.truth):
             return
         n = len(self.class_names)
-        self.matrix = confusion_matrix(self.truth, ev.predicted, n)
+        self.matrix = ev.confusion(self.truth, n)
         if self.table.rowCount() != n or self.table.item(0, 0) is None:
             self._make_cells(n)
         peak = max(1, int(self.matrix.max()))

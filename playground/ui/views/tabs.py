@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
-from playground.core.data.dataset import Dataset, apply_normalisation, denormalise
-from playground.core.inference import Prediction
 from playground.ui.curves import CurvesView
 from playground.ui.session import TrainingSession
 from playground.ui.views.boundary_view import BoundaryView
@@ -17,6 +15,10 @@ from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.weights_view import WeightsView
+
+if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
+    from playground.core.inference import Prediction
 
 
 class ViewTabs(QTabWidget):
@@ -54,6 +56,8 @@ class ViewTabs(QTabWidget):
         self.feature_maps.sampleChanged.connect(self._ask_probes)
 
     def set_dataset(self, d: Dataset) -> None:
+        from playground.core.data.dataset import denormalise  # torch: loaded with the data
+
         self.dataset = d
         self.gradients.clear()
         is_image = d.preprocessing.kind == "image"
@@ -78,6 +82,10 @@ class ViewTabs(QTabWidget):
         """The last classified picture becomes the feature maps' input."""
         if self.dataset is None or self.dataset.preprocessing.kind != "image":
             return
+        import torch
+
+        from playground.core.data.dataset import apply_normalisation
+
         x = apply_normalisation(
             torch.from_numpy(prediction.model_input), self.dataset.preprocessing
         )

@@ -1,0 +1,72 @@
+"""The window opens before PyTorch loads, then becomes ready to train by itself."""
+
+import subprocess
+import sys
+
+from PySide6.QtTest import QTest
+
+from gui_helpers import LEFT
+from playground.core.config import TrainConfig
+from playground.core.data.ref import DatasetRef
+from playground.core.presets import preset
+from playground.core.project import Project, save_project
+from playground.ui.app import start_up
+from playground.ui.main_window import MainWindow
+
+FRESH_START = """
+import sys, time
+from PySide6.QtTest import QTest
+from playground.ui.app import create_app
+app = create_app()
+from playground.ui.main_window import MainWindow
+w = MainWindow()
+w.show()
+print("torch at show:", "torch" in sys.modules)
+print("train at show:", w.training.train_button.isEnabled(), "|", w.training.status.text())
+if sys.argv[1] == "wait":
+    deadline = time.monotonic() + 60
+    while not w.training.train_button.isEnabled() and time.monotonic() < deadline:
+        QTest.qWait(10)
+    print("ready:", w.training.device.currentText(), "|", w.stack.dataset_label)
+w.files.dirty = False
+w.close()
+print("closed")
+"""
+
+
+def fresh_start(mode: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", FRESH_START, mode], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_window_shows_before_torch_loads_then_becomes_ready():
+    out = fresh_start("wait")
+    assert out.returncode == 0, out.stderr
+    assert "torch at show: False" in out.stdout
+    assert "train at show: False | Loading PyTorch and the data set…" in out.stdout
+    assert "ready: Auto (CPU) | mnist5k · 4,000 train / 1,000 val · 10 classes" in out.stdout
+    assert "QThread" not in out.stderr
+
+
+def test_closing_while_torch_loads_is_clean():
+    out = fresh_start("close at once")
+    assert out.returncode == 0, out.stderr
+    assert "closed" in out.stdout
+    assert "QThread" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_project_opened_at_start_keeps_its_own_data_set(qtbot, tmp_path):
+    path = tmp_path / "spiral.playground"
+    spec = preset("mlp", (2,), 2)
+    save_project(path, Project(spec, DatasetRef("spiral"), TrainConfig(epochs=3)))
+    w = MainWindow()
+    w.show()
+    start_up(w, path)  # before the start-up loader has reported
+    qtbot.waitUntil(lambda: w.loader.isFinished(), timeout=30_000)
+    QTest.qWait(50)  # let the loader's late report arrive: it must not replace spiral
+    assert w.dataset.name == "spiral" and w.stack.cards[0].shape == "2"
+    assert w.training.train_button.isEnabled() and w.training.epochs.value() == 3
+    with qtbot.waitSignal(w.session.finished, timeout=60_000):
+        QTest.mouseClick(w.training.train_button, LEFT)
+    assert w.session.history.epochs_done == 3
