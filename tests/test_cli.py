@@ -115,10 +115,11 @@ def test_bench_quick_prints_every_figure():
     r = run_playground("bench", "--quick", "--json", timeout=300)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    assert report["device"] and report["launch_s"] > 0
+    assert report["device"] and 0 < report["launch_s"] < report["ready_to_train_s"]
     for name in ("mlp", "lenet5"):
         m = report["models"][name]
         assert min(m["bare_samples_per_s"], m["trainer_samples_per_s"], m["gui_samples_per_s"]) > 0
         assert set(m["lateness_ms"]) == {"p50_ms", "p99_ms", "max_ms"}
+        assert len(m["gui_ratio_rounds"]) == report["rounds"] == 1
         assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
     assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]

@@ -81,6 +81,7 @@ def _summarise(rounds: list[dict]) -> dict:
         "gui_curves_only_samples_per_s": median(plain),
         "trainer_ratio": _median_ratio(alone, bare),
         "gui_ratio": _median_ratio(gui, bare),
+        "gui_ratio_rounds": [round(g / b, 3) for g, b in zip(gui, bare, strict=True)],
         "views_cost_ratio": _median_ratio(gui, plain),
         "lateness_ms": {
             k: max(r["gui"][k] for r in rounds) for k in ("p50_ms", "p99_ms", "max_ms")
