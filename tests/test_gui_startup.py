@@ -70,3 +70,17 @@ def test_project_opened_at_start_keeps_its_own_data_set(qtbot, tmp_path):
     with qtbot.waitSignal(w.session.finished, timeout=60_000):
         QTest.mouseClick(w.training.train_button, LEFT)
     assert w.session.history.epochs_done == 3
+
+
+def test_missing_bundled_data_is_explained(qtbot, tmp_path, monkeypatch):
+    gone = (tmp_path / "images.gz", tmp_path / "labels.gz")
+    monkeypatch.setattr("playground.core.data.registry.MNIST5K", gone)
+    w = MainWindow()
+    w.show()
+    qtbot.waitUntil(w.training.train_button.isEnabled, timeout=30_000)
+    assert "Could not load the data set" in w.banner.text()
+    QTest.mouseClick(w.training.train_button, LEFT)
+    assert "Choose a data set to train on first" in w.banner.text()
+    assert w.session.state == "idle"
+    w.files.dirty = False
+    w.close()
