@@ -28,6 +28,7 @@ from playground.core.events import Finished, StepMetrics
 from playground.core.history import History
 from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, Project
+from playground.core.spec import NetworkSpec
 from playground.ui.banner import MessageBanner
 from playground.ui.classify_view import ClassifyView
 from playground.ui.curves import CurvesView
@@ -53,6 +54,12 @@ DEFAULT_DATASET = "mnist5k"
 DEFAULT_PRESET = "small-cnn"
 
 
+def _default_network() -> tuple[NetworkSpec, int]:
+    """The network a new window or project starts with, and its data set's class count."""
+    shape, classes = bundled_shape(DEFAULT_DATASET)
+    return preset(DEFAULT_PRESET, shape, len(classes)), len(classes)
+
+
 def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
     frame = QFrame()
     frame.setObjectName("panel")
@@ -70,13 +77,11 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.dataset: Dataset | None = None  # until the start-up loader brings it
-        shape, classes = bundled_shape(DEFAULT_DATASET)
-        spec = preset(DEFAULT_PRESET, shape, len(classes))
-        self.document = NetworkDocument(spec, len(classes), self)
+        self.document = NetworkDocument(*_default_network(), self)
         self.session = TrainingSession(self)
         self._inference_model: nn.Module | None = None
         self._inference_key: tuple | None = None
-        self._device_text = "the CPU or a GPU, once PyTorch has loaded"
+        self._device_text = ""  # named once PyTorch has loaded (finish_startup)
         self.loader = StartupLoader(DatasetRef(DEFAULT_DATASET), self)
         self._started = False
         self.files = ProjectFiles(self, self.snapshot_project, self.restore_project)
@@ -356,8 +361,7 @@ class MainWindow(QMainWindow):
         def reset() -> None:
             if self.session.busy:
                 self.session.shutdown()
-            shape, classes = bundled_shape(DEFAULT_DATASET)
-            spec = preset(DEFAULT_PRESET, shape, len(classes))
+            spec, _ = _default_network()
             self.restore_project(Project(spec, DatasetRef(DEFAULT_DATASET)), None)
 
         self.files.new(reset)
