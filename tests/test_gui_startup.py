@@ -28,6 +28,9 @@ if sys.argv[1] == "wait":
     while not w.training.train_button.isEnabled() and time.monotonic() < deadline:
         QTest.qWait(10)
     print("ready:", w.training.device.currentText(), "|", w.stack.dataset_label)
+    w.loader.wait()
+    import gc
+    print("start-up objects frozen:", gc.get_freeze_count() > 100_000)
 w.files.dirty = False
 w.close()
 print("closed")
@@ -46,6 +49,7 @@ def test_window_shows_before_torch_loads_then_becomes_ready():
     assert "torch at show: False" in out.stdout
     assert "train at show: False | Loading PyTorch and the data set…" in out.stdout
     assert "ready: Auto (CPU) | mnist5k · 4,000 train / 1,000 val · 10 classes" in out.stdout
+    assert "start-up objects frozen: True" in out.stdout  # no 120 ms full collections later
     assert "QThread" not in out.stderr
 
 
