@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 
 from playground.core.data.idx import read_idx, write_idx
-from playground.core.data.ref import DatasetRef
+from playground.core.data.ref import BUNDLED, DatasetRef, bundled_shape
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy import TOY_NAMES
 from playground.core.errors import DatasetError
@@ -23,6 +23,17 @@ def test_mnist5k_bundled(mnist5k):
     pre = mnist5k.preprocessing
     assert pre.recipe == "mnist" and pre.size == (28, 28) and pre.channels == 1
     assert 0.1 < pre.mean[0] < 0.15
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_shape_known_before_loading_matches_the_data(name):
+    d = load_dataset(name)
+    assert bundled_shape(name) == (d.input_shape, d.class_names)
+
+
+def test_bundled_shape_of_a_folder_is_refused():
+    with pytest.raises(DatasetError, match="not a bundled data set"):
+        bundled_shape("/home/me/photos")
 
 
 @pytest.mark.parametrize("name", TOY_NAMES)
