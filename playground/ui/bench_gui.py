@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -80,11 +81,9 @@ def open_all_views(window) -> QWidget:
     return dashboard
 
 
-def train_in_gui(case: Case, config: TrainConfig, lateness: bool) -> dict:
-    """Train case inside the main window with every live view open: throughput, and with
-    lateness the 10 ms timer's figures and drop-to-bars latency (the timer's own wake-ups cost
-    ~2 % of a core, measured: a cost of the measurement, not of the app, so throughput is also
-    taken without it)."""
+def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
+    """The main window, loaded, with case's network, and every live view open beside it in a
+    dashboard."""
     from playground.ui.main_window import MainWindow
 
     create_app()
@@ -96,23 +95,23 @@ def train_in_gui(case: Case, config: TrainConfig, lateness: bool) -> dict:
     window.document.replace_layers(case.spec, "bench")
     window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
     window.session.set_probes(window.views.feature_maps.sample, False)
-    probe = LatenessProbe()
+    return window, dashboard
+
+
+def train_in_gui(window) -> float:
+    """Samples per second of one press of Train (case.epochs more epochs) in window."""
     loop = QEventLoop()
-    window.session.finished.connect(lambda _: loop.quit())
-    if lateness:
-        probe.start()
+    window.session.finished.connect(loop.quit)
     window.train()
     loop.exec()
-    probe.stop()
-    epochs = window.session.history.epochs
-    rate = len(window.dataset.x_train) * len(epochs) / epochs[-1].elapsed_s
-    result = {"samples_per_s": rate}
-    if lateness:
-        result.update(probe.summary(), drop_to_bars_ms=drop_latency(window))
+    window.session.finished.disconnect(loop.quit)
+    return window.session.history.epochs[-1].samples_per_s
+
+
+def close_windows(window, dashboard: QWidget) -> None:
     window.files.dirty = False
     window.close()
     dashboard.close()
-    return result
 
 
 def drop_latency(window, repeats: int = 20) -> dict[str, float]:
@@ -146,27 +145,42 @@ def in_thread(fn: Callable[[], float]) -> float:
     return out[0]
 
 
-def bench_round(case: Case, config: TrainConfig) -> dict:
-    """One round, adjacent in time so that a shared machine's drift hits all alike: the bare
-    loop, the trainer alone, the GUI with every view, the same with the lateness timer, the
-    bare loop again."""
+def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
+    """One round: slices of each kind of training, interleaved so that a shared machine's
+    drift and bursts hit each kind alike; each slice is case.epochs epochs.
+
+    Per slice: the trainer alone, the GUI with every view open, the same with the 10 ms
+    lateness timer (its own wake-ups cost ~2 % of a core, measured: a cost of the measurement,
+    not of the app, so throughput is also taken without it), then the bare loop. The window
+    stays open, and each GUI slice is one more press of Train, continuing the run.
+    """
     create_app()
     set_torch_threads(1)  # the GUI thread's own torch work stays serial, as in the app
     data = load_dataset("mnist5k").to(pick_device(config.device))
+    window, dashboard = training_window(case, config)
+    probe = LatenessProbe()
     bare = [in_thread(lambda: bare_loop(case, data, config))]
-    alone = in_thread(lambda: trainer_alone(case, data, config))
-    gui = train_in_gui(case, config, lateness=False)
-    timed = train_in_gui(case, config, lateness=True)
-    bare.append(in_thread(lambda: bare_loop(case, data, config)))
-    return {
-        "bare_samples_per_s": sum(bare) / 2,
-        "trainer_samples_per_s": alone,
-        "gui_samples_per_s": gui["samples_per_s"],
+    alone, gui, timed = [], [], []
+    for _ in range(slices):
+        alone.append(in_thread(lambda: trainer_alone(case, data, config)))
+        gui.append(train_in_gui(window))
+        probe.start()
+        timed.append(train_in_gui(window))
+        probe.stop()
+        bare.append(in_thread(lambda: bare_loop(case, data, config)))
+    result = {
+        "bare": [(a + b) / 2 for a, b in pairwise(bare)],  # each slice's neighbours
+        "trainer": alone,
+        "gui": gui,
         "gui_timed": timed,
+        "lateness": probe.summary(),
+        "drop_to_bars_ms": drop_latency(window),
     }
+    close_windows(window, dashboard)
+    return result
 
 
-def bench_round_process(case_name: str, epochs: int, config: TrainConfig) -> dict:
+def bench_round_process(case_name: str, epochs: int, config: TrainConfig, slices: int) -> dict:
     """bench_round in a new process, started as the app starts (no torch threads used yet)."""
     code = (
         "import json, sys\n"
@@ -176,10 +190,18 @@ def bench_round_process(case_name: str, epochs: int, config: TrainConfig) -> dic
         "from playground.ui.bench_gui import bench_round\n"
         "name, epochs, config = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])\n"
         "case = Case(name, preset(name, (1, 28, 28), 10), epochs)\n"
-        "print(json.dumps(bench_round(case, TrainConfig(**config))))\n"
+        "print(json.dumps(bench_round(case, TrainConfig(**config), int(sys.argv[4]))))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, case_name, str(epochs), json.dumps(config.to_dict())],
+        [
+            sys.executable,
+            "-c",
+            code,
+            case_name,
+            str(epochs),
+            json.dumps(config.to_dict()),
+            str(slices),
+        ],
         capture_output=True,
         text=True,
         check=True,
