@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Iterable
 from statistics import median
 
 import torch
@@ -91,6 +92,8 @@ def _summarise(rounds: list[dict]) -> dict:
         "trainer_ratio": median(ratios["trainer"]),
         "gui_ratio": median(ratios["gui"]),
         "gui_ratio_slices": [round(x, 3) for x in ratios["gui"]],
+        # the same loop run twice, a slice apart: how far the machine alone moves a ratio
+        "bare_to_bare_range": _extremes(x for r in rounds for x in r["bare_drift"]),
         "gui_timed_ratio": median(ratios["gui_timed"]),
         "lateness_ms": {k: max(t[k] for t in late) for k in ("p50_ms", "p99_ms", "max_ms")},
         "drop_to_bars_ms": {
@@ -98,6 +101,11 @@ def _summarise(rounds: list[dict]) -> dict:
             "max_ms": max(d["max_ms"] for d in drops),
         },
     }
+
+
+def _extremes(values: Iterable[float]) -> list[float]:
+    v = list(values)
+    return [round(min(v), 3), round(max(v), 3)]
 
 
 def _print_table(r: dict) -> None:
@@ -115,6 +123,11 @@ def _print_table(r: dict) -> None:
             f"{late['max_ms']:5.1f}ms "
             f"{m['drop_to_bars_ms']['median_ms']:8.1f}ms"
         )
+    spread = ", ".join(
+        f"{name} {m['bare_to_bare_range'][0]:.2f}–{m['bare_to_bare_range'][1]:.2f}"
+        for name, m in r["models"].items()
+    )
+    print(f"the bare loop against itself a slice later (this machine's noise): {spread}")
     print(
         f"window shown {r['launch_s']:.2f} s after launch, ready to train at "
         f"{r['ready_to_train_s']:.2f} s; 30-minute step history "
