@@ -10,7 +10,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -98,14 +97,33 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     return window, dashboard
 
 
-def train_in_gui(window) -> float:
-    """Samples per second of one press of Train (case.epochs more epochs) in window."""
+def train_in_gui(window) -> tuple[float, float]:
+    """One press of Train (case.epochs more epochs) in window: its samples per second, and the
+    share of a core the GUI thread used between the first and the last step reported."""
+    marks: list[tuple[float, float]] = []
+
+    def mark(_step) -> None:
+        marks.append((time.perf_counter(), time.thread_time()))
+
     loop = QEventLoop()
     window.session.finished.connect(loop.quit)
+    window.session.stepped.connect(mark)
     window.train()
     loop.exec()
     window.session.finished.disconnect(loop.quit)
-    return window.session.history.epochs[-1].samples_per_s
+    window.session.stepped.disconnect(mark)
+    (wall0, cpu0), (wall1, cpu1) = marks[0], marks[-1]
+    share = (cpu1 - cpu0) / (wall1 - wall0) if wall1 > wall0 else 0.0
+    return window.session.history.epochs[-1].samples_per_s, share
+
+
+def warm_up_window(window, epochs: int = 1) -> None:
+    """One short press of Train: the views' first paints and the first run's one-off costs are
+    not throughput, as a person's second run does not pay them."""
+    config = window.training.config()
+    window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": epochs}))
+    train_in_gui(window)
+    window.training.set_config(config)
 
 
 def close_windows(window, dashboard: QWidget) -> None:
@@ -146,12 +164,14 @@ def in_thread(fn: Callable[[], float]) -> float:
 
 
 def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
-    """One round: slices of each kind of training, interleaved so that a shared machine's
-    drift and bursts hit each kind alike; each slice is case.epochs epochs.
+    """One round: slices of each kind of training, each run between two runs of the bare loop
+    and compared with their mean, so that a shared machine's drift and bursts (the bare loop
+    moves ±30 % within seconds on a small VM) hit both sides alike; each slice is case.epochs
+    epochs.
 
-    Per slice: the trainer alone, the GUI with every view open, the same with the 10 ms
-    lateness timer (its own wake-ups cost ~2 % of a core, measured: a cost of the measurement,
-    not of the app, so throughput is also taken without it), then the bare loop. The window
+    Per slice, in an order that turns: the trainer alone, the GUI with every view open, the
+    same with the 10 ms lateness timer (its own wake-ups cost ~2 % of a core, measured: a cost
+    of the measurement, not of the app, so throughput is also taken without it). The window
     stays open, and each GUI slice is one more press of Train, continuing the run.
     """
     create_app()
@@ -161,21 +181,45 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
     probe = LatenessProbe()
     # A process's first loop pays one-off costs (allocator, first kernels): not a reference.
     in_thread(lambda: bare_loop(Case(case.name, case.spec, 1), data, config))
-    bare = [in_thread(lambda: bare_loop(case, data, config))]
-    alone, gui, timed = [], [], []
-    for _ in range(slices):
-        alone.append(in_thread(lambda: trainer_alone(case, data, config)))
-        gui.append(train_in_gui(window))
+    warm_up_window(window)
+
+    def bare() -> float:
+        return in_thread(lambda: bare_loop(case, data, config))
+
+    def timed() -> tuple[float, float]:
         probe.start()
-        timed.append(train_in_gui(window))
-        probe.stop()
-        bare.append(in_thread(lambda: bare_loop(case, data, config)))
-    result = {
-        "bare": [(a + b) / 2 for a, b in pairwise(bare)],  # each slice's neighbours
-        "bare_drift": [b / a for a, b in pairwise(bare)],  # the machine's own noise
-        "trainer": alone,
-        "gui": gui,
+        try:
+            return train_in_gui(window)
+        finally:
+            probe.stop()
+
+    kinds = {
+        "trainer": lambda: (in_thread(lambda: trainer_alone(case, data, config)), 0.0),
+        "gui": lambda: train_in_gui(window),
         "gui_timed": timed,
+    }
+    runs: dict[str, list[float]] = {k: [] for k in kinds}
+    refs: dict[str, list[float]] = {k: [] for k in kinds}
+    drift, shares = [], []
+    before = bare()
+    order = list(kinds)
+    for i in range(slices):
+        # Each kind takes each place in turn: a run after the trainer alone measured ~8 %
+        # slower than one after a GUI run (cause not found), which a fixed order makes a bias.
+        for kind in order[i % 3 :] + order[: i % 3]:
+            rate, share = kinds[kind]()
+            after = bare()
+            runs[kind].append(rate)
+            refs[kind].append((before + after) / 2)
+            drift.append(after / before)
+            if kind == "gui":
+                shares.append(share)
+            before = after
+    result = {
+        **runs,
+        "bare": refs,  # per kind, each slice's reference: the bare loops on either side
+        "bare_drift": drift,  # the machine's own noise, a slice apart
+        "gui_cpu_share": shares,
         "lateness": probe.summary(),
         "drop_to_bars_ms": drop_latency(window),
     }
