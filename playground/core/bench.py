@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -49,7 +49,7 @@ def bare_loop(case: Case, data: Dataset, config: TrainConfig) -> float:
 
 def trainer_alone(case: Case, data: Dataset, config: TrainConfig) -> float:
     """Samples per second of the app's trainer with no GUI (its own training clock)."""
-    trainer = Trainer(case.spec, data, TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
+    trainer = Trainer(case.spec, data, replace(config, epochs=case.epochs))
     trainer.run()
     epochs = trainer.history.epochs
     return len(data.x_train) * len(epochs) / epochs[-1].elapsed_s

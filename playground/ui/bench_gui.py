@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,7 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     window.loader.wait()  # its warm-up too, as when a person has looked around for a moment
     dashboard = open_all_views(window)
     window.document.replace_layers(case.spec, "bench")
-    window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": case.epochs}))
+    window.training.set_config(replace(config, epochs=case.epochs))
     window.session.set_probes(window.views.feature_maps.sample, False)
     return window, dashboard
 
@@ -121,7 +122,7 @@ def warm_up_window(window, epochs: int = 1) -> None:
     """One short press of Train: the views' first paints and the first run's one-off costs are
     not throughput, as a person's second run does not pay them."""
     config = window.training.config()
-    window.training.set_config(TrainConfig(**{**config.to_dict(), "epochs": epochs}))
+    window.training.set_config(replace(config, epochs=epochs))
     train_in_gui(window)
     window.training.set_config(config)
 
@@ -206,7 +207,8 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
     for i in range(slices):
         # Each kind takes each place in turn: a run after the trainer alone measured ~8 %
         # slower than one after a GUI run (cause not found), which a fixed order makes a bias.
-        for kind in order[i % 3 :] + order[: i % 3]:
+        turn = i % len(order)
+        for kind in order[turn:] + order[:turn]:
             rate, share = kinds[kind]()
             after = bare()
             runs[kind].append(rate)
