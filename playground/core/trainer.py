@@ -65,6 +65,7 @@ class Trainer:
         self._stop = threading.Event()
         self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
         self._probes: tuple[np.ndarray | None, bool] = (None, False)
+        self._good_state = self._pending_state = _clone_state(self.model)
 
     # --- control, from any thread ---------------------------------------------------------
     def pause(self) -> None:
@@ -76,6 +77,11 @@ class Trainer:
     def stop(self) -> None:
         self._stop.set()
         self._run.set()
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        """The weights at the last finite report: a copy no step writes to, so another thread
+        may read it (to classify while training runs) without ever seeing a half-made update."""
+        return self._good_state
 
     # --- the loop -------------------------------------------------------------------------
     def run(self) -> Finished:
@@ -102,7 +108,6 @@ class Trainer:
         self._plan = (self.history.last_step + total_steps, last_epoch)
         self._clock = _Clock()
         self._window = _Window()
-        self._good_state = self._pending_state = _clone_state(self.model)
         self._epoch_sums = [0.0, 0.0, 0]  # loss·samples, correct, samples of this epoch
         step = self.history.last_step
         done_steps = 0
