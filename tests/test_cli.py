@@ -101,7 +101,7 @@ def test_lenet5_learns_mnist5k():
 
 
 def test_history_and_bench_pieces_without_gui(mnist5k):
-    from playground.core.bench import Case, bare_loop, history_growth_mb, trainer_alone
+    from playground.bench.loops import Case, bare_loop, history_growth_mb, trainer_alone
     from playground.core.config import TrainConfig
     from playground.core.presets import preset
 

@@ -4,12 +4,12 @@ import numpy as np
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo
-from playground.ui.bench_gui import open_all_views
-from playground.ui.redraw import scheduler
+from playground.bench.gui import open_all_views
 from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
+from playground.ui.views.redraw import scheduler
 from playground.ui.views.weights_view import WeightsView, as_matrix
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from playground.ui.plots import sticky_range
+from playground.ui.widgets.plots import sticky_range
 
 
 def test_range_holds_while_the_data_stay_inside_and_fill_half():

@@ -12,7 +12,7 @@ from statistics import median
 
 import torch
 
-from playground.core.bench import history_growth_mb
+from playground.bench.loops import history_growth_mb
 from playground.core.config import DEVICE_CHOICES, TrainConfig
 from playground.core.device import TRAINING_THREADS, device_label, pick_device
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from playground.ui.theme import apply_theme
+from playground.ui.widgets.theme import apply_theme
 
 
 def create_app() -> QApplication:

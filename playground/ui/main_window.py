@@ -29,19 +29,19 @@ from playground.core.history import History
 from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, Project
 from playground.core.spec import NetworkSpec
-from playground.ui.banner import MessageBanner
-from playground.ui.classify_view import ClassifyView
-from playground.ui.curves import CurvesView
-from playground.ui.document import NetworkDocument
-from playground.ui.inspector import LayerInspector
 from playground.ui.menus import EXPORTS, build_menus
-from playground.ui.palette import LayerPalette
-from playground.ui.project_files import ProjectFiles
-from playground.ui.session import RUNNING, TrainingSession
-from playground.ui.stack_view import NetworkStackView
-from playground.ui.startup import StartupLoader
-from playground.ui.training_panel import TrainingPanel
+from playground.ui.panels.inspector import LayerInspector
+from playground.ui.panels.palette import LayerPalette
+from playground.ui.panels.stack_view import NetworkStackView
+from playground.ui.panels.training_panel import TrainingPanel
+from playground.ui.state.document import NetworkDocument
+from playground.ui.state.project_files import ProjectFiles
+from playground.ui.state.session import RUNNING, TrainingSession
+from playground.ui.state.startup import StartupLoader
+from playground.ui.views.classify_view import ClassifyView
+from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.tabs import ViewTabs
+from playground.ui.widgets.banner import MessageBanner
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -7,7 +7,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from playground.ui.redraw import schedule
+from playground.ui.views.redraw import schedule
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0

@@ -8,8 +8,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import BOUNDARY_EXTENT, Probe
-from playground.ui.plots import plot_widget
 from playground.ui.views.base import LiveView
+from playground.ui.widgets.plots import plot_widget
 
 CLASS_COLOURS = (
     np.array(

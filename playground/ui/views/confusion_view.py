@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.events import Evaluation
-from playground.ui.images import array_pixmap
 from playground.ui.views.base import LiveView
+from playground.ui.widgets.images import array_pixmap
 
 MAX_LISTED = 200
 

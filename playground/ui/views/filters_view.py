@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
-from playground.ui.plots import plot_widget
 from playground.ui.views.base import DIVERGING, LiveView, mosaic
+from playground.ui.widgets.plots import plot_widget
 
 MAX_INPUT_CHANNELS = 8
 

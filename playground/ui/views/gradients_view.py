@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
-from playground.ui.plots import FollowRange, plot_widget
 from playground.ui.views.base import LiveView
+from playground.ui.widgets.plots import FollowRange, plot_widget
 
 MAX_POINTS = 2000
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
-from playground.ui.curves import CurvesView
-from playground.ui.session import TrainingSession
+from playground.ui.state.session import TrainingSession
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.confusion_view import ConfusionView
+from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView

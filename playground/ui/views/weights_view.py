@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
-from playground.ui.plots import FollowRange, tune_plot
 from playground.ui.views.base import DIVERGING, LiveView
+from playground.ui.widgets.plots import FollowRange, tune_plot
 
 
 def as_matrix(w: np.ndarray) -> np.ndarray:

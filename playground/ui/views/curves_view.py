@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayo
 
 from playground.core.events import EpochMetrics, StepMetrics
 from playground.core.history import History, smooth
-from playground.ui.plots import FollowRange, plot_widget
-from playground.ui.redraw import schedule
+from playground.ui.views.redraw import schedule
+from playground.ui.widgets.plots import FollowRange, plot_widget
 
 TRAIN, VAL, PREVIOUS = "#3B73B9", "#E07B22", "#B8C0C8"
 REDRAW_MS = 500

@@ -10,9 +10,17 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from playground.core.layers import layer_type, shape_text
 from playground.core.shapes import LayerInfo
-from playground.ui.document import NetworkDocument
-from playground.ui.palette import LAYER_MIME
-from playground.ui.style import ERROR, ERROR_BG, GROUP_COLOURS, MUTED, SELECTION, TEXT, layer_icon
+from playground.ui.panels.palette import LAYER_MIME
+from playground.ui.state.document import NetworkDocument
+from playground.ui.widgets.style import (
+    ERROR,
+    ERROR_BG,
+    GROUP_COLOURS,
+    MUTED,
+    SELECTION,
+    TEXT,
+    layer_icon,
+)
 
 MOVE_MIME = "application/x-playground-move"
 MARGIN, GAP, CARD_H, ICON = 12, 10, 54, 26

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.events import StepMetrics
-from playground.ui.session import IDLE, PAUSED, RUNNING, TRAINED
+from playground.ui.state.session import IDLE, PAUSED, RUNNING, TRAINED
 
 DATASETS = [
     ("MNIST 5k digits", "mnist5k"),

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import open_image
-from playground.ui.draw_pad import DrawPad
-from playground.ui.images import array_pixmap, pil_pixmap, saliency_overlay
-from playground.ui.probability_bars import ProbabilityBars
+from playground.ui.widgets.draw_pad import DrawPad
+from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
+from playground.ui.widgets.probability_bars import ProbabilityBars
 
 if TYPE_CHECKING:
     from playground.core.inference import Prediction

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from playground.ui.style import MUTED, TEXT
+from playground.ui.widgets.style import MUTED, TEXT
 
 ROW_H, LABEL_W, PERCENT_W = 30, 110, 56
 TOP_COLOUR, OTHER_COLOUR = QColor("#3B73B9"), QColor("#A9C1E0")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from playground.core.layers import CATALOG, GROUPS
-from playground.ui.style import GROUP_TITLES, layer_icon
+from playground.ui.widgets.style import GROUP_TITLES, layer_icon
 
 LAYER_MIME = "application/x-playground-layer"
 TYPE_ROLE = Qt.ItemDataRole.UserRole

@@ -26,7 +26,7 @@ PRELOAD = (
     "playground.core.trainer",
     "playground.core.inference",
     "playground.core.project",
-    "playground.ui.worker",
+    "playground.ui.state.worker",
 )
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import SpecError
 from playground.core.layers import Param, layer_type
-from playground.ui.document import NetworkDocument
+from playground.ui.state.document import NetworkDocument
 
 
 class LayerInspector(QWidget):

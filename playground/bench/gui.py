@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from playground.core.bench import Case, bare_loop, trainer_alone
+from playground.bench.loops import Case, bare_loop, trainer_alone
 from playground.core.config import TrainConfig
 from playground.core.data.registry import load_dataset
 from playground.core.device import TRAINING_THREADS, pick_device, set_torch_threads
@@ -231,26 +231,9 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
 
 def bench_round_process(case_name: str, epochs: int, config: TrainConfig, slices: int) -> dict:
     """bench_round in a new process, started as the app starts (no torch threads used yet)."""
-    code = (
-        "import json, sys\n"
-        "from playground.core.bench import Case\n"
-        "from playground.core.config import TrainConfig\n"
-        "from playground.core.presets import preset\n"
-        "from playground.ui.bench_gui import bench_round\n"
-        "name, epochs, config = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])\n"
-        "case = Case(name, preset(name, (1, 28, 28), 10), epochs)\n"
-        "print(json.dumps(bench_round(case, TrainConfig(**config), int(sys.argv[4]))))\n"
-    )
+    args = [case_name, str(epochs), json.dumps(config.to_dict()), str(slices)]
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            case_name,
-            str(epochs),
-            json.dumps(config.to_dict()),
-            str(slices),
-        ],
+        [sys.executable, "-m", "playground.bench.round", *args],
         capture_output=True,
         text=True,
         check=True,
@@ -261,25 +244,12 @@ def bench_round_process(case_name: str, epochs: int, config: TrainConfig, slices
 def launch_seconds() -> tuple[float, float]:
     """Seconds from starting a new process to the main window shown and painted, and to its
     Train button enabled (PyTorch and the data set loaded in the background)."""
-    code = (
-        "import sys, time\n"
-        "from PySide6.QtCore import QTimer\n"
-        "from playground.ui.app import create_app\n"
-        "app = create_app()\n"
-        "from playground.ui.main_window import MainWindow\n"
-        "w = MainWindow(); w.show(); app.processEvents(); w.repaint()\n"
-        "shown = time.time() - float(sys.argv[1])\n"
-        "def check():\n"
-        "    if w.training.train_button.isEnabled():\n"
-        "        print(shown, time.time() - float(sys.argv[1])); app.quit()\n"
-        "timer = QTimer(); timer.timeout.connect(check); timer.start(5)\n"
-        "app.exec()\n"
-        "w.files.dirty = False\n"
-        "w.close()\n"
-    )
     started = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, str(started)], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "playground.bench.launch", str(started)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     shown, ready = out.stdout.strip().splitlines()[-1].split()
     return float(shown), float(ready)

@@ -18,13 +18,13 @@ from playground.core.events import (
 )
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
-from playground.ui.redraw import set_budgeted
+from playground.ui.views.redraw import set_budgeted
 
 if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see startup.py)
     from torch import nn
 
     from playground.core.data.dataset import Dataset
-    from playground.ui.worker import TrainingWorker
+    from playground.ui.state.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
 
@@ -59,7 +59,7 @@ class TrainingSession(QObject):
         if spec != self.spec:
             self.model, self.history = None, History()
         self.spec = spec
-        from playground.ui.worker import TrainingWorker
+        from playground.ui.state.worker import TrainingWorker
 
         worker = TrainingWorker(spec, dataset, config, self.model, self.history, self)
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
