@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +14,14 @@ from playground.core.imageio import ImageError, image_array, open_image
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
+Progress = Callable[[float, str], None]  # fraction done, what; it may raise to cancel
+
+
 def load_folder(
-    root: str | Path, size: int, channels: int
+    root: str | Path, size: int, channels: int, progress: Progress | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Images (N×C×size×size in [0, 1]), labels and class names; unreadable files are skipped."""
+    """Images (N×C×size×size in [0, 1]), labels and class names; unreadable files are skipped.
+    progress, if given, hears of every 50th image."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
@@ -26,10 +31,17 @@ def load_folder(
             f"{root.name} needs one sub-folder per class, at least two (found {len(classes)})"
         )
     images, labels = [], []
-    for label, folder in enumerate(classes):
-        files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    listed = [
+        sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        for folder in classes
+    ]
+    total, seen = max(1, sum(len(files) for files in listed)), 0
+    for label, (folder, files) in enumerate(zip(classes, listed, strict=True)):
         count = 0
         for f in files:
+            if progress is not None and seen % 50 == 0:
+                progress(seen / total, f"Reading {folder.name}: image {seen:,} of {total:,}")
+            seen += 1
             try:
                 img = open_image(f).resize((size, size), Image.Resampling.BILINEAR)
             except ImageError:

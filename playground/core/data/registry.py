@@ -8,7 +8,7 @@ from typing import Any
 import torch
 
 from playground.core.data.dataset import Dataset, make_dataset
-from playground.core.data.folder import load_folder
+from playground.core.data.folder import Progress, load_folder
 from playground.core.data.idx import find_idx_pair, read_idx
 from playground.core.data.ref import BUNDLED, DIGITS, MNIST5K, TOY_CLASSES, DatasetRef
 from playground.core.data.toy import TOY_NAMES, make_toy
@@ -18,8 +18,14 @@ TOY_DEFAULTS = {"samples": 1000, "noise": 0.1}
 FOLDER_DEFAULTS = {"size": 32, "channels": 3}
 
 
-def load_dataset(ref: DatasetRef | str, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
-    """The data set ref points at, split with seed; DatasetError with a clear message if not."""
+def load_dataset(
+    ref: DatasetRef | str,
+    seed: int = 0,
+    val_fraction: float = 0.2,
+    progress: Progress | None = None,
+) -> Dataset:
+    """The data set ref points at, split with seed; DatasetError with a clear message if not.
+    progress hears how an image folder's reading goes (and may raise to cancel it)."""
     if isinstance(ref, str):
         ref = DatasetRef(ref)
     source = ref.source
@@ -34,7 +40,7 @@ def load_dataset(ref: DatasetRef | str, seed: int = 0, val_fraction: float = 0.2
             "an image folder or IDX files"
         )
     if path.is_dir() and not any("idx" in p.name for p in path.iterdir()):
-        return _folder(ref, path, seed, val_fraction)
+        return _folder(ref, path, seed, val_fraction, progress)
     images, labels = find_idx_pair(path)
     return _from_idx(path.name, ref, images, labels, seed, val_fraction)
 
@@ -91,12 +97,14 @@ def _from_idx(
     )
 
 
-def _folder(ref: DatasetRef, path: Path, seed: int, val_fraction: float) -> Dataset:
+def _folder(
+    ref: DatasetRef, path: Path, seed: int, val_fraction: float, progress: Progress | None
+) -> Dataset:
     opts = _options(ref, FOLDER_DEFAULTS)
     size, channels = int(opts["size"]), int(opts["channels"])
     if channels not in (1, 3) or not 8 <= size <= 256:
         raise DatasetError("image folders need channels 1 or 3 and a size from 8 to 256")
-    x, y, names = load_folder(path, size, channels)
+    x, y, names = load_folder(path, size, channels, progress)
     return make_dataset(
         path.name,
         ref,
