@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from playground.core.errors import PlaygroundError
+from playground.core.limits import MAX_SEED, LimitError, finite_number
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -27,14 +28,21 @@ class TrainConfig:
             raise PlaygroundError(
                 f"unknown optimizer '{self.optimizer}' (use {', '.join(OPTIMIZERS)})"
             )
-        if not 0 < self.lr <= 10:
-            raise PlaygroundError(f"learning rate must be above 0 and at most 10, not {self.lr}")
-        if not 1 <= self.batch_size <= 65536:
-            raise PlaygroundError(f"batch size must be 1 to 65536, not {self.batch_size}")
-        if not 1 <= self.epochs <= 100_000:
-            raise PlaygroundError(f"epochs must be 1 to 100000, not {self.epochs}")
-        if self.weight_decay < 0 or not 0 <= self.momentum < 1:
-            raise PlaygroundError("weight decay must be ≥ 0 and momentum from 0 to below 1")
+        numbers = {
+            "lr": ("learning rate", 0, 10, False),
+            "batch_size": ("batch size", 1, 65536, True),
+            "epochs": ("epochs", 1, 100_000, True),
+            "weight_decay": ("weight decay", 0, 1, False),
+            "momentum": ("momentum", 0, 0.999, False),
+            "seed": ("seed", 0, MAX_SEED, True),
+        }
+        for name, (label, low, high, whole) in numbers.items():
+            # frozen: the checked value (an int for 64.0) replaces what was given
+            object.__setattr__(
+                self, name, finite_number(getattr(self, name), label, low, high, whole)
+            )
+        if self.lr == 0:
+            raise PlaygroundError("learning rate must be above 0 and at most 10, not 0")
         if self.device not in DEVICE_CHOICES:
             raise PlaygroundError(
                 f"unknown device '{self.device}' (use {', '.join(DEVICE_CHOICES)})"
@@ -45,9 +53,15 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        """Settings as saved in a project; PlaygroundError naming the field that is wrong."""
+        if not isinstance(d, dict):
+            raise PlaygroundError("the training settings must be a JSON object")
         names = {f.name: f.type for f in fields(cls)}
-        kinds = {"str": str, "float": float, "int": int}
+        values = {k: v for k, v in d.items() if k in names}
+        for k, v in values.items():
+            if names[k] == "str" and not isinstance(v, str):
+                raise PlaygroundError(f"training setting {k} must be text, not {v!r}")
         try:
-            return cls(**{k: kinds[names[k]](v) for k, v in d.items() if k in names})
-        except (TypeError, ValueError) as e:
+            return cls(**values)
+        except LimitError as e:
             raise PlaygroundError(f"bad training settings: {e}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,14 +34,20 @@ class Param:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"{self.name} must be a number, not {value!r}")
-        if self.kind is int and value != int(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{self.name} must be a finite number, not {value}")
+        if self.kind is int and isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{self.name} must be a whole number, not {value!r}")
-        value = self.kind(value)
+        # range before conversion: float() of a huge int would overflow
+        shown = value if abs(value) < 1e15 else "a number far outside that range"
         if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"{self.name} must be at least {_fmt(self.minimum)}, not {value}")
+            raise ValueError(f"{self.name} must be at least {_fmt(self.minimum)}, not {shown}")
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"{self.name} must be at most {_fmt(self.maximum)}, not {value}")
-        return value
+            raise ValueError(f"{self.name} must be at most {_fmt(self.maximum)}, not {shown}")
+        try:
+            return self.kind(value)
+        except OverflowError:  # an int too large for a float, where there is no maximum
+            raise ValueError(f"{self.name} must be a finite number, not {shown}") from None
 
 
 @dataclass(frozen=True)

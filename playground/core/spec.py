@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from playground.core.errors import SpecError
 from playground.core.layers import Shape, layer_type
+from playground.core.limits import (
+    MAX_INPUT_VALUES,
+    MAX_LAYERS,
+    MAX_SPEC_BYTES,
+    mib,
+    parse_json,
+    read_limited,
+)
 
 FORMAT = "playground.network"
 VERSION = 1
@@ -107,9 +116,16 @@ class NetworkSpec:
             or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape)
         ):
             raise SpecError("input_shape must be [features] or [channels, height, width]")
+        if math.prod(shape) > MAX_INPUT_VALUES:
+            raise SpecError(
+                f"input_shape {shape} has more than {MAX_INPUT_VALUES:,} values per sample: "
+                "use smaller images"
+            )
         layers = data.get("layers")
         if not isinstance(layers, list):
             raise SpecError("layers must be a list")
+        if len(layers) > MAX_LAYERS:
+            raise SpecError(f"the network has {len(layers):,} layers, more than {MAX_LAYERS:,}")
         parsed = []
         for i, item in enumerate(layers):
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
@@ -125,23 +141,25 @@ class NetworkSpec:
         return json.dumps(self.to_dict(), indent=2)
 
     @classmethod
-    def from_json(cls, text: str) -> NetworkSpec:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise SpecError(f"the network file is not valid JSON ({e})") from None
-        return cls.from_dict(data)
+    def from_json(cls, text: str | bytes) -> NetworkSpec:
+        raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        if len(raw) > MAX_SPEC_BYTES:
+            raise SpecError(f"the network file is larger than {mib(MAX_SPEC_BYTES)}")
+        return cls.from_dict(parse_json(raw, "the network file", SpecError))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> NetworkSpec:
+        """The spec in a JSON file; SpecError naming the file and what is wrong."""
+        path = Path(path)
         try:
-            raw = Path(path).read_bytes()
+            with open(path, "rb") as f:
+                raw = read_limited(f, MAX_SPEC_BYTES, path.name, SpecError)
         except OSError as e:
             raise SpecError(f"cannot read {path}: {e.strerror or e}") from None
         try:
-            return cls.from_json(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise SpecError(f"{path} is not a network file (not text)") from None
+            return cls.from_json(raw)
+        except SpecError as e:
+            raise SpecError(f"{path.name}: {e}") from None

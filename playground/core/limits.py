@@ -1,0 +1,108 @@
+"""Limits on everything read from a user's files and arguments, and the readers that keep them.
+
+Every reader checks sizes before it allocates, so a small hostile file cannot make the process
+take gigabytes, and refuses with one sentence that names the file or field and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import IO, Any
+
+from playground.core.errors import PlaygroundError
+
+MiB = 1 << 20
+
+MAX_JSON_DEPTH = 32  # a spec or project nests 4 deep; far deeper is an attack or an accident
+MAX_SPEC_BYTES = 4 * MiB
+MAX_PROJECT_JSON_BYTES = 16 * MiB
+MAX_HISTORY_BYTES = 64 * MiB  # 4,096 step points and up to 100,000 epochs
+MAX_WEIGHTS_BYTES = 1024 * MiB
+MAX_LAYERS = 1000
+MAX_PARAMS = 100_000_000  # 400 MB of float32 weights, ×4 with gradients and Adam's moments
+MAX_ACTIVATIONS = 64_000_000  # values one sample makes across all layers (256 MB of float32)
+MAX_INPUT_VALUES = 16_000_000  # one input sample (4,000×4,000 RGB)
+MAX_DATASET_BYTES = 2048 * MiB  # float32 tensors of a whole data set in memory
+MAX_CLASSES = 10_000
+MAX_CLASS_NAME = 200  # characters
+MAX_IMAGE_PIXELS = 40_000_000  # decoded, after any reduced-size decoding
+MAX_SEED = 2**63 - 1
+
+
+class LimitError(PlaygroundError):
+    """Input beyond a limit, or of the wrong kind: the message names it and the fix."""
+
+
+def mib(n: int) -> str:
+    """A byte count for people: '16 MB'."""
+    return f"{n / MiB:,.0f} MB"
+
+
+def read_limited(
+    stream: IO[bytes], limit: int, what: str, error: type[PlaygroundError] = LimitError
+) -> bytes:
+    """All of stream, or error once it passes limit bytes (a decompressing stream stops there)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise error(f"{what} is larger than {mib(limit)}, the most Neural Playground reads")
+    return data
+
+
+def parse_json(raw: bytes, what: str, error: type[PlaygroundError] = LimitError) -> Any:
+    """JSON with finite numbers only and at most MAX_JSON_DEPTH levels; error if not."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{what} is not text (not UTF-8)") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise error(_too_deep(what)) from None
+    except ValueError as e:  # JSONDecodeError, and ints of more than 4,300 digits
+        raise error(f"{what} is not valid JSON ({e})") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise error(_too_deep(what))
+    return data
+
+
+def _too_deep(what: str) -> str:
+    return f"{what} nests deeper than {MAX_JSON_DEPTH} levels: it is not a file this app wrote"
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows; use a finite number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large for a number; use a finite number")
+    return value
+
+
+def json_depth(value: Any) -> int:
+    """How many levels of lists and dicts value nests (a scalar is 0), counted level by level so
+    that no recursion can overflow; stops counting past MAX_JSON_DEPTH."""
+    depth, level = 0, [value]
+    while True:
+        containers = [v for v in level if isinstance(v, dict | list)]
+        if not containers or depth > MAX_JSON_DEPTH:
+            return depth
+        depth += 1
+        level = [c for v in containers for c in (v.values() if isinstance(v, dict) else v)]
+
+
+def finite_number(value: Any, field: str, low: float, high: float, whole: bool = False) -> float:
+    """value as a number within [low, high] (a whole one if whole); LimitError naming field."""
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LimitError(f"{field} must be {kind} from {low:g} to {high:g}, not {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LimitError(f"{field} must be a finite number, not {value}")
+    if whole and isinstance(value, float) and not value.is_integer():
+        raise LimitError(f"{field} must be a whole number, not {value}")
+    if not low <= value <= high:
+        shown = value if abs(value) < 1e15 else "a number far outside that range"
+        raise LimitError(f"{field} must be from {low:g} to {high:g}, not {shown}")
+    return int(value) if whole else float(value)
