@@ -26,3 +26,7 @@ class DatasetError(PlaygroundError):
 
 class ProjectError(PlaygroundError):
     """A project file that cannot be read or written."""
+
+
+class WeightsError(PlaygroundError):
+    """Pretrained weights that are not installed or do not fit their network."""

@@ -197,6 +197,77 @@ def _pool_padding_check(rule: Callable) -> Callable:
     return checked
 
 
+def _zero_pad_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    c, h, w = _need_image("ZeroPad2d", shape)
+    return (c, h + p["top"] + p["bottom"], w + p["left"] + p["right"])
+
+
+def _global_pool_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    return (_need_image("GlobalAvgPool2d", shape)[0],)
+
+
+# --- blocks (in the convolution group) ----------------------------------------------------
+
+
+def strided(size: tuple[int, int], stride: int) -> tuple[int, int]:
+    """The height and width after a "same"-padded convolution at stride: ceil(size / stride)."""
+    return -(-size[0] // stride), -(-size[1] // stride)
+
+
+def se_squeezed(in_channels: int, se_ratio: float) -> int:
+    """Channels in the squeeze-excite bottleneck; 0 when se_ratio turns it off."""
+    return max(1, int(in_channels * se_ratio)) if se_ratio > 0 else 0
+
+
+def residual_projects(in_channels: int, out_channels: int, stride: int) -> bool:
+    """Whether a residual shortcut needs a 1×1 convolution to match the body's output shape."""
+    return stride != 1 or in_channels != out_channels
+
+
+def _conv_bn_count(cin: int, cout: int, kernel: int, groups: int = 1) -> int:
+    """A bias-free convolution and its BatchNorm's scale and shift."""
+    return cin // groups * cout * kernel * kernel + 2 * cout
+
+
+def _block_shape(name: str) -> Callable[[Shape, dict[str, Any]], Shape]:
+    def rule(shape: Shape, p: dict[str, Any]) -> Shape:
+        _, h, w = _need_image(name, shape)
+        return (p["out_channels"], *strided((h, w), p["stride"]))
+
+    return rule
+
+
+def _mbconv_count(shape: Shape, p: dict[str, Any]) -> int:
+    cin, cout = shape[0], p["out_channels"]
+    hidden = cin * p["expansion"]
+    squeezed = se_squeezed(cin, p["se_ratio"])
+    return (
+        (_conv_bn_count(cin, hidden, 1) if p["expansion"] != 1 else 0)
+        + _conv_bn_count(hidden, hidden, p["kernel_size"], groups=hidden)
+        + (2 * hidden * squeezed + squeezed + hidden if squeezed else 0)
+        + _conv_bn_count(hidden, cout, 1)
+    )
+
+
+def _residual_count(shape: Shape, p: dict[str, Any]) -> int:
+    cin, cout = shape[0], p["out_channels"]
+    shortcut = _conv_bn_count(cin, cout, 1) if residual_projects(cin, cout, p["stride"]) else 0
+    return _conv_bn_count(cin, cout, 3) + _conv_bn_count(cout, cout, 3) + shortcut
+
+
+def _blocks():
+    """The block modules, imported when a model is first built (they need torch)."""
+    from playground.core import blocks
+
+    return blocks
+
+
+def _mbconv_summary(p: dict[str, Any]) -> str:
+    stride = f", stride {p['stride']}" if p["stride"] != 1 else ""
+    k = p["kernel_size"]
+    return f"{p['out_channels']} ch, ×{p['expansion']}, {k}×{k}{stride}"
+
+
 # --- regularisation ------------------------------------------------------------------------
 
 
@@ -275,7 +346,7 @@ _register(
         "Conv2d",
         "convolution",
         (
-            Param("out_channels", int, 16, 1, 1024, "Number of filters, one feature map each."),
+            Param("out_channels", int, 16, 1, 2048, "Number of filters, one feature map each."),
             _KERNEL,
             _STRIDE,
             _PADDING,
@@ -316,6 +387,88 @@ _register(
         _no_params,
         _pool_build("AvgPool2d"),
         lambda p: f"{p['kernel_size']}×{p['kernel_size']}",
+    )
+)
+_register(
+    LayerType(
+        "ZeroPad2d",
+        "convolution",
+        tuple(
+            Param(side, int, 0, 0, 64, f"Rows or columns of zeros added on the {side}.")
+            for side in ("left", "right", "top", "bottom")
+        ),
+        "Adds a border of zeros around each feature map, possibly more on one side than the "
+        "other. Networks trained with TensorFlow pad the extra pixel of a strided convolution "
+        "on the bottom and right; this layer lets a PyTorch network do the same.",
+        _zero_pad_shape,
+        _no_params,
+        lambda s, p: _nn().ZeroPad2d((p["left"], p["right"], p["top"], p["bottom"])),
+        lambda p: f"{p['left']} {p['right']} {p['top']} {p['bottom']}",
+    )
+)
+_register(
+    LayerType(
+        "GlobalAvgPool2d",
+        "convolution",
+        (),
+        "Averages each feature map over the whole image, leaving one number per channel: "
+        "C×H×W becomes C. Modern networks use it instead of Flatten before the last Linear "
+        "layer: far fewer weights, and any image size gives the same output size.",
+        _global_pool_shape,
+        _no_params,
+        lambda s, p: _blocks().GlobalAvgPool2d(),
+    )
+)
+_register(
+    LayerType(
+        "MBConv",
+        "convolution",
+        (
+            Param("out_channels", int, 16, 1, 2048, "Channels the block puts out."),
+            Param("expansion", int, 6, 1, 8, "How many times wider the inside is than the input."),
+            Param("kernel_size", int, 3, 1, 9, "Size of the depthwise convolution's window."),
+            Param("stride", int, 1, 1, 4, "2 halves the height and width."),
+            Param("se_ratio", float, 0.0, 0.0, 1.0, "Squeeze-and-excite width; 0 means none."),
+            Param("skip", bool, True, help="Add the input to the output when shapes match."),
+        ),
+        "The inverted residual block of MobileNetV2 and EfficientNet. A 1×1 convolution widens "
+        "the channels (expansion), a depthwise convolution filters each channel on its own "
+        "(cheap), an optional squeeze-and-excite gate reweighs the channels, and a 1×1 "
+        "convolution narrows them again; each convolution is followed by batch normalisation "
+        "and ReLU6, except the last. When the output has the input's shape, the input is added "
+        "back (the skip connection), so gradients flow straight through deep stacks.",
+        _block_shape("MBConv"),
+        _mbconv_count,
+        lambda s, p: _blocks().MBConv(
+            s,  # type: ignore[arg-type]
+            p["out_channels"],
+            p["expansion"],
+            p["kernel_size"],
+            p["stride"],
+            p["se_ratio"],
+            p["skip"],
+        ),
+        _mbconv_summary,
+    )
+)
+_register(
+    LayerType(
+        "Residual",
+        "convolution",
+        (
+            Param("out_channels", int, 16, 1, 2048, "Channels the block puts out."),
+            Param("stride", int, 1, 1, 4, "2 halves the height and width."),
+        ),
+        "ResNet's basic block: two 3×3 convolutions with batch normalisation, and a shortcut "
+        "that adds the block's input to their result before the final ReLU. The convolutions "
+        "only learn what to change (the residual), which lets networks hundreds of layers deep "
+        "train. When the shape changes, a 1×1 convolution fits the shortcut to it.",
+        _block_shape("Residual"),
+        _residual_count,
+        lambda s, p: _blocks().ResidualBlock(s, p["out_channels"], p["stride"]),  # type: ignore[arg-type]
+        lambda p: (
+            f"{p['out_channels']} ch" + (f", stride {p['stride']}" if p["stride"] > 1 else "")
+        ),
     )
 )
 _register(
@@ -363,6 +516,14 @@ _register(
         lambda p: _nn().ReLU(),
         "Rectified linear unit: keeps positive values and turns negatives into 0. Simple, fast, "
         "and the usual choice between layers; its gradient does not vanish for positive inputs.",
+    )
+)
+_register(
+    _activation(
+        "ReLU6",
+        lambda p: _nn().ReLU6(),
+        "ReLU capped at 6: keeps values between 0 and 6. Mobile networks (MobileNet, "
+        "EfficientNet-Lite) use it because a bounded range survives 8-bit arithmetic on phones.",
     )
 )
 _register(
