@@ -8,14 +8,15 @@ from pathlib import Path
 
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.export import FORMATS, export_project
+from playground.core.export import export_project
+from playground.core.export_formats import FORMATS
 from playground.core.project import load_project
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a trained project")
     p.add_argument("project", type=Path)
-    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--format", choices=list(FORMATS), required=True)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run)

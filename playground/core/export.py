@@ -14,9 +14,8 @@ from torch import nn
 
 from playground.core.data.dataset import Dataset
 from playground.core.errors import PlaygroundError
+from playground.core.export_formats import FORMATS
 from playground.core.project import Project
-
-FORMATS = ("onnx", "torchscript", "python")
 
 
 def export_project(
