@@ -1,6 +1,9 @@
 import io
 import json
+import os
 import pickle
+import stat
+import time
 import zipfile
 
 import pytest
@@ -185,3 +188,143 @@ def test_killed_save_leaves_the_old_file(tmp_path, trained):
     assert r.returncode == 9
     assert path.read_bytes() == before
     assert load_project(path).weights is not None
+
+
+def _meta(**over):
+    meta = {
+        "format": "playground.project",
+        "version": 1,
+        "network": {
+            "format": "playground.network",
+            "version": 1,
+            "input_shape": [2],
+            "layers": [{"type": "Linear", "out_features": 2}],
+        },
+        "dataset": {"source": "xor"},
+        "class_names": ["a", "b"],
+        "preprocessing": {"kind": "points", "mean": [0, 0], "std": [1, 1]},
+    }
+    meta.update(over)
+    return json.dumps(meta)
+
+
+@pytest.mark.parametrize(
+    "members,message",
+    [
+        ({"project.json": " " * (17 << 20)}, "project.json inside bad.playground is larger than"),
+        ({"project.json": _meta(), "history.json": "[" * 50 + "]" * 50}, "nests deeper"),
+        ({"project.json": _meta(class_names="ab")}, "class_names must be a list"),
+        ({"project.json": _meta(class_names=[["a"]])}, "class_names must hold names"),
+        ({"project.json": _meta(dataset={"source": 3})}, "data set must be an object"),
+        ({"project.json": _meta(dataset={"source": "xor", "options": [1]})}, "options must map"),
+        ({"project.json": _meta(training={"seed": 2**70})}, "seed must be from 0"),
+        ({"project.json": _meta(training={"weight_decay": "x"})}, "weight decay must be"),
+        ({"project.json": _meta(preprocessing={"kind": "video"})}, "kind must be 'image' or"),
+        (
+            {"project.json": _meta(preprocessing={"kind": "points", "mean": [0], "std": [1]})},
+            "makes inputs of shape [1] but the network takes [2]",
+        ),
+        (
+            {"project.json": _meta(preprocessing={"kind": "points", "mean": [0, 0], "std": "1"})},
+            "preprocessing std must list one number per channel",
+        ),
+        (
+            {
+                "project.json": _meta(
+                    preprocessing={"kind": "points", "mean": [0, 0], "std": [1, 0]}
+                )
+            },
+            "preprocessing std must be from",
+        ),
+        (
+            {
+                "project.json": _meta(
+                    preprocessing={
+                        "kind": "image",
+                        "mean": [0],
+                        "std": [1],
+                        "channels": 1,
+                        "size": [10**9, 2],
+                    }
+                )
+            },
+            "preprocessing size must be from 1 to 4096",
+        ),
+        ({"project.json": _meta(network=None)}, "not a Neural Playground network"),
+        ({"project.json": _meta(), "history.json": '{"epochs": [{"epoch": 1}]}'}, "lacks fields"),
+        ({"project.json": _meta(), "history.json": '{"epochs": 3}'}, "list of epochs"),
+        ({"project.json": _meta(), "weights.safetensors": b"\x08" + b"\0" * 7}, "damaged"),
+    ],
+)
+def test_bad_members_refused_naming_the_field(tmp_path, members, message):
+    path = tmp_path / "bad.playground"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+    with pytest.raises(ProjectError) as e:
+        load_project(path)
+    assert message in str(e.value)
+
+
+def test_non_finite_weights_refused(tmp_path, trained):
+    project, _ = trained
+    bad = {k: v.clone() for k, v in project.weights.items()}
+    next(iter(bad.values())).view(-1)[0] = float("nan")
+    path = tmp_path / "nan.playground"
+    save_project(path, Project(project.spec, project.dataset, weights=bad))
+    with pytest.raises(ProjectError, match="NaN or infinite values"):
+        load_project(path)
+
+
+def test_save_through_a_symbolic_link_keeps_it_and_the_permissions(tmp_path, trained):
+    project, _ = trained
+    real = tmp_path / "store" / "real.playground"
+    real.parent.mkdir()
+    save_project(real, project)
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.playground"
+    link.symlink_to(real)
+    save_project(link, project)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert load_project(link).class_names == project.class_names
+
+
+def test_new_project_gets_the_usual_permissions(tmp_path, trained):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    path = tmp_path / "new.playground"
+    save_project(path, trained[0])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_saving_onto_a_folder_says_so(tmp_path, trained):
+    (tmp_path / "dir.playground").mkdir()
+    with pytest.raises(ProjectError, match="it is a folder"):
+        save_project(tmp_path / "dir.playground", trained[0])
+
+
+def test_interrupted_save_leaves_no_temporary_file(tmp_path, trained, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("os.fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_project(tmp_path / "p.playground", trained[0])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_abandoned_temporary_files_are_swept(tmp_path, trained):
+    old = tmp_path / ".p.playground.0badf00d.playground-tmp"
+    fresh = tmp_path / ".q.playground.12345678.playground-tmp"
+    other = tmp_path / ".someone-elses.tmp"
+    for f in (old, fresh, other):
+        f.write_bytes(b"half a project")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    save_project(tmp_path / "p.playground", trained[0])
+    assert not old.exists() and fresh.exists() and other.exists()
+    os.utime(fresh, (time.time() - 3600, time.time() - 3600))
+    load_project(tmp_path / "p.playground")
+    assert not fresh.exists() and other.exists()

@@ -1,15 +1,21 @@
 """Project files: one zip with project.json, weights.safetensors and history.json.
 
-Written atomically (temporary file + rename). Reading never unpickles anything.
+Written atomically (temporary file + rename), through a symbolic link and keeping the file's
+permissions. Reading never unpickles anything and checks every member against limits.
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import math
 import os
-import tempfile
+import secrets
+import stat
+import time
 import zipfile
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +25,18 @@ from safetensors import SafetensorError
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
+from playground.core.events import EpochMetrics
 from playground.core.history import History
+from playground.core.limits import (
+    MAX_CLASS_NAME,
+    MAX_CLASSES,
+    MAX_HISTORY_BYTES,
+    MAX_PROJECT_JSON_BYTES,
+    MAX_WEIGHTS_BYTES,
+    mib,
+    parse_json,
+    read_limited,
+)
 from playground.core.spec import NetworkSpec
 
 if TYPE_CHECKING:  # torch is imported where weights are touched: the window opens without it
@@ -29,8 +46,13 @@ if TYPE_CHECKING:  # torch is imported where weights are touched: the window ope
 FORMAT = "playground.project"
 VERSION = 1
 SUFFIX = ".playground"
-MEMBERS = {"project.json", "weights.safetensors", "history.json"}
-MAX_MEMBER_BYTES = 2 << 30  # refuse zip bombs before inflating them
+MEMBER_LIMITS = {  # refuse zip bombs before inflating them
+    "project.json": MAX_PROJECT_JSON_BYTES,
+    "weights.safetensors": MAX_WEIGHTS_BYTES,
+    "history.json": MAX_HISTORY_BYTES,
+}
+TEMPORARY = ".playground-tmp"  # the suffix of a save's temporary file, beside its target
+STALE_TEMPORARY_S = 15 * 60  # a save takes seconds; a temporary file this old was abandoned
 
 
 @dataclass
@@ -58,8 +80,17 @@ class Project:
 
 
 def save_project(path: str | Path, project: Project) -> None:
-    """Write the project atomically; ProjectError (old file intact) if it cannot be written."""
+    """Write the project atomically; ProjectError (old file intact) if it cannot be written.
+
+    A symbolic link is written through (the file it points at is replaced, the link stays) and
+    an existing file keeps its permissions; a new one gets the usual ones (0666 less umask)."""
     path = Path(path)
+    target = path.resolve() if path.is_symlink() else path
+    if target.is_dir():
+        raise ProjectError(
+            f"could not save {path}: it is a folder; choose a file name ending in {SUFFIX}"
+        )
+    sweep_temporaries(target.parent)
     meta = {
         "format": FORMAT,
         "version": VERSION,
@@ -69,9 +100,10 @@ def save_project(path: str | Path, project: Project) -> None:
         "class_names": list(project.class_names),
         "preprocessing": project.preprocessing.to_dict() if project.preprocessing else None,
     }
-    tmp = None
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{TEMPORARY}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # 0o666 less the umask, as any new file; mkstemp's 0600 would stick to the project
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as f:
             with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr("project.json", json.dumps(meta, indent=2))
@@ -80,13 +112,24 @@ def save_project(path: str | Path, project: Project) -> None:
                 z.writestr("history.json", json.dumps(project.history.to_dict()))
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        with suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
     except OSError as e:
         raise ProjectError(f"could not save {path.name}: {e.strerror or e}") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    finally:  # on any failure, even an interrupt, no temporary file is left behind
+        tmp.unlink(missing_ok=True)
+
+
+def sweep_temporaries(folder: str | Path) -> None:
+    """Delete the temporary files of saves that were killed mid-write (older than
+    STALE_TEMPORARY_S, so a save still under way elsewhere is left alone)."""
+    pattern = os.path.join(glob.escape(str(folder)), f".*{TEMPORARY}")
+    now = time.time()
+    for name in glob.glob(pattern):
+        with suppress(OSError):  # gone already, or not ours to delete
+            if now - os.stat(name).st_mtime > STALE_TEMPORARY_S:
+                os.unlink(name)
 
 
 def _weights_bytes(weights: dict[str, torch.Tensor]) -> bytes:
@@ -107,11 +150,14 @@ def load_project(path: str | Path) -> Project:
         raise ProjectError(_pickle_refusal(path))
     if head != b"PK\x03\x04":
         raise ProjectError(f"{path.name} is not a Neural Playground project")
+    sweep_temporaries(path.parent)
     try:
         with zipfile.ZipFile(path) as z:
             return _read_members(path, z)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as e:
         raise ProjectError(f"{path.name} is damaged or truncated ({e})") from None
+    except (NotImplementedError, RuntimeError) as e:  # an unknown compression, a password
+        raise ProjectError(f"{path.name} cannot be read: {e}; save it again from the app") from None
 
 
 def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
@@ -120,10 +166,7 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
         raise ProjectError(_pickle_refusal(path))
     if "project.json" not in names:
         raise ProjectError(f"{path.name} is not a Neural Playground project (no project.json)")
-    for info in z.infolist():
-        if info.filename in MEMBERS and info.file_size > MAX_MEMBER_BYTES:
-            raise ProjectError(f"{path.name} holds an implausibly large {info.filename}")
-    meta = _json(z, "project.json")
+    meta = _json(path, z, "project.json")
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ProjectError(f"{path.name} is not a Neural Playground project")
     version = meta.get("version")
@@ -135,35 +178,95 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
     try:
         project = _project_from_meta(meta)
         if "history.json" in names:
-            project.history = History.from_dict(_json(z, "history.json"))
+            project.history = _history(_json(path, z, "history.json"))
     except (PlaygroundError, KeyError, TypeError, ValueError) as e:
         raise ProjectError(f"{path.name} has invalid contents: {e}") from None
     if "weights.safetensors" in names:
-        from safetensors.torch import load as load_safetensors
-
-        try:
-            project.weights = load_safetensors(z.read("weights.safetensors"))
-        except (SafetensorError, ValueError) as e:
-            raise ProjectError(f"the weights in {path.name} are damaged ({e})") from None
+        project.weights = _weights(path, _member(path, z, "weights.safetensors"))
     return project
 
 
+def _member(path: Path, z: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, refused before inflating if it declares more than its limit, and cut
+    off at the limit whatever it declares."""
+    limit = MEMBER_LIMITS[name]
+    what = f"{name} inside {path.name}"
+    if z.getinfo(name).file_size > limit:
+        raise ProjectError(f"{what} is larger than {mib(limit)}: the file is not a real project")
+    with z.open(name) as member:
+        return read_limited(member, limit, what, ProjectError)
+
+
+def _json(path: Path, z: zipfile.ZipFile, name: str) -> Any:
+    return parse_json(_member(path, z, name), f"{name} inside {path.name}", ProjectError)
+
+
+def _weights(path: Path, raw: bytes) -> dict[str, torch.Tensor]:
+    import torch
+    from safetensors.torch import load as load_safetensors
+
+    try:
+        weights = load_safetensors(raw)
+    except (SafetensorError, ValueError, TypeError) as e:
+        raise ProjectError(f"the weights in {path.name} are damaged ({e})") from None
+    for name, tensor in weights.items():
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            raise ProjectError(
+                f"the weights in {path.name} hold NaN or infinite values ({name}): train the "
+                "network again"
+            )
+    return weights
+
+
 def _project_from_meta(meta: dict[str, Any]) -> Project:
+    missing = [k for k in ("network", "dataset") if k not in meta]
+    if missing:
+        raise ProjectError(f"project.json has no {missing[0]}")
+    spec = NetworkSpec.from_dict(meta["network"])
+    class_names = _class_names(meta.get("class_names") or [])
     pre = meta.get("preprocessing")
+    preprocessing = Preprocessing.from_dict(pre) if pre else None
+    if preprocessing and preprocessing.input_shape != spec.input_shape:
+        raise ProjectError(
+            f"the preprocessing makes inputs of shape {list(preprocessing.input_shape)} but the "
+            f"network takes {list(spec.input_shape)}"
+        )
     return Project(
-        spec=NetworkSpec.from_dict(meta["network"]),
+        spec=spec,
         dataset=DatasetRef.from_dict(meta["dataset"]),
         config=TrainConfig.from_dict(meta.get("training") or {}),
-        class_names=[str(c) for c in meta.get("class_names") or []],
-        preprocessing=Preprocessing.from_dict(pre) if pre else None,
+        class_names=class_names,
+        preprocessing=preprocessing,
     )
 
 
-def _json(z: zipfile.ZipFile, name: str) -> Any:
-    try:
-        return json.loads(z.read(name).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ProjectError(f"{name} inside the project is not valid JSON ({e})") from None
+def _class_names(names: Any) -> list[str]:
+    if not isinstance(names, list) or len(names) > MAX_CLASSES:
+        raise ProjectError(f"class_names must be a list of at most {MAX_CLASSES:,} names")
+    for name in names:
+        if not isinstance(name, str) or len(name) > MAX_CLASS_NAME:
+            raise ProjectError(
+                f"class_names must hold names of at most {MAX_CLASS_NAME} characters, not "
+                f"{str(name)[:40]!r}"
+            )
+    return names
+
+
+def _history(d: Any) -> History:
+    """The saved history, its epoch records checked to be numbers (they are shown with
+    number formats)."""
+    if not isinstance(d, dict) or not isinstance(d.get("epochs", []), list):
+        raise ProjectError("history.json must be an object with a list of epochs")
+    fields = set(EpochMetrics.__dataclass_fields__)
+    for i, e in enumerate(d.get("epochs", [])):
+        if not isinstance(e, dict) or set(e) != fields:
+            raise ProjectError(f"epoch record {i + 1} in history.json lacks fields or has others")
+        for k, v in e.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise ProjectError(f"epoch record {i + 1} in history.json: {k} is not a number")
+        if not all(math.isfinite(e[k]) for k in ("epoch", "step")):
+            raise ProjectError(f"epoch record {i + 1} in history.json has no finite epoch")
+    return History.from_dict(d)
 
 
 def _pickle_refusal(path: Path) -> str:

@@ -10,12 +10,16 @@ from typing import Any
 from playground.core.data.toy import TOY_NAMES
 from playground.core.errors import DatasetError
 from playground.core.layers import Shape
+from playground.core.limits import finite_number
 
 RESOURCES = Path(__file__).resolve().parents[3] / "resources"
 MNIST5K = (RESOURCES / "mnist5k-images-idx3-ubyte.gz", RESOURCES / "mnist5k-labels-idx1-ubyte.gz")
 BUNDLED = ("mnist5k", *TOY_NAMES)
 DIGITS = [str(d) for d in range(10)]
 TOY_CLASSES = ["blue", "orange"]
+RECIPES = ("resize", "mnist", "centre-crop")
+MAX_SIDE = 4096  # pixels, of images a network takes
+MAX_SOURCE = 4096  # characters of a data set's name or path
 
 
 @dataclass(frozen=True)
@@ -29,20 +33,38 @@ class Preprocessing:
     channels: int | None = None  # 1 gray, 3 RGB
     recipe: str = "resize"  # "resize" or "mnist" (invert, crop to ink, 20×20 box, centre by mass)
 
+    @property
+    def input_shape(self) -> Shape:
+        """The network input this makes: C×H×W for images, the number of features for points."""
+        if self.kind == "image" and self.size and self.channels:
+            return (self.channels, *self.size)
+        return (len(self.mean),)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Preprocessing:
-        size = d.get("size")
-        return cls(
-            kind=str(d["kind"]),
-            mean=tuple(float(v) for v in d["mean"]),
-            std=tuple(float(v) for v in d["std"]),
-            size=tuple(int(v) for v in size) if size else None,  # type: ignore[arg-type]
-            channels=int(d["channels"]) if d.get("channels") else None,
-            recipe=str(d.get("recipe", "resize")),
-        )
+    def from_dict(cls, d: Any) -> Preprocessing:
+        """As saved in a project, every field checked; DatasetError naming the field if not."""
+        if not isinstance(d, dict) or d.get("kind") not in ("image", "points"):
+            raise DatasetError("preprocessing kind must be 'image' or 'points'")
+        image = d["kind"] == "image"
+        recipe = d.get("recipe", "resize")
+        if recipe not in RECIPES:
+            raise DatasetError(f"preprocessing recipe must be one of {', '.join(RECIPES)}")
+        size = channels = None
+        if image:
+            channels = finite_number(d.get("channels"), "preprocessing channels", 1, 3, True)
+            if channels == 2:
+                raise DatasetError("preprocessing channels must be 1 (gray) or 3 (RGB), not 2")
+            size = d.get("size")
+            if not isinstance(size, list) or len(size) != 2:
+                raise DatasetError("preprocessing size must be [height, width]")
+            size = tuple(finite_number(v, "preprocessing size", 1, MAX_SIDE, True) for v in size)
+        count = channels if image else _count(d.get("mean"))
+        mean = _values(d.get("mean"), "mean", count, -1e6, 1e6)
+        std = _values(d.get("std"), "std", count, 1e-12, 1e6)
+        return cls(d["kind"], mean, std, size, channels, recipe)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -56,8 +78,31 @@ class DatasetRef:
         return {"source": self.source, "options": dict(self.options)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DatasetRef:
-        return cls(str(d["source"]), dict(d.get("options") or {}))
+    def from_dict(cls, d: Any) -> DatasetRef:
+        """As saved in a project; the options' values are checked when the data set loads."""
+        if not isinstance(d, dict) or not isinstance(d.get("source"), str):
+            raise DatasetError("the data set must be an object with a source name or path")
+        if len(d["source"]) > MAX_SOURCE:
+            raise DatasetError(f"the data set source is longer than {MAX_SOURCE} characters")
+        options = d.get("options") or {}
+        if not isinstance(options, dict) or not all(
+            isinstance(v, int | float | str) for v in options.values()
+        ):
+            raise DatasetError("the data set options must map names to numbers or text")
+        return cls(d["source"], dict(options))
+
+
+def _count(values: Any) -> int:
+    return len(values) if isinstance(values, list) else 0
+
+
+def _values(values: Any, name: str, count: int | None, low: float, high: float) -> tuple:
+    """count finite numbers from low to high (one per channel or feature)."""
+    if not isinstance(values, list) or not values or len(values) != count:
+        raise DatasetError(
+            f"preprocessing {name} must list one number per channel or feature ({count})"
+        )
+    return tuple(finite_number(v, f"preprocessing {name}", low, high) for v in values)
 
 
 def bundled_shape(name: str) -> tuple[Shape, list[str]]:
