@@ -9,12 +9,14 @@ from pathlib import Path
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import ImageError, open_image
 from playground.core.inference import classify, inference_copy
-from playground.core.project import load_project
+from playground.core.pretrained import TRAINED, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="classify images with a trained project")
-    p.add_argument("project", type=Path)
+    p.add_argument(
+        "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
+    )
     p.add_argument("images", type=Path, nargs="+")
     p.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")
     p.add_argument("--json", action="store_true")
@@ -22,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(args.project)
+    project = open_trained(args.project)
     if project.weights is None or project.preprocessing is None:
         raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
     model = inference_copy(project.build_trained_model())

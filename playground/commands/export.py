@@ -10,12 +10,14 @@ from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
 from playground.core.export import export_project
 from playground.core.export_formats import FORMATS
-from playground.core.project import load_project
+from playground.core.pretrained import TRAINED, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a trained project")
-    p.add_argument("project", type=Path)
+    p.add_argument(
+        "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
+    )
     p.add_argument("--format", choices=list(FORMATS), required=True)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--json", action="store_true")
@@ -23,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(args.project)
+    project = open_trained(args.project)
     if project.weights is None:
         raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
     data = load_dataset(project.dataset) if args.format == "python" else None

@@ -16,6 +16,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.imageio import image_array, to_mode
 
 DIGIT_BOX = 20  # MNIST digits fit a 20×20 box, centred by mass in 28×28
+CROP_FRACTION = 0.875  # ImageNet networks are judged on the centred 224 of a photo's 256
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,19 @@ def preprocess(img: Image.Image, pre: Preprocessing) -> np.ndarray:
         raise PlaygroundError("this network classifies 2-D points, not images")
     if pre.recipe == "mnist":
         return mnist_recipe(np.asarray(to_mode(img, 1), dtype=np.float32) / 255.0, pre.size)
+    if pre.recipe == "centre-crop":
+        return image_array(centre_crop(to_mode(img, pre.channels), pre.size), pre.channels)
     resized = img.resize((pre.size[1], pre.size[0]), Image.Resampling.BILINEAR)
     return image_array(resized, pre.channels)
+
+
+def centre_crop(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The centred box of size's shape spanning CROP_FRACTION of the photo, resized to size."""
+    height, width = size
+    scale = min(img.width / width, img.height / height) * CROP_FRACTION
+    left, top = (img.width - width * scale) / 2, (img.height - height * scale) / 2
+    box = (left, top, left + width * scale, top + height * scale)
+    return img.resize((width, height), Image.Resampling.BICUBIC, box=box)
 
 
 def mnist_recipe(gray: np.ndarray, size: tuple[int, int] = (28, 28)) -> np.ndarray:

@@ -31,7 +31,9 @@ class Preprocessing:
     std: tuple[float, ...]
     size: tuple[int, int] | None = None  # (height, width) for images
     channels: int | None = None  # 1 gray, 3 RGB
-    recipe: str = "resize"  # "resize" or "mnist" (invert, crop to ink, 20×20 box, centre by mass)
+    # "resize"; "mnist" (invert, crop to ink, 20×20 box, centre by mass); "centre-crop" (the
+    # centred 87.5 % of the shorter side, resized: how ImageNet networks see photos)
+    recipe: str = "resize"
 
     @property
     def input_shape(self) -> Shape:
