@@ -11,7 +11,7 @@ from PIL import Image
 
 from cli_helpers import run_playground
 from playground.core import efficientnet
-from playground.core.errors import WeightsError
+from playground.core.errors import PlaygroundError, WeightsError
 from playground.core.export import export_project
 from playground.core.imageio import ImageError, open_image
 from playground.core.inference import classify, inference_copy
@@ -72,6 +72,11 @@ def test_onnx_export_matches_onnxruntime(tmp_path, imagenet):
     got = ort.InferenceSession(str(out)).run(None, {"input": x.numpy()})[0]
     with torch.no_grad():
         assert np.abs(got - model(x).numpy()).max() < 1e-4
+
+
+def test_python_export_refuses_blocks_clearly(tmp_path, imagenet):
+    with pytest.raises(PlaygroundError, match=r"\(GlobalAvgPool2d, MBConv\): export onnx or"):
+        export_project(imagenet[0], "python", tmp_path / "imagenet.py")
 
 
 def test_missing_weights_say_how_to_install(monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.export import export_project
+from playground.core.export import check_python_export, export_project
 from playground.core.export_formats import FORMATS
 from playground.core.pretrained import TRAINED, open_trained
 
@@ -28,7 +28,10 @@ def run(args: argparse.Namespace) -> int:
     project = open_trained(args.project)
     if project.weights is None:
         raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
-    data = load_dataset(project.dataset) if args.format == "python" else None
+    data = None
+    if args.format == "python":
+        check_python_export(project.build_trained_model())  # before loading its data set
+        data = load_dataset(project.dataset)
     files = export_project(project, args.format, args.output, data)
     if args.json:
         print(json.dumps({"format": args.format, "files": [str(f) for f in files]}))

@@ -33,12 +33,23 @@ def export_project(
         if fmt == "torchscript":
             return [_torchscript(model, example, out)]
         if fmt == "python":
+            check_python_export(model)
             if data is None:
                 raise PlaygroundError("the python export needs the project's data set")
             return _python(project, model, data, out)
     except OSError as e:
         raise PlaygroundError(f"could not write {out}: {e.strerror or e}") from None
     raise PlaygroundError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
+
+
+def check_python_export(model: nn.Sequential) -> None:
+    """PlaygroundError unless every layer is a torch.nn module the script can write out."""
+    own = sorted({type(m).__name__ for m in model if not type(m).__module__.startswith("torch.")})
+    if own:
+        raise PlaygroundError(
+            "the python export writes only plain torch.nn layers, not Neural Playground's own "
+            f"({', '.join(own)}): export onnx or torchscript instead"
+        )
 
 
 def _onnx(model: nn.Module, example: torch.Tensor, out: Path) -> Path:
