@@ -3,9 +3,22 @@
 import json
 
 import pytest
+from broken_files import (
+    bad_exif_jpeg,
+    deep_gray_png,
+    digits_idx,
+    huge_png,
+    idx_bytes,
+    lab_tiff,
+    write_idx_pair,
+)
+from PIL import Image
 
 from playground.core.config import TrainConfig
-from playground.core.errors import PlaygroundError, SpecError
+from playground.core.data.ref import DatasetRef
+from playground.core.data.registry import load_dataset
+from playground.core.errors import DatasetError, PlaygroundError, SpecError
+from playground.core.imageio import ImageError, open_image
 from playground.core.limits import MAX_JSON_DEPTH, json_depth, parse_json
 from playground.core.spec import NetworkSpec
 
@@ -93,3 +106,82 @@ def test_training_settings_from_a_file_are_normalised():
     assert config.batch_size == 32 and isinstance(config.batch_size, int)
     with pytest.raises(PlaygroundError, match="optimizer must be text"):
         TrainConfig.from_dict({"optimizer": ["adam"]})
+
+
+# --- data-set files and options -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "images,labels,message",
+    [
+        (idx_bytes(0x08, [60000, 60000, 60000]), digits_idx(4)[1], "more than the"),
+        (idx_bytes(0x0E, [2**31, 2**31]), digits_idx(4)[1], "more than the"),
+        (idx_bytes(0x08, [1000, 28, 28], b"\0" * 999), digits_idx(4)[1], "truncated"),
+        (*digits_idx(20, [0, 1] * 9 + [1, 200]), "labels go up to 200 (sample 20)"),
+        (*digits_idx(20, [0, 1] * 9 + [1, -3], 0x09), "label -3 of sample 20 is negative"),
+        (*digits_idx(20, [0, 1] * 9 + [1, 0.5], 0x0D), "label 0.5 of sample 20 is not a whole"),
+        (*digits_idx(1, [0]), "has 1 sample: too few"),
+        (*digits_idx(0, []), "has 0 samples: too few"),
+    ],
+)
+def test_idx_data_refused_clearly(tmp_path, images, labels, message):
+    path = write_idx_pair(tmp_path / "idx", images, labels)
+    with pytest.raises(DatasetError) as e:
+        load_dataset(str(path))
+    assert message in str(e.value)
+
+
+def test_whole_float_labels_are_accepted(tmp_path):
+    path = write_idx_pair(tmp_path / "idx", *digits_idx(20, [0.0, 1.0] * 10, 0x0D))
+    assert load_dataset(str(path)).num_classes == 2
+
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ({"samples": float("inf")}, "samples option must be a finite number"),
+        ({"samples": "many"}, "samples option must be a whole number"),
+        ({"samples": 10**30}, "samples option must be from 20 to"),
+        ({"noise": float("nan")}, "noise option must be a finite number"),
+        ({"colour": 1}, "has no option colour"),
+    ],
+)
+def test_toy_options_refused_clearly(options, message):
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(DatasetRef("circle", options))
+
+
+def test_folder_counts_what_it_skips_and_keeps_a_photo_with_broken_exif(tmp_path):
+    for cls, colour in (("red", (220, 20, 20)), ("blue", (20, 20, 220))):
+        (tmp_path / cls).mkdir()
+        for i in range(3):
+            Image.new("RGB", (20, 20), colour).save(tmp_path / cls / f"{i}.png")
+    bad_exif_jpeg(tmp_path / "red" / "exif.jpg")
+    deep_gray_png(tmp_path / "blue" / "deep.png")
+    lab_tiff(tmp_path / "blue" / "lab.tif")
+    (tmp_path / "blue" / "junk.png").write_bytes(b"junk")
+    d = load_dataset(DatasetRef(str(tmp_path), {"size": 8}))
+    assert len(d.x_train) + len(d.x_val) == 9  # 3 + exif, 3 + 16-bit + LAB
+    assert d.skipped == ("junk.png is not an image file Neural Playground can read",)
+    with pytest.raises(DatasetError, match="size option must be from 8 to 256"):
+        load_dataset(DatasetRef(str(tmp_path), {"size": 100_000}))
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+def test_huge_png_refused_before_decoding(tmp_path):
+    path = tmp_path / "huge.png"
+    huge_png(path, 10_925, 10_925)  # 119 megapixels in ~120 KB
+    with pytest.raises(ImageError, match=r"huge\.png is too large \(10,925×10,925 pixels\)"):
+        open_image(path)
+
+
+def test_broken_exif_lab_and_deep_images(tmp_path):
+    bad_exif_jpeg(tmp_path / "exif.jpg")
+    assert open_image(tmp_path / "exif.jpg").size == (24, 24)
+    deep_gray_png(tmp_path / "deep.png")
+    assert open_image(tmp_path / "deep.png").mode == "L"
+    lab_tiff(tmp_path / "lab.tif")  # a middle gray, not Pillow's raw copy of L, a, b as RGB
+    r, g, b = open_image(tmp_path / "lab.tif").convert("RGB").getpixel((0, 0))
+    assert r == g == b and 110 < r < 130

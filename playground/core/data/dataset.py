@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from playground.core.data.ref import DatasetRef, Preprocessing
+from playground.core.errors import DatasetError
 from playground.core.layers import Shape
 
 
@@ -22,6 +23,7 @@ class Dataset:
     y_val: torch.Tensor
     class_names: list[str]
     preprocessing: Preprocessing
+    skipped: tuple[str, ...] = ()  # why each unreadable file was left out, one line each
 
     @property
     def input_shape(self) -> Shape:
@@ -44,6 +46,7 @@ class Dataset:
             **move,
             class_names=self.class_names,
             preprocessing=self.preprocessing,
+            skipped=self.skipped,
         )
 
 
@@ -96,9 +99,16 @@ def make_dataset(
     seed: int,
     val_fraction: float = 0.2,
     recipe: str = "resize",
+    skipped: tuple[str, ...] = (),
 ) -> Dataset:
-    """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats."""
+    """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats;
+    DatasetError if it is too small to have samples both to train on and to validate."""
     x_tr, y_tr, x_va, y_va = split(x.float(), y.long(), val_fraction, seed)
+    if len(x_tr) < 2 or len(x_va) < 1:
+        raise DatasetError(
+            f"{name} has {len(x)} sample{'s' * (len(x) != 1)}: too few to train on and validate; "
+            "add more (at least a few per class)"
+        )
     mean, std = normalise(x_tr, kind)
     size = tuple(x.shape[2:]) if kind == "image" else None
     channels = x.shape[1] if kind == "image" else None
@@ -112,4 +122,5 @@ def make_dataset(
         y_va,
         class_names,
         pre,
+        skipped,
     )

@@ -10,6 +10,7 @@ from PIL import Image
 
 from playground.core.errors import DatasetError
 from playground.core.imageio import ImageError, image_array, open_image
+from playground.core.limits import MAX_DATASET_BYTES, mib
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
@@ -19,9 +20,9 @@ Progress = Callable[[float, str], None]  # fraction done, what; it may raise to 
 
 def load_folder(
     root: str | Path, size: int, channels: int, progress: Progress | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Images (N×C×size×size in [0, 1]), labels and class names; unreadable files are skipped.
-    progress, if given, hears of every 50th image."""
+) -> tuple[np.ndarray, np.ndarray, list[str], tuple[str, ...]]:
+    """Images (N×C×size×size in [0, 1]), labels, class names and why each unreadable file was
+    skipped. progress, if given, hears of every 50th image."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
@@ -36,6 +37,12 @@ def load_folder(
         for folder in classes
     ]
     total, seen = max(1, sum(len(files) for files in listed)), 0
+    if total * channels * size * size * 4 > MAX_DATASET_BYTES:
+        raise DatasetError(
+            f"{root.name} holds {total:,} images, more than fit in {mib(MAX_DATASET_BYTES)} at "
+            f"{size}×{size}: use a smaller image size or fewer images"
+        )
+    skipped: list[str] = []
     for label, (folder, files) in enumerate(zip(classes, listed, strict=True)):
         count = 0
         for f in files:
@@ -44,11 +51,13 @@ def load_folder(
             seen += 1
             try:
                 img = open_image(f).resize((size, size), Image.Resampling.BILINEAR)
-            except ImageError:
+            except ImageError as e:
+                skipped.append(str(e))
                 continue
             images.append(image_array(img, channels))
             labels.append(label)
             count += 1
         if count == 0:
             raise DatasetError(f"the class folder '{folder.name}' has no readable images")
-    return np.stack(images), np.array(labels, dtype=np.int64), [c.name for c in classes]
+    names = [c.name for c in classes]
+    return np.stack(images), np.array(labels, dtype=np.int64), names, tuple(skipped)

@@ -3,38 +3,55 @@
 from __future__ import annotations
 
 import gzip
+import math
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from playground.core.errors import DatasetError
+from playground.core.limits import MAX_DATASET_BYTES
 
 _DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype("uint8"): 0x08}
+MAX_IDX_VALUES = MAX_DATASET_BYTES // 4  # each value becomes a float32
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    """The array stored in an IDX file; DatasetError if it is not one or is truncated."""
+    """The array stored in an IDX file; DatasetError if it is not one, is truncated or declares
+    more values than MAX_IDX_VALUES (checked from the header, before anything is allocated)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        with open(path, "rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        # a gzipped file is read as a stream: never more than its header says it holds
+        with (gzip.open if gzipped else open)(path, "rb") as f:
+            return _read_stream(f, path.name)
+    except (OSError, EOFError, zlib.error) as e:
         raise DatasetError(f"cannot read {path.name}: {e}") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _DTYPES:
-        raise DatasetError(f"{path.name} is not an IDX file")
-    dtype = np.dtype(_DTYPES[raw[2]])
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise DatasetError(f"{path.name} is truncated")
-    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    count = int(np.prod(dims)) if dims else 0
-    if len(raw) < header + count * dtype.itemsize:
-        raise DatasetError(f"{path.name} is truncated (expected {dims} values)")
-    data = np.frombuffer(raw, dtype, count, offset=header)
-    return data.reshape(dims).astype(dtype.newbyteorder("="))
+
+
+def _read_stream(f: BinaryIO, name: str) -> np.ndarray:
+    magic = f.read(4)
+    if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _DTYPES:
+        raise DatasetError(f"{name} is not an IDX file")
+    dtype = np.dtype(_DTYPES[magic[2]])
+    ndim = magic[3]
+    head = f.read(4 * ndim)
+    if len(head) < 4 * ndim:
+        raise DatasetError(f"{name} is truncated")
+    dims = [int.from_bytes(head[4 * i : 4 * i + 4], "big") for i in range(ndim)]
+    count = math.prod(dims) if dims else 0
+    if count > MAX_IDX_VALUES:
+        raise DatasetError(
+            f"{name} declares {'×'.join(map(str, dims))} = {count:,} values, more than the "
+            f"{MAX_IDX_VALUES:,} Neural Playground loads: use a smaller part of the data"
+        )
+    data = f.read(count * dtype.itemsize)
+    if len(data) < count * dtype.itemsize:
+        raise DatasetError(f"{name} is truncated (expected {dims} values)")
+    return np.frombuffer(data, dtype, count).reshape(dims).astype(dtype.newbyteorder("="))
 
 
 def write_idx(path: str | Path, array: np.ndarray, compress: bool = True) -> None:

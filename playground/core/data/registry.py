@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from playground.core.data.dataset import Dataset, make_dataset
@@ -13,9 +14,11 @@ from playground.core.data.idx import find_idx_pair, read_idx
 from playground.core.data.ref import BUNDLED, DIGITS, MNIST5K, TOY_CLASSES, DatasetRef
 from playground.core.data.toy import TOY_NAMES, make_toy
 from playground.core.errors import DatasetError
+from playground.core.limits import MAX_CLASSES, LimitError, finite_number
 
-TOY_DEFAULTS = {"samples": 1000, "noise": 0.1}
-FOLDER_DEFAULTS = {"size": 32, "channels": 3}
+Options = dict[str, tuple[float, float, float, bool]]  # name: default, low, high, whole
+TOY_OPTIONS: Options = {"samples": (1000, 20, 1_000_000, True), "noise": (0.1, 0, 1, False)}
+FOLDER_OPTIONS: Options = {"size": (32, 8, 256, True), "channels": (3, 1, 3, True)}
 
 
 def load_dataset(
@@ -45,18 +48,23 @@ def load_dataset(
     return _from_idx(path.name, ref, images, labels, seed, val_fraction)
 
 
-def _options(ref: DatasetRef, defaults: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(ref.options) - set(defaults)
+def _options(ref: DatasetRef, options: Options) -> dict[str, Any]:
+    """The options with defaults filled in, each checked against its range."""
+    unknown = set(ref.options) - set(options)
     if unknown:
         raise DatasetError(f"{ref.source} has no option {', '.join(sorted(unknown))}")
-    return {**defaults, **ref.options}
+    try:
+        return {
+            k: finite_number(ref.options.get(k, default), f"the {k} option", low, high, whole)
+            for k, (default, low, high, whole) in options.items()
+        }
+    except LimitError as e:
+        raise DatasetError(f"{Path(ref.source).name}: {e}") from None
 
 
 def _toy(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
-    opts = _options(ref, TOY_DEFAULTS)
-    samples, noise = int(opts["samples"]), float(opts["noise"])
-    if not 20 <= samples <= 1_000_000 or not 0 <= noise <= 1:
-        raise DatasetError("toy data sets need 20 to 1,000,000 samples and noise from 0 to 1")
+    opts = _options(ref, TOY_OPTIONS)
+    samples, noise = opts["samples"], opts["noise"]
     pts, labels = make_toy(ref.source, samples, noise, seed)
     return make_dataset(
         ref.source,
@@ -78,9 +86,8 @@ def _from_idx(
         raise DatasetError(
             f"{images.name} and {labels.name} do not match (shapes {x.shape} and {y.shape})"
         )
-    if y.max() > 255:
-        raise DatasetError(f"{labels.name} has labels above 255: not a class labels file")
-    n_classes = int(y.max()) + 1
+    y = class_labels(y, labels.name)
+    n_classes = int(y.max()) + 1 if len(y) else 0
     names = DIGITS if n_classes <= 10 and name == "mnist5k" else [str(i) for i in range(n_classes)]
     xt = torch.from_numpy(x.astype("float32") / 255.0).unsqueeze(1)
     recipe = "mnist" if x.shape[1:] == (28, 28) else "resize"
@@ -88,7 +95,7 @@ def _from_idx(
         name,
         ref,
         xt,
-        torch.from_numpy(y.astype("int64")),
+        torch.from_numpy(y),
         names,
         "image",
         seed,
@@ -100,11 +107,11 @@ def _from_idx(
 def _folder(
     ref: DatasetRef, path: Path, seed: int, val_fraction: float, progress: Progress | None
 ) -> Dataset:
-    opts = _options(ref, FOLDER_DEFAULTS)
-    size, channels = int(opts["size"]), int(opts["channels"])
-    if channels not in (1, 3) or not 8 <= size <= 256:
-        raise DatasetError("image folders need channels 1 or 3 and a size from 8 to 256")
-    x, y, names = load_folder(path, size, channels, progress)
+    opts = _options(ref, FOLDER_OPTIONS)
+    size, channels = opts["size"], opts["channels"]
+    if channels == 2:
+        raise DatasetError("image folders load with channels 1 (gray) or 3 (RGB), not 2")
+    x, y, names, skipped = load_folder(path, size, channels, progress)
     return make_dataset(
         path.name,
         ref,
@@ -114,4 +121,35 @@ def _folder(
         "image",
         seed,
         val_fraction,
+        skipped=skipped,
     )
+
+
+def class_labels(y: np.ndarray, name: str) -> np.ndarray:
+    """y as int64 class indices 0..N-1 with every class present; DatasetError naming the first
+    label that is fractional, negative or leaves classes without samples."""
+    if y.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(y) | (y != np.round(y)))
+        if len(bad):
+            raise DatasetError(
+                f"{name}: label {y[bad[0]]} of sample {bad[0] + 1} is not a whole number; "
+                "class labels are 0, 1, 2, …"
+            )
+    if len(y) and y.min() < 0:
+        i = int(np.argmin(y))
+        raise DatasetError(f"{name}: label {y[i]:g} of sample {i + 1} is negative")
+    if len(y) and y.max() >= MAX_CLASSES:
+        raise DatasetError(
+            f"{name}: label {y.max():g} is beyond the {MAX_CLASSES:,} classes allowed"
+        )
+    labels = y.astype(np.int64)
+    counts = np.bincount(labels)
+    empty = np.flatnonzero(counts == 0)
+    if len(empty):
+        top = int(np.argmax(labels))
+        raise DatasetError(
+            f"{name}: labels go up to {labels[top]} (sample {top + 1}) but class {empty[0]} has "
+            f"no samples ({len(empty)} classes are empty); labels must be 0 to N-1 with every "
+            "class present"
+        )
+    return labels
