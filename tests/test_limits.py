@@ -185,3 +185,33 @@ def test_broken_exif_lab_and_deep_images(tmp_path):
     lab_tiff(tmp_path / "lab.tif")  # a middle gray, not Pillow's raw copy of L, a, b as RGB
     r, g, b = open_image(tmp_path / "lab.tif").convert("RGB").getpixel((0, 0))
     assert r == g == b and 110 < r < 130
+
+
+# --- network size, estimated before building --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "input_shape,layers,message",
+    [
+        (
+            (3, 2048, 2048),
+            [{"type": "Flatten"}, {"type": "Linear", "out_features": 65536}],
+            "Layer 2 (Linear): the network would have 824,633,786,368 weights here",
+        ),
+        (
+            (3, 1024, 1024),
+            [{"type": "Conv2d", "out_channels": 1024, "padding": 1}],
+            "Layer 1 (Conv2d): the layers up to here make 1,073,741,824 values per sample",
+        ),
+    ],
+)
+def test_absurd_network_sizes_are_red_cards_not_failed_allocations(input_shape, layers, message):
+    from playground.core.build import build_model
+    from playground.core.errors import ShapeError
+    from playground.core.shapes import infer_shapes
+
+    spec = NetworkSpec.from_json(_spec_text(layers, input_shape))
+    report = infer_shapes(spec)
+    assert report.error is not None and report.error.startswith(message)
+    with pytest.raises(ShapeError, match="fewer"):
+        build_model(spec)

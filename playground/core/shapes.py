@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from playground.core.errors import ShapeError
 from playground.core.layers import Shape, layer_type, shape_text
+from playground.core.limits import MAX_ACTIVATIONS, MAX_PARAMS
 from playground.core.spec import NetworkSpec
 
 
@@ -37,7 +39,7 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
     shape: Shape | None = tuple(spec.input_shape)
     infos: list[LayerInfo] = []
     error = None
-    total = 0
+    total = values = 0
     for i, layer in enumerate(spec.layers):
         if shape is None:
             infos.append(LayerInfo(i, layer.type, None, 0, None))
@@ -46,6 +48,8 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
         try:
             out = t.output_shape(shape, layer.params)
             count = t.param_count(shape, layer.params)
+            values += math.prod(out)
+            _check_size(total + count, values)
         except ShapeError as e:
             msg = f"Layer {i + 1} ({layer.type}): {e}"
             infos.append(LayerInfo(i, layer.type, None, 0, str(e)))
@@ -66,6 +70,22 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
             last = infos[-1]
             infos[-1] = LayerInfo(last.index, last.type, last.output_shape, last.param_count, error)
     return ShapeReport(tuple(infos), shape, total, error)
+
+
+def _check_size(weights: int, values: int) -> None:
+    """ShapeError once the network up to here is too big to build: checked from the shapes,
+    before any memory is asked for, so an absurd size is a red card, not a failed allocation."""
+    if weights > MAX_PARAMS:
+        raise ShapeError(
+            f"the network would have {weights:,} weights here, more than {MAX_PARAMS:,}",
+            "use fewer neurons or filters, or shrink the input with pooling first",
+        )
+    if values > MAX_ACTIVATIONS:
+        raise ShapeError(
+            f"the layers up to here make {values:,} values per sample, more than "
+            f"{MAX_ACTIVATIONS:,}",
+            "downsample earlier (stride or pooling) or use fewer channels",
+        )
 
 
 def _output_error(spec: NetworkSpec, shape: Shape | None, num_classes: int) -> str | None:
