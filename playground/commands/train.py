@@ -17,6 +17,7 @@ from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, save_project
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
+from playground.core.transfer import TRANSFER, TransferTrainer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -77,12 +78,17 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
     )
-    ref = dataset_ref(args)
-    data = load_dataset(ref)  # the split is fixed per data set; --seed seeds the training
-    spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
     if args.output and args.output.suffix != SUFFIX:
         raise PlaygroundError(f"the project file name must end in {SUFFIX}")
-    trainer = Trainer(spec, data, config, sink=None if args.json else _print_epoch)
+    sink = None if args.json else _print_epoch
+    trainer: Trainer | TransferTrainer
+    if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
+        trainer = TransferTrainer(args.dataset, config, sink)
+        data = trainer.data
+    else:
+        data = load_dataset(dataset_ref(args))  # the split is fixed; --seed seeds the training
+        spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
+        trainer = Trainer(spec, data, config, sink)
     if not args.json:
         print(
             f"Training on {device_label(trainer.device)}: {len(data.x_train)} training and "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playground.core.errors import WeightsError
+from playground.core.layers import Shape
 from playground.core.spec import LayerSpec, NetworkSpec
 
 if TYPE_CHECKING:
@@ -67,6 +68,15 @@ def feature_layers() -> list[LayerSpec]:
 def classifier_layers(classes: int) -> list[LayerSpec]:
     """Average each feature map, drop out while training, one score per class."""
     return [L("GlobalAvgPool2d"), L("Dropout", p=DROPOUT), L("Linear", out_features=classes)]
+
+
+def transfer_layers(shape: Shape, classes: int) -> list[LayerSpec]:
+    """The transfer preset: EfficientNet-Lite0's features (frozen when core.transfer trains
+    it, on 3×224×224 photos) and a new classifier for the data set's classes."""
+    return [*feature_layers(), *classifier_layers(classes)]
+
+
+FROZEN_LAYERS = len(feature_layers()) + 1  # the features and their global average pooling
 
 
 def lite0_spec() -> NetworkSpec:

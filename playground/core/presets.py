@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from playground.core.efficientnet import transfer_layers
 from playground.core.layers import Shape
 from playground.core.spec import LayerSpec, NetworkSpec
 
@@ -73,6 +74,7 @@ PRESETS: dict[str, tuple[str, Callable[[Shape, int], list[LayerSpec]]]] = {
     "lenet5": ("LeNet-5", lenet5),
     "small-cnn": ("Small CNN", small_cnn),
     "deep-sigmoid": ("Deep sigmoid MLP (vanishing gradients)", deep_sigmoid),
+    "transfer": ("Transfer learning (EfficientNet-Lite0 features, frozen)", transfer_layers),
 }
 
 

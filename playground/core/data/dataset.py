@@ -100,16 +100,18 @@ def make_dataset(
     val_fraction: float = 0.2,
     recipe: str = "resize",
     skipped: tuple[str, ...] = (),
+    stats: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
 ) -> Dataset:
-    """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats;
-    DatasetError if it is too small to have samples both to train on and to validate."""
+    """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats
+    (or on stats, a fixed mean and std); DatasetError if it is too small to have samples both
+    to train on and to validate."""
     x_tr, y_tr, x_va, y_va = split(x.float(), y.long(), val_fraction, seed)
     if len(x_tr) < 2 or len(x_va) < 1:
         raise DatasetError(
             f"{name} has {len(x)} sample{'s' * (len(x) != 1)}: too few to train on and validate; "
             "add more (at least a few per class)"
         )
-    mean, std = normalise(x_tr, kind)
+    mean, std = stats or normalise(x_tr, kind)
     size = tuple(x.shape[2:]) if kind == "image" else None
     channels = x.shape[1] if kind == "image" else None
     pre = Preprocessing(kind, mean, std, size, channels, recipe)  # type: ignore[arg-type]

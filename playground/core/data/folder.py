@@ -16,13 +16,19 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 
 Progress = Callable[[float, str], None]  # fraction done, what; it may raise to cancel
+Picture = Callable[[Image.Image], np.ndarray]  # an opened image → C×size×size in [0, 1]
 
 
 def load_folder(
-    root: str | Path, size: int, channels: int, progress: Progress | None = None
+    root: str | Path,
+    size: int,
+    channels: int,
+    progress: Progress | None = None,
+    picture: Picture | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], tuple[str, ...]]:
     """Images (N×C×size×size in [0, 1]), labels, class names and why each unreadable file was
-    skipped. progress, if given, hears of every 50th image."""
+    skipped. progress, if given, hears of every 50th image; picture, if given, makes each
+    image's array instead of a plain resize (a pretrained network's own recipe)."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
@@ -50,11 +56,15 @@ def load_folder(
                 progress(seen / total, f"Reading {folder.name}: image {seen:,} of {total:,}")
             seen += 1
             try:
-                img = open_image(f).resize((size, size), Image.Resampling.BILINEAR)
+                img = open_image(f)
             except ImageError as e:
                 skipped.append(str(e))
                 continue
-            images.append(image_array(img, channels))
+            if picture is not None:
+                images.append(picture(img))
+            else:
+                img = img.resize((size, size), Image.Resampling.BILINEAR)
+                images.append(image_array(img, channels))
             labels.append(label)
             count += 1
         if count == 0:

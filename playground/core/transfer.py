@@ -1,0 +1,154 @@
+"""Transfer learning: EfficientNet-Lite0's ImageNet features, frozen, and a new classifier
+trained on a photo folder. The folder's features are computed once and cached, so training the
+classifier takes seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from playground.core.build import build_model
+from playground.core.config import TrainConfig
+from playground.core.data.dataset import apply_normalisation, make_dataset
+from playground.core.data.folder import Progress, load_folder
+from playground.core.data.ref import DatasetRef
+from playground.core.efficientnet import (
+    FEATURES,
+    FROZEN_LAYERS,
+    INPUT_SHAPE,
+    WEIGHTS_FILE,
+    classifier_layers,
+    lite0_spec,
+    load_weights,
+    transfer_layers,
+)
+from playground.core.errors import DatasetError
+from playground.core.events import Finished
+from playground.core.features import FeatureCache, Features, default_cache_dir, folder_key
+from playground.core.history import History
+from playground.core.inference import preprocess
+from playground.core.pretrained import IMAGENET_PREPROCESSING
+from playground.core.project import Project
+from playground.core.spec import NetworkSpec
+from playground.core.trainer import Sink, Trainer
+
+TRANSFER = "transfer"
+EXTRACT_BATCH = 16
+READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING}"  # what turns the files into features
+
+
+def backbone_weights() -> dict[str, torch.Tensor]:
+    """The ImageNet weights of the transfer preset's frozen layers."""
+    return {k: v for k, v in load_weights().items() if int(k.split(".")[0]) < FROZEN_LAYERS}
+
+
+def backbone() -> nn.Sequential:
+    """EfficientNet-Lite0 up to its pooled 1280 features, ImageNet weights, frozen, eval mode."""
+    model = build_model(lite0_spec())[:FROZEN_LAYERS]
+    model.load_state_dict(backbone_weights())
+    return model.eval().requires_grad_(False)
+
+
+@torch.no_grad()
+def extract(model: nn.Module, x: torch.Tensor, progress: Progress | None = None) -> torch.Tensor:
+    """model's outputs for x (normalised photos, N×3×224×224), a batch at a time."""
+    out = []
+    for start in range(0, len(x), EXTRACT_BATCH):
+        if progress is not None:
+            progress(start / len(x), f"Computing features: photo {start + 1:,} of {len(x):,}")
+        out.append(model(x[start : start + EXTRACT_BATCH]))
+    return torch.cat(out)
+
+
+def _picture(img: Image.Image) -> np.ndarray:
+    return preprocess(img, IMAGENET_PREPROCESSING)
+
+
+def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = None) -> Features:
+    """The frozen layers' features of every readable photo in an image folder, from the cache
+    when this folder's files were seen before."""
+    if not root.is_dir():
+        raise DatasetError(
+            f"transfer learning needs a folder of photos, one sub-folder per "
+            f"class; {root} is not a folder"
+        )
+
+    def compute() -> Features:
+        x, y, names, skipped = load_folder(root, INPUT_SHAPE[1], 3, progress, picture=_picture)
+        pixels = apply_normalisation(torch.from_numpy(x), IMAGENET_PREPROCESSING)
+        vectors = extract(backbone(), pixels, progress)
+        return Features(vectors, torch.from_numpy(y), names, skipped)
+
+    return cache.get(folder_key(root, READER), compute)
+
+
+class TransferTrainer:
+    """Trains the transfer preset's classifier on a photo folder's cached features (the
+    backbone never changes); run, stop and history as a Trainer's, project() the whole
+    network."""
+
+    def __init__(
+        self,
+        root: str | Path,
+        config: TrainConfig,
+        sink: Sink | None = None,
+        cache: FeatureCache | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.root, self.config = Path(root).expanduser(), config
+        cache = cache or FeatureCache(default_cache_dir())
+        f = photo_features(self.root, cache, progress)
+        # the features as they come (standardising them would blow up the ones that happen
+        # to be constant on the training photos); the split is fixed per data set (seed 0)
+        raw = ((0.0,) * FEATURES, (1.0,) * FEATURES)
+        self.data = make_dataset(
+            self.root.name,
+            DatasetRef(str(self.root)),
+            f.vectors,
+            f.labels,
+            f.class_names,
+            "points",
+            0,
+            skipped=f.skipped,
+            stats=raw,
+        )
+        head = classifier_layers(len(f.class_names))[1:]  # Dropout, Linear: pooling is frozen
+        self.trainer = Trainer(NetworkSpec((FEATURES,), tuple(head)), self.data, config, sink)
+
+    @property
+    def device(self) -> torch.device:
+        return self.trainer.device
+
+    @property
+    def history(self) -> History:
+        return self.trainer.history
+
+    def run(self) -> Finished:
+        return self.trainer.run()
+
+    def stop(self) -> None:
+        self.trainer.stop()
+
+    def project(self) -> Project:
+        """The whole network, frozen layers and trained classifier, ready to classify photos."""
+        names = self.data.class_names
+        spec = NetworkSpec(INPUT_SHAPE, tuple(transfer_layers(INPUT_SHAPE, len(names))))
+        linear = self.trainer.model[-1]
+        fc = len(spec.layers) - 1
+        weights = backbone_weights() | {
+            f"{fc}.weight": linear.weight.detach().cpu(),
+            f"{fc}.bias": linear.bias.detach().cpu(),
+        }
+        return Project(
+            spec,
+            self.data.ref,
+            self.config,
+            names,
+            IMAGENET_PREPROCESSING,
+            weights,
+            self.trainer.history,
+        )

@@ -1,0 +1,145 @@
+"""Transfer learning: frozen EfficientNet-Lite0 features of a photo folder, cached, a new head."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from cli_helpers import run_playground
+from playground.core import transfer
+from playground.core.config import TrainConfig
+from playground.core.errors import DatasetError
+from playground.core.features import FeatureCache, folder_key
+from playground.core.inference import classify, inference_copy, preprocess
+from playground.core.presets import preset
+from playground.core.transfer import READER, TransferTrainer, backbone, photo_features
+
+KINDS = ("disks", "stripes", "checks")
+
+
+def _photo(kind: str, rng: np.random.Generator) -> Image.Image:
+    """A noisy background in a random colour with disks, diagonal stripes or a checkerboard."""
+    w, h = int(rng.integers(90, 150)), int(rng.integers(80, 120))
+    noise = rng.integers(0, 255, 3) + rng.normal(0, 25, (h, w, 3))
+    img = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
+    draw, colour = ImageDraw.Draw(img), tuple(int(c) for c in rng.integers(0, 255, 3))
+    step = int(rng.integers(6, 14))
+    if kind == "disks":
+        for _ in range(int(rng.integers(1, 4))):
+            r, x, y = int(rng.integers(8, 25)), int(rng.integers(0, w)), int(rng.integers(0, h))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    elif kind == "stripes":
+        for x in range(0, w + h, step * 2):
+            draw.line((x, 0, x - h, h), fill=colour, width=step)
+    else:
+        for y in range(0, h, step):
+            for x in range((y // step) % 2 * step, w, step * 2):
+                draw.rectangle((x, y, x + step - 1, y + step - 1), fill=colour)
+    return img
+
+
+def make_photos(root, per_class: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    for kind in KINDS:
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        for i in range(per_class):
+            _photo(kind, rng).save(root / kind / f"{i}.jpg", quality=90)
+    return root
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    return make_photos(tmp_path_factory.mktemp("photos"), 12)
+
+
+@pytest.fixture(scope="module")
+def trained(photos, tmp_path_factory):
+    """(the TransferTrainer after training, its cache in HOME/features of a fresh HOME)."""
+    cache = FeatureCache(tmp_path_factory.mktemp("home") / "features")
+    t = TransferTrainer(photos, TrainConfig(epochs=40, lr=3e-3, seed=1), cache=cache)
+    t.run()
+    return t, cache
+
+
+def test_head_learns_the_photos(trained):
+    t, _ = trained
+    assert t.data.input_shape == (1280,) and t.data.class_names == list(sorted(KINDS))
+    assert t.history.epochs[-1].val_accuracy >= 0.9
+    assert sum(p.numel() for p in t.trainer.model.parameters()) == 1280 * 3 + 3  # head only
+
+
+def test_project_is_the_whole_network(trained, photos):
+    t, _ = trained
+    project = t.project()
+    assert project.spec == preset("transfer", (3, 224, 224), 3)
+    model = inference_copy(project.build_trained_model())
+    photo = Image.open(photos / "stripes" / "3.jpg")
+    x = torch.from_numpy(preprocess(photo, project.preprocessing))[None]
+    x = (x - torch.tensor(project.preprocessing.mean)[:, None, None]) / torch.tensor(
+        project.preprocessing.std
+    )[:, None, None]
+    with torch.no_grad():
+        whole = model(x)
+        head = t.trainer.model.eval()(backbone()(x))
+    assert (whole - head).abs().max() < 1e-4
+    pred = classify(model, photo, project.preprocessing, project.class_names)
+    assert pred.top[0][0] == "stripes"
+
+
+def test_features_are_cached_in_memory_and_on_disk(trained, photos, monkeypatch):
+    _, cache = trained
+    key = folder_key(photos, READER)
+    assert (cache.directory / f"{key}.safetensors").is_file()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("photos read again")
+
+    monkeypatch.setattr(transfer, "load_folder", no_reading)
+    again = photo_features(photos, cache)  # from memory
+    from_disk = photo_features(photos, FeatureCache(cache.directory))
+    assert again is cache.get(key, no_reading)
+    assert torch.equal(from_disk.vectors, again.vectors)
+    assert torch.equal(from_disk.labels, again.labels)
+    assert from_disk.class_names == again.class_names
+
+
+def test_a_changed_folder_has_another_key(tmp_path):
+    root = make_photos(tmp_path / "p", 2)
+    before = folder_key(root, READER)
+    _photo("disks", np.random.default_rng(5)).save(root / "disks" / "0.jpg")
+    assert folder_key(root, READER) != before
+    assert folder_key(root, "another network") != folder_key(root, READER)
+
+
+def test_a_damaged_cache_file_is_computed_again(tmp_path):
+    root = make_photos(tmp_path / "p", 2)
+    cache_dir = tmp_path / "cache"
+    first = photo_features(root, FeatureCache(cache_dir))
+    (stored,) = cache_dir.iterdir()
+    stored.write_bytes(b"garbage")
+    second = photo_features(root, FeatureCache(cache_dir))
+    assert torch.allclose(first.vectors, second.vectors, atol=1e-5)
+
+
+def test_not_a_folder_is_refused(tmp_path):
+    with pytest.raises(DatasetError, match="needs a folder of photos"):
+        photo_features(tmp_path / "missing", FeatureCache())
+
+
+def test_cli_trains_transfer_then_classifies(trained, photos, tmp_path, monkeypatch):
+    cached = trained[1].directory
+    monkeypatch.setenv("PLAYGROUND_HOME", str(cached.parent))
+    written = {p: p.stat().st_mtime_ns for p in cached.iterdir()}
+    out = tmp_path / "shapes.playground"
+    args = ("--epochs", "30", "--lr", "0.003", "--json", "-o", str(out))
+    r = run_playground("train", "transfer", "--dataset", str(photos), *args)
+    assert r.returncode == 0, r.stderr
+    assert {p: p.stat().st_mtime_ns for p in cached.iterdir()} == written  # read, not made
+    assert json.loads(r.stdout)["val_accuracy"] >= 0.9
+    fresh = make_photos(tmp_path / "fresh", 1, seed=9)
+    images = [str(fresh / kind / "0.jpg") for kind in KINDS]
+    r = run_playground("classify", str(out), *images, "--top", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    assert [p["top"][0]["class"] for p in json.loads(r.stdout)] == list(KINDS)
