@@ -6,16 +6,19 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from playground.core.build import build_model, learnable_layers, logits_part, make_optimizer
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset, apply_normalisation
 from playground.core.device import pick_device
+from playground.core.errors import PlaygroundError
 from playground.core.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
@@ -34,6 +37,22 @@ from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
 EVAL_CHUNK = 256  # small enough that one forward never holds the GIL for long
+EARLY_REPORTS = 64  # report after steps 1, 2, 4 … 64 too: a run diverging at once keeps a
+# checkpoint from just before, not the initial weights
+LONG_STEP_S = 0.25  # a step this slow gets stop checks between its layers
+
+
+class _Stopped(Exception):
+    """Raised inside a long step or validation pass once stop was asked for."""
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    """A copy of the weights after step, and whether a later step's loss proved them finite."""
+
+    state: dict[str, torch.Tensor]
+    step: int
+    verified: bool
 
 
 class Trainer:
@@ -65,7 +84,15 @@ class Trainer:
         self._stop = threading.Event()
         self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
         self._probes: tuple[np.ndarray | None, bool] = (None, False)
-        self._good_state = self._pending_state = _clone_state(self.model)
+        start = _Checkpoint(_clone_state(self.model), self.history.last_step, False)
+        self._good = self._pending = start  # _good: proved finite; _pending: not yet
+        self._batch_norm = any(isinstance(m, _BatchNorm) for m in self.model.modules())
+        if self._batch_norm and config.batch_size < 2:
+            raise PlaygroundError(
+                "BatchNorm normalises over the samples of a batch, so it needs at least 2: "
+                "raise the batch size or remove the BatchNorm layers"
+            )
+        self._stop_hooks: list[torch.utils.hooks.RemovableHandle] = []
 
     # --- control, from any thread ---------------------------------------------------------
     def pause(self) -> None:
@@ -81,13 +108,16 @@ class Trainer:
     def weights(self) -> dict[str, torch.Tensor]:
         """The weights at the last finite report: a copy no step writes to, so another thread
         may read it (to classify while training runs) without ever seeing a half-made update."""
-        return self._good_state
+        return self._good.state
 
     # --- the loop -------------------------------------------------------------------------
     def run(self) -> Finished:
         """Train config.epochs epochs (after those already in history); returns how it ended."""
         try:
             finished = self._loop()
+        except _Stopped:  # in the middle of a long step or validation: that step never counts
+            self.optimizer.zero_grad(set_to_none=True)
+            finished = self._end_stopped(self.history.epochs_done, self._step)
         except torch.OutOfMemoryError:
             self.optimizer.zero_grad(set_to_none=True)
             finished = self._finish(
@@ -95,13 +125,20 @@ class Trainer:
                 f"Out of memory on {self.device.type.upper()}: lower the batch size or use a "
                 "smaller network",
             )
+        finally:
+            for handle in self._stop_hooks:
+                handle.remove()
+            self._stop_hooks.clear()
         self.sink(finished)
         return finished
 
     def _loop(self) -> Finished:
         n = len(self.data.x_train)
         bs = min(self.config.batch_size, n)
-        steps_per_epoch = math.ceil(n / bs)
+        # BatchNorm cannot normalise a batch of one sample: such a last batch is left out (the
+        # order is shuffled every epoch, so each sample is still trained on)
+        batches = range(0, n - 1 if self._batch_norm and n % bs == 1 else n, bs)
+        steps_per_epoch = len(batches)
         first_epoch = self._first_epoch = self.history.epochs_done + 1
         last_epoch = first_epoch + self.config.epochs - 1
         total_steps = steps_per_epoch * self.config.epochs
@@ -109,20 +146,24 @@ class Trainer:
         self._clock = _Clock()
         self._window = _Window()
         self._epoch_sums = [0.0, 0.0, 0]  # loss·samples, correct, samples of this epoch
-        step = self.history.last_step
+        step = self._step = self._start_step = self.history.last_step
         done_steps = 0
         last_snapshot = 0.0
         for epoch in range(first_epoch, last_epoch + 1):
             self.model.train()
             order = torch.randperm(n, device=self.device, generator=self._generator)
-            for start in range(0, n, bs):
+            for start in batches:
                 if not self._wait_if_paused():
                     return self._end_stopped(epoch - 1, step)
                 idx = order[start : start + bs]
+                began = time.perf_counter()
                 self._train_step(self.data.x_train[idx], self.data.y_train[idx])
-                step += 1
+                if not self._stop_hooks and time.perf_counter() - began > LONG_STEP_S:
+                    self._add_stop_hooks()
+                step = self._step = step + 1
                 done_steps += 1
-                if self._clock.since_report() >= self.report_s:
+                early = done_steps <= EARLY_REPORTS and done_steps & (done_steps - 1) == 0
+                if early or self._clock.since_report() >= self.report_s:
                     diverged = self._report(step, epoch, done_steps / total_steps)
                     if diverged:
                         return diverged
@@ -134,8 +175,8 @@ class Trainer:
             if diverged:
                 return diverged
             metrics = self._end_epoch(epoch, step)
-            if not math.isfinite(metrics.val_loss):
-                return self._diverged(step, epoch)
+            if not math.isfinite(metrics.val_loss):  # the last weights fail on validation
+                return self._diverged(step, epoch, self._good)
         self.sink(self.snapshot(step, last_epoch))
         self._run_probes(step)
         return self._finish("completed", f"Trained {self.config.epochs} epochs", step)
@@ -147,6 +188,23 @@ class Trainer:
         loss.backward()
         self.optimizer.step()
         self._window.add(loss.detach(), out.detach(), y)
+
+    def _add_stop_hooks(self) -> None:
+        """Check for stop before every layer's forward and backward: a step that takes seconds
+        then ends within one layer of a stop request. Only for slow steps: hooks take each
+        layer off PyTorch's fast path, which would cost a small network ~10 % of its speed."""
+
+        def check(*args: object) -> None:
+            if self._stop.is_set():
+                raise _Stopped
+
+        def on_output(module: nn.Module, args: object, out: object) -> None:
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                out.register_hook(check)
+
+        for m in self.model.modules():
+            self._stop_hooks.append(m.register_forward_pre_hook(check))
+            self._stop_hooks.append(m.register_forward_hook(on_output))
 
     def _wait_if_paused(self) -> bool:
         """Block while paused; False once stop was asked for."""
@@ -160,12 +218,16 @@ class Trainer:
         """Emit the window's averages; the one place the device is synced during an epoch."""
         if self._window.count == 0:
             return None
-        loss, acc, samples = self._window.take()
+        count = self._window.count
+        loss, acc, samples, first_bad = self._window.take()
+        if first_bad is not None:
+            # the pending copy is proved good if at least its next step's loss was finite
+            kept = replace(self._pending, verified=True) if first_bad > 0 else self._good
+            return self._diverged(step - count + first_bad + 1, epoch, kept)
         sums = (loss * samples, acc * samples, samples)
         self._epoch_sums = [a + b for a, b in zip(self._epoch_sums, sums, strict=True)]
-        if not math.isfinite(loss):
-            return self._diverged(step, epoch)
-        self._good_state, self._pending_state = self._pending_state, _clone_state(self.model)
+        proved = replace(self._pending, verified=True)
+        self._good, self._pending = proved, _Checkpoint(_clone_state(self.model), step, False)
         rate = samples / max(self._clock.since_report(), 1e-9)
         self._clock.mark_report()
         elapsed = self._clock.elapsed()
@@ -204,6 +266,8 @@ class Trainer:
         loss = torch.zeros((), device=self.device)
         probs = []
         for start in range(0, len(x), EVAL_CHUNK):
+            if self._stop.is_set():
+                raise _Stopped
             out = self.logits(x[start : start + EVAL_CHUNK])
             loss += F.cross_entropy(out, y[start : start + EVAL_CHUNK], reduction="sum")
             probs.append(torch.softmax(out, dim=1))
@@ -257,13 +321,24 @@ class Trainer:
         )
 
     # --- endings --------------------------------------------------------------------------
-    def _diverged(self, step: int, epoch: int) -> Finished:
-        self.model.load_state_dict(self._good_state)
+    def _diverged(self, step: int, epoch: int, kept: _Checkpoint) -> Finished:
+        """Roll back to kept and say truthfully which weights those are."""
+        self.model.load_state_dict(kept.state)
+        self.optimizer.state.clear()  # its moments hold NaN now; they would poison a next step
+        self._good = self._pending = kept
+        if not kept.verified:
+            weights = (
+                "The loss was not finite from the first step (check the data for NaN or "
+                "infinite values); the weights the run started from are kept"
+            )
+        elif kept.step == self._start_step:
+            weights = "The weights the run started from, the last with a finite loss, are kept"
+        else:
+            weights = f"The weights from step {kept.step:,}, the last with a finite loss, are kept"
         return self._finish(
             "diverged",
-            f"The loss became infinite or NaN in epoch {epoch} (around step {step}): the "
-            "learning rate is probably too high. The last weights with a finite loss are kept; "
-            "lower the learning rate and train again.",
+            f"The loss became infinite or NaN in epoch {epoch} at step {step:,}: the learning "
+            f"rate is probably too high. {weights}; lower the learning rate and train again.",
             step,
         )
 
@@ -298,14 +373,19 @@ class _Window:
         self.targets.append(targets)
         self.samples += len(targets)
 
-    def take(self) -> tuple[float, float, int]:
-        """(mean loss, accuracy, samples) of the window, then empty it."""
-        loss = torch.stack(self.losses).mean().item()
+    def take(self) -> tuple[float, float, int, int | None]:
+        """(mean loss, accuracy, samples, index of the first step whose loss was not finite or
+        None) of the window, then empty it. One device sync reads all four."""
+        losses = torch.stack(self.losses)
+        bad = ~torch.isfinite(losses)
         hits = torch.cat(self.scores).argmax(1) == torch.cat(self.targets)
-        correct = hits.sum().item()
+        first_bad = torch.where(bad.any(), bad.int().argmax(), -1)
+        loss, correct, first = torch.stack(
+            [losses.mean().double(), hits.sum().double(), first_bad.double()]
+        ).tolist()
         samples = self.samples
         self.losses, self.scores, self.targets, self.samples = [], [], [], 0
-        return loss, correct / samples, samples
+        return loss, correct / samples, samples, None if first < 0 else int(first)
 
 
 class _Clock:
