@@ -14,7 +14,7 @@ from playground.core import efficientnet
 from playground.core.errors import PlaygroundError, WeightsError
 from playground.core.export import export_project
 from playground.core.imageio import ImageError, open_image
-from playground.core.inference import classify, inference_copy
+from playground.core.inference import classify, inference_copy, open_photo
 from playground.core.pretrained import IMAGENET_PREPROCESSING, imagenet_classifier, open_trained
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
@@ -135,10 +135,13 @@ def test_awkward_photos_classify(tmp_path, imagenet, name):
     project, model = imagenet
     path = tmp_path / name
     BAD_PHOTOS[name](path)
-    pred = classify(model, open_image(path), project.preprocessing, project.class_names, 5)
+    picture = open_photo(path, project.preprocessing)
+    pred = classify(model, picture, project.preprocessing, project.class_names, 5)
     assert pred.model_input.shape == (3, 224, 224) and pred.saliency.shape == (224, 224)
     assert pred.probabilities.sum() == pytest.approx(1, abs=1e-4)
     assert len(pred.top) == 5 and all(np.isfinite(p) for _, p in pred.top)
+    if name == "huge.jpg":  # decoded at an eighth of its size: enough for 224×224
+        assert picture.size == (1125, 750)
     if name == "rotated.jpg":  # turned upright: green band on top, red left, blue right
         picture = pred.model_input
         assert picture[1, 5].mean() > 0.5

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from playground.core.errors import PlaygroundError
-from playground.core.imageio import ImageError, open_image
-from playground.core.inference import classify, inference_copy
+from playground.core.imageio import ImageError
+from playground.core.inference import classify, inference_copy, open_photo
 from playground.core.pretrained import TRAINED, open_trained
 
 
@@ -31,9 +31,8 @@ def run(args: argparse.Namespace) -> int:
     results, failed = [], 0
     for path in args.images:
         try:
-            pred = classify(
-                model, open_image(path), project.preprocessing, project.class_names, args.top
-            )
+            picture = open_photo(path, project.preprocessing)
+            pred = classify(model, picture, project.preprocessing, project.class_names, args.top)
         except ImageError as e:
             failed += 1
             results.append({"image": str(path), "error": str(e)})

@@ -22,9 +22,10 @@ class ImageError(PlaygroundError):
     """A file that is not a usable image."""
 
 
-def open_image(path: str | Path) -> Image.Image:
+def open_image(path: str | Path, min_side: int = WORK_SIDE) -> Image.Image:
     """The first frame of an image file in a plain 8-bit mode, reduced to at most WORK_SIDE a
-    side; ImageError naming the file for anything unreadable, too large or of an odd mode."""
+    side (a JPEG decoded at the smallest scale keeping both sides at least min_side); ImageError
+    naming the file for anything unreadable, too large or of an odd mode."""
     path = Path(path)
     if path.is_dir():
         raise ImageError(f"{path.name} is a folder, not an image")
@@ -36,7 +37,7 @@ def open_image(path: str | Path) -> Image.Image:
             warnings.simplefilter("ignore")
             Image.MAX_IMAGE_PIXELS = None  # we apply our own limit below, after draft()
             with Image.open(path) as src:
-                src.draft("RGB", (WORK_SIDE, WORK_SIDE))  # JPEG decodes at reduced scale
+                src.draft("RGB", (min_side, min_side))  # JPEG decodes at reduced scale
                 if src.width * src.height > MAX_IMAGE_PIXELS:  # checked before decoding
                     raise ImageError(
                         f"{path.name} is too large ({src.width:,}×{src.height:,} pixels); "
