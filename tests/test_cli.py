@@ -1,4 +1,7 @@
 import json
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -124,3 +127,40 @@ def test_bench_quick_prints_every_figure():
         assert 0 <= m["gui_cpu_share"] < 1
         assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
     assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]
+
+
+def test_ctrl_c_saves_the_epochs_trained_so_far(tmp_path):
+    out = tmp_path / "run.playground"
+    args = ["train", "mlp", "--dataset", "spiral", "--epochs", "100000", "-o", str(out)]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "playground", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    epochs = [child.stdout.readline() for _ in range(3)]  # three epochs are done
+    assert all(line.startswith("epoch") for line in epochs), epochs
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    saved = load_project(out)
+    assert saved.weights is not None and saved.history.epochs_done >= 3
+    assert f"Interrupted; saved the {saved.history.epochs_done} epochs trained so far" in stderr
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_output_and_export_paths_that_are_folders(tmp_path):
+    (tmp_path / "dir.playground").mkdir()
+    train = ("train", "mlp", "--dataset", "xor", "--epochs", "1", "-o")
+    r = run_playground(*train, str(tmp_path / "dir.playground"))
+    assert r.returncode == 1 and "is a folder: give a file name" in r.stderr
+    r = run_playground(*train, str(tmp_path / "no" / "x.playground"))
+    assert r.returncode == 1 and "does not exist" in r.stderr
+    r = run_playground(*train, str(tmp_path / "p.playground"))
+    assert r.returncode == 0, r.stderr
+    r = run_playground(
+        "export", str(tmp_path / "p.playground"), "--format", "torchscript", "-o", str(tmp_path)
+    )
+    assert r.returncode == 1 and "is a folder: give the export a file name" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
@@ -78,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
     )
-    if args.output and args.output.suffix != SUFFIX:
-        raise PlaygroundError(f"the project file name must end in {SUFFIX}")
+    if args.output:
+        check_output(args.output)
     sink = None if args.json else _print_epoch
     trainer: Trainer | TransferTrainer
     if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
@@ -95,9 +100,18 @@ def run(args: argparse.Namespace) -> int:
             f"{len(data.x_val)} validation samples",
             file=sys.stderr,
         )
-    finished = trainer.run()
+    if not args.json:
+        for reason in data.skipped:
+            print(f"skipped {reason}", file=sys.stderr)
+    with _stop_on_interrupt(trainer) as interrupted:
+        finished = trainer.run()
     if args.output:
         save_project(args.output, trainer.project())
+    if interrupted:
+        kept = f"; saved the {finished.epochs_done} epochs trained so far to {args.output}"
+        finished = replace(
+            finished, status="interrupted", message="Interrupted" + (kept if args.output else "")
+        )
     last = trainer.history.epochs[-1] if trainer.history.epochs else None
     result = {
         "status": finished.status,
@@ -111,12 +125,50 @@ def run(args: argparse.Namespace) -> int:
         "val_accuracy": last and last.val_accuracy,
         "samples_per_s": last and last.samples_per_s,
         "project": str(args.output) if args.output else None,
+        "skipped_files": len(data.skipped),
     }
     if args.json:
         print(json.dumps(result))
     else:
         print(finished.message, file=sys.stderr)
+    if interrupted:
+        return 130  # the shell's code for a run ended by Ctrl-C
     return 0 if finished.status in ("completed", "stopped") else 1
+
+
+def check_output(path: Path) -> None:
+    """Refuse a project path that could not be written, before hours of training."""
+    if path.suffix != SUFFIX:
+        raise PlaygroundError(f"the project file name must end in {SUFFIX}")
+    target = path.resolve()
+    if target.is_dir():
+        raise PlaygroundError(f"{path} is a folder: give a file name such as {path}/net{SUFFIX}")
+    if not target.parent.is_dir():
+        raise PlaygroundError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+@contextmanager
+def _stop_on_interrupt(trainer: Trainer | TransferTrainer) -> Iterator[list[bool]]:
+    """While training, Ctrl-C (or SIGTERM) asks the trainer to stop, so that the run ends at
+    the next step with everything trained so far kept; a second Ctrl-C aborts as usual. The
+    list yielded holds True once that happened."""
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():  # signals need the main one
+        yield interrupted
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(True)
+        trainer.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield interrupted
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _print_epoch(event: Event) -> None:

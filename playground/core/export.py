@@ -23,6 +23,8 @@ def export_project(
 ) -> list[Path]:
     """Write the export; returns the files written. The python format needs the data set."""
     out = Path(out)
+    if out.is_dir():
+        raise PlaygroundError(f"{out} is a folder: give the export a file name inside it")
     if not out.parent.is_dir():
         raise PlaygroundError(f"could not write {out}: the folder {out.parent} does not exist")
     model = project.build_trained_model().eval()
