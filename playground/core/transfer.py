@@ -30,7 +30,7 @@ from playground.core.errors import DatasetError
 from playground.core.events import Finished
 from playground.core.features import FeatureCache, Features, default_cache_dir, folder_key
 from playground.core.history import History
-from playground.core.inference import preprocess
+from playground.core.inference import CROP_FRACTION, preprocess
 from playground.core.pretrained import IMAGENET_PREPROCESSING
 from playground.core.project import Project
 from playground.core.spec import NetworkSpec
@@ -38,7 +38,8 @@ from playground.core.trainer import Sink, Trainer
 
 TRANSFER = "transfer"
 EXTRACT_BATCH = 16
-READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING}"  # what turns the files into features
+# what turns the files into features: a change to any of it must miss the cache
+READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION}"
 
 
 def backbone_weights() -> dict[str, torch.Tensor]:
