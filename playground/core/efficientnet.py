@@ -117,7 +117,7 @@ def convert_weights(reference: dict[str, torch.Tensor]) -> dict[str, torch.Tenso
     """The reference's state dict under our names, BatchNorm variances moved to PyTorch's eps."""
     try:
         renamed = {our_name(k): v for k, v in reference.items()}
-    except (KeyError, ValueError, IndexError) as e:
+    except (KeyError, ValueError, IndexError, AttributeError) as e:
         raise WeightsError(f"the weights file is not EfficientNet-Lite0's (tensor {e})") from None
     for name, value in renamed.items():
         if name.endswith(".running_var"):
@@ -128,7 +128,8 @@ def convert_weights(reference: dict[str, torch.Tensor]) -> dict[str, torch.Tenso
 def weights_path() -> Path:
     """The installed weights file; WeightsError saying how to install it if it is not there."""
     spec = importlib.util.find_spec(WEIGHTS_PACKAGE)
-    path = Path(next(iter(spec.submodule_search_locations or ())), WEIGHTS_FILE) if spec else None
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    path = Path(folders[0], WEIGHTS_FILE) if folders else None
     if path is None or not path.is_file():
         raise WeightsError(f"the ImageNet network's weights are not installed: {INSTALL_HINT}")
     return path

@@ -74,8 +74,8 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
     when this folder's files were seen before."""
     if not root.is_dir():
         raise DatasetError(
-            f"transfer learning needs a folder of photos, one sub-folder per "
-            f"class; {root} is not a folder"
+            f"transfer learning needs a folder of photos, one sub-folder per class: {root} is "
+            "not a folder"
         )
 
     def compute() -> Features:
