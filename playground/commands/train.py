@@ -88,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
     sink = None if args.json else _print_epoch
     trainer: Trainer | TransferTrainer
     if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
+        if args.image_size is not None or args.gray:
+            raise PlaygroundError(
+                "transfer reads photos as the ImageNet network does (224×224 "
+                "colour): leave out --image-size and --gray"
+            )
         trainer = TransferTrainer(args.dataset, config, sink)
         data = trainer.data
     else:
