@@ -215,3 +215,22 @@ def test_absurd_network_sizes_are_red_cards_not_failed_allocations(input_shape, 
     assert report.error is not None and report.error.startswith(message)
     with pytest.raises(ShapeError, match="fewer"):
         build_model(spec)
+
+
+def test_a_batch_too_big_for_memory_is_refused_before_training():
+    import torch
+
+    from playground.core.data.dataset import make_dataset
+    from playground.core.spec import LayerSpec
+    from playground.core.trainer import Trainer
+
+    x, y = torch.rand(6, 3, 256, 256), torch.tensor([0, 1] * 3)
+    data = make_dataset("big", DatasetRef("big"), x, y, ["a", "b"], "image", 0)
+    layers = (
+        LayerSpec.make("Conv2d", out_channels=64, padding=1),
+        LayerSpec.make("Flatten"),
+        LayerSpec.make("Linear", out_features=2),
+    )
+    spec = NetworkSpec((3, 256, 256), layers)
+    with pytest.raises(PlaygroundError, match="lower the batch size to 63 or less"):
+        Trainer(spec, data, TrainConfig(batch_size=200))

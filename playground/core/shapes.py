@@ -28,6 +28,7 @@ class ShapeReport:
     output_shape: Shape | None
     total_params: int
     error: str | None  # the first problem, naming the layer; None when the network is valid
+    activations: int = 0  # values one sample makes across the layers
 
     @property
     def ok(self) -> bool:
@@ -69,7 +70,7 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
         if error and infos:
             last = infos[-1]
             infos[-1] = LayerInfo(last.index, last.type, last.output_shape, last.param_count, error)
-    return ShapeReport(tuple(infos), shape, total, error)
+    return ShapeReport(tuple(infos), shape, total, error, values)
 
 
 def _check_size(weights: int, values: int) -> None:

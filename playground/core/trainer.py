@@ -31,8 +31,10 @@ from playground.core.events import (
     StepMetrics,
 )
 from playground.core.history import History
+from playground.core.limits import MAX_BATCH_BYTES
 from playground.core.probes import boundary_grid, feature_maps, grid_probabilities
 from playground.core.project import Project
+from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 
 Sink = Callable[[Event], None]
@@ -70,6 +72,7 @@ class Trainer:
         snapshot_s: float = 0.5,
     ) -> None:
         self.spec, self.config = spec, config
+        _check_batch_memory(spec, config.batch_size)
         self.device = pick_device(config.device)
         self.data = dataset.to(self.device)
         torch.manual_seed(config.seed)
@@ -415,6 +418,18 @@ class _Clock:
             self._paused_total += gap
             self._last_report += gap
             self._paused_at = None
+
+
+def _check_batch_memory(spec: NetworkSpec, batch_size: int) -> None:
+    """PlaygroundError if a batch's activations, kept for the backward pass, would not fit in
+    MAX_BATCH_BYTES: said before training instead of the allocator failing in the first step."""
+    per_sample = infer_shapes(spec).activations * 4 * 2  # float32; outputs and their gradients
+    if per_sample * batch_size > MAX_BATCH_BYTES:
+        fits = max(1, MAX_BATCH_BYTES // max(per_sample, 1))
+        raise PlaygroundError(
+            f"a batch of {batch_size} would need about {per_sample * batch_size / 2**30:.0f} GB "
+            f"for this network's activations: lower the batch size to {fits} or less"
+        )
 
 
 def _clone_state(model: nn.Module) -> dict[str, torch.Tensor]:
