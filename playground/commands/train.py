@@ -20,6 +20,7 @@ from playground.core.errors import PlaygroundError, SpecError
 from playground.core.events import EpochMetrics, Event
 from playground.core.presets import PRESETS, preset
 from playground.core.project import SUFFIX, save_project
+from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
 from playground.core.transfer import TRANSFER, TransferTrainer
@@ -69,6 +70,9 @@ def resolve_spec(text: str, input_shape: tuple[int, ...], classes: int) -> Netwo
             f"the network expects input {list(spec.input_shape)} but the data set gives "
             f"{list(input_shape)}"
         )
+    report = infer_shapes(spec, classes)
+    if not report.ok:
+        raise SpecError(f"{Path(text).name}: {report.error}")
     return spec
 
 

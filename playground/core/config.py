@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from playground.core.errors import PlaygroundError
-from playground.core.limits import MAX_SEED, LimitError, finite_number
+from playground.core.limits import MAX_SEED, LimitError, brief, finite_number
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -60,7 +60,7 @@ class TrainConfig:
         values = {k: v for k, v in d.items() if k in names}
         for k, v in values.items():
             if names[k] == "str" and not isinstance(v, str):
-                raise PlaygroundError(f"training setting {k} must be text, not {v!r}")
+                raise PlaygroundError(f"training setting {k} must be text, not {brief(v)}")
         try:
             return cls(**values)
         except LimitError as e:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from playground.core.errors import ShapeError
+from playground.core.limits import brief
 
 if TYPE_CHECKING:
     from torch import nn
@@ -30,10 +31,10 @@ class Param:
         """Return value converted to this parameter's kind, or raise ValueError saying why."""
         if self.kind is bool:
             if not isinstance(value, bool):
-                raise ValueError(f"{self.name} must be true or false, not {value!r}")
+                raise ValueError(f"{self.name} must be true or false, not {brief(value)}")
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{self.name} must be a number, not {value!r}")
+            raise ValueError(f"{self.name} must be a number, not {brief(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"{self.name} must be a finite number, not {value}")
         if self.kind is int and isinstance(value, float) and not value.is_integer():
@@ -580,4 +581,4 @@ def layer_type(name: str) -> LayerType:
         return CATALOG[name]
     except KeyError:
         known = ", ".join(CATALOG)
-        raise KeyError(f"unknown layer type {name!r} (known: {known})") from None
+        raise KeyError(f"unknown layer type {brief(name)} (known: {known})") from None

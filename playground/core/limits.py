@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
 from typing import IO, Any
 
 from playground.core.errors import PlaygroundError
@@ -29,6 +30,15 @@ MAX_CLASSES = 10_000
 MAX_CLASS_NAME = 200  # characters
 MAX_IMAGE_PIXELS = 40_000_000  # decoded, after any reduced-size decoding
 MAX_SEED = 2**63 - 1
+
+
+_BRIEF = reprlib.Repr()  # a hostile value is quoted in a message, never in full
+_BRIEF.maxstring = _BRIEF.maxother = _BRIEF.maxlong = 40
+
+
+def brief(value: Any) -> str:
+    """repr(value) cut to about 40 characters, for quoting a user's value in a message."""
+    return _BRIEF.repr(value)
 
 
 class LimitError(PlaygroundError):
@@ -98,7 +108,7 @@ def finite_number(value: Any, field: str, low: float, high: float, whole: bool =
     """value as a number within [low, high] (a whole one if whole); LimitError naming field."""
     kind = "a whole number" if whole else "a number"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LimitError(f"{field} must be {kind} from {low:g} to {high:g}, not {value!r}")
+        raise LimitError(f"{field} must be {kind} from {low:g} to {high:g}, not {brief(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise LimitError(f"{field} must be a finite number, not {value}")
     if whole and isinstance(value, float) and not value.is_integer():

@@ -14,6 +14,7 @@ from playground.core.limits import (
     MAX_INPUT_VALUES,
     MAX_LAYERS,
     MAX_SPEC_BYTES,
+    brief,
     mib,
     parse_json,
     read_limited,
@@ -39,7 +40,8 @@ class LayerSpec:
             raise SpecError(str(e.args[0])) from None
         unknown = set(params) - {p.name for p in t.params}
         if unknown:
-            raise SpecError(f"{type_name} has no parameter {', '.join(sorted(unknown))}")
+            names = ", ".join(brief(n) for n in sorted(unknown))
+            raise SpecError(f"{type_name} has no parameter {names}")
         values = t.defaults()
         for name, value in params.items():
             try:
