@@ -1,7 +1,9 @@
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -131,6 +133,9 @@ def test_bench_quick_prints_every_figure():
 
 def test_ctrl_c_saves_the_epochs_trained_so_far(tmp_path):
     out = tmp_path / "run.playground"
+    stale = tmp_path / ".run.playground.0badf00d.playground-tmp"  # a save killed long ago
+    stale.write_bytes(b"half a project")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
     args = ["train", "mlp", "--dataset", "spiral", "--epochs", "100000", "-o", str(out)]
     child = subprocess.Popen(
         [sys.executable, "-m", "playground", *args],

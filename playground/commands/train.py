@@ -19,7 +19,7 @@ from playground.core.device import device_label
 from playground.core.errors import PlaygroundError, SpecError
 from playground.core.events import EpochMetrics, Event
 from playground.core.presets import PRESETS, preset
-from playground.core.project import SUFFIX, save_project
+from playground.core.project import SUFFIX, save_project, sweep_temporaries
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
@@ -154,6 +154,7 @@ def check_output(path: Path) -> None:
         raise PlaygroundError(f"{path} is a folder: give a file name such as {path}/net{SUFFIX}")
     if not target.parent.is_dir():
         raise PlaygroundError(f"cannot write {path}: the folder {path.parent} does not exist")
+    sweep_temporaries(target.parent)  # of saves killed mid-write by an earlier run
 
 
 @contextmanager
