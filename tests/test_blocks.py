@@ -5,6 +5,7 @@ import torch
 
 from playground.core.blocks import same_padding
 from playground.core.build import build_model
+from playground.core.probes import feature_maps
 from playground.core.shapes import infer_shapes
 from playground.core.spec import LayerSpec, NetworkSpec
 
@@ -70,3 +71,22 @@ def test_same_padding_puts_the_odd_zero_after(size, kernel, stride, expected):
 def test_blocks_need_images():
     report = infer_shapes(NetworkSpec((10,), (L("MBConv"),)))
     assert "MBConv needs an image input" in report.error
+
+
+def test_feature_maps_show_each_block():
+    spec = NetworkSpec(
+        (3, 16, 16),
+        (
+            L("Conv2d", out_channels=4),
+            L("MBConv", out_channels=8, stride=2),
+            L("Residual", out_channels=8),
+            L("GlobalAvgPool2d"),
+            L("Linear", out_features=2),
+        ),
+    )
+    maps = feature_maps(build_model(spec, 2), torch.zeros(3, 16, 16))
+    assert [(name, m.shape) for name, m in maps] == [
+        ("1 Conv2d", (4, 14, 14)),
+        ("2 MBConv", (8, 7, 7)),
+        ("3 Residual", (8, 7, 7)),
+    ]

@@ -111,7 +111,7 @@ def mbconv_skips(in_channels: int, out_channels: int, stride: int, skip: bool) -
     return skip and stride == 1 and in_channels == out_channels
 
 
-class ResidualBlock(nn.Module):
+class Residual(nn.Module):
     """ResNet's basic block: two 3×3 convolutions plus a shortcut, then ReLU."""
 
     def __init__(self, in_shape: tuple[int, int, int], out_channels: int, stride: int) -> None:

@@ -466,7 +466,7 @@ _register(
         "train. When the shape changes, a 1×1 convolution fits the shortcut to it.",
         _block_shape("Residual"),
         _residual_count,
-        lambda s, p: _blocks().ResidualBlock(s, p["out_channels"], p["stride"]),  # type: ignore[arg-type]
+        lambda s, p: _blocks().Residual(s, p["out_channels"], p["stride"]),  # type: ignore[arg-type]
         lambda p: (
             f"{p['out_channels']} ch" + (f", stride {p['stride']}" if p["stride"] > 1 else "")
         ),

@@ -6,9 +6,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.core.blocks import MBConv, Residual
 from playground.core.build import logits_part
 
-SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
+SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
 
 
 @torch.no_grad()
