@@ -30,7 +30,7 @@ from playground.core.errors import DatasetError
 from playground.core.events import Finished
 from playground.core.features import FeatureCache, Features, default_cache_dir, folder_key
 from playground.core.history import History
-from playground.core.inference import CROP_FRACTION, preprocess
+from playground.core.inference import CROP_FRACTION, decode_side, preprocess
 from playground.core.pretrained import IMAGENET_PREPROCESSING
 from playground.core.project import Project
 from playground.core.spec import NetworkSpec
@@ -38,7 +38,8 @@ from playground.core.trainer import Sink, Trainer
 
 TRANSFER = "transfer"
 # what turns the files into features: a change to any of it must miss the cache
-READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION}"
+DECODE_SIDE = decode_side(IMAGENET_PREPROCESSING)
+READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION} decode {DECODE_SIDE}"
 
 
 def backbone_weights() -> dict[str, torch.Tensor]:
@@ -78,7 +79,7 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
 
     def compute() -> Features:
         read = feature_reader(backbone())
-        x, y, names, skipped = load_folder(root, 1, FEATURES, progress, picture=read)
+        x, y, names, skipped = load_folder(root, 1, FEATURES, progress, read, DECODE_SIDE)
         return Features(
             torch.from_numpy(x.reshape(len(x), FEATURES)), torch.from_numpy(y), names, skipped
         )

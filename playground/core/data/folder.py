@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from playground.core.errors import DatasetError
-from playground.core.imageio import ImageError, image_array, open_image
+from playground.core.imageio import WORK_SIDE, ImageError, image_array, open_image
 from playground.core.limits import MAX_DATASET_BYTES, mib
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -25,10 +25,12 @@ def load_folder(
     channels: int,
     progress: Progress | None = None,
     picture: Picture | None = None,
+    min_side: int = WORK_SIDE,
 ) -> tuple[np.ndarray, np.ndarray, list[str], tuple[str, ...]]:
     """Images (N×C×size×size in [0, 1]), labels, class names and why each unreadable file was
     skipped. progress, if given, hears of every 50th image; picture, if given, makes each
-    image's array instead of a plain resize (a pretrained network's recipe, or its features)."""
+    image's array instead of a plain resize (a pretrained network's recipe, or its features);
+    JPEGs decode at the smallest scale that keeps both sides at least min_side."""
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
@@ -56,7 +58,7 @@ def load_folder(
                 progress(seen / total, f"Reading {folder.name}: image {seen:,} of {total:,}")
             seen += 1
             try:
-                img = open_image(f)
+                img = open_image(f, min_side)
             except ImageError as e:
                 skipped.append(str(e))
                 continue
