@@ -16,6 +16,7 @@ from playground.core.export import export_project
 from playground.core.imageio import ImageError, open_image
 from playground.core.inference import classify, inference_copy, open_photo
 from playground.core.pretrained import IMAGENET_PREPROCESSING, imagenet_classifier, open_trained
+from playground.core.project import save_project
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 
@@ -72,6 +73,17 @@ def test_onnx_export_matches_onnxruntime(tmp_path, imagenet):
     got = ort.InferenceSession(str(out)).run(None, {"input": x.numpy()})[0]
     with torch.no_grad():
         assert np.abs(got - model(x).numpy()).max() < 1e-4
+
+
+def test_saved_and_opened_again_it_classifies_the_same(tmp_path, imagenet):
+    project, model = imagenet
+    save_project(tmp_path / "imagenet.playground", project)
+    again = open_trained(tmp_path / "imagenet.playground")
+    assert again.spec == project.spec and again.class_names == project.class_names
+    assert again.preprocessing == project.preprocessing
+    x = _inputs()
+    with torch.no_grad():
+        assert torch.equal(inference_copy(again.build_trained_model())(x), model(x))
 
 
 def test_python_export_refuses_blocks_clearly(tmp_path, imagenet):
