@@ -152,3 +152,14 @@ def test_batch_norm_with_batches_of_one_is_refused_before_training():
     layers = (LayerSpec.make("Linear", out_features=2), LayerSpec.make("BatchNorm1d"))
     with pytest.raises(PlaygroundError, match="raise the batch size"):
         Trainer(NetworkSpec((2,), layers), data, TrainConfig(batch_size=1))
+
+
+def test_an_epoch_whose_validation_diverges_is_not_recorded(spiral):
+    x = spiral.x_val.clone()
+    x[0, 0] = float("nan")  # validation gives NaN whatever the weights
+    data = dataclasses.replace(spiral, x_val=x)
+    spec = preset("mlp", spiral.input_shape, spiral.num_classes)
+    trainer = Trainer(spec, data, TrainConfig(epochs=3))
+    finished = trainer.run()
+    assert finished.status == "diverged" and finished.epochs_done == 0
+    assert trainer.history.epochs == []

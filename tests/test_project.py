@@ -1,5 +1,6 @@
 import io
 import json
+import math
 import os
 import pickle
 import stat
@@ -328,3 +329,16 @@ def test_abandoned_temporary_files_are_swept(tmp_path, trained):
     os.utime(fresh, (time.time() - 3600, time.time() - 3600))
     load_project(tmp_path / "p.playground")
     assert not fresh.exists() and other.exists()
+
+
+def test_a_record_with_nan_metrics_loads(tmp_path, trained):
+    """A diverged run's history may hold NaN: the project it is saved in still opens."""
+    from playground.core.events import EpochMetrics
+    from playground.core.history import History
+
+    history = History()
+    history.add_epoch(EpochMetrics(1, 10, float("nan"), 0.5, float("inf"), 0.5, 100.0, 1.0))
+    project = Project(trained[0].spec, trained[0].dataset, history=history)
+    save_project(tmp_path / "nan.playground", project)
+    back = load_project(tmp_path / "nan.playground").history.epochs[0]
+    assert math.isnan(back.train_loss) and back.val_loss == float("inf")

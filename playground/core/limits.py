@@ -60,14 +60,18 @@ def read_limited(
     return data
 
 
-def parse_json(raw: bytes, what: str, error: type[PlaygroundError] = LimitError) -> Any:
-    """JSON with finite numbers only and at most MAX_JSON_DEPTH levels; error if not."""
+def parse_json(
+    raw: bytes, what: str, error: type[PlaygroundError] = LimitError, finite: bool = True
+) -> Any:
+    """JSON nested at most MAX_JSON_DEPTH levels, with finite numbers only unless finite is
+    false (a record of metrics may hold NaN); error if not."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise error(f"{what} is not text (not UTF-8)") from None
     try:
-        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        checks = {"parse_constant": _no_constant, "parse_float": _finite_float} if finite else {}
+        data = json.loads(text, **checks)
     except RecursionError:
         raise error(_too_deep(what)) from None
     except ValueError as e:  # JSONDecodeError, and ints of more than 4,300 digits

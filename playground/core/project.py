@@ -178,8 +178,10 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
     try:
         project = _project_from_meta(meta)
         if "history.json" in names:
-            project.history = _history(_json(path, z, "history.json"))
-    except (PlaygroundError, KeyError, TypeError, ValueError) as e:
+            # a diverged run's record may hold NaN: metrics, not numbers the app computes with
+            history = parse_json(_member(path, z, "history.json"), "history.json", finite=False)
+            project.history = _history(history)
+    except (PlaygroundError, KeyError, TypeError, ValueError, OverflowError) as e:
         raise ProjectError(f"{path.name} has invalid contents: {e}") from None
     if "weights.safetensors" in names:
         project.weights = _weights(path, _member(path, z, "weights.safetensors"))

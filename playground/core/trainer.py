@@ -177,8 +177,7 @@ class Trainer:
             diverged = self._report(step, epoch, done_steps / total_steps)
             if diverged:
                 return diverged
-            metrics = self._end_epoch(epoch, step)
-            if not math.isfinite(metrics.val_loss):  # the last weights fail on validation
+            if self._end_epoch(epoch, step) is None:  # the last weights fail on validation
                 return self._diverged(step, epoch, self._good)
         self.sink(self.snapshot(step, last_epoch))
         self._run_probes(step)
@@ -240,12 +239,16 @@ class Trainer:
         self.sink(m)
         return None
 
-    def _end_epoch(self, epoch: int, step: int) -> EpochMetrics:
+    def _end_epoch(self, epoch: int, step: int) -> EpochMetrics | None:
+        """The epoch's metrics, recorded and sent; None, with nothing recorded, when the
+        validation loss is not finite (the epoch's last weights are then rolled back)."""
         self._clock.pause()  # validation time is not training throughput
         val_loss, val_acc, probs = self._evaluate(self.data.x_val, self.data.y_val)
+        self._clock.resume()
+        if not math.isfinite(val_loss):
+            return None
         p = probs.cpu().numpy()
         self.sink(Evaluation(epoch, p.argmax(1), p))
-        self._clock.resume()
         loss_sum, correct_sum, samples = self._epoch_sums
         self._epoch_sums = [0.0, 0.0, 0]
         train_loss, train_acc = loss_sum / max(samples, 1), correct_sum / max(samples, 1)
