@@ -328,6 +328,7 @@ def _corpus(tmp: Path, rng: random.Random) -> list[dict]:
         ("--batch-size", "0", "batch size"),
         ("--momentum", "1", "momentum"),
         ("--image-size", str(10**9), "size"),
+        ("--dataset", "~nobody-by-this-name/photos", "unknown data set"),
     ):
         dataset = str(tmp / "photos") if flag == "--image-size" else "xor"
         case("train", "mlp", "--dataset", dataset, flag, value, names=names)

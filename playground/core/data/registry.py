@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ def load_dataset(
         return _from_idx("mnist5k", ref, *MNIST5K, seed, val_fraction)
     if source in TOY_NAMES:
         return _toy(ref, seed, val_fraction)
-    path = Path(source).expanduser()
+    path = Path(source)
+    with suppress(RuntimeError):  # "~name" of a user who does not exist: taken as it is
+        path = path.expanduser()
     if not path.exists():
         raise DatasetError(
             f"unknown data set '{source}': use one of {', '.join(BUNDLED)}, "
