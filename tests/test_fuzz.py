@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -292,6 +293,8 @@ def _corpus(tmp: Path, rng: random.Random) -> list[dict]:
     }  # fmt: skip
     for i in range(40):
         fixed[f"random{i}.json"] = random_spec_text(rng, [2])
+    os.mkfifo(specs / "pipe.json")
+    case("train", str(specs / "pipe.json"), "--dataset", "xor", names="pipe.json is not a file")
     for name, text in fixed.items():
         (specs / name).write_bytes(text.encode("utf-8", "surrogateescape"))
         case("train", str(specs / name), "--dataset", "xor", "--samples", "40", "--epochs", "1",
@@ -348,6 +351,9 @@ def _finish_corpus(tmp: Path, cases: list[dict], rng: random.Random) -> list[dic
         cases.append({"argv": ["export", str(path), "--format", "torchscript", "-o",
                                str(tmp / "x.pt")], "names": path.name})  # fmt: skip
     (bad_projects / "folder.playground").mkdir()
+    os.mkfifo(bad_projects / "pipe.playground")
+    cases.append({"argv": ["classify", str(bad_projects / "pipe.playground"), str(image)],
+                  "names": "pipe.playground is not a file"})  # fmt: skip
     cases.append({"argv": ["classify", str(bad_projects / "folder.playground"), str(image)],
                   "names": "folder.playground"})  # fmt: skip
     cases.append({"argv": ["export", str(photos), "--format", "onnx", "-o", str(tmp)],
@@ -362,6 +368,7 @@ def _finish_corpus(tmp: Path, cases: list[dict], rng: random.Random) -> list[dic
     (images / "empty.png").write_bytes(b"")
     (images / "text.jpg").write_bytes(b"not an image")
     (images / "folder.png").mkdir()
+    os.mkfifo(images / "pipe.png")  # opening it would wait for a writer forever
     odd = sorted(images.iterdir()) + _mutants(tmp / "mutants", rng, 60)
     for start in range(0, len(odd), 10):
         batch = [str(p) for p in odd[start : start + 10]]

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from playground.core.errors import PlaygroundError
-from playground.core.limits import MAX_IMAGE_PIXELS
+from playground.core.limits import MAX_IMAGE_PIXELS, check_not_special
 
 WORK_SIDE = 2048  # big photos are reduced to this before any per-pixel work
 HIGH_DEPTH = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")  # scaled to 8 bits on opening
@@ -29,6 +29,7 @@ def open_image(path: str | Path, min_side: int = WORK_SIDE) -> Image.Image:
     path = Path(path)
     if path.is_dir():
         raise ImageError(f"{path.name} is a folder, not an image")
+    check_not_special(path, ImageError)
     try:
         if path.stat().st_size == 0:
             raise ImageError(f"{path.name} is empty (0 bytes)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import reprlib
+from pathlib import Path
 from typing import IO, Any
 
 from playground.core.errors import PlaygroundError
@@ -48,6 +49,13 @@ class LimitError(PlaygroundError):
 def mib(n: int) -> str:
     """A byte count for people: '16 MB'."""
     return f"{n / MiB:,.0f} MB"
+
+
+def check_not_special(path: Path, error: type[PlaygroundError] = LimitError) -> None:
+    """error if path exists but is neither a file nor a folder: reading a pipe would wait
+    forever and a device may never end."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise error(f"{path.name} is not a file (a pipe or a device?): give a regular file")
 
 
 def read_limited(

@@ -33,6 +33,7 @@ from playground.core.limits import (
     MAX_HISTORY_BYTES,
     MAX_PROJECT_JSON_BYTES,
     MAX_WEIGHTS_BYTES,
+    check_not_special,
     mib,
     parse_json,
     read_limited,
@@ -141,6 +142,7 @@ def _weights_bytes(weights: dict[str, torch.Tensor]) -> bytes:
 def load_project(path: str | Path) -> Project:
     """Read a project; ProjectError with a plain reason for anything foreign, corrupt or newer."""
     path = Path(path)
+    check_not_special(path, ProjectError)
     try:
         with open(path, "rb") as f:
             head = f.read(4)

@@ -15,6 +15,7 @@ from playground.core.limits import (
     MAX_LAYERS,
     MAX_SPEC_BYTES,
     brief,
+    check_not_special,
     mib,
     parse_json,
     read_limited,
@@ -156,6 +157,7 @@ class NetworkSpec:
     def load(cls, path: str | Path) -> NetworkSpec:
         """The spec in a JSON file; SpecError naming the file and what is wrong."""
         path = Path(path)
+        check_not_special(path, SpecError)
         try:
             with open(path, "rb") as f:
                 raw = read_limited(f, MAX_SPEC_BYTES, path.name, SpecError)

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 
 from playground.core.errors import DatasetError
-from playground.core.limits import MAX_DATASET_BYTES
+from playground.core.limits import MAX_DATASET_BYTES, check_not_special
 
 _DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype("uint8"): 0x08}
@@ -22,6 +22,7 @@ def read_idx(path: str | Path) -> np.ndarray:
     """The array stored in an IDX file; DatasetError if it is not one, is truncated or declares
     more values than MAX_IDX_VALUES (checked from the header, before anything is allocated)."""
     path = Path(path)
+    check_not_special(path, DatasetError)
     try:
         with open(path, "rb") as raw:
             gzipped = raw.read(2) == b"\x1f\x8b"
