@@ -83,38 +83,22 @@ def zip_bytes(members: dict[str, bytes | str]) -> bytes:
     return buf.getvalue()
 
 
-def project_bomb(declared: int | None = None) -> bytes:
-    """A 2 MB project whose project.json inflates to 1.9 GB; its header declares that size, or
-    declared bytes (a lie). One compressed block, repeated: made in a fraction of a second."""
+def project_bomb(
+    declared: int | None = None, member: str = "project.json", blocks: int = 30
+) -> bytes:
+    """A 2 MB project whose member inflates to blocks × 64 MB (1.9 GB); its header declares
+    that size, or declared bytes (a lie). One compressed block, repeated: made in a moment."""
     block = 64 << 20
     co = zlib.compressobj(9, zlib.DEFLATED, -15)
     chunk = co.compress(b" " * block) + co.flush(zlib.Z_FULL_FLUSH)  # byte-aligned, no history
-    data = chunk * 30 + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-    size = 30 * block if declared is None else declared
-    name = b"project.json"
+    data = chunk * blocks + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    size = blocks * block if declared is None else declared
+    name = member.encode()
     crc = 0  # never reached: the reader stops long before the end
-    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(data), size, 12, 0)
-    central = struct.pack(
-        "<IHHHHHHIIIHHHHHII",
-        0x02014B50,
-        20,
-        20,
-        0,
-        8,
-        0,
-        0,
-        crc,
-        len(data),
-        size,
-        12,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-    )
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central) + 12, len(local) + 12 + len(data), 0
-    )
+    sizes = (crc, len(data), size, len(name), 0)  # and the extra field's length
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, *sizes)
+    central_head = (0x02014B50, 20, 20, 0, 8, 0, 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", *central_head, *sizes, 0, 0, 0, 0, 0)
+    offset = len(local) + len(name) + len(data)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central) + len(name), offset, 0)
     return local + name + data + central + name + end

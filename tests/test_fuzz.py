@@ -228,6 +228,7 @@ def _project_variants(good: Path) -> dict[str, bytes]:
     return {
         "bomb": project_bomb(),
         "bomb_lie": project_bomb(declared=100),
+        "weights_bomb": project_bomb(member="weights.safetensors", blocks=8),
         "pickle": b"\x80\x04\x95" + b"\0" * 40,
         "text": b"hello",
         "empty": b"",
@@ -303,6 +304,7 @@ def _corpus(tmp: Path, rng: random.Random) -> list[dict]:
     for name, (images, labels) in {
         "declares_huge": (idx_bytes(0x08, [60000, 60000, 60000]), digits_idx(4)[1]),
         "declares_huge_f8": (idx_bytes(0x0E, [2**31, 2**31]), digits_idx(4)[1]),
+        "bomb": (idx_bytes(0x08, [100, 1000, 1000]), digits_idx(4)[1]),
         "truncated": (idx_bytes(0x08, [100, 8, 8], b"\0" * 99), digits_idx(4)[1]),
         "label_200": digits_idx(20, [0, 1] * 9 + [1, 200]),
         "label_negative": digits_idx(20, [0, 1] * 9 + [1, -3], 0x09),

@@ -116,6 +116,7 @@ def test_training_settings_from_a_file_are_normalised():
     [
         (idx_bytes(0x08, [60000, 60000, 60000]), digits_idx(4)[1], "more than the"),
         (idx_bytes(0x0E, [2**31, 2**31]), digits_idx(4)[1], "more than the"),
+        (idx_bytes(0x08, [100, 1000, 1000]), digits_idx(4)[1], "would inflate from"),
         (idx_bytes(0x08, [1000, 28, 28], b"\0" * 999), digits_idx(4)[1], "truncated"),
         (*digits_idx(20, [0, 1] * 9 + [1, 200]), "labels go up to 200 (sample 20)"),
         (*digits_idx(20, [0, 1] * 9 + [1, -3], 0x09), "label -3 of sample 20 is negative"),

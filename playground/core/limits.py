@@ -31,6 +31,7 @@ MAX_CLASSES = 10_000
 MAX_CLASS_NAME = 200  # characters
 MAX_IMAGE_PIXELS = 40_000_000  # decoded, after any reduced-size decoding
 MAX_SEED = 2**63 - 1
+MAX_INFLATION = 100  # real data compresses ~5×; a compression bomb ~1,000×
 
 
 _BRIEF = reprlib.Repr()  # a hostile value is quoted in a message, never in full
@@ -56,6 +57,18 @@ def check_not_special(path: Path, error: type[PlaygroundError] = LimitError) -> 
     forever and a device may never end."""
     if path.exists() and not path.is_file() and not path.is_dir():
         raise error(f"{path.name} is not a file (a pipe or a device?): give a regular file")
+
+
+def check_inflation(
+    packed: int, unpacked: int, what: str, error: type[PlaygroundError] = LimitError
+) -> None:
+    """error if unpacked bytes are more than MAX_INFLATION times packed ones (and over 1 MB):
+    a small file must not take gigabytes however plausible the size it declares."""
+    if unpacked > MiB + MAX_INFLATION * packed:
+        raise error(
+            f"{what} would inflate from {packed:,} bytes to {mib(unpacked)}, "
+            f"{unpacked // max(packed, 1):,} times: it is not a real data file"
+        )
 
 
 def read_limited(

@@ -33,6 +33,7 @@ from playground.core.limits import (
     MAX_HISTORY_BYTES,
     MAX_PROJECT_JSON_BYTES,
     MAX_WEIGHTS_BYTES,
+    check_inflation,
     check_not_special,
     mib,
     parse_json,
@@ -195,8 +196,10 @@ def _member(path: Path, z: zipfile.ZipFile, name: str) -> bytes:
     off at the limit whatever it declares."""
     limit = MEMBER_LIMITS[name]
     what = f"{name} inside {path.name}"
-    if z.getinfo(name).file_size > limit:
+    info = z.getinfo(name)
+    if info.file_size > limit:
         raise ProjectError(f"{what} is larger than {mib(limit)}: the file is not a real project")
+    check_inflation(info.compress_size, info.file_size, what, ProjectError)
     with z.open(name) as member:
         return read_limited(member, limit, what, ProjectError)
 

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 
 from playground.core.errors import DatasetError
-from playground.core.limits import MAX_DATASET_BYTES, check_not_special
+from playground.core.limits import MAX_DATASET_BYTES, check_inflation, check_not_special
 
 _DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype("uint8"): 0x08}
@@ -27,13 +27,15 @@ def read_idx(path: str | Path) -> np.ndarray:
         with open(path, "rb") as raw:
             gzipped = raw.read(2) == b"\x1f\x8b"
         # a gzipped file is read as a stream: never more than its header says it holds
+        packed = path.stat().st_size if gzipped else None
         with (gzip.open if gzipped else open)(path, "rb") as f:
-            return _read_stream(f, path.name)
+            return _read_stream(f, path.name, packed)
     except (OSError, EOFError, zlib.error) as e:
         raise DatasetError(f"cannot read {path.name}: {e}") from None
 
 
-def _read_stream(f: BinaryIO, name: str) -> np.ndarray:
+def _read_stream(f: BinaryIO, name: str, packed: int | None) -> np.ndarray:
+    """The array in f; packed, for a compressed file, is its size on disk."""
     magic = f.read(4)
     if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _DTYPES:
         raise DatasetError(f"{name} is not an IDX file")
@@ -49,6 +51,8 @@ def _read_stream(f: BinaryIO, name: str) -> np.ndarray:
             f"{name} declares {'×'.join(map(str, dims))} = {count:,} values, more than the "
             f"{MAX_IDX_VALUES:,} Neural Playground loads: use a smaller part of the data"
         )
+    if packed is not None:
+        check_inflation(packed, count * dtype.itemsize, name, DatasetError)
     data = f.read(count * dtype.itemsize)
     if len(data) < count * dtype.itemsize:
         raise DatasetError(f"{name} is truncated (expected {dims} values)")
