@@ -42,7 +42,8 @@ class LayerSpec:
         unknown = set(params) - {p.name for p in t.params}
         if unknown:
             names = ", ".join(brief(n) for n in sorted(unknown))
-            raise SpecError(f"{type_name} has no parameter {names}")
+            known = ", ".join(p.name for p in t.params) or "none"
+            raise SpecError(f"{type_name} has no parameter {names} (its parameters: {known})")
         values = t.defaults()
         for name, value in params.items():
             try:
@@ -106,7 +107,7 @@ class NetworkSpec:
             raise SpecError("not a Neural Playground network (format field missing or wrong)")
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool):
-            raise SpecError("the network file has no valid version number")
+            raise SpecError('the network file has no valid version (it should say "version": 1)')
         if version > VERSION:
             raise SpecError(
                 f"the network was saved by a newer Neural Playground (format version {version}, "
@@ -128,11 +129,13 @@ class NetworkSpec:
         if not isinstance(layers, list):
             raise SpecError("layers must be a list")
         if len(layers) > MAX_LAYERS:
-            raise SpecError(f"the network has {len(layers):,} layers, more than {MAX_LAYERS:,}")
+            raise SpecError(
+                f"the network has {len(layers):,} layers, more than {MAX_LAYERS:,}: use fewer"
+            )
         parsed = []
         for i, item in enumerate(layers):
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-                raise SpecError(f"layer {i + 1} has no type")
+                raise SpecError(f'layer {i + 1} has no type: give it one, such as "type": "Linear"')
             params = {k: v for k, v in item.items() if k != "type"}
             try:
                 parsed.append(LayerSpec.make(item["type"], **params))
