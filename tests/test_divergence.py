@@ -163,3 +163,22 @@ def test_an_epoch_whose_validation_diverges_is_not_recorded(spiral):
     finished = trainer.run()
     assert finished.status == "diverged" and finished.epochs_done == 0
     assert trainer.history.epochs == []
+
+
+def test_a_copy_made_during_a_slow_run_is_not_stopped_with_it(monkeypatch):
+    from playground.core.inference import inference_copy
+
+    monkeypatch.setattr("playground.core.trainer.LONG_STEP_S", 0.0)  # hooks after the first
+    trainer = Trainer(_slow_net(4, 16), _images(40, side=16), TrainConfig(epochs=2))
+    copies = []
+    step = trainer._train_step
+
+    def copy_then_stop(x, y):
+        step(x, y)
+        if trainer._stop_hooks and not copies:
+            copies.append(inference_copy(trainer.model))  # as the window does to classify
+            trainer.stop()
+
+    trainer._train_step = copy_then_stop
+    assert trainer.run().status == "stopped"
+    assert copies[0](torch.zeros(1, 3, 16, 16)).shape == (1, 2)
