@@ -264,15 +264,15 @@ def _corpus(tmp: Path, rng: random.Random) -> list[dict]:
     """(argv, what the refusal must name or None for success) of every case."""
     cases: list[dict] = []
 
-    def case(*argv: str, names: str | None, ok: bool = False) -> None:
-        cases.append({"argv": list(argv), "names": names, "ok": ok})
+    def case(*argv: str, names: str | None, ok: bool = False, shows: str = "") -> None:
+        cases.append({"argv": list(argv), "names": names, "ok": ok, "shows": shows})
 
     train = ("train", "--epochs", "1", "--dataset")
     good, photos = tmp / "good.playground", tmp / "photos.playground"
     case(*train, "xor", "--samples", "40", "mlp", "-o", str(good), names=None, ok=True)
     _photos(tmp / "photos", hostile=True)
     case(*train, str(tmp / "photos"), "--image-size", "8", "perceptron", "-o", str(photos),
-         names="huge.png", ok=True)  # fmt: skip
+         names=None, ok=True, shows="skipped huge.png is too large")  # fmt: skip
     cases.append({"build_projects": str(good)})  # the driver's parent fills these in later
 
     specs = tmp / "specs"
@@ -410,6 +410,7 @@ def test_broken_files_at_the_command_line(tmp_path):
         assert "Traceback" not in r["output"], shown
         if c.get("ok"):
             assert r["code"] == 0, shown
+        assert c.get("shows", "") in r["output"], shown
         if c.get("names") == "per image":
             for line in r["output"].splitlines():
                 image, _, answer = line.partition(": ")
