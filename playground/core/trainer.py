@@ -393,8 +393,9 @@ class _Window:
         bad = ~torch.isfinite(losses)
         hits = torch.cat(self.scores).argmax(1) == torch.cat(self.targets)
         first_bad = torch.where(bad.any(), bad.int().argmax(), -1)
+        # float32, which every device has (MPS lacks float64); exact for counts below 2**24
         loss, correct, first = torch.stack(
-            [losses.mean().double(), hits.sum().double(), first_bad.double()]
+            [losses.mean().float(), hits.sum().float(), first_bad.float()]
         ).tolist()
         samples = self.samples
         self.losses, self.scores, self.targets, self.samples = [], [], [], 0
