@@ -182,3 +182,28 @@ def test_a_copy_made_during_a_slow_run_is_not_stopped_with_it(monkeypatch):
     trainer._train_step = copy_then_stop
     assert trainer.run().status == "stopped"
     assert copies[0](torch.zeros(1, 3, 16, 16)).shape == (1, 2)
+
+
+def test_a_big_batch_is_interruptible_from_its_first_step():
+    trainer = Trainer(_slow_net(96, 32), _images(80, side=32), TrainConfig(batch_size=64))
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    log = _record_steps(trainer)
+    trainer.model[0].register_forward_hook(lambda *args: trainer.stop())  # asked mid-step
+    finished = trainer.run()
+    assert finished.status == "stopped" and log == []  # the first step never finished
+    assert all(torch.equal(before[k], v) for k, v in trainer.model.state_dict().items())
+    assert not trainer._stop_hooks  # and the checks are gone with the run
+
+
+def test_a_small_network_trains_without_stop_checks(spiral):
+    trainer = Trainer(preset("mlp", (2,), 2), spiral, TrainConfig(epochs=1))
+    steps = []
+    step = trainer._train_step
+
+    def watched(x, y):
+        step(x, y)
+        steps.append(bool(trainer._stop_hooks))
+
+    trainer._train_step = watched
+    trainer.run()
+    assert steps and not any(steps)  # PyTorch's fast path, untouched

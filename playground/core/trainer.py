@@ -42,6 +42,7 @@ EVAL_CHUNK = 256  # small enough that one forward never holds the GIL for long
 EARLY_REPORTS = 64  # report after steps 1, 2, 4 … 64 too: a run diverging at once keeps a
 # checkpoint from just before, not the initial weights
 LONG_STEP_S = 0.25  # a step this slow gets stop checks between its layers
+SLOW_BATCH_VALUES = 20_000_000  # a batch making this many values is slow from its first step
 
 
 class _Stopped(Exception):
@@ -72,7 +73,7 @@ class Trainer:
         snapshot_s: float = 0.5,
     ) -> None:
         self.spec, self.config = spec, config
-        _check_batch_memory(spec, config.batch_size)
+        self._sample_values = _sample_values(spec, config.batch_size)
         self.device = pick_device(config.device)
         self.data = dataset.to(self.device)
         torch.manual_seed(config.seed)
@@ -151,6 +152,8 @@ class Trainer:
         self._epoch_sums = [0.0, 0.0, 0]  # loss·samples, correct, samples of this epoch
         step = self._step = self._start_step = self.history.last_step
         done_steps = 0
+        if self._sample_values * bs >= SLOW_BATCH_VALUES:
+            self._add_stop_hooks()  # even the first step, and validation, can take seconds
         last_snapshot = 0.0
         for epoch in range(first_epoch, last_epoch + 1):
             self.model.train()
@@ -431,16 +434,19 @@ class _Clock:
             self._paused_at = None
 
 
-def _check_batch_memory(spec: NetworkSpec, batch_size: int) -> None:
-    """PlaygroundError if a batch's activations, kept for the backward pass, would not fit in
-    MAX_BATCH_BYTES: said before training instead of the allocator failing in the first step."""
-    per_sample = infer_shapes(spec).activations * 4 * 2  # float32; outputs and their gradients
+def _sample_values(spec: NetworkSpec, batch_size: int) -> int:
+    """The values one sample makes across the layers; PlaygroundError if a batch's, kept for
+    the backward pass, would not fit in MAX_BATCH_BYTES: said before training, instead of the
+    allocator failing in the first step."""
+    values = infer_shapes(spec).activations
+    per_sample = values * 4 * 2  # float32; the outputs and their gradients
     if per_sample * batch_size > MAX_BATCH_BYTES:
         fits = max(1, MAX_BATCH_BYTES // max(per_sample, 1))
         raise PlaygroundError(
             f"a batch of {batch_size} would need about {per_sample * batch_size / 2**30:.0f} GB "
             f"for this network's activations: lower the batch size to {fits} or less"
         )
+    return values
 
 
 def _clone_state(model: nn.Module) -> dict[str, torch.Tensor]:
