@@ -36,7 +36,7 @@ def _delete_windows():
     QCoreApplication.processEvents()
     for w in QApplication.topLevelWidgets():
         if isinstance(w, QMainWindow):
-            w.files.dirty = False
+            w.workspace.files.dirty = False
             w.close()
             w.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -66,5 +66,13 @@ def window(qtbot):
 
     w = open_window(qtbot)
     yield w
-    w.files.dirty = False
+    w.workspace.files.dirty = False
     w.close()
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """The application as the app starts it (theme, plot options, logging)."""
+    from playground.ui.app import create_app
+
+    return create_app()

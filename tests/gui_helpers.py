@@ -88,3 +88,9 @@ def open_window(qtbot, active: bool = True):
         assert QTest.qWaitForWindowActive(w, 5000)
     qtbot.waitUntil(w.training.train_button.isEnabled, timeout=30_000)
     return w
+
+
+def wait_for_tasks(qtbot, window, timeout: int = 30_000) -> None:
+    """Wait until the window's slow work (loading, saving, opening) is done, as a person
+    waits for the progress strip to go."""
+    qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=timeout)

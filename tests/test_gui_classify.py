@@ -16,7 +16,7 @@ def trained_window(window, digit_model, tmp_path):
     path = tmp_path / "digits.playground"
     save_project(path, digit_model[1])
     drop_files(window, [path])
-    assert window.session.state == "trained"
+    assert window.workspace.session.state == "trained"
     return window
 
 

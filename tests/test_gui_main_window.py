@@ -30,7 +30,7 @@ def set_spin(spin, value):
 
 
 def layer_types(window):
-    return [layer.type for layer in window.document.spec.layers]
+    return [layer.type for layer in window.workspace.document.spec.layers]
 
 
 def test_opens_ready_to_train_on_mnist_small_cnn(window):
@@ -45,7 +45,7 @@ def test_opens_ready_to_train_on_mnist_small_cnn(window):
 
 def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     # Start from an empty network: click each card and press Delete.
-    while window.document.spec.layers:
+    while window.workspace.document.spec.layers:
         click_card(window, 0)
         QTest.keyClick(window.stack, Qt.Key.Key_Delete)
     assert "Drag layers here" not in window.stack.footer and window.stack.cards[1:] == []
@@ -66,7 +66,7 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     # still be going then, however fast the machine.
     set_spin(window.training.epochs, 1000)
     QTest.mouseClick(window.training.train_button, LEFT)
-    assert window.document.locked and not window.palette_view.isEnabled()
+    assert window.workspace.document.locked and not window.palette_view.isEnabled()
     assert not window.training.train_button.isEnabled()
     qtbot.waitUntil(lambda: len(window.curves.history.epochs) >= 3, timeout=30_000)
     steps = window.curves.history.steps()[0]
@@ -77,14 +77,17 @@ def test_drag_layers_edit_train_stop_close(window, drags, qtbot):
     qtbot.waitUntil(lambda: window.curves.train_loss.getData()[0] is not None, timeout=2000)
     status = window.training.status.text
     qtbot.waitUntil(lambda: "Epoch" in status() and "samples/s" in status(), timeout=2000)
-    with qtbot.waitSignal(window.session.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=5000) as blocker:
         QTest.mouseClick(window.training.stop_button, LEFT)
     assert blocker.args[0].status == "stopped"
-    assert not window.document.locked and window.training.train_button.text() == "▶  Continue"
+    assert (
+        not window.workspace.document.locked
+        and window.training.train_button.text() == "▶  Continue"
+    )
     assert window.training.reset_button.isEnabled()
-    window.files.dirty = False
+    window.workspace.files.dirty = False
     window.close()
-    assert window.session._worker is None
+    assert window.workspace.session._worker is None
 
 
 def test_reorder_cards_by_dragging(window, drags):
@@ -110,10 +113,17 @@ def test_invalid_network_is_red_and_train_says_why(window, drags, qtbot):
     text = window.stack.card_text(0)
     assert "Linear needs a flat input (C×H×W = 1×28×28 given): add Flatten above" in text
     assert window.stack.cards[1].error
-    QTest.mouseClick(window.training.train_button, LEFT)
-    assert "cannot be trained yet" in window.banner.text()
-    assert "Layer 1 (Linear)" in window.banner.text()
-    assert window.session.state == "idle"
+    # Train is off, and the status line and the Training menu say why.
+    assert not window.training.train_button.isEnabled()
+    assert not window.menus.train.isEnabled()
+    status = window.training.status.text()
+    assert status.startswith("Fix the network to train it") and "Layer 1 (Linear)" in status
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    assert window.workspace.session.state == "idle"
+    # Undo makes it valid again: Train turns on and says so.
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.training.train_button.isEnabled()
+    assert window.training.status.text() == "Ready to train"
 
 
 def test_pause_and_resume(window, qtbot):
@@ -122,23 +132,25 @@ def test_pause_and_resume(window, qtbot):
     qtbot.waitUntil(lambda: len(window.curves.history.steps()[0]) > 2, timeout=10_000)
     QTest.mouseClick(window.training.pause_button, LEFT)
     assert window.training.pause_button.text() == "Resume"
-    assert "(paused)" in window.training.status.text()
+    assert "paused" in window.training.status.text()
+    assert "ETA" not in window.training.status.text()
     qtbot.wait(300)
-    count = window.session.history.last_step
+    count = window.workspace.session.history.last_step
     qtbot.wait(300)
-    assert window.session.history.last_step == count
+    assert window.workspace.session.history.last_step == count
     QTest.mouseClick(window.training.pause_button, LEFT)
     assert window.training.pause_button.text() == "Pause"
-    qtbot.waitUntil(lambda: window.session.history.last_step > count, timeout=5000)
-    with qtbot.waitSignal(window.session.finished, timeout=5000):
+    qtbot.waitUntil(lambda: window.workspace.session.history.last_step > count, timeout=5000)
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=5000):
         QTest.mouseClick(window.training.stop_button, LEFT)
 
 
 def test_switch_dataset_then_preset(window, qtbot):
-    choose_in_combo(window.training.dataset, "spiral")
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, "spiral")
     assert window.stack.cards[0].shape == "2"
     assert "Conv2d needs an image input" in window.stack.card_text(0)
-    action = window.findChild(type(window.undo_action), "preset-mlp")
+    action = window.findChild(type(window.menus.undo), "preset-mlp")
     action.trigger()
     assert "✓ ready to train" in window.stack.footer
     assert layer_types(window) == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
@@ -150,7 +162,7 @@ def test_bad_image_folder_is_explained(window, qtbot, tmp_path, monkeypatch):
         "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path / "data")
     )
     choose_in_combo(window.training.dataset, "folder")
-    assert "Could not load the data set" in window.banner.text()
+    qtbot.waitUntil(lambda: "Could not load the data set" in window.banner.text(), timeout=10_000)
     assert "at least two" in window.banner.text()
     assert window.training.dataset.currentText() == "MNIST 5k digits"
 

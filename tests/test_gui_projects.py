@@ -5,7 +5,15 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gui_helpers import LEFT, NO_MOD, FakeDragManager, drop_files, mouse_drag, open_window
+from gui_helpers import (
+    LEFT,
+    NO_MOD,
+    FakeDragManager,
+    drop_files,
+    mouse_drag,
+    open_window,
+    wait_for_tasks,
+)
 from playground.core.project import load_project
 from playground.ui.app import start_up
 
@@ -24,7 +32,7 @@ def make_window(qtbot):
 
     yield make
     for w in windows:
-        w.files.dirty = False
+        w.workspace.files.dirty = False
         w.close()
 
 
@@ -42,32 +50,33 @@ def answer_next_dialog(button: QMessageBox.StandardButton, seen: list):
     QTimer.singleShot(20, click)
 
 
-def save_with_keys(window, monkeypatch, path):
+def save_with_keys(window, monkeypatch, path, qtbot):
     monkeypatch.setattr(
         "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
     )
     QTest.keyClick(window, Qt.Key.Key_S, CTRL)
+    wait_for_tasks(qtbot, window)
 
 
 def train_briefly(window, qtbot, epochs=1):
     window.training.epochs.setValue(epochs)
-    with qtbot.waitSignal(window.session.finished, timeout=60_000):
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
         QTest.mouseClick(window.training.train_button, LEFT)
 
 
 def types(window):
-    return [layer.type for layer in window.document.spec.layers]
+    return [layer.type for layer in window.workspace.document.spec.layers]
 
 
 def test_save_title_and_reopen_by_drop(make_window, qtbot, tmp_path, monkeypatch):
     w = make_window()
     assert w.windowTitle() == "Untitled[*] — Neural Playground" and not w.isWindowModified()
-    w.apply_preset("lenet5")
+    w.workspace.apply_preset("lenet5")
     assert w.isWindowModified()
     w.training.lr.setValue(0.002)
     train_briefly(w, qtbot)
-    val_acc = w.session.history.epochs[-1].val_accuracy
-    save_with_keys(w, monkeypatch, tmp_path / "digits")
+    val_acc = w.workspace.session.history.epochs[-1].val_accuracy
+    save_with_keys(w, monkeypatch, tmp_path / "digits", qtbot)
     path = tmp_path / "digits.playground"
     assert path.exists() and not w.isWindowModified()
     assert w.windowTitle().startswith("digits")
@@ -75,19 +84,20 @@ def test_save_title_and_reopen_by_drop(make_window, qtbot, tmp_path, monkeypatch
         assert "weights.safetensors" in z.namelist()
     other = make_window()
     assert drop_files(other, [path]) != Qt.DropAction.IgnoreAction
+    wait_for_tasks(qtbot, other)
     assert types(other) == types(w)
     assert other.training.lr.value() == pytest.approx(0.002)
-    assert other.session.state == "trained"
+    assert other.workspace.session.state == "trained"
     assert other.training.train_button.text() == "▶  Continue"
     assert other.curves.history.epochs[-1].val_accuracy == val_acc
     assert other.windowTitle().startswith("digits") and not other.isWindowModified()
-    assert str(path) in [a.text() for a in other.recent_menu.actions()]
+    assert str(path) in [a.text() for a in other.menus.recent.actions()]
 
 
-def test_bad_files_keep_current_work(make_window, tmp_path, monkeypatch):
+def test_bad_files_keep_current_work(make_window, tmp_path, monkeypatch, qtbot):
     w = make_window()
-    w.apply_preset("mlp")
-    before = w.document.spec
+    w.workspace.apply_preset("mlp")
+    before = w.workspace.document.spec
     for name, data in [
         ("corrupt.playground", b"PK\x03\x04garbage"),
         ("foreign.playground", b"just text"),
@@ -98,32 +108,32 @@ def test_bad_files_keep_current_work(make_window, tmp_path, monkeypatch):
             "PySide6.QtWidgets.QFileDialog.getOpenFileName",
             lambda *a, n=name, **k: (str(tmp_path / n), ""),
         )
-        w.files.dirty = False
+        w.workspace.files.dirty = False
         QTest.keyClick(w, Qt.Key.Key_O, CTRL)
-        assert f"Could not open {name}" in w.banner.text()
-        assert w.document.spec == before
+        qtbot.waitUntil(lambda n=name: f"Could not open {n}" in w.banner.text(), timeout=10_000)
+        assert w.workspace.document.spec == before
 
 
-def test_failed_save_says_so_and_keeps_old_file(make_window, tmp_path, monkeypatch):
+def test_failed_save_says_so_and_keeps_old_file(make_window, tmp_path, monkeypatch, qtbot):
     w = make_window()
     good = tmp_path / "a.playground"
-    save_with_keys(w, monkeypatch, good)
+    save_with_keys(w, monkeypatch, good, qtbot)
     before = good.read_bytes()
-    w.apply_preset("mlp")
+    w.workspace.apply_preset("mlp")
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.replace", disk_full)
     QTest.keyClick(w, Qt.Key.Key_S, CTRL)
-    assert "No space left on device" in w.banner.text()
+    qtbot.waitUntil(lambda: "No space left on device" in w.banner.text(), timeout=10_000)
     assert "previous file" in w.banner.text()
     assert good.read_bytes() == before and w.isWindowModified()
 
 
 def test_close_with_unsaved_changes_asks(make_window, qtbot):
     w = make_window()
-    w.apply_preset("mlp")
+    w.workspace.apply_preset("mlp")
     seen = []
     answer_next_dialog(QMessageBox.StandardButton.Cancel, seen)
     w.close()
@@ -136,31 +146,35 @@ def test_close_with_unsaved_changes_asks(make_window, qtbot):
 
 def test_autosave_after_training_and_recovery_after_crash(make_window, qtbot, _isolated_home):
     w = make_window()
-    w.apply_preset("perceptron")
+    w.workspace.apply_preset("perceptron")
     train_briefly(w, qtbot)
+    wait_for_tasks(qtbot, w)
     recovery = _isolated_home / "recovery.playground"
     assert recovery.exists()
     assert load_project(recovery).weights is not None
     # The app "crashes": no close, the recovery file stays. A new start offers it back.
-    w.files.dirty = False
+    w.workspace.files.dirty = False
     w.hide()
     fresh = make_window()
     seen = []
     answer_next_dialog(QMessageBox.StandardButton.Yes, seen)
     start_up(fresh, None)
+    wait_for_tasks(qtbot, fresh)
     assert "did not close properly" in seen[0]
-    assert types(fresh) == ["Flatten", "Linear"] and fresh.session.state == "trained"
+    assert types(fresh) == ["Flatten", "Linear"] and fresh.workspace.session.state == "trained"
     assert fresh.isWindowModified()
 
 
-def test_opening_from_the_command_line(make_window, tmp_path, monkeypatch):
+def test_opening_from_the_command_line(make_window, tmp_path, monkeypatch, qtbot):
     w = make_window()
-    w.apply_preset("deep-sigmoid")
-    save_with_keys(w, monkeypatch, tmp_path / "deep.playground")
+    w.workspace.apply_preset("deep-sigmoid")
+    save_with_keys(w, monkeypatch, tmp_path / "deep.playground", qtbot)
     fresh = make_window()
     start_up(fresh, tmp_path / "deep.playground")
+    wait_for_tasks(qtbot, fresh)
     assert types(fresh) == types(w)
     start_up(fresh, tmp_path / "missing.playground")
+    wait_for_tasks(qtbot, fresh)
     assert "Could not open missing.playground" in fresh.banner.text()
     assert types(fresh) == types(w)
 
@@ -198,7 +212,7 @@ def test_undo_redo_every_edit_with_keys(make_window, monkeypatch):
     spin.setFocus()
     QTest.keyClick(spin, Qt.Key.Key_Up)
     QTest.keyClick(spin, Qt.Key.Key_Up)
-    assert w.document.spec.layers[0].params["out_channels"] == 18
+    assert w.workspace.document.spec.layers[0].params["out_channels"] == 18
     # remove
     QTest.mouseClick(w.stack, LEFT, NO_MOD, w.stack.card_rect(1).center())
     QTest.keyClick(w.stack, Qt.Key.Key_Delete)
@@ -207,7 +221,7 @@ def test_undo_redo_every_edit_with_keys(make_window, monkeypatch):
     QTest.keyClick(w.stack, *undo[0])
     assert types(w) == moved
     QTest.keyClick(w.stack, *undo[0])  # both Up presses were one edit
-    assert w.document.spec.layers[0].params["out_channels"] == 16
+    assert w.workspace.document.spec.layers[0].params["out_channels"] == 16
     QTest.keyClick(w.stack, *undo[0])
     assert types(w) == added
     QTest.keyClick(w.stack, *undo[0])
@@ -216,4 +230,4 @@ def test_undo_redo_every_edit_with_keys(make_window, monkeypatch):
         QTest.keyClick(w.stack, Qt.Key.Key_Z, CTRL | SHIFT)
         assert types(w) == expected
     QTest.keyClick(w.stack, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert w.document.spec.layers[0].params["out_channels"] == 18
+    assert w.workspace.document.spec.layers[0].params["out_channels"] == 18

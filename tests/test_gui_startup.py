@@ -28,10 +28,10 @@ if sys.argv[1] == "wait":
     while not w.training.train_button.isEnabled() and time.monotonic() < deadline:
         QTest.qWait(10)
     print("ready:", w.training.device.currentText(), "|", w.stack.dataset_label)
-    w.loader.wait()
+    w.workspace.loader.wait()
     import gc
     print("start-up objects frozen:", gc.get_freeze_count() > 100_000)
-w.files.dirty = False
+w.workspace.files.dirty = False
 w.close()
 print("closed")
 """
@@ -67,13 +67,13 @@ def test_project_opened_at_start_keeps_its_own_data_set(qtbot, tmp_path):
     w = MainWindow()
     w.show()
     start_up(w, path)  # before the start-up loader has reported
-    qtbot.waitUntil(lambda: w.loader.isFinished(), timeout=30_000)
+    qtbot.waitUntil(lambda: w.workspace.loader.isFinished(), timeout=30_000)
     QTest.qWait(50)  # let the loader's late report arrive: it must not replace spiral
-    assert w.dataset.name == "spiral" and w.stack.cards[0].shape == "2"
+    assert w.workspace.dataset.name == "spiral" and w.stack.cards[0].shape == "2"
     assert w.training.train_button.isEnabled() and w.training.epochs.value() == 3
-    with qtbot.waitSignal(w.session.finished, timeout=60_000):
+    with qtbot.waitSignal(w.workspace.session.finished, timeout=60_000):
         QTest.mouseClick(w.training.train_button, LEFT)
-    assert w.session.history.epochs_done == 3
+    assert w.workspace.session.history.epochs_done == 3
 
 
 def test_missing_bundled_data_is_explained(qtbot, tmp_path, monkeypatch):
@@ -85,6 +85,6 @@ def test_missing_bundled_data_is_explained(qtbot, tmp_path, monkeypatch):
     assert "Could not load the data set" in w.banner.text()
     QTest.mouseClick(w.training.train_button, LEFT)
     assert "Choose a data set to train on first" in w.banner.text()
-    assert w.session.state == "idle"
-    w.files.dirty = False
+    assert w.workspace.session.state == "idle"
+    w.workspace.files.dirty = False
     w.close()

@@ -89,12 +89,12 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     create_app()
     window = MainWindow()
     window.show()
-    window.finish_startup()
-    window.loader.wait()  # its warm-up too, as when a person has looked around for a moment
+    window.workspace.finish_startup()
+    window.workspace.loader.wait()  # its warm-up too, as when a person has looked around for a moment
     dashboard = open_all_views(window)
-    window.document.replace_layers(case.spec, "bench")
-    window.training.set_config(replace(config, epochs=case.epochs))
-    window.session.set_probes(window.views.feature_maps.sample, False)
+    window.workspace.document.replace_layers(case.spec, "bench")
+    window.workspace.set_config(replace(config, epochs=case.epochs))
+    window.workspace.session.set_probes(window.views.feature_maps.sample, False)
     return window, dashboard
 
 
@@ -107,28 +107,29 @@ def train_in_gui(window) -> tuple[float, float]:
         marks.append((time.perf_counter(), time.thread_time()))
 
     loop = QEventLoop()
-    window.session.finished.connect(loop.quit)
-    window.session.stepped.connect(mark)
-    window.train()
+    session = window.workspace.session
+    session.finished.connect(loop.quit)
+    session.stepped.connect(mark)
+    window.workspace.train()
     loop.exec()
-    window.session.finished.disconnect(loop.quit)
-    window.session.stepped.disconnect(mark)
+    session.finished.disconnect(loop.quit)
+    session.stepped.disconnect(mark)
     (wall0, cpu0), (wall1, cpu1) = marks[0], marks[-1]
     share = (cpu1 - cpu0) / (wall1 - wall0) if wall1 > wall0 else 0.0
-    return window.session.history.epochs[-1].samples_per_s, share
+    return session.history.epochs[-1].samples_per_s, share
 
 
 def warm_up_window(window, epochs: int = 1) -> None:
     """One short press of Train: the views' first paints and the first run's one-off costs are
     not throughput, as a person's second run does not pay them."""
-    config = window.training.config()
-    window.training.set_config(replace(config, epochs=epochs))
+    config = window.workspace.config
+    window.workspace.set_config(replace(config, epochs=epochs))
     train_in_gui(window)
-    window.training.set_config(config)
+    window.workspace.set_config(config)
 
 
 def close_windows(window, dashboard: QWidget) -> None:
-    window.files.dirty = False
+    window.workspace.files.dirty = False
     window.close()
     dashboard.close()
 
@@ -143,7 +144,7 @@ def drop_latency(window, repeats: int = 20) -> dict[str, float]:
         times = []
         for _ in range(repeats):
             started = time.perf_counter()
-            window.drop_files([path])
+            window.classify_view.classify_paths([path])
             times.append((time.perf_counter() - started) * 1000)
             assert window.classify_view.bars.rows, window.classify_view.message_text()
     return {"median_ms": float(np.median(times)), "max_ms": float(np.max(times))}

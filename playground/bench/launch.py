@@ -30,7 +30,7 @@ def main(started: float) -> None:
     timer.timeout.connect(check)
     timer.start(5)
     app.exec()
-    window.files.dirty = False
+    window.workspace.files.dirty = False
     window.close()
 
 

@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from playground.ui import bench_gui
+    from playground.bench import gui as bench_gui
 
     device = pick_device(args.device)
     config = TrainConfig(batch_size=64, device=args.device)

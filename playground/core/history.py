@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
-from playground.core.events import EpochMetrics, StepMetrics
+from playground.core.events import EpochMetrics, Event, Snapshot, StepMetrics
 
 MAX_STEP_POINTS = 4096
+MAX_GRADIENT_POINTS = 1024  # per layer
 
 
 class History:
@@ -24,6 +26,8 @@ class History:
         self._stride = 1  # reports averaged into each stored point
         self._pending: list[tuple[float, float, float]] = []
         self._last_step = 0
+        # layer name -> [(step, mean |gradient|)], thinned by halves when full
+        self.gradients: dict[str, list[tuple[int, float]]] = {}
 
     @property
     def last_step(self) -> int:
@@ -52,6 +56,29 @@ class History:
     def add_epoch(self, m: EpochMetrics) -> None:
         self.epochs.append(m)
 
+    def add_gradients(self, snap: Snapshot) -> None:
+        for name, value in snap.grad_magnitudes.items():
+            points = self.gradients.setdefault(name, [])
+            points.append((snap.step, value))
+            if len(points) > MAX_GRADIENT_POINTS:
+                del points[::2]
+
+    def record(self, event: Event) -> None:
+        """Keep what a trainer event adds to the run's record (other events add nothing)."""
+        if isinstance(event, StepMetrics):
+            self.add_step(event)
+        elif isinstance(event, EpochMetrics):
+            self.add_epoch(event)
+        elif isinstance(event, Snapshot):
+            self.add_gradients(event)
+
+    def copy(self) -> History:
+        return copy.deepcopy(self)
+
+    @property
+    def empty(self) -> bool:
+        return not len(self._steps) and not self.epochs
+
     def steps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(step, loss, accuracy) arrays."""
         return self._steps, self._loss, self._acc
@@ -62,6 +89,7 @@ class History:
             "loss": self._loss.tolist(),
             "accuracy": self._acc.tolist(),
             "epochs": [asdict(e) for e in self.epochs],
+            "gradients": {k: [list(p) for p in v] for k, v in self.gradients.items()},
         }
 
     @classmethod
@@ -74,6 +102,10 @@ class History:
             raise ValueError("history arrays differ in length")
         h.epochs = [EpochMetrics(**e) for e in d.get("epochs", [])]
         h._last_step = int(h._steps[-1]) if len(h._steps) else 0
+        h.gradients = {
+            str(name): [(int(step), float(value)) for step, value in points]
+            for name, points in dict(d.get("gradients") or {}).items()
+        }
         return h
 
 

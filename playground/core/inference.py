@@ -10,11 +10,12 @@ import torch
 from PIL import Image
 from torch import nn
 
-from playground.core.build import logits_part
+from playground.core.build import build_model, logits_part
 from playground.core.data.dataset import apply_normalisation
 from playground.core.data.ref import Preprocessing
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import WORK_SIDE, image_array, open_image, to_mode
+from playground.core.spec import NetworkSpec
 
 DIGIT_BOX = 20  # MNIST digits fit a 20×20 box, centred by mass in 28×28
 CROP_FRACTION = 0.875  # ImageNet networks are judged on the centred 224 of a photo's 256
@@ -117,6 +118,17 @@ def classify(
     order = np.argsort(-p)[: max(1, top_k)]
     top = [(class_names[i] if i < len(class_names) else str(i), float(p[i])) for i in order]
     return Prediction(top, p, picture, saliency.astype(np.float32))
+
+
+def inference_model(
+    spec: NetworkSpec, num_classes: int, weights: dict[str, torch.Tensor]
+) -> nn.Sequential:
+    """A new CPU model in eval mode holding a copy of weights (which may live on any device)."""
+    model = build_model(spec, num_classes)
+    model.load_state_dict(weights)  # copies into the new model's own CPU tensors
+    model.eval()
+    model.requires_grad_(False)  # saliency needs gradients for the input only
+    return model
 
 
 def inference_copy(model: nn.Module) -> nn.Sequential:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from playground.core.blocks import MBConv, Residual
-from playground.core.build import logits_part
+from playground.core.build import learnable_layers, logits_part
+from playground.core.data.dataset import Dataset, apply_normalisation
+from playground.core.data.ref import Preprocessing
+from playground.core.events import (
+    BOUNDARY_EXTENT,
+    BOUNDARY_RESOLUTION,
+    Evaluation,
+    Event,
+    Probe,
+    Snapshot,
+)
 
 SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
 
@@ -41,3 +54,85 @@ def grid_probabilities(model: nn.Sequential, grid: torch.Tensor) -> np.ndarray:
     probs = torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
     model.train(was_training)
     return probs
+
+
+def weight_snapshot(model: nn.Sequential, step: int, epoch: int) -> Snapshot:
+    """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
+    weights, biases, grads = {}, {}, {}
+    for name, m in learnable_layers(model):
+        weights[name] = m.weight.detach().to("cpu", copy=True).numpy()
+        if getattr(m, "bias", None) is not None:
+            biases[name] = m.bias.detach().to("cpu", copy=True).numpy()
+        if m.weight.grad is not None:
+            grads[name] = m.weight.grad.abs().mean()
+    values = torch.stack(list(grads.values())).tolist() if grads else []  # one device sync
+    return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
+
+
+def probe(
+    model: nn.Sequential,
+    step: int,
+    sample: np.ndarray | None,
+    boundary: bool,
+    pre: Preprocessing,
+    device: torch.device,
+) -> Probe:
+    """Feature maps of sample (C×H×W, normalised) and/or the decision boundary (2-D data)."""
+    maps = grid = None
+    if sample is not None:
+        maps = feature_maps(model, torch.as_tensor(sample, device=device))
+    if boundary and pre.kind == "points":
+        raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
+        probs = grid_probabilities(model, apply_normalisation(raw, pre).to(device))
+        grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
+    return Probe(step, maps, grid)
+
+
+@torch.no_grad()
+def evaluate_model(
+    model: nn.Sequential,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    chunk: int = 256,
+    between_chunks: Callable[[], None] | None = None,
+) -> tuple[float, float, torch.Tensor]:
+    """Mean loss, accuracy and softmax probabilities (N, classes) in eval mode, in chunks
+    small enough that no single forward holds the GIL for long; between_chunks may raise
+    to stop early."""
+    was_training = model.training
+    model.eval()
+    logits = logits_part(model)
+    loss = torch.zeros((), device=x.device)
+    probs = []
+    try:
+        for start in range(0, len(x), chunk):
+            if between_chunks is not None:
+                between_chunks()
+            out = logits(x[start : start + chunk])
+            loss += F.cross_entropy(out, y[start : start + chunk], reduction="sum")
+            probs.append(torch.softmax(out, dim=1))
+    finally:
+        model.train(was_training)
+    p = torch.cat(probs) if probs else torch.zeros(0, 1, device=x.device)
+    n = max(len(x), 1)
+    return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
+
+
+def inspect_weights(
+    model: nn.Sequential,
+    data: Dataset,
+    step: int,
+    epoch: int,
+    sample: np.ndarray | None,
+    boundary: bool,
+) -> list[Event]:
+    """What the views show of trained weights when no run is going: the weights, the probes
+    asked for and the validation predictions, as the trainer would report them."""
+    device = torch.device("cpu")
+    events: list[Event] = [weight_snapshot(model, step, epoch)]
+    if sample is not None or boundary:
+        events.append(probe(model, step, sample, boundary, data.preprocessing, device))
+    _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
+    probs = p.numpy()
+    events.append(Evaluation(epoch, probs.argmax(1), probs))
+    return events

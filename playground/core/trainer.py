@@ -14,25 +14,21 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from playground.core.build import build_model, learnable_layers, logits_part, make_optimizer
+from playground.core.build import build_model, logits_part, make_optimizer
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import Dataset, apply_normalisation
+from playground.core.data.dataset import Dataset
 from playground.core.device import pick_device
 from playground.core.errors import PlaygroundError
 from playground.core.events import (
-    BOUNDARY_EXTENT,
-    BOUNDARY_RESOLUTION,
     EpochMetrics,
     Evaluation,
     Event,
     Finished,
-    Probe,
-    Snapshot,
     StepMetrics,
 )
 from playground.core.history import History
 from playground.core.limits import MAX_BATCH_BYTES
-from playground.core.probes import boundary_grid, feature_maps, grid_probabilities
+from playground.core.probes import evaluate_model, probe, weight_snapshot
 from playground.core.project import Project
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
@@ -175,14 +171,14 @@ class Trainer:
                         return diverged
                 if self._clock.elapsed() - last_snapshot >= self.snapshot_s:
                     last_snapshot = self._clock.elapsed()
-                    self.sink(self.snapshot(step, epoch))
+                    self._send_snapshot(step, epoch)
                     self._run_probes(step)
             diverged = self._report(step, epoch, done_steps / total_steps)
             if diverged:
                 return diverged
             if self._end_epoch(epoch, step) is None:  # the last weights fail on validation
                 return self._diverged(step, epoch, self._good)
-        self.sink(self.snapshot(step, last_epoch))
+        self._send_snapshot(step, last_epoch)
         self._run_probes(step)
         return self._finish("completed", f"Trained {self.config.epochs} epochs", step)
 
@@ -274,35 +270,19 @@ class Trainer:
         loss, acc, _ = self._evaluate(x, y)
         return loss, acc
 
-    @torch.no_grad()
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float, torch.Tensor]:
-        """Mean loss, accuracy and the softmax probabilities (N, classes)."""
-        was_training = self.model.training
-        self.model.eval()
-        loss = torch.zeros((), device=self.device)
-        probs = []
-        for start in range(0, len(x), EVAL_CHUNK):
-            if self._stop.is_set():
-                raise _Stopped
-            out = self.logits(x[start : start + EVAL_CHUNK])
-            loss += F.cross_entropy(out, y[start : start + EVAL_CHUNK], reduction="sum")
-            probs.append(torch.softmax(out, dim=1))
-        self.model.train(was_training)
-        p = torch.cat(probs) if probs else torch.zeros(0, 1, device=self.device)
-        n = max(len(x), 1)
-        return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
+        """Mean loss, accuracy and the softmax probabilities (N, classes); a stop asked for
+        ends it between chunks."""
+        return evaluate_model(self.model, x, y, EVAL_CHUNK, self._raise_if_stopped)
 
-    def snapshot(self, step: int, epoch: int) -> Snapshot:
-        """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
-        weights, biases, grads = {}, {}, {}
-        for name, m in learnable_layers(self.model):
-            weights[name] = m.weight.detach().to("cpu", copy=True).numpy()
-            if getattr(m, "bias", None) is not None:
-                biases[name] = m.bias.detach().to("cpu", copy=True).numpy()
-            if m.weight.grad is not None:
-                grads[name] = m.weight.grad.abs().mean()
-        values = torch.stack(list(grads.values())).tolist() if grads else []
-        return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
+    def _raise_if_stopped(self) -> None:
+        if self._stop.is_set():
+            raise _Stopped
+
+    def _send_snapshot(self, step: int, epoch: int) -> None:
+        snap = weight_snapshot(self.model, step, epoch)
+        self.history.add_gradients(snap)
+        self.sink(snap)
 
     def set_probes(self, sample: np.ndarray | None, boundary: bool) -> None:
         """Ask for feature maps of sample (C×H×W, normalised) and/or the decision boundary
@@ -311,17 +291,10 @@ class Trainer:
 
     def _run_probes(self, step: int) -> None:
         sample, boundary = self._probes
-        if sample is None and not boundary:
-            return
-        maps = grid = None
-        if sample is not None:
-            maps = feature_maps(self.model, torch.as_tensor(sample, device=self.device))
-        if boundary and self.data.preprocessing.kind == "points":
-            raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
-            x = apply_normalisation(raw, self.data.preprocessing).to(self.device)
-            probs = grid_probabilities(self.model, x)
-            grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
-        self.sink(Probe(step, maps, grid))
+        if sample is not None or boundary:
+            self.sink(
+                probe(self.model, step, sample, boundary, self.data.preprocessing, self.device)
+            )
 
     def project(self) -> Project:
         """The trained network, its data set reference and its history, ready to save."""

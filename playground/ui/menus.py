@@ -1,62 +1,116 @@
-"""The menu bar: builds the actions and connects them to the window's methods."""
+"""The menu bar: its actions, each connected to what it asks for; the window keeps the bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
 
+from playground.core.export_formats import FORMATS
 from playground.core.presets import PRESETS
 
-if TYPE_CHECKING:
-    from playground.ui.main_window import MainWindow
-
-EXPORTS = [
-    ("onnx", "ONNX…", "ONNX models (*.onnx)", ".onnx"),
-    ("torchscript", "TorchScript…", "TorchScript (*.pt)", ".pt"),
-    ("python", "PyTorch script…", "Python scripts (*.py)", ".py"),
-]
+K = QKeySequence.StandardKey
 
 
-def _action(w: MainWindow, text: str, slot, shortcut=None, name: str = "") -> QAction:
-    action = QAction(text, w)
+@dataclass
+class Menus:
+    """The actions and menus whose state changes while the app runs."""
+
+    recent: QMenu
+    save: QAction
+    save_as: QAction
+    export: QMenu
+    undo: QAction
+    redo: QAction
+    network: QMenu
+    train: QAction
+    pause: QAction
+    stop: QAction
+    reset: QAction
+    help_text: str  # the shortcuts, as Help ▸ Keyboard shortcuts lists them
+
+
+def action(
+    window: QMainWindow, text: str, slot: Callable[[], object], shortcut=None, name: str = ""
+) -> QAction:
+    a = QAction(text, window)
     if shortcut is not None:
-        action.setShortcut(shortcut)
-    action.setObjectName(name)
-    action.triggered.connect(lambda _=False: slot())
-    return action
+        a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+    a.setObjectName(name)
+    a.triggered.connect(lambda _=False: slot())
+    return a
 
 
-def build_menus(w: MainWindow) -> None:
+def build_menus(w, files, ws, training, views) -> Menus:
+    """w: the window; files: FileCommands; ws: the Workspace; training: the training panel."""
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    K = QKeySequence.StandardKey
-    file_menu.addAction(_action(w, "&New", w.new_project, K.New, "new"))
-    file_menu.addAction(_action(w, "&Open…", w.files.open_dialog, K.Open, "open"))
-    w.recent_menu = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(action(w, "&New", files.new, K.New, "new"))
+    file_menu.addAction(action(w, "&Open…", files.open_dialog, K.Open, "open"))
+    recent = file_menu.addMenu("Open &Recent")
     file_menu.addSeparator()
-    w.save_action = _action(w, "&Save", w.files.save, K.Save, "save")
-    w.save_as_action = _action(
-        w, "Save &As…", w.files.save_as, QKeySequence("Ctrl+Shift+S"), "saveAs"
-    )
-    file_menu.addActions([w.save_action, w.save_as_action])
-    w.export_menu = file_menu.addMenu("&Export")
-    for fmt, text, _, _ in EXPORTS:
-        w.export_menu.addAction(_action(w, text, lambda f=fmt: w.export(f), name=f"export-{fmt}"))
+    save = action(w, "&Save", files.save, K.Save, "save")
+    save_as = action(w, "Save &As…", files.save_as, "Ctrl+Shift+S", "saveAs")
+    file_menu.addActions([save, save_as])
+    export = file_menu.addMenu("&Export")
+    for key, fmt in FORMATS.items():
+        export.addAction(
+            action(w, f"{fmt.title}…", lambda k=key: files.export(k), name=f"export-{key}")
+        )
     file_menu.addSeparator()
-    file_menu.addAction(_action(w, "&Quit", w.close, K.Quit, "quit"))
+    file_menu.addAction(action(w, "&Quit", w.close, K.Quit, "quit"))
 
     edit = bar.addMenu("&Edit")
-    w.undo_action = _action(w, "&Undo", w.document.undo, K.Undo, "undo")
-    w.redo_action = _action(w, "&Redo", w.document.redo, None, "redo")
-    w.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    edit.addActions([w.undo_action, w.redo_action])
+    undo = action(w, "&Undo", ws.document.undo, K.Undo, "undo")
+    redo = action(w, "&Redo", ws.document.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
+    edit.addActions([undo, redo])
 
     network = bar.addMenu("&Network")
     presets = network.addMenu("&Presets")
     for key, (title, _) in PRESETS.items():
-        presets.addAction(_action(w, title, lambda k=key: w.apply_preset(k), name=f"preset-{key}"))
-    w.network_menu = network
+        if key == "transfer":  # trained by core/transfer.py's own loop, not yet the window's
+            continue
+        presets.addAction(action(w, title, lambda k=key: ws.apply_preset(k), name=f"preset-{key}"))
+
+    run = bar.addMenu("&Training")
+    t = training
+    train = action(w, "&Train / Continue", t.train_button.click, ["F5", "Ctrl+Return"], "train")
+    pause = action(w, "&Pause / Resume", t.pause_button.click, "F6", "pause")
+    stop = action(w, "&Stop", t.stop_button.click, "Shift+F5", "stop")
+    reset = action(w, "&Reset weights", t.reset_button.click, "Ctrl+Shift+R", "reset")
+    run.addActions([train, pause, stop, reset])
 
     view = bar.addMenu("&View")
-    view.addAction(_action(w, "Save current view as &PNG…", w.save_view_png, None, "savePng"))
+    view.addAction(action(w, "Save current view as &PNG…", views.save_png_dialog, None, "savePng"))
+
+    help_menu = bar.addMenu("&Help")
+    help_text = _shortcuts_text(
+        [
+            ("Train / Continue", train),
+            ("Pause / Resume", pause),
+            ("Stop", stop),
+            ("Reset weights", reset),
+            ("Undo", undo),
+            ("Redo", redo),
+            ("Save", save),
+        ]
+    )
+    help_menu.addAction(action(w, "&Keyboard shortcuts", w.show_shortcuts, None, "shortcuts"))
+    help_menu.addAction(action(w, "&About Neural Playground", w.show_about, None, "about"))
+    return Menus(
+        recent, save, save_as, export, undo, redo, network, train, pause, stop, reset, help_text
+    )
+
+
+def _shortcuts_text(named: list[tuple[str, QAction]]) -> str:
+    native = QKeySequence.SequenceFormat.NativeText
+    rows = [f"{name}: {', '.join(k.toString(native) for k in a.shortcuts())}" for name, a in named]
+    return "\n".join(
+        [
+            *rows,
+            "Delete: remove the selected card",
+            "Ctrl+V on the Classify tab: classify the image on the clipboard",
+        ]
+    )

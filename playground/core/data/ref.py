@@ -3,6 +3,7 @@ shape of the bundled ones. No torch here: the window reads these to open, before
 
 from __future__ import annotations
 
+import importlib.resources
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,17 @@ from playground.core.errors import DatasetError
 from playground.core.layers import Shape
 from playground.core.limits import finite_number
 
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
+
+def _resources() -> Path:
+    """The bundled data: installed as the package playground.resources (see setup.py); in a
+    source checkout that is not installed, the top-level resources/ folder."""
+    try:
+        return Path(str(importlib.resources.files("playground.resources")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[3] / "resources"
+
+
+RESOURCES = _resources()
 MNIST5K = (RESOURCES / "mnist5k-images-idx3-ubyte.gz", RESOURCES / "mnist5k-labels-idx1-ubyte.gz")
 BUNDLED = ("mnist5k", *TOY_NAMES)
 DIGITS = [str(d) for d in range(10)]

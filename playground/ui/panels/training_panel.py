@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
-from playground.core.events import StepMetrics
-from playground.ui.state.session import IDLE, PAUSED, RUNNING, TRAINED
+from playground.core.events import Finished, StepMetrics
+from playground.ui.state.session import PAUSED, RUNNING
+from playground.ui.state.workspace import Workspace
 
 DATASETS = [
     ("MNIST 5k digits", "mnist5k"),
@@ -51,22 +52,27 @@ def _duration(seconds: float) -> str:
 
 
 class TrainingPanel(QWidget):
+    """Settings, run buttons, progress and a status line that always tells the truth: it
+    follows the workspace (data set, network, session) through their signals."""
+
     datasetRequested = Signal(object)  # DatasetRef
     trainClicked = Signal()
     pauseClicked = Signal()
     stopClicked = Signal()
     resetClicked = Signal()
-    settingsEdited = Signal()
+    controlsChanged = Signal()  # which buttons are enabled changed (menus mirror them)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ws = workspace
         self._build_form()
         self._build_buttons()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.status = QLabel("Ready to train")
+        self.status = QLabel()
         self.status.setObjectName("trainStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         # A fixed size: new text then repaints the label only, never re-lays out the window.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.status.setFixedHeight(self.status.sizeHint().height())
@@ -78,8 +84,21 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         self._total_epochs = 0
         self._last_status = 0.0
-        self._state, self._loading = IDLE, False
-        self.set_state(IDLE)
+        self._outcome = ""  # how the last run ended, until something else happens
+        self._wire(workspace)
+        self.set_config(workspace.config)
+        self._update()
+
+    def _wire(self, ws: Workspace) -> None:
+        s = ws.session
+        s.stateChanged.connect(self._update)
+        s.historyReplaced.connect(self._forget_run)
+        s.stepped.connect(self._show_step)
+        s.finished.connect(self._show_finished)
+        ws.document.changed.connect(self._update)
+        ws.readyChanged.connect(self._update)
+        ws.datasetChanged.connect(self._show_dataset)
+        ws.configChanged.connect(self.set_config)
 
     def _build_form(self) -> None:
         defaults = TrainConfig()
@@ -116,9 +135,9 @@ class TrainingPanel(QWidget):
         self.form.addRow("Epochs", row)
         self.form.addRow("Device", self.device)
         for combo in (self.optimizer, self.device):
-            combo.activated.connect(self.settingsEdited)
+            combo.activated.connect(self._settings_edited)
         for spin in (self.lr, self.batch_size, self.epochs, self.seed):
-            spin.editingFinished.connect(self.settingsEdited)
+            spin.valueChanged.connect(self._settings_edited)
 
     def _build_buttons(self) -> None:
         self.train_button = QPushButton("▶  Train")
@@ -146,13 +165,22 @@ class TrainingPanel(QWidget):
             device=self.device.currentData(),
         )
 
+    def _settings_edited(self, *_: object) -> None:
+        self.ws.set_config(self.config())
+        self._update()
+
     def set_config(self, config: TrainConfig) -> None:
+        widgets = (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed, self.device)
+        for w in widgets:
+            w.blockSignals(True)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(config.optimizer)))
         self.lr.setValue(config.lr)
         self.batch_size.setValue(config.batch_size)
         self.epochs.setValue(config.epochs)
         self.seed.setValue(config.seed)
         self.device.setCurrentIndex(max(0, self.device.findData(config.device)))
+        for w in widgets:
+            w.blockSignals(False)
 
     def show_devices(self, choices: list[tuple[str, str]]) -> None:
         """Offer these (label, choice) devices, keeping the current choice if it is offered."""
@@ -162,26 +190,28 @@ class TrainingPanel(QWidget):
             self.device.addItem(text, choice)
         self.device.setCurrentIndex(max(0, self.device.findData(key)))
 
-    def set_loading(self, loading: bool) -> None:
-        """While PyTorch loads, the settings can be edited but training cannot start yet."""
-        self._loading = loading
-        self.status.setText("Loading PyTorch and the data set…" if loading else "Ready to train")
-        self.set_state(self._state)
-
-    def show_dataset(self, ref: DatasetRef) -> None:
-        """Point the chooser at ref (a bundled name, or the folder/IDX entry for a path)."""
-        index = self.dataset.findData(ref.source)
+    def _show_dataset(self) -> None:
+        """Point the chooser at the data set (a bundled name, or the folder/IDX entry)."""
+        d = self.ws.dataset
+        if d is None:
+            return
+        index = self.dataset.findData(d.ref.source)
         if index < 0:
             index = self.dataset.findData("folder")
-            self.dataset.setItemText(index, f"Folder: {ref.source}")
+            self.dataset.setItemText(index, f"Folder: {d.ref.source}")
         self.dataset.setCurrentIndex(index)
         self._dataset_index = index
+        self._forget_run()
 
     def _dataset_chosen(self, index: int) -> None:
         key = self.dataset.itemData(index)
         ref: DatasetRef | None = DatasetRef(key)
         if key == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Image folder: one sub-folder per class")
+            path = QFileDialog.getExistingDirectory(
+                self,
+                "Image folder: one sub-folder of images per class (the folder names are "
+                "the class names)",
+            )
             ref = DatasetRef(path) if path else None
         elif key == "idx":
             path, _ = QFileDialog.getOpenFileName(
@@ -191,53 +221,87 @@ class TrainingPanel(QWidget):
                 "IDX files (*idx3-ubyte *idx3-ubyte.gz);;All files (*)",
             )
             ref = DatasetRef(path) if path else None
-        if ref is None:  # dialog cancelled: keep the previous choice
-            self.dataset.setCurrentIndex(self._dataset_index)
-            return
-        self._dataset_index = index
-        self.datasetRequested.emit(ref)
+        self.dataset.setCurrentIndex(self._dataset_index)  # until the new one has loaded
+        if ref is not None:
+            self.datasetRequested.emit(ref)
 
     # --- state and progress -------------------------------------------------------------
-    def set_state(self, state: str) -> None:
-        self._state = state
-        busy = state in (RUNNING, PAUSED)
-        self.train_button.setEnabled(not busy and not self._loading)
-        self.dataset.setEnabled(not busy and not self._loading)
-        self.train_button.setText("▶  Continue" if state == TRAINED else "▶  Train")
+    def _update(self, *_: object) -> None:
+        """Enable what can be done now and say what Train will do."""
+        ws, s = self.ws, self.ws.session
+        busy, state = s.busy, s.state
+        report = ws.document.report
+        can_train = ws.ready and not busy and report.ok and ws.dataset is not None
+        continues = s.continues(ws.document.spec)
+        self.train_button.setEnabled(can_train)
+        self.train_button.setText("▶  Continue" if continues else "▶  Train")
+        self.train_button.setToolTip(
+            f"Train {self.epochs.value()} more epochs from the current weights"
+            if continues
+            else "Train from new random weights"
+        )
+        self.dataset.setEnabled(ws.ready and not busy)
         self.pause_button.setEnabled(busy)
         self.pause_button.setText("Resume" if state == PAUSED else "Pause")
         self.stop_button.setEnabled(busy)
-        self.reset_button.setEnabled(state == TRAINED)
-        for w in (
-            self.optimizer,
-            self.lr,
-            self.batch_size,
-            self.epochs,
-            self.seed,
-            self.device,
-        ):
+        self.reset_button.setEnabled(not busy and s.weights is not None)
+        for w in (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed, self.device):
             w.setEnabled(not busy)
-        if state == PAUSED:
-            self.status.setText(self.status.text().split("  ·  (paused)")[0] + "  ·  (paused)")
+        if state == RUNNING and not self._total_epochs:
+            self._total_epochs = s.history.epochs_done + self.epochs.value()
+            self.progress.setValue(0)
+        if not busy:
+            self._total_epochs = 0
+            self.status.setText(self._idle_text(report, continues))
+        elif state == PAUSED:
+            self.status.setText(self.status.text().split("  ·  ETA")[0] + "  ·  paused")
+        self.controlsChanged.emit()
 
-    def start_run(self, epochs_done: int) -> None:
-        self._total_epochs = epochs_done + self.epochs.value()
+    def _idle_text(self, report, continues: bool) -> str:
+        ws, s = self.ws, self.ws.session
+        if not ws.ready:
+            return "Loading PyTorch and the data set…"
+        if ws.dataset is None:
+            return "Choose a data set to train on"
+        if not report.ok:
+            return f"Fix the network to train it: {report.error}"
+        if self._outcome:
+            return self._outcome
+        if continues:
+            return f"Trained {s.history.epochs_done} epochs: Continue trains on from here"
+        if s.weights is not None:
+            return "The network changed since it was trained: Train starts from random weights"
+        return "Ready to train"
+
+    def _forget_run(self) -> None:
+        self._outcome = ""
         self.progress.setValue(0)
-        self.status.setText("Starting…")
+        self._update()
 
-    def show_step(self, m: StepMetrics, device: str) -> None:
+    def _show_step(self, m: StepMetrics) -> None:
         now = time.monotonic()
         if now - self._last_status < STATUS_INTERVAL_S and m.progress < 1:
             return  # 4 updates a second read fine; the last one (100 %) always shows
         self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
+        total = max(self._total_epochs, m.last_epoch)
+        eta = f"  ·  ETA {_duration(m.eta_s)}" if self.ws.session.state == RUNNING else ""
         self.status.setText(
-            f"Epoch {m.epoch}/{self._total_epochs}  ·  {m.samples_per_s:,.0f} samples/s  ·  "
-            f"ETA {_duration(m.eta_s)}  ·  {device}"
+            f"Epoch {m.epoch}/{total}  ·  {m.samples_per_s:,.0f} samples/s{eta}  ·  "
+            f"{self.ws.device_text}"
         )
 
-    def show_message(self, text: str) -> None:
-        self.status.setText(text)
+    def _show_finished(self, f: Finished) -> None:
+        epochs = self.ws.session.history.epochs
+        accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
+        if f.status == "completed":
+            self.progress.setValue(1000)
+            self._outcome = f"Trained {f.epochs_done} epochs{accuracy}"
+        elif f.status == "stopped":
+            self._outcome = f"Stopped after {f.epochs_done} epochs{accuracy}"
+        else:
+            self._outcome = f.message
+        self._update()
 
 
 def _spin(lo: int, hi: int, value: int) -> QSpinBox:

@@ -76,6 +76,15 @@ class NetworkDocument(QObject):
             text = f"Set {self._spec.layers[index].type} {name}"
             self._edit(new, text, merge_key=(index, name))
 
+    def fit_output(self, num_classes: int) -> None:
+        """Make the last Linear layer give one output per class (an undoable edit), so that a
+        data set with other classes does not leave a red card to fix by hand."""
+        layers = self._spec.layers
+        last = next((i for i in reversed(range(len(layers))) if layers[i].type == "Linear"), None)
+        if last is not None and layers[last].params.get("out_features") != num_classes:
+            new = self._spec.with_param(last, "out_features", num_classes)
+            self._edit(new, f"Output layer: {num_classes} classes")
+
     def replace_layers(self, spec: NetworkSpec, text: str) -> None:
         self._edit(spec.with_input_shape(self._spec.input_shape), text)
 
@@ -86,6 +95,8 @@ class NetworkDocument(QObject):
 
     # --- not undoable: the data set decides these --------------------------------------
     def set_data_shape(self, input_shape: Shape, num_classes: int) -> None:
+        if tuple(input_shape) == tuple(self._spec.input_shape) and num_classes == self._num_classes:
+            return  # nothing changes: no edit to announce
         self._num_classes = num_classes
         self._apply(self._spec.with_input_shape(input_shape))
 

@@ -1,4 +1,10 @@
-"""The training session: owns the worker thread, the trained model and its history."""
+"""The training session: the one owner of the run's history and the trained weights.
+
+The trainer works on its own copy of the history in the training thread; this session records
+the same events, as they arrive on the GUI thread, into the history that views read and
+projects save. Weights cross as copies that nothing writes to (Trainer.weights): the GUI
+never reads a live model.
+"""
 
 from __future__ import annotations
 
@@ -21,49 +27,72 @@ from playground.core.spec import NetworkSpec
 from playground.ui.views.redraw import set_budgeted
 
 if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see startup.py)
-    from torch import nn
+    from torch import Tensor
 
     from playground.core.data.dataset import Dataset
     from playground.ui.state.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
+Weights = dict[str, "Tensor"]
 
 
 class TrainingSession(QObject):
     stateChanged = Signal(str)
-    stepped = Signal(object)
-    epochEnded = Signal(object)
-    snapshotTaken = Signal(object)
-    evaluated = Signal(object)
-    probed = Signal(object)
-    finished = Signal(object)
+    stepped = Signal(object)  # StepMetrics, already in history
+    epochEnded = Signal(object)  # EpochMetrics, already in history
+    snapshotTaken = Signal(object)  # Snapshot
+    evaluated = Signal(object)  # Evaluation
+    probed = Signal(object)  # Probe
+    finished = Signal(object)  # Finished
+    historyReplaced = Signal()  # a new (or no) run: views showing the history start over
+    weightsChanged = Signal()  # weights gone or taken over whole (not each step): redraw
+    probesChanged = Signal()  # the views want other probes
     deviceChosen = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = IDLE
-        self.model: nn.Sequential | None = None
+        self.spec: NetworkSpec | None = None  # what the weights were trained for
+        self.weights: Weights | None = None  # CPU tensors, replaced whole, never written
         self.history = History()
-        self.spec: NetworkSpec | None = None
+        self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
-        self._probes: tuple = (None, False)
+        self.probes: tuple = (None, False)  # (feature-map sample, boundary?) the views want
+        self.runs = 0  # counts runs, so that caches keyed on it never mix two runs
 
     @property
     def busy(self) -> bool:
         return self.state in (RUNNING, PAUSED)
 
+    def continues(self, spec: NetworkSpec) -> bool:
+        """Whether training spec now goes on from the current weights and history."""
+        return self.weights is not None and spec == self.spec
+
+    def current_weights(self) -> Weights | None:
+        """The newest consistent weights: a running trainer's last finite copy, else the
+        session's own."""
+        worker = self._worker
+        if worker is not None and worker.trainer is not None:
+            return worker.trainer.weights()
+        return self.weights
+
+    def weights_key(self) -> tuple:
+        """Changes whenever current_weights() may have (for caches built from them)."""
+        return (self.runs, self.history.last_step, self.state, id(self.weights))
+
     def start(self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig) -> None:
         """Train; continues from the current weights when the network is unchanged."""
         if self.busy:
             return
-        if spec != self.spec:
-            self.model, self.history = None, History()
+        if not self.continues(spec):
+            self._replace(spec, None, History(), keep_previous=True)
         self.spec = spec
+        self.runs += 1
         from playground.ui.state.worker import TrainingWorker
 
-        worker = TrainingWorker(spec, dataset, config, self.model, self.history, self)
+        worker = TrainingWorker(spec, dataset, config, self.weights, self.history.copy(), self)
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
-        worker.set_probes(*self._probes)
+        worker.set_probes(*self.probes)
         worker.deviceChosen.connect(self.deviceChosen)
         self._worker = worker
         self._set_state(RUNNING)
@@ -71,9 +100,11 @@ class TrainingSession(QObject):
 
     def set_probes(self, sample, boundary: bool) -> None:
         """What the visible views need computed at each snapshot (see Trainer.set_probes)."""
-        self._probes = (sample, boundary)
+        self.probes = (sample, boundary)
         if self._worker is not None:
             self._worker.set_probes(sample, boundary)
+        else:
+            self.probesChanged.emit()
 
     def pause(self) -> None:
         if self._worker and self.state == RUNNING:
@@ -89,19 +120,26 @@ class TrainingSession(QObject):
         if self._worker and self.busy:
             self._worker.stop()
 
-    def reset(self) -> None:
+    def reset(self, keep_previous: bool = True) -> None:
         """Forget the trained weights and history (the network's spec stays)."""
-        if self.busy:
-            return
-        self.model, self.history, self.spec = None, History(), None
-        self._set_state(IDLE)
+        if not self.busy:
+            self._replace(None, None, History(), keep_previous)
 
-    def load(self, spec: NetworkSpec, model: nn.Sequential | None, history: History) -> None:
-        """Take over a saved model and its history (an opened project)."""
-        if self.busy:
-            return
-        self.spec, self.model, self.history = spec, model, history
-        self._set_state(TRAINED if model is not None else IDLE)
+    def load(self, spec: NetworkSpec, weights: Weights | None, history: History) -> None:
+        """Take over saved weights and their history (an opened project)."""
+        if not self.busy:
+            self._replace(spec if weights is not None else None, weights, history, False)
+
+    def _replace(self, spec, weights, history: History, keep_previous: bool) -> None:
+        if keep_previous and not self.history.empty:
+            self.previous = self.history
+        elif not keep_previous:
+            self.previous = None
+        self.spec, self.weights, self.history = spec, weights, history
+        self.runs += 1
+        self._set_state(TRAINED if weights is not None else IDLE)
+        self.historyReplaced.emit()
+        self.weightsChanged.emit()
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop training and wait for the thread; True if it ended in time."""
@@ -114,31 +152,41 @@ class TrainingSession(QObject):
             self._release(worker)
         return ended
 
-    def _dispatch(self, events: list[Event]) -> None:
-        """Hand a batch of the worker's events to this session's signals, in order."""
-        worker = self.sender()
-        if worker is None or worker is not self._worker:
-            return  # a late batch from a run already shut down
-        signals = {
+    def announce(self, event: Event) -> None:
+        """Tell the views of an event that is no news to the history (trained weights looked
+        at when no run is going)."""
+        self._signals()[type(event)].emit(event)
+
+    def _signals(self) -> dict[type, Signal]:
+        return {
             StepMetrics: self.stepped,
             EpochMetrics: self.epochEnded,
             Snapshot: self.snapshotTaken,
             Evaluation: self.evaluated,
             Probe: self.probed,
         }
+
+    def _dispatch(self, events: list[Event]) -> None:
+        """Record a batch of the worker's events in the history, then announce them in order."""
+        worker = self.sender()
+        if worker is None or worker is not self._worker:
+            return  # a late batch from a run already shut down
+        signals = self._signals()
         for event in events:
             if isinstance(event, Finished):
                 self._on_finished(worker, event)
             else:
+                self.history.record(event)
                 signals[type(event)].emit(event)
 
     def _on_finished(self, worker: TrainingWorker, finished: Finished) -> None:
-        if worker.trainer is not None:
-            self.model = worker.trainer.model
         worker.wait()
+        if worker.final_weights is not None:
+            self.weights = worker.final_weights
         self._release(worker)
-        self._set_state(TRAINED if self.model is not None else IDLE)
+        self._set_state(TRAINED if self.weights is not None else IDLE)
         self.finished.emit(finished)
+        self.weightsChanged.emit()
 
     def _release(self, worker: TrainingWorker) -> None:
         worker.eventsReady.disconnect()

@@ -38,7 +38,7 @@ class StartupLoader(QThread):
     def __init__(self, ref: DatasetRef, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startup")
-        self._ref = ref
+        self.ref = ref
         self._result: Dataset | str = "not loaded"
         self._ready = threading.Event()
 
@@ -51,7 +51,7 @@ class StartupLoader(QThread):
                 importlib.import_module(name)
             from playground.core.data.registry import load_dataset
 
-            self._result = load_dataset(self._ref)
+            self._result = load_dataset(self.ref)
         except PlaygroundError as e:
             self._result = str(e)
         except Exception as e:  # a broken torch install: said in the window, not a dead thread

@@ -7,12 +7,14 @@ signal wakes the GUI thread, and on a small CPU every wake-up takes time from tr
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from PySide6.QtCore import QObject, QThread, Signal
-from torch import nn
+from torch import Tensor
 
+from playground.core.build import build_model
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
@@ -22,6 +24,7 @@ from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
 
+log = logging.getLogger(__name__)
 BATCH_S = 0.1  # the GUI thread is sent the trainer's events at most this often
 
 
@@ -36,15 +39,16 @@ class TrainingWorker(QThread):
         spec: NetworkSpec,
         dataset: Dataset,
         config: TrainConfig,
-        model: nn.Sequential | None,
+        weights: dict[str, Tensor] | None,
         history: History,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("training")
         self._args = (spec, dataset, config)
-        self._model, self._history = model, history
+        self._weights, self._history = weights, history
         self.trainer: Trainer | None = None
+        self.final_weights: dict[str, Tensor] | None = None  # CPU copy, set before Finished
         self._lock = threading.Lock()
         self._stop_asked = False
         self._pause_asked = False
@@ -56,9 +60,12 @@ class TrainingWorker(QThread):
         yield_to_other_threads()
         set_torch_threads(TRAINING_THREADS)
         try:
-            trainer = Trainer(
-                *self._args, sink=self._emit, model=self._model, history=self._history
-            )
+            spec, dataset, _ = self._args
+            model = None
+            if self._weights is not None:
+                model = build_model(spec, dataset.num_classes)
+                model.load_state_dict(self._weights)
+            trainer = Trainer(*self._args, sink=self._emit, model=model, history=self._history)
             with self._lock:
                 self.trainer = trainer
                 if self._pause_asked:
@@ -71,10 +78,15 @@ class TrainingWorker(QThread):
         except PlaygroundError as e:
             self._emit(Finished("error", str(e), self._history.epochs_done, 0))
         except Exception as e:  # shown to the user instead of a silent thread death
+            log.exception("Training failed")
             message = f"Training failed: {type(e).__name__}: {e}"
             self._emit(Finished("error", message, self._history.epochs_done, 0))
 
     def _emit(self, event: Event) -> None:
+        if isinstance(event, Finished) and self.trainer is not None:
+            # Copied here, on the training thread, before the GUI hears that the run ended.
+            state = self.trainer.model.state_dict()
+            self.final_weights = {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
         with self._lock:
             self._pending.append(event)
             due = isinstance(event, Finished) or time.monotonic() - self._sent_at >= BATCH_S

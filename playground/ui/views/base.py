@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 
 from playground.ui.views.redraw import schedule
 
-pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
 REDRAW_MS = 500
 
@@ -28,6 +27,14 @@ class LiveView(QWidget):
         self.latest = value
         self._dirty = True
 
+    def clear(self) -> None:
+        """No weights to show (a new or reset network): back to blank, with a hint."""
+        self.latest, self._dirty = None, False
+        self.render_blank()
+
+    def render_blank(self) -> None:
+        raise NotImplementedError
+
     def refresh(self) -> None:
         """Draw again from the latest value (after a choice in the view changed)."""
         self._dirty = self.latest is not None
@@ -44,7 +51,7 @@ class LiveView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.refresh()
+        self._dirty = self.latest is not None  # drawn at the next tick, in turn with the rest
 
     def render(self, value: Any) -> None:
         raise NotImplementedError

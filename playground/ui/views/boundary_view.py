@@ -1,11 +1,12 @@
-"""Decision boundary on 2-D data: the plane coloured by predicted class, the points on top."""
+"""Decision boundary on 2-D data: the plane coloured by predicted class, the points on top,
+all in the data's own coordinates."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground.core.events import BOUNDARY_EXTENT, Probe
 from playground.ui.views.base import LiveView
@@ -24,6 +25,12 @@ CLASS_COLOURS = (
         dtype=np.float32,
     )
     / 255
+)
+EXTENT = QRectF(-BOUNDARY_EXTENT, -BOUNDARY_EXTENT, 2 * BOUNDARY_EXTENT, 2 * BOUNDARY_EXTENT)
+NOT_POINTS = (
+    "The decision boundary is drawn for 2-D data: choose circle, xor, gauss or spiral as the "
+    "data set to see how the network splits the plane. Image data has hundreds of inputs, "
+    "too many to draw as a plane."
 )
 
 
@@ -44,27 +51,33 @@ class BoundaryView(LiveView):
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
-        e = BOUNDARY_EXTENT
-        self.image.setRect(QRectF(-e, -e, 2 * e, 2 * e))
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.5))
         self.val_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#1F2328", width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.val_points)
-        self.note = QLabel(
-            "Choose a 2-D data set (circle, xor, gauss, spiral) to see how the "
-            "network splits the plane."
-        )
+        self.plot.setRange(EXTENT, padding=0)
+        self.note = QLabel()
         self.note.setObjectName("explanation")
         self.note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.note)
+        self.empty = QLabel(NOT_POINTS)
+        self.empty.setObjectName("explanation")
+        self.empty.setWordWrap(True)
+        plot_page = QWidget()
+        page = QVBoxLayout(plot_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.plot, 1)
+        page.addWidget(self.note)
+        self.pages = QStackedLayout(self)
+        self.pages.addWidget(plot_page)
+        self.pages.addWidget(self.empty)
         self.picture: np.ndarray | None = None
+        self.set_points(None, None)
 
     def set_points(
         self, train: tuple[np.ndarray, np.ndarray] | None, val: tuple[np.ndarray, np.ndarray] | None
     ) -> None:
-        """Raw coordinates (N×2) and labels of the training and validation points."""
+        """Raw coordinates (N×2) and labels of the training and validation points; None for
+        data that is not 2-D points (the tab then says why it is empty)."""
         for item, data in ((self.train_points, train), (self.val_points, val)):
             if data is None:
                 item.setData([], [])
@@ -72,14 +85,24 @@ class BoundaryView(LiveView):
             pts, labels = data
             brushes = [pg.mkBrush(*(CLASS_COLOURS[c % len(CLASS_COLOURS)] * 255)) for c in labels]
             item.setData(pts[:, 0], pts[:, 1], brush=brushes)
-        if train is not None:
-            self.note.setText(
-                "Background: the predicted class, paler where the network is "
-                "unsure. Dots: training points; outlined dots: validation points."
-            )
+        self.pages.setCurrentIndex(0 if train is not None else 1)
+        self.render_blank()
+
+    def render_blank(self) -> None:
+        self.picture = None
+        self.image.clear()
+        self.note.setText(
+            "Dots: training points; outlined dots: validation points. Train the network to "
+            "colour the plane by the class it predicts."
+        )
 
     def render(self, probe: Probe) -> None:
         if probe.boundary is None:
             return
         self.picture = boundary_picture(probe.boundary)
         self.image.setImage(self.picture, autoLevels=False, levels=(0, 1))
+        self.image.setRect(EXTENT)  # after setImage: it maps the image's pixels to the data
+        self.note.setText(
+            "Background: the predicted class, paler where the network is unsure. Dots: "
+            "training points; outlined dots: validation points."
+        )

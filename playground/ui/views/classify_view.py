@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,6 +131,18 @@ class ClassifyView(QWidget):
             return
         self.classify_image(img, path.name)
 
+    def classify_paths(self, paths: list[Path]) -> None:
+        """Files dropped on the window: the first is classified, the rest are counted."""
+        if not paths:
+            self.show_error("Only files on this computer can be dropped.")
+            return
+        self.classify_path(paths[0])
+        if len(paths) > 1 and self.prediction is not None:
+            self.message.setText(
+                f"{self.message.text()} ({len(paths) - 1} more files dropped: only the first "
+                "is classified here; `playground classify` takes many at once.)"
+            )
+
     def classify_image(self, img: Image.Image, name: str = "") -> None:
         self.original.setPixmap(pil_pixmap(img, SIDE))
         try:
@@ -142,14 +155,26 @@ class ClassifyView(QWidget):
         self.bars.set_rows(prediction.top)
         best, p = prediction.top[0]
         subject = name or "The image"
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
         self.message.setText(f"{subject}: the network says {best} ({p:.0%}).")
         self.classified.emit(prediction)
 
     def show_error(self, text: str) -> None:
+        """Say why there is no answer; no picture or bars of an earlier image stay beside it."""
+        self.forget()
+        self.original.setText("No image")
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setText(f"<span style='color:#C62828'>{html.escape(text)}</span>")
+
+    def forget(self) -> None:
+        """Drop the last answer (the network it came from is gone or changed)."""
         self.prediction = None
         self.bars.set_rows([])
         self.seen.clear()
-        self.message.setText(f"<span style='color:#C62828'>{text}</span>")
+        self.original.clear()
+        self.original.setText("Drop an image\non the window")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setText("Open, paste or drop an image, or draw a digit on the pad.")
 
     def _show_seen(self, *_: object) -> None:
         pred = self.prediction

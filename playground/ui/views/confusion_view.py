@@ -62,9 +62,18 @@ class ConfusionView(LiveView):
         """Validation labels, and the raw images (N×C×H×W in [0, 1]) or points to list."""
         self.class_names, self.truth = class_names, truth
         self.pictures, self.points = pictures, points
+        self.render_blank()
+
+    def render_blank(self) -> None:
         self.matrix = None
         self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
         self.examples.clear()
+        self.title.setText(
+            "Train the network to see which classes it confuses. Rows: true class, columns: "
+            "predicted."
+        )
 
     def render(self, ev: Evaluation) -> None:
         if self.truth is None or len(ev.predicted) != len(self.truth):

@@ -6,8 +6,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from playground.core.events import EpochMetrics, StepMetrics
+from playground.core.events import StepMetrics
 from playground.core.history import History, smooth
+from playground.ui.state.session import TrainingSession
 from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget
 
@@ -38,10 +39,9 @@ def _dotted_line(plot: pg.PlotItem, colour: str, size: int, name: str) -> pg.Plo
 class CurvesView(QWidget):
     """Training loss per step (smoothed), validation loss and accuracy per epoch."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.history = History()
-        self.previous: History | None = None
+        self.session = session
         self.loss_plot = _plot("Loss (cost function)", "cross-entropy", (-10, 10))
         self.loss_plot.setLabel("bottom", "step")
         self.acc_plot = _plot("Accuracy", "fraction correct", (-10, -10))
@@ -70,6 +70,9 @@ class CurvesView(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.acc_plot, 2)
+        session.stepped.connect(self._on_step)
+        session.epochEnded.connect(self._mark_dirty)
+        session.historyReplaced.connect(self._on_history_replaced)
         schedule(self, self._redraw_loss, REDRAW_MS)
         schedule(self, self._redraw_accuracy, REDRAW_MS)
 
@@ -87,28 +90,22 @@ class CurvesView(QWidget):
         self.train_acc = _dotted_line(ap, TRAIN, 5, "training")
         self.val_acc = _dotted_line(ap, VAL, 6, "validation")
 
-    # --- data in ----------------------------------------------------------------------
-    def add_step(self, m: StepMetrics) -> None:
-        self.history.add_step(m)
+    # --- data in: the session's history, as its signals say it changed ------------------
+    @property
+    def history(self) -> History:
+        return self.session.history
+
+    @property
+    def previous(self) -> History | None:
+        return self.session.previous
+
+    def _on_step(self, m: StepMetrics) -> None:
         if (m.end_step, m.last_epoch) != self._run_end:
             self._run_end = (m.end_step, m.last_epoch)
             self._acc_dirty = True
         self._loss_dirty = True
 
-    def add_epoch(self, m: EpochMetrics) -> None:
-        self.history.add_epoch(m)
-        self._mark_dirty()
-
-    def set_history(self, history: History) -> None:
-        self.history = history
-        self._run_end = (0, 0)
-        self._mark_dirty()
-
-    def start_over(self) -> None:
-        """Keep the current run as the faint 'previous run' and start an empty one."""
-        if len(self.history.steps()[0]) or self.history.epochs:
-            self.previous = self.history
-        self.history = History()
+    def _on_history_replaced(self) -> None:
         self._run_end = (0, 0)
         self._mark_dirty()
 

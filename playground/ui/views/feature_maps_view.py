@@ -62,6 +62,15 @@ class FeatureMapsView(LiveView):
             )
         self.sampleChanged.emit()
 
+    def render_blank(self) -> None:
+        self.plots.clear()
+        self._layout, self._images, self.layers = [], [], []
+        self.plots.addLabel(
+            "Train the network (or open a trained project) to see what each layer makes of "
+            "this picture.",
+            color="#5F6B76",
+        )
+
     def render(self, probe: Probe) -> None:
         if probe.feature_maps is None:
             return

@@ -59,6 +59,12 @@ class FiltersView(LiveView):
         self.scale = None
         self.refresh()
 
+    def render_blank(self) -> None:
+        self.layer.clear()
+        self.image.clear()
+        self.scale = None
+        self.note.setText("Train a network with a Conv2d layer to see its filters.")
+
     def render(self, snap: Snapshot) -> None:
         convs = [n for n, w in snap.weights.items() if w.ndim == 4]
         if [self.layer.itemText(i) for i in range(self.layer.count())] != convs:
@@ -68,6 +74,8 @@ class FiltersView(LiveView):
             self.layer.blockSignals(False)
         name = self.layer.currentText()
         if name not in snap.weights:
+            self.render_blank()
+            self.note.setText("This network has no Conv2d layer: it has no filters to show.")
             return
         w = snap.weights[name]
         if self.scale is None:

@@ -1,4 +1,4 @@
-"""Gradient flow: mean |gradient| per layer over time, on a log scale."""
+"""Gradient flow: mean |gradient| per layer over the run, on a log scale, from the history."""
 
 from __future__ import annotations
 
@@ -6,54 +6,54 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from playground.core.events import Snapshot
+from playground.ui.state.session import TrainingSession
 from playground.ui.views.base import LiveView
 from playground.ui.widgets.plots import FollowRange, plot_widget
 
-MAX_POINTS = 2000
-
 
 class GradientsView(LiveView):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Draws session.history.gradients: the run's own record, so an opened project shows its
+    gradients and a new run never mixes with the last one's layers."""
+
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.series: dict[str, tuple[list[float], list[float]]] = {}
+        self.session = session
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.plot = plot_widget("Mean |gradient| of each layer's weights", grid=True)
         self.plot.setLogMode(y=True)
         self.plot.setLabel("bottom", "step")
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#1F2328")
         self.range = FollowRange(self.plot.plotItem)
-        note = QLabel(
-            "Layers near the input learn from these gradients. When they are many "
-            "times smaller than the last layer's (deep sigmoid networks), the first "
-            "layers barely learn: the vanishing gradient problem."
-        )
-        note.setWordWrap(True)
-        note.setObjectName("explanation")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("explanation")
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(note)
+        layout.addWidget(self.note)
+        session.snapshotTaken.connect(self.offer)
+        session.historyReplaced.connect(lambda: self.offer(session.history))
+        self.offer(session.history)
 
-    def offer(self, snap: Snapshot) -> None:
-        # Every snapshot adds a point, so collect here; drawing waits for the timer.
-        for name, value in snap.grad_magnitudes.items():
-            steps, values = self.series.setdefault(name, ([], []))
-            steps.append(snap.step)
-            values.append(max(value, 1e-12))
-            if len(steps) > MAX_POINTS:
-                del steps[::2], values[::2]
-        super().offer(snap)
-
-    def clear(self) -> None:
-        self.series.clear()
+    def render_blank(self) -> None:
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         self.curves.clear()
 
-    def render(self, snap: Snapshot) -> None:
-        for i, (name, (steps, values)) in enumerate(self.series.items()):
+    def render(self, _: object) -> None:
+        series = self.session.history.gradients
+        if set(series) != set(self.curves):
+            self.render_blank()
+        for i, (name, points) in enumerate(series.items()):
             if name not in self.curves:
                 pen = pg.mkPen(pg.intColor(i, hues=9, maxValue=200), width=2)
                 self.curves[name] = self.plot.plot(name=name, pen=pen)
-            self.curves[name].setData(np.array(steps, float), np.array(values))
+            steps, values = np.array(points, dtype=float).reshape(-1, 2).T
+            self.curves[name].setData(steps, np.maximum(values, 1e-12))
+        self.note.setText(
+            "Layers near the input learn from these gradients. When they are many times "
+            "smaller than the last layer's (deep sigmoid networks), the first layers barely "
+            "learn: the vanishing gradient problem."
+            if series
+            else "Train the network to see how strongly each layer's weights are pushed."
+        )
         self.range.update()

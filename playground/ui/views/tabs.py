@@ -1,4 +1,5 @@
-"""The tabs of live views, fed from the training session; probes asked only for visible views."""
+"""The tabs of views, each following the workspace's state; probes asked only for visible
+views."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
-from playground.ui.state.session import TrainingSession
 from playground.ui.views.boundary_view import BoundaryView
+from playground.ui.views.classify_view import ClassifyView
 from playground.ui.views.confusion_view import ConfusionView
 from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
@@ -17,49 +18,63 @@ from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:
-    from playground.core.data.dataset import Dataset
     from playground.core.inference import Prediction
+    from playground.ui.state.workspace import Workspace
 
 
 class ViewTabs(QTabWidget):
-    def __init__(
-        self,
-        session: TrainingSession,
-        curves: CurvesView,
-        classify: QWidget,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        self.dataset: Dataset | None = None
-        self.curves, self.classify = curves, classify
+        self.ws = workspace
+        s = workspace.session
+        self.curves = CurvesView(s)
+        self.classify = ClassifyView(workspace.classify)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
-        self.confusion, self.gradients = ConfusionView(), GradientsView()
+        self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         for widget, title in (
-            (curves, "Curves"),
+            (self.curves, "Curves"),
             (self.weights, "Weights"),
             (self.filters, "Filters"),
             (self.feature_maps, "Feature maps"),
-            (self.boundary, "Decision boundary"),
+            (self.boundary, "Boundary"),
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
-            (classify, "Classify"),
+            (self.classify, "Classify"),
         ):
             self.addTab(widget, title)
-        for view in (self.weights, self.filters, self.gradients):
-            session.snapshotTaken.connect(view.offer)
-        session.evaluated.connect(self.confusion.offer)
+        self.setUsesScrollButtons(False)  # every tab in sight, even at 1024 px
+        for view in (self.weights, self.filters):
+            s.snapshotTaken.connect(view.offer)
+        s.evaluated.connect(self.confusion.offer)
         for view in (self.feature_maps, self.boundary):
-            session.probed.connect(view.offer)
+            s.probed.connect(view.offer)
+        s.weightsChanged.connect(self._weights_changed)
+        workspace.datasetChanged.connect(self._dataset_changed)
         self.currentChanged.connect(self._ask_probes)
         self.feature_maps.sampleChanged.connect(self._ask_probes)
+        self.classify.classified.connect(self._use_prediction)
 
-    def set_dataset(self, d: Dataset) -> None:
+    def _blank_views(self) -> tuple:
+        return (self.weights, self.filters, self.feature_maps, self.boundary, self.confusion)
+
+    def _weights_changed(self) -> None:
+        """No weights (new, reset, untrained): every view of weights goes blank with a hint;
+        trained ones are drawn when the workspace's inspector reports them."""
+        if self.ws.session.current_weights() is None:
+            for view in self._blank_views():
+                view.clear()
+            self.classify.forget()
+
+    def _dataset_changed(self) -> None:
         from playground.core.data.dataset import denormalise  # torch: loaded with the data
 
-        self.dataset = d
-        self.gradients.clear()
+        d = self.ws.dataset
+        if d is None:
+            return
+        for view in self._blank_views():
+            view.clear()
+        self.classify.forget()
         is_image = d.preprocessing.kind == "image"
         self.feature_maps.set_dataset_samples(d.x_val.cpu().numpy() if is_image else None)
         raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
@@ -78,33 +93,33 @@ class ViewTabs(QTabWidget):
         )
         self._ask_probes()
 
-    def show_prediction(self, prediction: Prediction) -> None:
+    def _use_prediction(self, prediction: Prediction) -> None:
         """The last classified picture becomes the feature maps' input."""
-        if self.dataset is None or self.dataset.preprocessing.kind != "image":
+        d = self.ws.dataset
+        if d is None or d.preprocessing.kind != "image":
             return
         import torch
 
         from playground.core.data.dataset import apply_normalisation
 
-        x = apply_normalisation(
-            torch.from_numpy(prediction.model_input), self.dataset.preprocessing
-        )
+        x = apply_normalisation(torch.from_numpy(prediction.model_input), d.preprocessing)
         self.feature_maps.use_image(x.numpy(), "the last classified image")
 
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()
         sample = self.feature_maps.sample if current is self.feature_maps else None
-        self.session.set_probes(sample, current is self.boundary)
+        self.ws.session.set_probes(sample, current is self.boundary)
 
-    def save_png(self) -> Path | None:
+    def save_png_dialog(self) -> None:
         """Save the visible view as a PNG picked in a dialog."""
         name = self.tabText(self.currentIndex()).lower().replace(" ", "-")
         path, _ = QFileDialog.getSaveFileName(
             self, "Save view as PNG", str(Path.home() / f"{name}.png"), "PNG images (*.png)"
         )
         if not path:
-            return None
+            return
         path = Path(path if path.endswith(".png") else path + ".png")
-        if not self.currentWidget().grab().save(str(path)):
-            raise OSError(f"could not write {path}")
-        return path
+        if self.currentWidget().grab().save(str(path)):
+            self.ws.status.emit(f"Saved {path}")
+        else:
+            self.ws.error.emit(f"Could not write {path}: check the folder exists and is writable")

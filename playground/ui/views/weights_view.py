@@ -56,6 +56,13 @@ class WeightsView(LiveView):
         layout.addWidget(self.plots, 1)
         layout.addWidget(self.hover)
 
+    def render_blank(self) -> None:
+        self.layer.clear()
+        self.heatmap.clear()
+        self.bias_image.clear()
+        self.bars.setOpts(x=[0], height=[0], width=1)
+        self.hover.setText("Train the network (or open a trained project) to see its weights.")
+
     def render(self, snap: Snapshot) -> None:
         names = list(snap.weights)
         if [self.layer.itemText(i) for i in range(self.layer.count())] != names:
@@ -74,6 +81,7 @@ class WeightsView(LiveView):
         self.colorbar.setLevels((-limit, limit))
         bias = snap.biases.get(name, np.zeros(m.shape[0]))
         self.bias_image.setImage(bias.reshape(-1, 1), autoLevels=False, levels=(-limit, limit))
+        self.hover.setText("Hover over the heatmap to read a weight")
         counts, edges = np.histogram(m, bins=40)
         self.bars.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=counts, width=edges[1] - edges[0])
         self.histogram_range.update()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 
@@ -11,6 +12,7 @@ class MessageBanner(QFrame):
         self.setObjectName("banner")
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+DISABLED_TEXT = "#9AA4AE"
 STYLE_SHEET = """
 QMainWindow, QWidget#central { background: #F4F6F8; }
 QLabel#sectionTitle { font-size: 13px; font-weight: 600; color: #1F2328; padding: 2px 0; }
@@ -16,6 +17,8 @@ QTreeWidget#palette { background: white; border: none; font-size: 13px; }
 QTreeWidget#palette::item { padding: 3px 0; }
 QScrollArea#stackScroll { background: #F4F6F8; border: none; }
 QPushButton { padding: 5px 12px; }
+QPushButton:disabled { color: #9AA4AE; }
+QFrame#taskBar { background: #FFF8E1; border: 1px solid #E6D39A; border-radius: 6px; }
 QPushButton#trainButton { background: #2E7D32; color: white; font-weight: 600;
                           border-radius: 4px; border: 1px solid #276B2B; }
 QPushButton#trainButton:disabled { background: #A5C8A7; border-color: #A5C8A7; }
@@ -41,5 +44,15 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#1E88E5"))
     palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#FFFFFF"))
     palette.setColor(QPalette.ColorRole.ToolTipText, QColor("#1F2328"))
+    # Colours set without a group apply to disabled widgets too: they must look disabled.
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(disabled, role, QColor(DISABLED_TEXT))
+    palette.setColor(disabled, QPalette.ColorRole.Base, QColor("#F0F2F4"))
+    palette.setColor(disabled, QPalette.ColorRole.Button, QColor("#ECEFF2"))
     app.setPalette(palette)
     app.setStyleSheet(STYLE_SHEET)

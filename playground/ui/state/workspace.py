@@ -1,0 +1,361 @@
+"""The workspace: the one owner of the app's state (napari's ViewerModel in spirit).
+
+It holds the data set, the network document, the training settings, the training session (with
+the one history and the trained weights) and the project file, and does open, save, new,
+recover, export and classify. Slow work runs as tasks off the GUI thread. Panels and views
+read this state and learn of changes from its signals; the window only lays out and wires.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground.core.config import TrainConfig
+from playground.core.data.ref import DatasetRef, bundled_shape
+from playground.core.errors import PlaygroundError
+from playground.core.events import Finished
+from playground.core.history import History
+from playground.core.presets import preset
+from playground.core.project import Project
+from playground.core.spec import NetworkSpec
+from playground.ui.state import inspection
+from playground.ui.state.document import NetworkDocument
+from playground.ui.state.project_files import ProjectFiles, recovery_path
+from playground.ui.state.session import RUNNING, TrainingSession
+from playground.ui.state.startup import StartupLoader
+from playground.ui.state.tasks import Task, TaskRunner, TaskState
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from playground.core.data.dataset import Dataset
+    from playground.core.inference import Prediction
+
+log = logging.getLogger(__name__)
+DEFAULT_DATASET = "mnist5k"
+DEFAULT_PRESET = "small-cnn"
+AUTOSAVE_MS = 3 * 60 * 1000
+
+
+def default_network() -> tuple[NetworkSpec, int]:
+    """The network a new window or project starts with, and its data set's class count."""
+    shape, classes = bundled_shape(DEFAULT_DATASET)
+    return preset(DEFAULT_PRESET, shape, len(classes)), len(classes)
+
+
+def _serial(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain function as a task's work: run with one torch thread (a task must not start a
+    second OpenMP team beside the training thread's), without the task's state."""
+
+    def run(*args: Any) -> Any:
+        from playground.core.device import set_torch_threads
+
+        *fn_args, _state = args
+        set_torch_threads(1)
+        return fn(*fn_args)
+
+    return run
+
+
+class Workspace(QObject):
+    datasetChanged = Signal()  # dataset replaced
+    configChanged = Signal(object)  # TrainConfig
+    readyChanged = Signal(bool)  # PyTorch and the first data set loaded: training possible
+    error = Signal(str)  # one line for the person; the traceback, if any, is in the log
+    info = Signal(str)
+    messagesOutdated = Signal()  # what was said no longer applies (new work, data, network)
+    status = Signal(str)  # a transient status-bar line
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = NetworkDocument(*default_network(), self)
+        self.session = TrainingSession(self)
+        self.files = ProjectFiles(self)
+        self.tasks = TaskRunner(self)
+        self.dataset: Dataset | None = None
+        self.config = TrainConfig(epochs=5)
+        self.ready = False
+        self.device_text = ""
+        self.loader = StartupLoader(DatasetRef(DEFAULT_DATASET), self)
+        self.loader.loaded.connect(self.finish_startup)
+        self._inference: tuple[tuple, Any] = ((), None)
+        self._inspector = inspection.Inspector(self)
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+        self._autosave.start()
+        self.document.changed.connect(self.files.mark_dirty)
+        self.document.changed.connect(self.messagesOutdated)
+        s = self.session
+        s.finished.connect(self._on_finished)
+        s.epochEnded.connect(lambda _: self.autosave())
+        s.deviceChosen.connect(self._on_device)
+
+    # --- start-up ---------------------------------------------------------------------
+    def start_loading(self) -> None:
+        if not self.loader.isRunning() and not self.loader.isFinished():
+            self.loader.start()
+
+    def finish_startup(self) -> None:
+        """Take what the start-up loader brought (waiting for it if need be): torch is loaded
+        from here on, and the default data set too unless a project brought its own."""
+        if self.ready:
+            return
+        self.start_loading()
+        result = self.loader.result()
+        from playground.core.device import device_label, pick_device, set_torch_threads
+
+        set_torch_threads(1)  # torch threads are for the training thread (see set_torch_threads)
+        self.device_text = device_label(pick_device("auto"))
+        self.ready = True
+        if isinstance(result, str):
+            self.error.emit(f"Could not load the data set: {result}")
+        elif self.dataset is None:
+            self._set_dataset(result)
+        self.readyChanged.emit(True)
+        self.status.emit(f"Ready. Training device: {self.device_text}")
+
+    def _on_device(self, device_type: str) -> None:
+        from playground.core.device import device_label, pick_device
+
+        self.device_text = device_label(pick_device(device_type))
+        self.status.emit(f"Training on {self.device_text}")
+
+    # --- data set, settings and network ---------------------------------------------------
+    def choose_dataset(self, ref: DatasetRef) -> Task:
+        """Load ref off the GUI thread (with progress and Cancel); it replaces the current
+        data set when it has loaded."""
+        self.finish_startup()
+        from playground.core.data.registry import load_dataset
+
+        def load(state: TaskState) -> Dataset:
+            from playground.core.device import set_torch_threads
+
+            def progress(fraction: float, text: str) -> None:
+                state.check()
+                state.set_progress(fraction, text)
+
+            set_torch_threads(1)
+            return load_dataset(ref, progress=progress)
+
+        task = self.tasks.start(f"Loading {ref.source}", load)
+        task.done.connect(self._dataset_loaded)
+        task.failed.connect(lambda e: self._refuse("Could not load the data set", e))
+        return task
+
+    def _dataset_loaded(self, dataset: Dataset) -> None:
+        if self.session.busy:
+            self.error.emit("Stop training before changing the data set.")
+            return
+        self.files.mark_dirty()
+        self.messagesOutdated.emit()
+        self.session.reset(keep_previous=False)  # another data set's curves compare nothing
+        self._set_dataset(dataset)
+        self.document.fit_output(dataset.num_classes)
+
+    def _set_dataset(self, dataset: Dataset | None) -> None:
+        self.dataset = dataset
+        if dataset is not None:
+            self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
+        self.datasetChanged.emit()
+        self._inspector.refresh()
+
+    def set_config(self, config: TrainConfig) -> None:
+        """New training settings (edited in the panel, or set by a program)."""
+        if config != self.config:
+            self.config = config
+            self.files.mark_dirty()
+            self.configChanged.emit(config)
+
+    def apply_preset(self, key: str) -> None:
+        from playground.core.presets import PRESETS
+
+        if not self.document.locked:
+            spec = preset(key, self.document.spec.input_shape, self.document.num_classes)
+            self.document.replace_layers(spec, f"Preset {PRESETS[key][0]}")
+
+    # --- training -----------------------------------------------------------------------
+    def train(self) -> None:
+        """Start (or continue) training; says why not when it cannot."""
+        report = self.document.report
+        if self.dataset is None:
+            self.error.emit("Choose a data set to train on first.")
+        elif not report.ok:
+            self.error.emit(f"The network cannot be trained yet. {report.error}.")
+        else:
+            self.messagesOutdated.emit()
+            self.files.mark_dirty()  # the weights will change
+            self.document.set_locked(True)
+            self.session.start(self.document.spec, self.dataset, self.config)
+
+    def reset(self) -> None:
+        self.session.reset()
+        self.status.emit("Weights reset: the next run starts from random weights")
+
+    def _on_finished(self, f: Finished) -> None:
+        self.document.set_locked(False)
+        if f.status in ("diverged", "error"):
+            self.error.emit(f.message)
+        if self.session.weights is not None:
+            self.files.mark_dirty()
+            self.autosave()
+
+    # --- projects -----------------------------------------------------------------------
+    def snapshot_project(self) -> Project:
+        """The work as a project: the newest consistent weights (a running trainer's too)."""
+        s, d = self.session, self.dataset
+        weights = s.current_weights() if s.continues(self.document.spec) else None
+        return Project(
+            self.document.spec,
+            d.ref if d else DatasetRef(DEFAULT_DATASET),
+            self.config,
+            d.class_names if d else [],
+            d.preprocessing if d else None,
+            weights,
+            s.history.copy() if weights is not None else History(),
+        )
+
+    def save(self, path: Path, then: Callable[[], None] | None = None) -> Task:
+        """Write the project to path off the GUI thread; then() runs once it is saved."""
+        self.finish_startup()
+        from playground.core.project import save_project
+
+        project = self.snapshot_project()
+        task = self.tasks.start(f"Saving {path.name}", _serial(save_project), path, project)
+
+        def saved(_: object) -> None:
+            self.files.set_clean(path)
+            recovery_path().unlink(missing_ok=True)
+            self.status.emit(f"Saved {path}")
+            if then is not None:
+                then()
+
+        task.done.connect(saved)
+        task.failed.connect(
+            lambda e: self._refuse("", e, "The previous file, if any, is unchanged.")
+        )
+        return task
+
+    def open(self, path: Path | None, recovered: bool = False) -> Task:
+        """Read a project off the GUI thread and put it in place of the current work; a
+        broken file is refused with the reason, and the current work stays."""
+        self.finish_startup()
+        name = path.name if path else "the recovery file"
+        task = self.tasks.start(f"Opening {name}", _serial(_read_project), path or recovery_path())
+        task.done.connect(lambda result: self._restore(*result, path, recovered))
+        task.failed.connect(lambda e: self._refuse(f"Could not open {name}", e))
+        return task
+
+    def new(self) -> None:
+        spec, _ = default_network()
+        self._restore(Project(spec, DatasetRef(DEFAULT_DATASET)), None, None, None)
+        self.finish_startup()
+        if self.dataset is None or self.dataset.ref.source != DEFAULT_DATASET:
+            self.choose_dataset(DatasetRef(DEFAULT_DATASET))
+
+    def _restore(
+        self, project: Project, dataset: Dataset | str | None, path: Path | None, recovered
+    ) -> None:
+        if self.session.busy:
+            self.error.emit("Stop training before opening another project.")
+            return
+        self.messagesOutdated.emit()
+        if isinstance(dataset, str):
+            self.error.emit(f"The project's data set could not be loaded ({dataset}); choose one.")
+        elif dataset is not None:
+            self.dataset = dataset
+        d = self.dataset
+        self.document.load(project.spec, len(project.class_names) or (d.num_classes if d else 0))
+        self.config = project.config
+        self.configChanged.emit(project.config)
+        self.session.load(project.spec, project.weights, project.history)
+        self._set_dataset(self.dataset)
+        if recovered:
+            self.files.path = None
+            self.files.mark_dirty()  # the recovery file stays until the work is saved
+        else:
+            self.files.set_clean(path)
+
+    def export(self, fmt: str, path: Path) -> Task | None:
+        project = self.snapshot_project()
+        if project.weights is None:
+            self.error.emit("Train the network before exporting it.")
+            return None
+        from playground.core.export import export_project
+
+        task = self.tasks.start(
+            f"Exporting {path.name}", _serial(export_project), project, fmt, path, self.dataset
+        )
+        task.done.connect(lambda files: self.info.emit("Exported " + ", ".join(map(str, files))))
+        task.failed.connect(lambda e: self._refuse("Export failed", e))
+        return task
+
+    def autosave(self) -> None:
+        """Write unsaved work to the recovery file, off the GUI thread (errors are said)."""
+        if not self.files.dirty or not self.ready:
+            return
+        from playground.core.project import save_project
+
+        task = self.tasks.start(
+            "Autosave", _serial(save_project), recovery_path(), self.snapshot_project()
+        )
+        task.failed.connect(lambda e: self._refuse("Autosave failed", e))
+
+    def discard_recovery(self) -> None:
+        recovery_path().unlink(missing_ok=True)
+
+    def _refuse(self, what: str, e: BaseException, after: str = "") -> None:
+        """Say in one line why something could not be done (the log has the traceback)."""
+        reason = str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
+        text = f"{what}: {reason}" if what else reason
+        self.error.emit(f"{text.rstrip('.')}. {after}".strip())
+
+    # --- classify -----------------------------------------------------------------------
+    def classify(self, img: Image.Image) -> Prediction:
+        """The trained network's answer for img; PlaygroundError saying why there is none."""
+        s, d = self.session, self.dataset
+        if s.weights is None and s.state != RUNNING:
+            raise PlaygroundError(
+                "Train the network first (or open a trained project): an untrained network "
+                "can only guess."
+            )
+        if s.spec != self.document.spec:
+            raise PlaygroundError("The network was edited since it was trained: train it again.")
+        if d is None:
+            raise PlaygroundError("Choose the data set the network was trained on first.")
+        from playground.core.device import serial_torch
+        from playground.core.inference import classify, inference_model
+
+        with serial_torch():
+            key, model = self._inference
+            if key != s.weights_key():
+                weights = s.current_weights()
+                model = inference_model(s.spec, d.num_classes, weights)
+                self._inference = (s.weights_key(), model)
+            return classify(model, img, d.preprocessing, d.class_names, top_k=5)
+
+    def shutdown(self) -> None:
+        """At closing: cancel tasks and wait for the threads (training is stopped before)."""
+        self._autosave.stop()
+        self.tasks.cancel_all()
+        self.loader.wait()  # at most the rest of torch's import
+
+
+def _read_project(path: Path) -> tuple[Project, Dataset | str | None]:
+    """A project file, checked (its weights fit its network), and its data set (or why
+    that could not be loaded)."""
+    from playground.core.data.registry import load_dataset
+    from playground.core.project import load_project
+
+    project = load_project(path)
+    if project.weights is not None:
+        project.build_trained_model()  # ProjectError if the weights do not fit
+    try:
+        return project, load_dataset(project.dataset)
+    except PlaygroundError as e:
+        return project, str(e)

@@ -1,0 +1,1 @@
+"""Data bundled with Neural Playground (see README.md here for provenance and licences)."""
