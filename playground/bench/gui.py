@@ -90,7 +90,7 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     window = MainWindow()
     window.show()
     window.workspace.finish_startup()
-    window.workspace.loader.wait()  # its warm-up too, as when a person has looked around for a moment
+    window.workspace.loader.wait()  # its warm-up too, as after a person has looked around
     dashboard = open_all_views(window)
     window.workspace.document.replace_layers(case.spec, "bench")
     window.workspace.set_config(replace(config, epochs=case.epochs))
