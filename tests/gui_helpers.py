@@ -94,3 +94,19 @@ def wait_for_tasks(qtbot, window, timeout: int = 30_000) -> None:
     """Wait until the window's slow work (loading, saving, opening) is done, as a person
     waits for the progress strip to go."""
     qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=timeout)
+
+
+def answer_next_dialog(button, seen: list) -> None:
+    """Click a button of the next message box with a real mouse click, as a person would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(box.text())
+        QTest.mouseClick(box.button(button), LEFT)
+
+    QTimer.singleShot(20, click)

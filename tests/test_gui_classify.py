@@ -6,16 +6,17 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui_helpers import LEFT, NO_MOD, drop_files
+from gui_helpers import LEFT, NO_MOD, drop_files, wait_for_tasks
 from handwriting import photo_of_digit
 from playground.core.project import save_project
 
 
 @pytest.fixture
-def trained_window(window, digit_model, tmp_path):
+def trained_window(window, digit_model, tmp_path, qtbot):
     path = tmp_path / "digits.playground"
     save_project(path, digit_model[1])
     drop_files(window, [path])
+    wait_for_tasks(qtbot, window)
     assert window.workspace.session.state == "trained"
     return window
 

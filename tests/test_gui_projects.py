@@ -1,14 +1,15 @@
 import zipfile
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from gui_helpers import (
     LEFT,
     NO_MOD,
     FakeDragManager,
+    answer_next_dialog,
     drop_files,
     mouse_drag,
     open_window,
@@ -34,20 +35,6 @@ def make_window(qtbot):
     for w in windows:
         w.workspace.files.dirty = False
         w.close()
-
-
-def answer_next_dialog(button: QMessageBox.StandardButton, seen: list):
-    """Click a button of the next message box with a real mouse click, as a person would."""
-
-    def click():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        seen.append(box.text())
-        QTest.mouseClick(box.button(button), LEFT)
-
-    QTimer.singleShot(20, click)
 
 
 def save_with_keys(window, monkeypatch, path, qtbot):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from playground.core.errors import SpecError
 from playground.core.layers import Param, layer_type
 from playground.ui.state.document import NetworkDocument
+from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
 
 
 class LayerInspector(QWidget):
@@ -33,11 +33,15 @@ class LayerInspector(QWidget):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setObjectName("explanation")
+        self.note = QLabel()  # what became of a value typed out of range
+        self.note.setObjectName("explanation")
+        self.note.setWordWrap(True)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(self.form)
+        layout.addWidget(self.note)
         layout.addWidget(self.explanation)
         layout.addStretch(1)
         document.changed.connect(self._refresh)
@@ -55,6 +59,7 @@ class LayerInspector(QWidget):
             self._update_values(layers[self.index].params)
             return
         self._shown = shown
+        self.note.clear()
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
@@ -96,7 +101,8 @@ class LayerInspector(QWidget):
             box.setChecked(value)
             box.toggled.connect(lambda v, n=param.name: self._set(n, v))
             return box
-        spin = QSpinBox() if param.kind is int else QDoubleSpinBox()
+        spin = ClampingSpinBox() if param.kind is int else ClampingDoubleSpinBox()
+        spin.clamped.connect(self.note.setText)
         if isinstance(spin, QDoubleSpinBox):
             spin.setDecimals(3)
             spin.setSingleStep(0.05)

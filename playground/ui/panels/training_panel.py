@@ -7,7 +7,6 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from playground.core.data.ref import DatasetRef
 from playground.core.events import Finished, StepMetrics
 from playground.ui.state.session import PAUSED, RUNNING
 from playground.ui.state.workspace import Workspace
+from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
 
 DATASETS = [
     ("MNIST 5k digits", "mnist5k"),
@@ -110,7 +110,7 @@ class TrainingPanel(QWidget):
         self.optimizer = QComboBox()
         for text, key in OPTIMIZER_NAMES:
             self.optimizer.addItem(text, key)
-        self.lr = QDoubleSpinBox()
+        self.lr = ClampingDoubleSpinBox()
         self.lr.setDecimals(5)
         self.lr.setRange(0.00001, 10.0)
         self.lr.setSingleStep(0.0005)
@@ -305,7 +305,7 @@ class TrainingPanel(QWidget):
 
 
 def _spin(lo: int, hi: int, value: int) -> QSpinBox:
-    s = QSpinBox()
+    s = ClampingSpinBox()
     s.setRange(lo, hi)
     s.setValue(value)
     return s

@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from playground.core.data.ref import DatasetRef
 from playground.core.errors import PlaygroundError
+from playground.core.project import sweep_temporaries
+from playground.ui.state.project_files import app_home
 
 if TYPE_CHECKING:
     from playground.core.data.dataset import Dataset
@@ -39,6 +41,7 @@ class StartupLoader(QThread):
         super().__init__(parent)
         self.setObjectName("startup")
         self.ref = ref
+        self._home = app_home()
         self._result: Dataset | str = "not loaded"
         self._ready = threading.Event()
 
@@ -52,6 +55,7 @@ class StartupLoader(QThread):
             from playground.core.data.registry import load_dataset
 
             self._result = load_dataset(self.ref)
+            sweep_temporaries(self._home)  # of autosaves killed mid-write
         except PlaygroundError as e:
             self._result = str(e)
         except Exception as e:  # a broken torch install: said in the window, not a dead thread

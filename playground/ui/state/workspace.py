@@ -157,6 +157,10 @@ class Workspace(QObject):
         self.session.reset(keep_previous=False)  # another data set's curves compare nothing
         self._set_dataset(dataset)
         self.document.fit_output(dataset.num_classes)
+        if dataset.skipped:
+            n = len(dataset.skipped)
+            reasons = "; ".join(dataset.skipped[:3]) + ("; …" if n > 3 else "")
+            self.info.emit(f"{n} unreadable file{'s' * (n > 1)} left out: {reasons}")
 
     def _set_dataset(self, dataset: Dataset | None) -> None:
         self.dataset = dataset
