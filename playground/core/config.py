@@ -22,6 +22,7 @@ class TrainConfig:
     momentum: float = 0.9  # SGD and RMSprop
     seed: int = 0
     device: str = "auto"
+    patience: int = 0  # epochs without a better validation loss before stopping; 0: never
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -35,6 +36,7 @@ class TrainConfig:
             "weight_decay": ("weight decay", 0, 1, False),
             "momentum": ("momentum", 0, 0.999, False),
             "seed": ("seed", 0, MAX_SEED, True),
+            "patience": ("patience", 0, 100_000, True),
         }
         for name, (label, low, high, whole) in numbers.items():
             # frozen: the checked value (an int for 64.0) replaces what was given

@@ -93,6 +93,8 @@ class Trainer:
                 "raise the batch size or remove the BatchNorm layers"
             )
         self._stop_hooks: list[torch.utils.hooks.RemovableHandle] = []
+        # the epoch with the lowest validation loss and a CPU copy of its weights
+        self._best: tuple[EpochMetrics, dict[str, torch.Tensor]] | None = None
 
     # --- control, from any thread ---------------------------------------------------------
     def pause(self) -> None:
@@ -152,6 +154,8 @@ class Trainer:
         if self._sample_values * bs >= SLOW_BATCH_VALUES:
             self._add_stop_hooks()  # even the first step, and validation, can take seconds
         last_snapshot = 0.0
+        self._since_best = 0
+        message = f"Trained {self.config.epochs} epochs"
         for epoch in range(first_epoch, last_epoch + 1):
             self.model.train()
             order = torch.randperm(n, device=self.device, generator=self._generator)
@@ -177,11 +181,20 @@ class Trainer:
             diverged = self._report(step, epoch, done_steps / total_steps)
             if diverged:
                 return diverged
-            if self._end_epoch(epoch, step) is None:  # the last weights fail on validation
+            metrics = self._end_epoch(epoch, step)
+            if metrics is None:  # the last weights fail on validation
                 return self._diverged(step, epoch, self._good)
+            if self._patience_ran_out(metrics):
+                best = self._best[0].epoch if self._best else epoch
+                message = (
+                    f"Stopped early after epoch {epoch}: the validation loss had not improved "
+                    f"for {self.config.patience} epochs (best: epoch {best})"
+                )
+                last_epoch = epoch
+                break
         self._send_snapshot(step, last_epoch)
         self._run_probes(step)
-        return self._finish("completed", f"Trained {self.config.epochs} epochs", step)
+        return self._finish("completed", message, step)
 
     def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
         self.optimizer.zero_grad(set_to_none=True)
@@ -276,6 +289,35 @@ class Trainer:
         """Mean loss, accuracy and the softmax probabilities (N, classes); a stop asked for
         ends it between chunks."""
         return evaluate_model(self.model, x, y, EVAL_CHUNK, self._raise_if_stopped)
+
+    def _patience_ran_out(self, m: EpochMetrics) -> bool:
+        """Keep the weights when m's validation loss is the best yet; True once it has not
+        improved for config.patience epochs of this run."""
+        if self._best is None or m.val_loss < self._best[0].val_loss:
+            self._best = (m, _clone_state(self.model, "cpu"))
+            self._since_best = 0
+            return False
+        self._since_best += 1
+        return 0 < self.config.patience <= self._since_best
+
+    @property
+    def best(self) -> EpochMetrics | None:
+        """The epoch with the lowest validation loss so far (None before the first epoch)."""
+        return self._best[0] if self._best else None
+
+    def best_weights(self) -> dict[str, torch.Tensor] | None:
+        """A CPU copy of the best epoch's weights."""
+        return self._best[1] if self._best else None
+
+    def restore_best(self) -> EpochMetrics:
+        """Load the best epoch's weights into the model (call between runs); returns that
+        epoch's metrics."""
+        if self._best is None:
+            raise PlaygroundError("no epoch has been validated yet: there are no best weights")
+        metrics, state = self._best
+        self.model.load_state_dict(state)
+        self._good = self._pending = _Checkpoint(_clone_state(self.model), metrics.step, True)
+        return metrics
 
     def _raise_if_stopped(self) -> None:
         if self._stop.is_set():
@@ -437,5 +479,5 @@ def _sample_values(spec: NetworkSpec, batch_size: int) -> int:
     return values
 
 
-def _clone_state(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+def _clone_state(model: nn.Module, device: str | None = None) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to(device or v.device, copy=True) for k, v in model.state_dict().items()}
