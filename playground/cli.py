@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playground.core.errors import PlaygroundError
 
-COMMANDS = ("train", "classify", "export", "bench")
+COMMANDS = ("train", "classify", "explain", "export", "bench")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,10 +47,10 @@ def _gui(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from playground.commands import bench, classify, export, train
+    from playground.commands import bench, classify, explain, export, train
 
     parser = argparse.ArgumentParser(prog="playground")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (train, classify, export, bench):
+    for command in (train, classify, explain, export, bench):
         command.add_parser(sub)
     return parser

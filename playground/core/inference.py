@@ -110,14 +110,19 @@ def classify(
     x = apply_normalisation(torch.from_numpy(picture), pre).unsqueeze(0).requires_grad_(True)
     logits = logits_part(model)(x)
     probs = torch.softmax(logits, dim=1)[0]
-    best = int(probs.argmax())
-    logits[0, best].backward()  # saliency: how strongly each pixel moves the winning score
-    grad = x.grad[0].abs().amax(dim=0).numpy()
-    saliency = grad / grad.max() if grad.max() > 0 else grad
+    saliency = input_saliency(logits, x, int(probs.argmax()))
     p = probs.detach().numpy()
     order = np.argsort(-p)[: max(1, top_k)]
     top = [(class_names[i] if i < len(class_names) else str(i), float(p[i])) for i in order]
-    return Prediction(top, p, picture, saliency.astype(np.float32))
+    return Prediction(top, p, picture, saliency)
+
+
+def input_saliency(logits: torch.Tensor, x: torch.Tensor, target: int) -> np.ndarray:
+    """H×W in [0, 1]: how strongly each pixel moves target's score (the largest |gradient|
+    over the channels); x is the 1×C×H×W input, requiring grad, that logits came from."""
+    logits[0, target].backward()
+    grad = x.grad[0].abs().amax(dim=0).numpy()
+    return (grad / grad.max() if grad.max() > 0 else grad).astype(np.float32)
 
 
 def inference_model(
