@@ -74,6 +74,10 @@ def choose_in_combo(combo, data) -> None:
     view = combo.view()
     index = view.model().index(combo.findData(data), 0)
     QTest.mouseClick(view.viewport(), LEFT, NO_MOD, view.visualRect(index).center())
+    # The offscreen platform keeps the hidden popup as the active window (a desktop does
+    # not): close it and give the activation back, so that shortcuts reach the window again.
+    view.window().close()
+    combo.window().activateWindow()
 
 
 def open_window(qtbot, active: bool = True):
@@ -96,17 +100,20 @@ def wait_for_tasks(qtbot, window, timeout: int = 30_000) -> None:
     qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=timeout)
 
 
-def answer_next_dialog(button, seen: list) -> None:
-    """Click a button of the next message box with a real mouse click, as a person would."""
+def answer_next_dialog(button, seen: list, tries: int = 250) -> None:
+    """Click a button of the next message box (None: its only button) with a real mouse
+    click, as a person would; gives up after tries × 20 ms without one."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
-    def click() -> None:
+    def click(left: int = tries) -> None:
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
+            if left:
+                QTimer.singleShot(20, lambda: click(left - 1))
             return
         seen.append(box.text())
-        QTest.mouseClick(box.button(button), LEFT)
+        target = box.button(button) if button is not None else box.buttons()[0]
+        QTest.mouseClick(target, LEFT)
 
     QTimer.singleShot(20, click)

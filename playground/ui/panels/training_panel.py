@@ -95,7 +95,7 @@ class TrainingPanel(QWidget):
         s.historyReplaced.connect(self._forget_run)
         s.stepped.connect(self._show_step)
         s.finished.connect(self._show_finished)
-        ws.document.changed.connect(self._update)
+        ws.document.changed.connect(self._network_edited)
         ws.readyChanged.connect(self._update)
         ws.datasetChanged.connect(self._show_dataset)
         ws.configChanged.connect(self.set_config)
@@ -272,6 +272,10 @@ class TrainingPanel(QWidget):
         if s.weights is not None:
             return "The network changed since it was trained: Train starts from random weights"
         return "Ready to train"
+
+    def _network_edited(self) -> None:
+        self._outcome = ""  # how the last run ended is old news once the network changed
+        self._update()
 
     def _forget_run(self) -> None:
         self._outcome = ""
