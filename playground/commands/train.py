@@ -1,4 +1,5 @@
-"""`playground train SPEC --dataset NAME --epochs N …`: headless training."""
+"""`playground train SPEC|PROJECT --dataset NAME --epochs N …`: headless training, in one
+process or in each of torchrun's."""
 
 from __future__ import annotations
 
@@ -13,13 +14,28 @@ from dataclasses import replace
 from pathlib import Path
 
 from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
+from playground.core.data.dataset import Dataset
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.device import device_label
+from playground.core.distributed import (
+    Cluster,
+    DistributedError,
+    DistributedTrainer,
+    detect,
+    join,
+    leave,
+)
 from playground.core.errors import PlaygroundError, SpecError
 from playground.core.events import EpochMetrics, Event
 from playground.core.presets import PRESETS, preset
-from playground.core.project import SUFFIX, save_project, sweep_temporaries
+from playground.core.project import (
+    SUFFIX,
+    Project,
+    load_project,
+    save_project,
+    sweep_temporaries,
+)
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
@@ -27,21 +43,30 @@ from playground.core.transfer import TRANSFER, TransferTrainer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train a network headless")
-    p.add_argument("spec", help=f"a network JSON file or a preset: {', '.join(PRESETS)}")
+    p = sub.add_parser(
+        "train",
+        help="train a network headless (also under torchrun)",
+        description="Settings left out come from the project, when training one further, or "
+        "are the defaults. Under torchrun, --batch-size is the batch of all processes together.",
+    )
+    p.add_argument(
+        "spec",
+        help=f"a network JSON file, a preset ({', '.join(PRESETS)}) or a {SUFFIX} project to "
+        "train further",
+    )
     p.add_argument(
         "--dataset",
-        default="mnist5k",
-        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default mnist5k)",
+        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default "
+        "mnist5k, or the project's)",
     )
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
-    p.add_argument("--lr", type=float, default=TrainConfig.lr)
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default=TrainConfig.optimizer)
-    p.add_argument("--weight-decay", type=float, default=0.0)
-    p.add_argument("--momentum", type=float, default=TrainConfig.momentum)
-    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, help=f"default {TrainConfig.epochs}")
+    p.add_argument("--batch-size", type=int, help=f"default {TrainConfig.batch_size}")
+    p.add_argument("--lr", type=float, help=f"default {TrainConfig.lr}")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, help=f"default {TrainConfig.optimizer}")
+    p.add_argument("--weight-decay", type=float, help=f"default {TrainConfig.weight_decay}")
+    p.add_argument("--momentum", type=float, help=f"default {TrainConfig.momentum}")
+    p.add_argument("--device", choices=DEVICE_CHOICES, help=f"default {TrainConfig.device}")
+    p.add_argument("--seed", type=int, help=f"default {TrainConfig.seed}")
     p.add_argument("--noise", type=float, help="toy data sets: noise from 0 to 1")
     p.add_argument("--samples", type=int, help="toy data sets: number of points")
     p.add_argument("--image-size", type=int, help="image folders: side in pixels (default 32)")
@@ -55,7 +80,33 @@ def dataset_ref(args: argparse.Namespace) -> DatasetRef:
     options = {"noise": args.noise, "samples": args.samples, "size": args.image_size}
     if args.gray:
         options["channels"] = 1
-    return DatasetRef(args.dataset, {k: v for k, v in options.items() if v is not None})
+    return DatasetRef(
+        args.dataset or "mnist5k", {k: v for k, v in options.items() if v is not None}
+    )
+
+
+SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "weight_decay", "momentum", "seed", "device")
+
+
+def train_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
+    """base with the settings given on the command line."""
+    given = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
+    return replace(base, **given)
+
+
+def project_to_continue(text: str) -> Project | None:
+    """The project text names, to train further; None for a preset or a network file."""
+    return load_project(text) if text.endswith(SUFFIX) else None
+
+
+def check_fits(project: Project, path: str, data: Dataset) -> None:
+    """PlaygroundError unless data has the inputs and classes project was trained on."""
+    classes = len(project.class_names) or data.num_classes
+    if data.input_shape != project.spec.input_shape or data.num_classes != classes:
+        raise PlaygroundError(
+            f"{Path(path).name} takes inputs {list(project.spec.input_shape)} in {classes} "
+            f"classes but {data.name} gives {list(data.input_shape)} in {data.num_classes}"
+        )
 
 
 def resolve_spec(text: str, input_shape: tuple[int, ...], classes: int) -> NetworkSpec:
@@ -77,19 +128,28 @@ def resolve_spec(text: str, input_shape: tuple[int, ...], classes: int) -> Netwo
 
 
 def run(args: argparse.Namespace) -> int:
-    config = TrainConfig(
-        optimizer=args.optimizer,
-        lr=args.lr,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        weight_decay=args.weight_decay,
-        momentum=args.momentum,
-        seed=args.seed,
-        device=args.device,
-    )
+    """Train in this process or, under torchrun, as one of its processes."""
+    project = project_to_continue(args.spec)
+    config = train_config(args, project.config if project else TrainConfig())
     if args.output:
         check_output(args.output)
-    sink = None if args.json else _print_epoch
+    cluster = detect()
+    if cluster is None:
+        return _train(args, project, config, None)
+    if args.spec == TRANSFER:
+        raise DistributedError("transfer trains in seconds on one machine: run it without torchrun")
+    join(cluster, config.device)
+    try:
+        return _train(args, project, config, cluster)
+    finally:
+        leave()
+
+
+def _train(
+    args: argparse.Namespace, project: Project | None, config: TrainConfig, cluster: Cluster | None
+) -> int:
+    leader = cluster is None or cluster.leader  # the one process that prints and writes
+    sink = _print_epoch if leader and not args.json else None
     trainer: Trainer | TransferTrainer
     if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
         if args.image_size is not None or args.gray:
@@ -97,24 +157,33 @@ def run(args: argparse.Namespace) -> int:
                 "transfer reads photos as the ImageNet network does (224×224 "
                 "colour): leave out --image-size and --gray"
             )
-        trainer = TransferTrainer(args.dataset, config, sink)
+        trainer = TransferTrainer(dataset_ref(args).source, config, sink)
         data = trainer.data
     else:
-        data = load_dataset(dataset_ref(args))  # the split is fixed; --seed seeds the training
-        spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
-        trainer = Trainer(spec, data, config, sink)
-    if not args.json:
+        ref = project.dataset if project and not args.dataset else dataset_ref(args)
+        data = load_dataset(ref)  # the split is fixed; --seed seeds the training
+        model = history = None
+        if project:
+            check_fits(project, args.spec, data)
+            spec, model, history = project.spec, project.build_trained_model(), project.history
+        else:
+            spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
+        if cluster:
+            trainer = DistributedTrainer(cluster, spec, data, config, sink, model, history)
+        else:
+            trainer = Trainer(spec, data, config, sink, model, history)
+    processes = f" × {cluster.world_size} processes" if cluster else ""
+    if leader and not args.json:
         print(
-            f"Training on {device_label(trainer.device)}: {len(data.x_train)} training and "
-            f"{len(data.x_val)} validation samples",
+            f"Training on {device_label(trainer.device)}{processes}: {len(data.x_train)} "
+            f"training and {len(data.x_val)} validation samples",
             file=sys.stderr,
         )
-    if not args.json:
         for reason in data.skipped:
             print(f"skipped {reason}", file=sys.stderr)
     with _stop_on_interrupt(trainer) as interrupted:
         finished = trainer.run()
-    if args.output:
+    if args.output and leader:
         save_project(args.output, trainer.project())
     if interrupted:
         kept = f"; saved the {finished.epochs_done} epochs trained so far to {args.output}"
@@ -135,10 +204,11 @@ def run(args: argparse.Namespace) -> int:
         "samples_per_s": last and last.samples_per_s,
         "project": str(args.output) if args.output else None,
         "skipped_files": len(data.skipped),
+        "world_size": cluster.world_size if cluster else 1,
     }
-    if args.json:
+    if leader and args.json:
         print(json.dumps(result))
-    else:
+    elif leader:
         print(finished.message, file=sys.stderr)
     if interrupted:
         return 130  # the shell's code for a run ended by Ctrl-C
