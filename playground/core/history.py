@@ -79,6 +79,20 @@ class History:
     def empty(self) -> bool:
         return not len(self._steps) and not self.epochs
 
+    def part(self, after_step: int, max_points: int) -> History:
+        """The step points and epochs after after_step, merged down to at most max_points;
+        without the gradients."""
+        h = History(max_points)
+        keep = self._steps > after_step
+        arrays = [a[keep] for a in (self._steps, self._loss, self._acc)]
+        while len(arrays[0]) > max_points:
+            arrays = [_merge_pairs(a) for a in arrays]
+            h._stride *= 2
+        h._steps, h._loss, h._acc = arrays
+        h.epochs = [e for e in self.epochs if e.step > after_step]
+        h._last_step = self._last_step
+        return h
+
     def steps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(step, loss, accuracy) arrays."""
         return self._steps, self._loss, self._acc

@@ -1,4 +1,5 @@
-"""Project files: one zip with project.json, weights.safetensors and history.json.
+"""Project files: one zip with project.json, weights.safetensors and history.json, and the
+training runs kept (runs.json, with their kept weights in runs.safetensors).
 
 Written atomically (temporary file + rename), through a symbolic link and keeping the file's
 permissions. Reading never unpickles anything and checks every member against limits.
@@ -16,7 +17,7 @@ import time
 import zipfile
 import zlib
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,15 +31,21 @@ from playground.core.history import History
 from playground.core.limits import (
     MAX_CLASS_NAME,
     MAX_CLASSES,
+    MAX_DEVICE_NAME,
     MAX_HISTORY_BYTES,
     MAX_PROJECT_JSON_BYTES,
+    MAX_RUNS,
+    MAX_RUNS_JSON_BYTES,
     MAX_WEIGHTS_BYTES,
+    brief,
     check_inflation,
     check_not_special,
+    finite_number,
     mib,
     parse_json,
     read_limited,
 )
+from playground.core.runs import STATUSES, Run
 from playground.core.spec import NetworkSpec
 
 if TYPE_CHECKING:  # torch is imported where weights are touched: the window opens without it
@@ -52,6 +59,8 @@ MEMBER_LIMITS = {  # refuse zip bombs before inflating them
     "project.json": MAX_PROJECT_JSON_BYTES,
     "weights.safetensors": MAX_WEIGHTS_BYTES,
     "history.json": MAX_HISTORY_BYTES,
+    "runs.json": MAX_RUNS_JSON_BYTES,
+    "runs.safetensors": MAX_WEIGHTS_BYTES,  # the runs' kept weights, keys 'RUN/NAME'
 }
 TEMPORARY = ".playground-tmp"  # the suffix of a save's temporary file, beside its target
 STALE_TEMPORARY_S = 15 * 60  # a save takes seconds; a temporary file this old was abandoned
@@ -66,6 +75,7 @@ class Project:
     preprocessing: Preprocessing | None = None
     weights: dict[str, torch.Tensor] | None = None
     history: History = field(default_factory=History)
+    runs: list[Run] = field(default_factory=list)  # oldest first, at most MAX_RUNS
 
     def build_trained_model(self) -> nn.Sequential:
         """The network with the saved weights loaded; ProjectError if they do not fit."""
@@ -112,6 +122,15 @@ def save_project(path: str | Path, project: Project) -> None:
                 if project.weights is not None:
                     z.writestr("weights.safetensors", _weights_bytes(project.weights))
                 z.writestr("history.json", json.dumps(project.history.to_dict()))
+                if project.runs:
+                    z.writestr("runs.json", json.dumps([r.to_dict() for r in project.runs]))
+                run_weights = {
+                    f"{i}/{k}": v
+                    for i, r in enumerate(project.runs)
+                    for k, v in (r.weights or {}).items()
+                }
+                if run_weights:
+                    z.writestr("runs.safetensors", _weights_bytes(run_weights))
             f.flush()
             os.fsync(f.fileno())
         with suppress(FileNotFoundError):
@@ -184,10 +203,16 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
             # a diverged run's record may hold NaN: metrics, not numbers the app computes with
             history = parse_json(_member(path, z, "history.json"), "history.json", finite=False)
             project.history = _history(history)
+        if "runs.json" in names:
+            runs = parse_json(_member(path, z, "runs.json"), "runs.json", finite=False)
+            project.runs = _runs(runs)
     except (PlaygroundError, KeyError, TypeError, ValueError, OverflowError) as e:
         raise ProjectError(f"{path.name} has invalid contents: {e}") from None
     if "weights.safetensors" in names:
         project.weights = _weights(path, _member(path, z, "weights.safetensors"))
+    if "runs.safetensors" in names:
+        weights = _weights(path, _member(path, z, "runs.safetensors"))
+        project.runs = _with_run_weights(path, project.runs, weights)
     return project
 
 
@@ -274,6 +299,50 @@ def _history(d: Any) -> History:
         if not all(math.isfinite(e[k]) for k in ("epoch", "step")):
             raise ProjectError(f"epoch record {i + 1} in history.json has no finite epoch")
     return History.from_dict(d)
+
+
+def _runs(d: Any) -> list[Run]:
+    """The saved runs, every field checked (final and best are read from the history)."""
+    if not isinstance(d, list) or len(d) > MAX_RUNS:
+        raise ProjectError(f"runs.json must be a list of at most {MAX_RUNS} runs")
+    return [_run(r, i + 1) for i, r in enumerate(d)]
+
+
+def _run(r: Any, n: int) -> Run:
+    if not isinstance(r, dict):
+        raise ProjectError(f"run {n} in runs.json is not an object")
+    status, device = r.get("status"), r.get("device")
+    if status not in STATUSES:
+        raise ProjectError(f"run {n} in runs.json has an unknown status {brief(status)}")
+    if not isinstance(device, str) or len(device) > MAX_DEVICE_NAME:
+        raise ProjectError(
+            f"run {n} in runs.json: device must be text of at most {MAX_DEVICE_NAME} characters"
+        )
+    try:
+        return Run(
+            TrainConfig.from_dict(r.get("training") or {}),
+            DatasetRef.from_dict(r.get("dataset")),
+            _history(r.get("history")),
+            status,
+            finite_number(r.get("started"), "started", 0, 1e11),
+            finite_number(r.get("duration_s"), "duration_s", 0, 1e9),
+            device,
+        )
+    except PlaygroundError as e:  # LimitError, and the checks of the parts
+        raise ProjectError(f"run {n} in runs.json: {e}") from None
+
+
+def _with_run_weights(path: Path, runs: list[Run], weights: dict[str, torch.Tensor]) -> list[Run]:
+    """runs, each with its tensors from runs.safetensors (keys 'RUN/NAME', RUN from 0)."""
+    by_run: dict[int, dict[str, torch.Tensor]] = {}
+    for key, tensor in weights.items():
+        index, _, name = key.partition("/")
+        if not index.isdigit() or int(index) >= len(runs) or not name:
+            raise ProjectError(
+                f"the run weights in {path.name} hold {brief(key)}, which belongs to no run"
+            )
+        by_run.setdefault(int(index), {})[name] = tensor
+    return [replace(r, weights=by_run.get(i)) for i, r in enumerate(runs)]
 
 
 def _pickle_refusal(path: Path) -> str:
