@@ -21,7 +21,7 @@ class StepMetrics:
     accuracy: float
     samples_per_s: float
     elapsed_s: float
-    eta_s: float
+    eta_s: float  # -1 while not known yet (the first reports)
     end_step: int = 0  # the step and epoch this run will end at (0: not known)
     last_epoch: int = 0
 

@@ -423,14 +423,20 @@ class _Window:
 
 
 class _Eta:
-    """Seconds left from the recent time per step: the first steps (warm-up, first
-    allocations) run slower, and an average over the whole run overestimated a 25 s run's
-    end at 77 s."""
+    """Seconds left from the recent time per step (-1 while not known yet): the first steps
+    (warm-up, first allocations) run slower, and an average over the whole run overestimated
+    a 25 s run's end at 77 s."""
+
+    WARM_UP_REPORTS = 3  # the first reports hold the warm-up: they predict nothing
 
     def __init__(self) -> None:
         self.step_s: float | None = None
+        self.reports = 0
 
     def update(self, step_s: float, steps_left: int) -> float:
+        self.reports += 1
+        if self.reports <= self.WARM_UP_REPORTS:
+            return -1.0
         self.step_s = step_s if self.step_s is None else 0.8 * self.step_s + 0.2 * step_s
         return max(0, steps_left) * self.step_s
 

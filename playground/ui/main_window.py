@@ -48,6 +48,16 @@ def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
     return frame
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """widget in a vertical scroll area: what does not fit scrolls instead of being squeezed."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll
+
+
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
@@ -75,6 +85,11 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The splitter must not squeeze the cards below their own width: their right-hand
+        # column (output shape, parameters) would be cut off.
+        scroll.setMinimumWidth(
+            self.stack.minimumWidth() + scroll.verticalScrollBar().sizeHint().width()
+        )
         self.training = TrainingPanel(ws)
         self.banner = MessageBanner()
         self.task_bar = TaskBar()
@@ -83,7 +98,7 @@ class MainWindow(QMainWindow):
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_panel("Palette", self.palette_view))
-        left.addWidget(_panel("Inspector", self.inspector))
+        left.addWidget(_panel("Inspector", _scrolled(self.inspector)))
         left.setSizes([480, 340])
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -96,7 +111,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(left)
         splitter.addWidget(_panel("Network", scroll))
         splitter.addWidget(right)
-        splitter.setSizes([250, 430, 760])
+        left.setMinimumWidth(160)
+        splitter.setSizes([160, 290, 1000])  # the cards at their width, the rest to the views
         for i, stretch in enumerate((0, 0, 1)):  # extra width goes to the views
             splitter.setStretchFactor(i, stretch)
         splitter.setChildrenCollapsible(False)

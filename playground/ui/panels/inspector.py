@@ -30,6 +30,7 @@ class LayerInspector(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.title = QLabel()
         self.title.setObjectName("inspectorTitle")
+        self.title.setWordWrap(True)
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setObjectName("explanation")
@@ -38,6 +39,8 @@ class LayerInspector(QWidget):
         self.note.setWordWrap(True)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow column a label goes above its field instead of squeezing it.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(self.form)

@@ -42,6 +42,9 @@ class Card:
     rect: QRect
 
 
+MIN_WIDTH = 270  # a card's title, shape and parameter count side by side
+
+
 class NetworkStackView(QWidget):
     selectionChanged = Signal(int)  # layer index, -1 for none
 
@@ -57,7 +60,7 @@ class NetworkStackView(QWidget):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(MIN_WIDTH)
         self.setObjectName("networkStack")
         document.changed.connect(self._rebuild)
         document.lockedChanged.connect(lambda _: self._rebuild())
@@ -168,7 +171,7 @@ class NetworkStackView(QWidget):
         p.drawText(
             r,
             Qt.AlignmentFlag.AlignCenter,
-            "Locked while training runs: stop training to edit the network",
+            "Locked while training: stop it to edit",
         )
 
     def _paint_card(self, p: QPainter, c: Card) -> None:

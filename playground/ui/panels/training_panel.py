@@ -289,7 +289,8 @@ class TrainingPanel(QWidget):
         self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
         total = max(self._total_epochs, m.last_epoch)
-        eta = f"  ·  ETA {_duration(m.eta_s)}" if self.ws.session.state == RUNNING else ""
+        known = self.ws.session.state == RUNNING and m.eta_s >= 0
+        eta = f"  ·  ETA {_duration(m.eta_s)}" if known else ""
         self.status.setText(
             f"Epoch {m.epoch}/{total}  ·  {m.samples_per_s:,.0f} samples/s{eta}  ·  "
             f"{self.ws.device_text}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from playground.ui.views.boundary_view import BoundaryView
@@ -43,7 +44,8 @@ class ViewTabs(QTabWidget):
             (self.classify, "Classify"),
         ):
             self.addTab(widget, title)
-        self.setUsesScrollButtons(False)  # every tab in sight, even at 1024 px
+        self.setUsesScrollButtons(False)  # every tab in sight, even at 1024 px...
+        self.setElideMode(Qt.TextElideMode.ElideRight)  # ...shortened there if need be
         for view in (self.weights, self.filters):
             s.snapshotTaken.connect(view.offer)
         s.evaluated.connect(self.confusion.offer)
