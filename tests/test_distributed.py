@@ -1,0 +1,87 @@
+"""`playground train` under torchrun: two CPU processes talking over Gloo on loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import torch
+from PIL import Image
+
+from playground.core.config import TrainConfig
+from playground.core.data.idx import read_idx
+from playground.core.data.ref import MNIST5K
+from playground.core.inference import classify
+from playground.core.presets import preset
+from playground.core.project import load_project, save_project
+from playground.core.trainer import Trainer
+
+
+def torchrun(*args: str, cwd, timeout: float = 240) -> subprocess.CompletedProcess:
+    """`torchrun --standalone --nproc_per_node=2 -m playground ARGS` (a free loopback port)."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    return subprocess.run(
+        [*command, "-m", "playground", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+def test_two_processes_train_as_one_and_rank_0_alone_writes(tmp_path, mnist5k):
+    out = tmp_path / "digits.playground"
+    r = torchrun(
+        "train", "lenet5", "--dataset", "mnist5k", "--epochs", "2", "--batch-size", "64",
+        "--json", "-o", str(out), cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    results = json_lines(r.stdout)
+    assert len(results) == 1, r.stdout  # rank 1 prints nothing
+    result = results[0]
+    assert result["status"] == "completed" and result["epochs"] == 2
+    assert result["world_size"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporaries left
+
+    single = Trainer(preset("lenet5", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=2))
+    single.run()
+    alone = single.history.epochs[-1].val_accuracy
+    assert abs(result["val_accuracy"] - alone) <= 0.01, (result["val_accuracy"], alone)
+
+    project = load_project(out)
+    assert [e.epoch for e in project.history.epochs] == [1, 2]
+    model = project.build_trained_model().eval()
+    with torch.no_grad():
+        hits = (model(mnist5k.x_val).argmax(1) == mnist5k.y_val).float().mean().item()
+    assert abs(hits - result["val_accuracy"]) < 1e-6  # the saved weights are the ones validated
+    digits, labels = read_idx(MNIST5K[0])[:20], read_idx(MNIST5K[1])[:20]
+    right = sum(
+        classify(model, Image.fromarray(255 - d), project.preprocessing, project.class_names)
+        .top[0][0] == str(label)
+        for d, label in zip(digits, labels, strict=True)
+    )  # fmt: skip
+    assert right >= 16
+
+
+def test_a_project_trains_further_under_torchrun(tmp_path, mnist5k):
+    spec = preset("mlp", mnist5k.input_shape, 10)
+    first = Trainer(spec, mnist5k, TrainConfig(epochs=1, batch_size=128))
+    first.run()
+    start = tmp_path / "mlp.playground"
+    save_project(start, first.project())
+    out = tmp_path / "more.playground"
+    r = torchrun("train", str(start), "--epochs", "1", "--json", "-o", str(out), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    (result,) = json_lines(r.stdout)
+    assert result["epochs"] == 2 and result["world_size"] == 2
+    project = load_project(out)
+    assert [e.epoch for e in project.history.epochs] == [1, 2]
+    assert project.config.batch_size == 128  # the project's settings, where none were given
+    before, after = (e.train_loss for e in project.history.epochs)
+    # new weights would start over from a loss of ~2.3: these went on from the trained ones
+    assert after < 0.8 * before, (before, after)
