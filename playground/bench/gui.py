@@ -254,3 +254,14 @@ def launch_seconds() -> tuple[float, float]:
     )
     shown, ready = out.stdout.strip().splitlines()[-1].split()
     return float(shown), float(ready)
+
+
+def folder_load_process(images: int) -> dict:
+    """bench.folder in a new process: the lateness while an image folder loads."""
+    out = subprocess.run(
+        [sys.executable, "-m", "playground.bench.folder", str(images)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
