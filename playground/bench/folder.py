@@ -47,13 +47,17 @@ def folder_load(images: int) -> dict:
         settle.exec()
         probe = LatenessProbe()
         loop = QEventLoop()
-        window.workspace.datasetChanged.connect(loop.quit)
+        errors: list[str] = []
+        window.workspace.error.connect(errors.append)
         probe.start()
         started = time.perf_counter()
-        window.workspace.choose_dataset(DatasetRef(tmp))
+        task = window.workspace.choose_dataset(DatasetRef(tmp))
+        task.ended.connect(loop.quit)  # after the data set is in place, or it failed
         loop.exec()
         seconds = time.perf_counter() - started
         probe.stop()
+        if errors:
+            raise RuntimeError(errors[0])
         loaded = len(window.workspace.dataset.x_train) + len(window.workspace.dataset.x_val)
         window.workspace.files.dirty = False
         window.close()

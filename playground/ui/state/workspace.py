@@ -9,6 +9,7 @@ read this state and learn of changes from its signals; the window only lays out 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DATASET = "mnist5k"
 DEFAULT_PRESET = "small-cnn"
 AUTOSAVE_MS = 3 * 60 * 1000
+AUTOSAVE_EPOCH_S = 20.0
 
 
 def default_network() -> tuple[NetworkSpec, int]:
@@ -85,6 +87,7 @@ class Workspace(QObject):
         self.loader.loaded.connect(self.finish_startup)
         self._inference: tuple[tuple, Any] = ((), None)
         self._inspector = inspection.Inspector(self)
+        self._autosaved_at = -AUTOSAVE_EPOCH_S
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
@@ -93,7 +96,7 @@ class Workspace(QObject):
         self.document.changed.connect(self.messagesOutdated)
         s = self.session
         s.finished.connect(self._on_finished)
-        s.epochEnded.connect(lambda _: self.autosave())
+        s.epochEnded.connect(self._epoch_ended)
         s.deviceChosen.connect(self._on_device)
 
     # --- start-up ---------------------------------------------------------------------
@@ -201,6 +204,13 @@ class Workspace(QObject):
         self.session.reset()
         self.status.emit("Weights reset: the next run starts from random weights")
 
+    def _epoch_ended(self, _: object) -> None:
+        """Autosave at the end of an epoch, but not more often than AUTOSAVE_EPOCH_S: short
+        epochs would otherwise spend the training's time on writing files."""
+        now = time.monotonic()
+        if now - self._autosaved_at >= AUTOSAVE_EPOCH_S:
+            self.autosave()
+
     def _on_finished(self, f: Finished) -> None:
         self.document.set_locked(False)
         if f.status in ("diverged", "error"):
@@ -305,6 +315,7 @@ class Workspace(QObject):
             return
         from playground.core.project import save_project
 
+        self._autosaved_at = time.monotonic()
         task = self.tasks.start(
             "Autosave", _serial(save_project), recovery_path(), self.snapshot_project()
         )
