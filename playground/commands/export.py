@@ -1,4 +1,4 @@
-"""`playground export PROJECT --format onnx|torchscript|python -o OUT`."""
+"""`playground export PROJECT --format onnx|torchscript|python|ddp -o OUT`."""
 
 from __future__ import annotations
 

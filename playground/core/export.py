@@ -1,4 +1,4 @@
-"""Export a trained project: ONNX, TorchScript, or a standalone PyTorch script."""
+"""Export a trained project: ONNX, TorchScript, a standalone PyTorch script or a torchrun one."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def export_project(
             if data is None:
                 raise PlaygroundError("the python export needs the project's data set")
             return _python(project, model, data, out)
+        if fmt == "ddp":
+            from playground.core.export_ddp import export_ddp  # it builds on this module
+
+            check_python_export(model)
+            return export_ddp(project, model, out)
     except OSError as e:
         raise PlaygroundError(f"could not write {out}: {e.strerror or e}") from None
     raise PlaygroundError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
@@ -108,16 +113,15 @@ def _python(project: Project, model: nn.Sequential, data: Dataset, out: Path) ->
 def python_script(
     project: Project, model: nn.Sequential, script: str, weights: str, arrays: str
 ) -> str:
-    layers = "\n".join(f"        nn.{module!r}," for module in model)
     c = project.config
     softmax_last = bool(len(model)) and isinstance(model[-1], nn.Softmax)
     return _TEMPLATE.format(
         script=script,
-        layers=layers,
+        layers=layers_code(model),
         weights=weights,
         data=arrays,
         classes=project.class_names,
-        optimizer=_OPTIMIZER_CODE[c.optimizer],
+        optimizer=OPTIMIZER_CODE[c.optimizer],
         lr=c.lr,
         wd=c.weight_decay,
         momentum=c.momentum,
@@ -127,7 +131,12 @@ def python_script(
     )
 
 
-_OPTIMIZER_CODE = {
+def layers_code(model: nn.Sequential) -> str:
+    """The lines of an nn.Sequential(...) that rebuilds model's plain torch.nn layers."""
+    return "\n".join(f"        nn.{module!r}," for module in model)
+
+
+OPTIMIZER_CODE = {
     "adam": "torch.optim.Adam(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
     "adamw": "torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
     "sgd": "torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM, "

@@ -23,5 +23,6 @@ FORMATS = {
         ExportFormat("onnx", "ONNX model", ".onnx"),
         ExportFormat("torchscript", "TorchScript model", ".pt"),
         ExportFormat("python", "PyTorch script", ".py"),
+        ExportFormat("ddp", "Training script for a cluster (torchrun)", ".py"),
     )
 }

@@ -103,15 +103,7 @@ def save_project(path: str | Path, project: Project) -> None:
             f"could not save {path}: it is a folder; choose a file name ending in {SUFFIX}"
         )
     sweep_temporaries(target.parent)
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "network": project.spec.to_dict(),
-        "dataset": project.dataset.to_dict(),
-        "training": project.config.to_dict(),
-        "class_names": list(project.class_names),
-        "preprocessing": project.preprocessing.to_dict() if project.preprocessing else None,
-    }
+    meta = project_meta(project)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{TEMPORARY}")
     try:
         # 0o666 less the umask, as any new file; mkstemp's 0600 would stick to the project
@@ -140,6 +132,19 @@ def save_project(path: str | Path, project: Project) -> None:
         raise ProjectError(f"could not save {path.name}: {e.strerror or e}") from None
     finally:  # on any failure, even an interrupt, no temporary file is left behind
         tmp.unlink(missing_ok=True)
+
+
+def project_meta(project: Project) -> dict[str, Any]:
+    """What project.json holds: everything but the weights and the history."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "network": project.spec.to_dict(),
+        "dataset": project.dataset.to_dict(),
+        "training": project.config.to_dict(),
+        "class_names": list(project.class_names),
+        "preprocessing": project.preprocessing.to_dict() if project.preprocessing else None,
+    }
 
 
 def sweep_temporaries(folder: str | Path) -> None:
