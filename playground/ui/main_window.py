@@ -51,6 +51,7 @@ def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
 def _scrolled(widget: QWidget) -> QScrollArea:
     """widget in a vertical scroll area: what does not fit scrolls instead of being squeezed."""
     scroll = QScrollArea()
+    scroll.setObjectName("panelScroll")
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(_panel("Network", scroll))
         splitter.addWidget(right)
         left.setMinimumWidth(160)
-        splitter.setSizes([160, 290, 1000])  # the cards at their width, the rest to the views
+        splitter.setSizes([200, 300, 1000])  # the cards at their width, the rest to the views
         for i, stretch in enumerate((0, 0, 1)):  # extra width goes to the views
             splitter.setStretchFactor(i, stretch)
         splitter.setChildrenCollapsible(False)

@@ -119,7 +119,7 @@ class NetworkStackView(QWidget):
         if error:
             fm = QFontMetrics(self.font())
             text_rect = fm.boundingRect(
-                QRect(0, 0, width - ICON - 36, 1000), Qt.TextFlag.TextWordWrap, error
+                QRect(0, 0, width - ICON - 40, 1000), Qt.TextFlag.TextWordWrap, error
             )
             height += text_rect.height() + 6
         return Card(
@@ -217,9 +217,9 @@ class NetworkStackView(QWidget):
     def _paint_footer(self, p: QPainter) -> None:
         last = self.cards[-1].rect
         top = last.bottom() + GAP + (60 if not self.doc.spec.layers else 0)
-        r = QRect(MARGIN, top, self.width() - 2 * MARGIN, 30)
+        r = QRect(MARGIN, top, self.width() - 2 * MARGIN, 40)
         p.setPen(ERROR if not self.doc.report.ok else TEXT)
-        p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.footer)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.footer)
 
     def _paint_drop_indicator(self, p: QPainter) -> None:
         y = self._drop_y(self._drop_index)

@@ -73,9 +73,11 @@ class TrainingPanel(QWidget):
         self.status = QLabel()
         self.status.setObjectName("trainStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        # A fixed size: new text then repaints the label only, never re-lays out the window.
+        # A fixed size (two lines): new text then repaints the label only, never re-lays out
+        # the window.
+        self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.status.setFixedHeight(self.status.sizeHint().height())
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
@@ -250,6 +252,7 @@ class TrainingPanel(QWidget):
         if state == RUNNING and not self._total_epochs:
             self._total_epochs = s.history.epochs_done + self.epochs.value()
             self.progress.setValue(0)
+            self.status.setText("Starting…")
         if not busy:
             self._total_epochs = 0
             self.status.setText(self._idle_text(report, continues))

@@ -19,6 +19,7 @@ QScrollArea#stackScroll { background: #F4F6F8; border: none; }
 QPushButton { padding: 5px 12px; }
 QPushButton:disabled { color: #9AA4AE; }
 QTabBar::tab { padding: 4px 6px; }
+QScrollArea#panelScroll, QScrollArea#panelScroll > QWidget > QWidget { background: white; }
 QFrame#taskBar { background: #FFF8E1; border: 1px solid #E6D39A; border-radius: 6px; }
 QPushButton#trainButton { background: #2E7D32; color: white; font-weight: 600;
                           border-radius: 4px; border: 1px solid #276B2B; }
