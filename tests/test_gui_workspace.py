@@ -156,20 +156,24 @@ def test_banner_goes_when_it_no_longer_applies(window, qtbot, monkeypatch, tmp_p
     assert window.banner.text() == ""
 
 
-def test_reopened_project_shows_every_view(window, qtbot, tmp_path, monkeypatch):
-    train(window, qtbot)
-    path = tmp_path / "digits.playground"
+def save_start_new_and_reopen(window, qtbot, monkeypatch, path):
+    """Ctrl+S to path, Ctrl+N (nothing to ask: it was saved), then drop path on the window."""
     monkeypatch.setattr(
         "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
     )
     QTest.keyClick(window, Qt.Key.Key_S, CTRL)
     wait_for_tasks(qtbot, window)
     assert not window.isWindowModified()
-    QTest.keyClick(window, Qt.Key.Key_N, CTRL)  # saved: nothing to ask
+    QTest.keyClick(window, Qt.Key.Key_N, CTRL)
     wait_for_tasks(qtbot, window)
-    assert window.views.weights.heatmap.image is None
+    assert window.views.weights.heatmap.image is None  # New left nothing drawn
     drop_files(window, [path])
     wait_for_tasks(qtbot, window)
+
+
+def test_reopened_project_shows_every_view(window, qtbot, tmp_path, monkeypatch):
+    train(window, qtbot)
+    save_start_new_and_reopen(window, qtbot, monkeypatch, tmp_path / "digits.playground")
     views = window.views
     for title, drawn in (
         ("Confusion", lambda: views.confusion.matrix is not None),
@@ -196,16 +200,7 @@ def test_history_is_recorded_once(window, qtbot, tmp_path, monkeypatch):
     """Open a trained project, train on, save: every step and epoch is stored once."""
     train(window, qtbot)
     path = tmp_path / "twice.playground"
-    monkeypatch.setattr(
-        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
-    )
-    QTest.keyClick(window, Qt.Key.Key_S, CTRL)
-    wait_for_tasks(qtbot, window)
-    assert not window.isWindowModified()
-    QTest.keyClick(window, Qt.Key.Key_N, CTRL)  # saved: nothing to ask
-    wait_for_tasks(qtbot, window)
-    drop_files(window, [path])
-    wait_for_tasks(qtbot, window)
+    save_start_new_and_reopen(window, qtbot, monkeypatch, path)
     train(window, qtbot)
     QTest.keyClick(window, Qt.Key.Key_S, CTRL)
     wait_for_tasks(qtbot, window)
@@ -316,3 +311,19 @@ def test_cancel_a_slow_folder(window, qtbot, tmp_path, monkeypatch):
     wait_for_tasks(qtbot, window)
     assert window.workspace.dataset is before and not bar.isVisible()
     assert window.banner.text() == ""
+
+
+def test_classify_while_training_reads_a_copy_of_the_weights(window, qtbot, tmp_path):
+    path = tmp_path / "digit.png"
+    Image.new("L", (60, 60), 255).save(path)
+    window.training.epochs.setValue(50)
+    QTest.mouseClick(window.training.train_button, LEFT)
+    qtbot.waitUntil(lambda: window.workspace.session.history.last_step > 5, timeout=20_000)
+    drop_files(window, [path])
+    assert window.classify_view.bars.rows  # an answer while the run goes on
+    _, model = window.workspace._inference
+    live = window.workspace.session._worker.trainer.model
+    used = {p.data_ptr() for p in model.parameters()}
+    assert used.isdisjoint(p.data_ptr() for p in live.parameters())
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=30_000):
+        QTest.mouseClick(window.training.stop_button, LEFT)

@@ -207,3 +207,18 @@ def test_optimizers_take_their_fused_form(optimizer):
     """One kernel per update instead of ~10 small ops per tensor: the MLP trains ~35 % faster."""
     params = nn.Linear(3, 2).parameters()
     assert make_optimizer(TrainConfig(optimizer=optimizer), params).defaults["fused"]
+
+
+def test_no_eta_during_the_warm_up_then_one_from_recent_steps(mnist5k):
+    from playground.core.config import TrainConfig
+    from playground.core.events import StepMetrics
+    from playground.core.presets import preset
+    from playground.core.trainer import Trainer
+
+    seen: list[StepMetrics] = []
+    spec = preset("mlp", mnist5k.input_shape, 10)
+    sink = lambda e: seen.append(e) if isinstance(e, StepMetrics) else None  # noqa: E731
+    Trainer(spec, mnist5k, TrainConfig(epochs=1), sink=sink, report_s=0.0).run()
+    etas = [m.eta_s for m in seen]
+    assert etas[:3] == [-1.0, -1.0, -1.0]  # the first reports hold the warm-up
+    assert all(e >= 0 for e in etas[3:]) and etas[-1] == 0.0

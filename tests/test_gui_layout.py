@@ -1,0 +1,50 @@
+"""Every panel legible from 1024×700 up, and nothing moves when tabs change or training starts."""
+
+import pytest
+from PySide6.QtTest import QTest
+
+from gui_helpers import LEFT, NO_MOD
+
+
+def tabs_in_sight(window) -> bool:
+    bar = window.views.tabBar()
+    return all(bar.tabRect(i).right() <= bar.width() for i in range(bar.count()))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1920, 1080)])
+def test_every_panel_is_legible(window, qtbot, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0], timeout=5000)
+    qtbot.wait(100)
+    # the cards keep their full width: title, output shape and parameter count
+    assert window.stack.width() >= window.stack.minimumWidth()
+    scroll = window.stack.parentWidget().parentWidget()
+    assert scroll.viewport().width() >= window.stack.minimumWidth()
+    # every tab can be seen and clicked, with its title whole at 1280 px and up
+    assert tabs_in_sight(window)
+    bar = window.views.tabBar()
+    if size[0] >= 1280:
+        widths = [bar.fontMetrics().horizontalAdvance(bar.tabText(i)) for i in range(bar.count())]
+        assert all(bar.tabRect(i).width() > w for i, w in enumerate(widths))
+    # the Conv2d inspector: every field at least as wide as its numbers need
+    QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(0).center())
+    qtbot.wait(50)
+    for name, editor in window.inspector.editors.items():
+        assert editor.width() >= editor.minimumSizeHint().width(), name
+
+
+def test_tabs_and_training_do_not_move_the_splitters(window, qtbot):
+    window.resize(1024, 700)
+    qtbot.wait(100)
+    before = window.splitter.sizes()
+    bar = window.views.tabBar()
+    for i in range(bar.count()):
+        QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(i).center())
+        qtbot.wait(20)
+        assert window.splitter.sizes() == before, bar.tabText(i)
+    window.training.epochs.setValue(1)
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+        qtbot.waitUntil(lambda: window.workspace.session.history.last_step > 0, timeout=20_000)
+        assert window.splitter.sizes() == before
+    assert window.splitter.sizes() == before
