@@ -8,10 +8,13 @@ import json
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
+
+from torch import nn
 
 from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
 from playground.core.data.dataset import Dataset
@@ -26,8 +29,10 @@ from playground.core.distributed import (
     join,
     leave,
 )
-from playground.core.errors import PlaygroundError, SpecError
+from playground.core.errors import PlaygroundError, ProjectError, SpecError
 from playground.core.events import EpochMetrics, Event
+from playground.core.history import History
+from playground.core.limits import MAX_RUNS
 from playground.core.presets import PRESETS, preset
 from playground.core.project import (
     SUFFIX,
@@ -36,9 +41,11 @@ from playground.core.project import (
     save_project,
     sweep_temporaries,
 )
+from playground.core.runs import Run, new_run
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
-from playground.core.trainer import Trainer
+from playground.core.tensorboard_log import TensorBoardLog
+from playground.core.trainer import Sink, Trainer
 from playground.core.transfer import TRANSFER, TransferTrainer
 
 
@@ -54,11 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"a network JSON file, a preset ({', '.join(PRESETS)}) or a {SUFFIX} project to "
         "train further",
     )
-    p.add_argument(
-        "--dataset",
-        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default "
-        "mnist5k, or the project's)",
-    )
+    add_dataset_arguments(p)
     p.add_argument("--epochs", type=int, help=f"default {TrainConfig.epochs}")
     p.add_argument("--batch-size", type=int, help=f"default {TrainConfig.batch_size}")
     p.add_argument("--lr", type=float, help=f"default {TrainConfig.lr}")
@@ -67,13 +70,42 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--momentum", type=float, help=f"default {TrainConfig.momentum}")
     p.add_argument("--device", choices=DEVICE_CHOICES, help=f"default {TrainConfig.device}")
     p.add_argument("--seed", type=int, help=f"default {TrainConfig.seed}")
+    p.add_argument(
+        "--patience",
+        type=int,
+        help="stop once the validation loss has not improved for this many epochs",
+    )
+    p.add_argument(
+        "--restore-best",
+        action="store_true",
+        help="end with the weights of the epoch with the lowest validation loss",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help=f"write a project file ({SUFFIX}); the run is added to the project's runs",
+    )
+    p.add_argument(
+        "--keep-run-weights",
+        action="store_true",
+        help="with -o: keep this run's weights in its record too, to compare runs later",
+    )
+    p.add_argument("--tensorboard", type=Path, metavar="DIR", help="write TensorBoard logs")
+    p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
+    p.set_defaults(run=run)
+
+
+def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--dataset",
+        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default "
+        "mnist5k, or the project's)",
+    )
     p.add_argument("--noise", type=float, help="toy data sets: noise from 0 to 1")
     p.add_argument("--samples", type=int, help="toy data sets: number of points")
     p.add_argument("--image-size", type=int, help="image folders: side in pixels (default 32)")
     p.add_argument("--gray", action="store_true", help="image folders: load as gray")
-    p.add_argument("-o", "--output", type=Path, help=f"write a project file ({SUFFIX})")
-    p.add_argument("--json", action="store_true", help="print the final metrics as JSON")
-    p.set_defaults(run=run)
 
 
 def dataset_ref(args: argparse.Namespace) -> DatasetRef:
@@ -85,7 +117,17 @@ def dataset_ref(args: argparse.Namespace) -> DatasetRef:
     )
 
 
-SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "weight_decay", "momentum", "seed", "device")
+SETTINGS = (
+    "optimizer",
+    "lr",
+    "batch_size",
+    "epochs",
+    "weight_decay",
+    "momentum",
+    "seed",
+    "device",
+    "patience",
+)
 
 
 def train_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
@@ -107,6 +149,19 @@ def check_fits(project: Project, path: str, data: Dataset) -> None:
             f"{Path(path).name} takes inputs {list(project.spec.input_shape)} in {classes} "
             f"classes but {data.name} gives {list(data.input_shape)} in {data.num_classes}"
         )
+
+
+def network_and_data(
+    args: argparse.Namespace, project: Project | None
+) -> tuple[NetworkSpec, Dataset, nn.Sequential | None, History | None]:
+    """The network to train (with its weights and history when a project is trained further)
+    and the data set."""
+    ref = project.dataset if project and not args.dataset else dataset_ref(args)
+    data = load_dataset(ref)  # the split is fixed; --seed seeds the training
+    if project:
+        check_fits(project, args.spec, data)
+        return project.spec, data, project.build_trained_model(), project.history
+    return resolve_spec(args.spec, data.input_shape, data.num_classes), data, None, None
 
 
 def resolve_spec(text: str, input_shape: tuple[int, ...], classes: int) -> NetworkSpec:
@@ -133,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
     config = train_config(args, project.config if project else TrainConfig())
     if args.output:
         check_output(args.output)
+    elif args.keep_run_weights:
+        raise PlaygroundError("--keep-run-weights keeps them in the project: give -o too")
     cluster = detect()
     if cluster is None:
         return _train(args, project, config, None)
@@ -149,7 +206,11 @@ def _train(
     args: argparse.Namespace, project: Project | None, config: TrainConfig, cluster: Cluster | None
 ) -> int:
     leader = cluster is None or cluster.leader  # the one process that prints and writes
-    sink = _print_epoch if leader and not args.json else None
+    sinks: list[Sink] = [_print_epoch] if leader and not args.json else []
+    log = TensorBoardLog(args.tensorboard, config) if leader and args.tensorboard else None
+    if log:
+        sinks.append(log)
+    sink = _fan_out(sinks) if sinks else None
     trainer: Trainer | TransferTrainer
     if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
         if args.image_size is not None or args.gray:
@@ -160,14 +221,7 @@ def _train(
         trainer = TransferTrainer(dataset_ref(args).source, config, sink)
         data = trainer.data
     else:
-        ref = project.dataset if project and not args.dataset else dataset_ref(args)
-        data = load_dataset(ref)  # the split is fixed; --seed seeds the training
-        model = history = None
-        if project:
-            check_fits(project, args.spec, data)
-            spec, model, history = project.spec, project.build_trained_model(), project.history
-        else:
-            spec = resolve_spec(args.spec, data.input_shape, data.num_classes)
+        spec, data, model, history = network_and_data(args, project)
         if cluster:
             trainer = DistributedTrainer(cluster, spec, data, config, sink, model, history)
         else:
@@ -181,15 +235,47 @@ def _train(
         )
         for reason in data.skipped:
             print(f"skipped {reason}", file=sys.stderr)
-    with _stop_on_interrupt(trainer) as interrupted:
-        finished = trainer.run()
-    if args.output and leader:
-        save_project(args.output, trainer.project())
+    first_step, started, began = trainer.history.last_step, time.time(), time.perf_counter()
+    try:
+        with _stop_on_interrupt(trainer) as interrupted:
+            finished = trainer.run()
+    finally:
+        if log:
+            log.close()
+    duration = time.perf_counter() - began
+    core = trainer.trainer if isinstance(trainer, TransferTrainer) else trainer
+    best = core.best
+    if args.restore_best and best is not None and finished.status != "error":
+        core.restore_best()
+        finished = replace(
+            finished,
+            message=f"{finished.message}; kept the weights of epoch {best.epoch}, the best "
+            f"(validation loss {best.val_loss:.4f})",
+        )
     if interrupted:
         kept = f"; saved the {finished.epochs_done} epochs trained so far to {args.output}"
         finished = replace(
             finished, status="interrupted", message="Interrupted" + (kept if args.output else "")
         )
+    runs = 0
+    if args.output and leader:
+        saved = trainer.project()
+        weights = saved.weights if args.keep_run_weights else None
+        device = device_label(trainer.device) + processes
+        this = new_run(
+            config,
+            saved.dataset,
+            trainer.history,
+            first_step,
+            finished,
+            device,
+            started,
+            duration,
+            weights,
+        )
+        saved.runs = [*_earlier_runs(project, args.output), this][-MAX_RUNS:]
+        save_project(args.output, saved)
+        runs = len(saved.runs)
     last = trainer.history.epochs[-1] if trainer.history.epochs else None
     result = {
         "status": finished.status,
@@ -202,7 +288,12 @@ def _train(
         "val_loss": last and last.val_loss,
         "val_accuracy": last and last.val_accuracy,
         "samples_per_s": last and last.samples_per_s,
+        "best_epoch": best and best.epoch,
+        "best_val_loss": best and best.val_loss,
+        "restored_best": bool(args.restore_best and best),
+        "duration_s": duration,
         "project": str(args.output) if args.output else None,
+        "runs": runs,
         "skipped_files": len(data.skipped),
         "world_size": cluster.world_size if cluster else 1,
     }
@@ -213,6 +304,24 @@ def _train(
     if interrupted:
         return 130  # the shell's code for a run ended by Ctrl-C
     return 0 if finished.status in ("completed", "stopped") else 1
+
+
+def _earlier_runs(project: Project | None, output: Path) -> list[Run]:
+    """The runs of the project trained further or, when training a new network, those of the
+    project that output overwrites (none if it is not one)."""
+    if project is not None:
+        return project.runs
+    with suppress(ProjectError):
+        return load_project(output).runs if output.is_file() else []
+    return []
+
+
+def _fan_out(sinks: list[Sink]) -> Sink:
+    def sink(event: Event) -> None:
+        for s in sinks:
+            s(event)
+
+    return sink
 
 
 def check_output(path: Path) -> None:
