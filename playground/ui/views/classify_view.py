@@ -32,7 +32,7 @@ from playground.ui.widgets.probability_bars import ProbabilityBars
 if TYPE_CHECKING:
     from playground.core.inference import Prediction
 
-SIDE = 196
+SIDE = 150  # three pictures side by side fit a 1024-pixel-wide window
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 
 

@@ -23,6 +23,7 @@ class FeatureMapsView(LiveView):
         self.sample_index.setPrefix("validation sample ")
         self.sample_index.valueChanged.connect(self._use_dataset_sample)
         self.source = QLabel()
+        self.source.setWordWrap(True)  # long lines must not widen the tab (and the splitter)
         self.source.setObjectName("explanation")
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")

@@ -37,6 +37,7 @@ class FiltersView(LiveView):
         rescale.clicked.connect(self._rescale)
         self.note = QLabel("Train a network with a Conv2d layer to see its filters.")
         self.note.setObjectName("explanation")
+        self.note.setWordWrap(True)  # long lines must not widen the tab (and the splitter)
         self.plot = plot_widget()
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)

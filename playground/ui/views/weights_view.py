@@ -23,6 +23,7 @@ class WeightsView(LiveView):
         self.layer.currentTextChanged.connect(lambda _: self.refresh())
         self.hover = QLabel("Hover over the heatmap to read a weight")
         self.hover.setObjectName("explanation")
+        self.hover.setWordWrap(True)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
         self.matrix_plot = self.plots.addPlot(title="weights (row: neuron, column: input)")

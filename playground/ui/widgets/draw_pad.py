@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-SIDE = 196
-PEN_WIDTH = 16
+SIDE = 150  # beside two pictures as wide, in a 1024-pixel-wide window
+PEN_WIDTH = 12
 
 
 class DrawPad(QWidget):
