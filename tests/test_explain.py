@@ -1,6 +1,7 @@
 """Why this answer: saliency, Grad-CAM, Integrated Gradients and occlusion maps."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -104,3 +105,14 @@ def test_explain_command_writes_the_overlay(cnn, mnist5k, tmp_path, capsys):
         assert img.mode == "RGB" and img.size == (224, 224)  # 28×28 enlarged to be seen
     assert main([*argv, "--target", "dog"]) == 1
     assert "no class 'dog'" in capsys.readouterr().err
+
+
+def test_without_captum_saliency_still_works_and_the_others_say_what_to_install(
+    cnn, mnist5k, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "captum", None)
+    monkeypatch.setitem(sys.modules, "captum.attr", None)
+    picture = _digits(mnist5k, 1)[0]
+    assert explain(cnn[0], picture, mnist5k.preprocessing, "saliency").heatmap.max() == 1
+    with pytest.raises(ExplainError, match=r"needs Captum: pip install -e \"\.\[explain\]\""):
+        explain(cnn[0], picture, mnist5k.preprocessing, "ig")

@@ -183,7 +183,7 @@ def _with_captum(method: Method, *args: Any, **kwargs: Any) -> np.ndarray:
     try:
         return method(*args, **kwargs)
     except ModuleNotFoundError as e:
-        if e.name != "captum":
+        if (e.name or "").partition(".")[0] != "captum":
             raise
         raise ExplainError(f"this method needs Captum: {INSTALL_HINT}") from None
 
