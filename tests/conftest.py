@@ -36,6 +36,9 @@ def _delete_windows():
     QCoreApplication.processEvents()
     for w in QApplication.topLevelWidgets():
         if isinstance(w, QMainWindow):
+            # A run a failed test left going ends before its window goes (a window closing
+            # mid-run waits for the run's end, which deleting it here would not).
+            w.workspace.session.shutdown(timeout_ms=60_000)
             w.workspace.files.dirty = False
             w.close()
             w.deleteLater()

@@ -327,3 +327,18 @@ def test_classify_while_training_reads_a_copy_of_the_weights(window, qtbot, tmp_
     assert used.isdisjoint(p.data_ptr() for p in live.parameters())
     with qtbot.waitSignal(window.workspace.session.finished, timeout=30_000):
         QTest.mouseClick(window.training.stop_button, LEFT)
+
+
+def test_autosave_during_the_first_run_keeps_its_weights(window, qtbot, _isolated_home):
+    """A crash mid-run loses at most the epoch under way: the epoch's end autosaves the run."""
+    menu_action(window, "preset-mlp").trigger()
+    window.training.epochs.setValue(500)
+    with qtbot.waitSignal(window.workspace.session.epochEnded, timeout=30_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    recovery = _isolated_home / "recovery.playground"
+    qtbot.waitUntil(recovery.exists, timeout=20_000)
+    wait_for_tasks(qtbot, window)
+    saved = load_project(recovery)
+    assert saved.weights is not None and len(saved.history.epochs) >= 1
+    with qtbot.waitSignal(window.workspace.session.finished, timeout=30_000):
+        QTest.mouseClick(window.training.stop_button, LEFT)

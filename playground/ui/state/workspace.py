@@ -223,7 +223,7 @@ class Workspace(QObject):
     def snapshot_project(self) -> Project:
         """The work as a project: the newest consistent weights (a running trainer's too)."""
         s, d = self.session, self.dataset
-        weights = s.current_weights() if s.continues(self.document.spec) else None
+        weights = s.current_weights() if s.spec == self.document.spec else None
         return Project(
             self.document.spec,
             d.ref if d else DatasetRef(DEFAULT_DATASET),
