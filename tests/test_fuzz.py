@@ -248,6 +248,9 @@ def _project_variants(good: Path) -> dict[str, bytes]:
         "nan_weights": zip_bytes(
             {**members, "weights.safetensors": _nan_weights(members["weights.safetensors"])}
         ),
+        "runs": zip_bytes({**members, "runs.json": '{"runs": 1}'}),
+        "run_fields": zip_bytes({**members, "runs.json": '[{"status": "completed"}]'}),
+        "run_weights": zip_bytes({**members, "runs.safetensors": members["weights.safetensors"]}),
     }
 
 
@@ -352,6 +355,8 @@ def _finish_corpus(tmp: Path, cases: list[dict], rng: random.Random) -> list[dic
         cases.append({"argv": ["classify", str(path), str(image)], "names": path.name})
         cases.append({"argv": ["export", str(path), "--format", "torchscript", "-o",
                                str(tmp / "x.pt")], "names": path.name})  # fmt: skip
+        cases.append({"argv": ["explain", str(path), str(image), "-o", str(tmp / "why.png")],
+                      "names": path.name})  # fmt: skip
     (bad_projects / "folder.playground").mkdir()
     os.mkfifo(bad_projects / "pipe.playground")
     cases.append({"argv": ["classify", str(bad_projects / "pipe.playground"), str(image)],

@@ -140,9 +140,13 @@ def explain(
 
 
 def class_index(name: str, class_names: list[str]) -> int:
-    """The index of a class given by name or by number; ExplainError naming some classes."""
+    """The index of a class given by name (any case) or by number; ExplainError naming some
+    classes."""
     if name in class_names:
         return class_names.index(name)
+    folded = [c.casefold() for c in class_names]
+    if name.casefold() in folded:
+        return folded.index(name.casefold())
     if name.isdigit() and int(name) < len(class_names):
         return int(name)
     some = ", ".join(class_names[:5]) + (" …" if len(class_names) > 5 else "")
