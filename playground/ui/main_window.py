@@ -114,7 +114,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         left.setMinimumWidth(160)
         splitter.setSizes([200, 300, 1000])  # the cards at their width, the rest to the views
-        for i, stretch in enumerate((0, 0, 1)):  # extra width goes to the views
+        # A change of the window's width goes to the views, a little to the palette; the cards
+        # keep their width.
+        for i, stretch in enumerate((1, 0, 6)):
             splitter.setStretchFactor(i, stretch)
         splitter.setChildrenCollapsible(False)
         central = QWidget()
