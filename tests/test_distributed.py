@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -27,6 +28,7 @@ def torchrun(*args: str, cwd, timeout: float = 240) -> subprocess.CompletedProce
         text=True,
         timeout=timeout,
         cwd=cwd,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},  # one thread per process, as torchrun sets
     )
 
 

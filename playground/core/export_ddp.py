@@ -70,6 +70,7 @@ import json
 import os
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import torch
@@ -268,6 +269,20 @@ def validate(model, loader, device) -> tuple[float, float]:
     return loss / max(count, 1), hits / max(count, 1)
 
 
+def join(backend: str, rank: int, world: int) -> None:
+    """Join torchrun's process group under keys of this restart: the store outlives the
+    processes, and the addresses of those that died would otherwise be read again."""
+    agent = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"  # the agent hosts it
+    store = dist.TCPStore(
+        os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"]), world,
+        is_master=rank == 0 and not agent, timeout=timedelta(minutes=10),
+    )
+    restart = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+    dist.init_process_group(
+        backend, store=dist.PrefixStore(f"restart-{restart}", store), rank=rank, world_size=world
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="an image folder or IDX files")
@@ -288,7 +303,7 @@ def main() -> None:
         torch.cuda.set_device(device)
     else:
         device = torch.device("cpu")
-    dist.init_process_group("nccl" if cuda else "gloo")
+    join("nccl" if cuda else "gloo", rank, world)
     torch.manual_seed(SEED + rank)
     folder = args.data.is_dir() and not any("idx" in p.name for p in args.data.iterdir())
     train_set, val_set = split(folder_data(args.data) if folder else idx_data(args.data))

@@ -1,0 +1,88 @@
+"""The torchrun export: killed mid-run, torchrun restarts it and it resumes from its checkpoint."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+from playground.core.config import TrainConfig
+from playground.core.data.idx import read_idx
+from playground.core.data.ref import MNIST5K
+from playground.core.export import export_project
+from playground.core.inference import classify
+from playground.core.presets import preset
+from playground.core.project import load_project
+from playground.core.trainer import Trainer
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="finds torchrun's workers through /proc"
+)
+
+
+def workers(pid: int) -> list[int]:
+    """The processes torchrun (pid) started."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
+    first = Trainer(preset("lenet5", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=1))
+    first.run()
+    script = tmp_path / "train_ddp.py"
+    export_project(first.project(), "ddp", script)
+    checkpoint = tmp_path / "checkpoints" / "last.safetensors"
+    out = tmp_path / "cluster.playground"
+    run = subprocess.Popen(
+        [
+            sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+            "--max-restarts=1", "--monitor-interval=0.2", str(script),
+            "--data", str(MNIST5K[0]), "--epochs", "4",
+            "--checkpoints", str(checkpoint.parent), "--out", str(out),
+        ],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},  # one thread per process, as torchrun sets
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while not checkpoint.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert checkpoint.exists() and run.poll() is None, "no checkpoint before the run ended"
+        os.kill(workers(run.pid)[-1], signal.SIGKILL)  # a crash, or a pre-empted machine
+        stdout, stderr = run.communicate(timeout=240)
+    finally:
+        if run.poll() is None:  # torchrun ends its workers on SIGTERM
+            run.terminate()
+            run.communicate(timeout=60)
+    assert run.returncode == 0, stderr[-3000:]
+    resumed = [int(n) for n in re.findall(r"resumed from the checkpoint of epoch (\d+)", stdout)]
+    assert len(resumed) == 1 and resumed[0] >= 2, stdout
+    printed = [int(n) for n in re.findall(r"^epoch +(\d+)", stdout, re.MULTILINE)]
+    assert printed == list(range(2, 6)), stdout  # each epoch once, counting on after the restart
+
+    project = load_project(out)
+    epochs = project.history.epochs
+    assert [e.epoch for e in epochs] == [1, 2, 3, 4, 5]
+    at_checkpoint, after = epochs[resumed[0] - 1], epochs[resumed[0]]
+    # new weights, or the exported ones, would start over from a higher loss
+    assert after.train_loss < at_checkpoint.train_loss, (at_checkpoint, after)
+    assert after.step > at_checkpoint.step
+    model = project.build_trained_model().eval()
+    with torch.no_grad():
+        hits = (model(mnist5k.x_val).argmax(1) == mnist5k.y_val).float().mean().item()
+    assert abs(hits - epochs[-1].val_accuracy) < 0.005 and hits > 0.9  # the app's split
+    digits, labels = read_idx(MNIST5K[0])[:20], read_idx(MNIST5K[1])[:20]
+    right = sum(
+        classify(model, Image.fromarray(255 - d), project.preprocessing, project.class_names)
+        .top[0][0] == str(label)
+        for d, label in zip(digits, labels, strict=True)
+    )  # fmt: skip
+    assert right >= 16
