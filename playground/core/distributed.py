@@ -7,6 +7,7 @@ import math
 import os
 import threading
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
@@ -23,6 +24,7 @@ from playground.core.spec import NetworkSpec
 from playground.core.trainer import Sink, Trainer
 
 TORCHRUN_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
+STORE_TIMEOUT = timedelta(minutes=10)  # how long processes wait for each other to start
 
 
 class DistributedError(PlaygroundError):
@@ -73,11 +75,31 @@ def join(cluster: Cluster, device_choice: str) -> torch.device:
         torch.cuda.set_device(device)  # "cuda" then means this rank's GPU, in the Trainer too
     backend = "nccl" if device.type == "cuda" else "gloo"
     try:
-        dist.init_process_group(backend, device_id=device if device.type == "cuda" else None)
-    except (RuntimeError, ValueError) as e:
+        dist.init_process_group(
+            backend,
+            store=_store(cluster),
+            rank=cluster.rank,
+            world_size=cluster.world_size,
+            device_id=device if device.type == "cuda" else None,
+        )
+    except (RuntimeError, ValueError, KeyError) as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise DistributedError(f"could not join the other torchrun processes ({first})") from None
     return device
+
+
+def _store(cluster: Cluster) -> dist.Store:
+    """torchrun's key-value store, under keys of this start of the workers: the store outlives
+    them (torchrun --max-restarts), and the addresses of workers that died would be read."""
+    agent = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"  # the agent hosts it
+    store = dist.TCPStore(
+        os.environ["MASTER_ADDR"],
+        int(os.environ["MASTER_PORT"]),
+        cluster.world_size,
+        is_master=cluster.leader and not agent,
+        timeout=STORE_TIMEOUT,
+    )
+    return dist.PrefixStore(f"restart-{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}", store)
 
 
 def leave() -> None:
