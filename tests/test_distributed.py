@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 
 import torch
 from PIL import Image
 
+from playground.core.cluster import cluster_instructions
 from playground.core.config import TrainConfig
 from playground.core.data.idx import read_idx
 from playground.core.data.ref import MNIST5K
@@ -87,3 +89,16 @@ def test_a_project_trains_further_under_torchrun(tmp_path, mnist5k):
     before, after = (e.train_loss for e in project.history.epochs)
     # new weights would start over from a loss of ~2.3: these went on from the trained ones
     assert after < 0.8 * before, (before, after)
+
+
+def test_cluster_instructions_are_commands_torchrun_takes():
+    from torch.distributed.run import get_args_parser
+
+    text = cluster_instructions("my digits.playground")
+    commands = [c for c in text.replace("\\\n", " ").splitlines() if c.strip().startswith("torch")]
+    assert len(commands) == 4
+    for command in commands:
+        args = get_args_parser().parse_args(shlex.split(command)[1:])
+        assert args.training_script in ("playground", "my digits_ddp.py")
+        assert "'my digits.playground'" in command or "--data DATA" in command
+    assert "--standalone" in commands[0] and "--rdzv-endpoint=HOST:29400" in commands[1]
