@@ -20,7 +20,9 @@ from playground.core.data.ref import Preprocessing
 from playground.core.errors import PlaygroundError
 from playground.core.inference import input_saliency
 
-IG_STEPS = 64  # Integrated Gradients' integral is exact to ~1 % with this many points
+# points of Integrated Gradients' integral: on the ImageNet network the attributions add up
+# to the score difference within ~3 % (16 points: 12 %; 64 points: 2 %, at twice the time)
+IG_STEPS = 32
 IG_BATCH = 16  # interpolated images per forward: bounds the memory of a big network
 OCCLUSION_PER_EVAL = 32  # occluded copies per forward
 INSTALL_HINT = 'pip install -e ".[explain]"'
