@@ -184,7 +184,8 @@ class Trainer:
             metrics = self._end_epoch(epoch, step)
             if metrics is None:  # the last weights fail on validation
                 return self._diverged(step, epoch, self._good)
-            if self._patience_ran_out(metrics):
+            # after the last epoch the run ends anyway: no "stopped early" then
+            if self._patience_ran_out(metrics) and epoch < last_epoch:
                 best = self._best[0].epoch if self._best else epoch
                 message = (
                     f"Stopped early after epoch {epoch}: the validation loss had not improved "
