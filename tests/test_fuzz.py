@@ -355,8 +355,8 @@ def _finish_corpus(tmp: Path, cases: list[dict], rng: random.Random) -> list[dic
         cases.append({"argv": ["classify", str(path), str(image)], "names": path.name})
         cases.append({"argv": ["export", str(path), "--format", "torchscript", "-o",
                                str(tmp / "x.pt")], "names": path.name})  # fmt: skip
-        cases.append({"argv": ["explain", str(path), str(image), "-o", str(tmp / "why.png")],
-                      "names": path.name})  # fmt: skip
+        cases.append({"argv": ["explain", str(path), str(image), "--method", "saliency", "-o",
+                               str(tmp / "why.png")], "names": path.name})  # fmt: skip
     (bad_projects / "folder.playground").mkdir()
     os.mkfifo(bad_projects / "pipe.playground")
     cases.append({"argv": ["classify", str(bad_projects / "pipe.playground"), str(image)],

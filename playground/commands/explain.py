@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
     )
     p.add_argument("image", type=Path)
-    p.add_argument("--method", choices=list(METHODS), default="gradcam")
+    p.add_argument("--method", choices=list(METHODS), required=True)
     p.add_argument("--target", help="the class to explain, by name or number (default: the top)")
     p.add_argument("-o", "--output", type=Path, required=True, help="the picture to write (PNG)")
     p.add_argument("--json", action="store_true")
