@@ -16,6 +16,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
+from playground.core.data.stream import ImageFiles
 from playground.core.device import pick_device
 from playground.core.errors import PlaygroundError
 from playground.core.events import EpochMetrics, Finished
@@ -212,8 +213,13 @@ def _shares(data: Dataset, cluster: Cluster, batch_size: int, share: int) -> Dat
     rank, world = cluster.rank, cluster.world_size
     return replace(
         data,
-        x_train=data.x_train[:keep],
+        x_train=_part(data.x_train, slice(keep)),
         y_train=data.y_train[:keep],
-        x_val=data.x_val[rank::world],
+        x_val=_part(data.x_val, slice(rank, None, world)),
         y_val=data.y_val[rank::world],
     )
+
+
+def _part(x: torch.Tensor | ImageFiles, index: slice) -> torch.Tensor | ImageFiles:
+    """The samples index picks; those of a streamed folder stay on disk."""
+    return x.part(index) if isinstance(x, ImageFiles) else x[index]

@@ -159,12 +159,11 @@ class Trainer:
         for epoch in range(first_epoch, last_epoch + 1):
             self.model.train()
             order = torch.randperm(n, device=self.device, generator=self._generator)
-            for start in batches:
+            for x, y in self.data.batches(order, batches, bs):
                 if not self._wait_if_paused():
                     return self._end_stopped(epoch - 1, step)
-                idx = order[start : start + bs]
                 began = time.perf_counter()
-                self._train_step(self.data.x_train[idx], self.data.y_train[idx])
+                self._train_step(x, y)
                 if not self._stop_hooks and time.perf_counter() - began > LONG_STEP_S:
                     self._add_stop_hooks()
                 step = self._step = step + 1

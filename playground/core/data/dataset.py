@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
 
 from playground.core.data.ref import DatasetRef, Preprocessing
+from playground.core.data.stream import ImageFiles
 from playground.core.errors import DatasetError
 from playground.core.layers import Shape
 
 
 @dataclass
 class Dataset:
-    """Normalised tensors split into training and validation, all on one device."""
+    """Normalised tensors split into training and validation, all on one device; the images
+    of a folder too large for memory are ImageFiles, read from disk when used."""
 
     name: str
     ref: DatasetRef
-    x_train: torch.Tensor
+    x_train: torch.Tensor | ImageFiles
     y_train: torch.Tensor
-    x_val: torch.Tensor
+    x_val: torch.Tensor | ImageFiles
     y_val: torch.Tensor
     class_names: list[str]
     preprocessing: Preprocessing
@@ -36,6 +39,17 @@ class Dataset:
     @property
     def device(self) -> torch.device:
         return self.x_train.device
+
+    def batches(
+        self, order: torch.Tensor, starts: range, size: int
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """One epoch's training batches: the samples order[start : start + size] of each start."""
+        if isinstance(self.x_train, ImageFiles):
+            yield from self.x_train.batches(order, starts, size, self.y_train)
+            return
+        for start in starts:
+            idx = order[start : start + size]
+            yield self.x_train[idx], self.y_train[idx]
 
     def to(self, device: torch.device | str) -> Dataset:
         """The same data set with every tensor on device (no copy if already there)."""

@@ -32,18 +32,8 @@ def load_folder(
     image's array instead of a plain resize (a pretrained network's recipe, or its features);
     JPEGs decode at the smallest scale that keeps both sides at least min_side."""
     root = Path(root)
-    if not root.is_dir():
-        raise DatasetError(f"{root} is not a folder")
-    classes = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if len(classes) < 2:
-        raise DatasetError(
-            f"{root.name} needs one sub-folder per class, at least two (found {len(classes)})"
-        )
+    classes, listed = list_folder(root)
     images, labels = [], []
-    listed = [
-        sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        for folder in classes
-    ]
     total, seen = max(1, sum(len(files) for files in listed)), 0
     if total * channels * size * size * 4 > MAX_DATASET_BYTES:
         raise DatasetError(
@@ -62,14 +52,31 @@ def load_folder(
             except ImageError as e:
                 skipped.append(str(e))
                 continue
-            if picture is not None:
-                images.append(picture(img))
-            else:
-                img = img.resize((size, size), Image.Resampling.BILINEAR)
-                images.append(image_array(img, channels))
+            images.append(picture(img) if picture is not None else resized(img, size, channels))
             labels.append(label)
             count += 1
         if count == 0:
             raise DatasetError(f"the class folder '{folder.name}' has no readable images")
     names = [c.name for c in classes]
     return np.stack(images), np.array(labels, dtype=np.int64), names, tuple(skipped)
+
+
+def list_folder(root: Path) -> tuple[list[Path], list[list[Path]]]:
+    """The class folders of root, sorted, and the image files of each, sorted."""
+    if not root.is_dir():
+        raise DatasetError(f"{root} is not a folder")
+    classes = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if len(classes) < 2:
+        raise DatasetError(
+            f"{root.name} needs one sub-folder per class, at least two (found {len(classes)})"
+        )
+    listed = [
+        sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        for folder in classes
+    ]
+    return classes, listed
+
+
+def resized(img: Image.Image, size: int, channels: int) -> np.ndarray:
+    """img as a C×size×size array in [0, 1], as an image folder's images are loaded."""
+    return image_array(img.resize((size, size), Image.Resampling.BILINEAR), channels)

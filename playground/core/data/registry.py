@@ -9,17 +9,26 @@ from typing import Any
 import numpy as np
 import torch
 
-from playground.core.data.dataset import Dataset, make_dataset
-from playground.core.data.folder import Progress, load_folder
+from playground.core.data.dataset import Dataset, make_dataset, split
+from playground.core.data.folder import Progress, list_folder, load_folder
 from playground.core.data.idx import find_idx_pair, read_idx
-from playground.core.data.ref import BUNDLED, DIGITS, MNIST5K, TOY_CLASSES, DatasetRef
+from playground.core.data.ref import (
+    BUNDLED,
+    DIGITS,
+    MNIST5K,
+    TOY_CLASSES,
+    DatasetRef,
+    Preprocessing,
+)
+from playground.core.data.stream import ImageFiles, pixel_stats
 from playground.core.data.toy import TOY_NAMES, make_toy
 from playground.core.errors import DatasetError
-from playground.core.limits import MAX_CLASSES, LimitError, finite_number
+from playground.core.limits import MAX_CLASSES, MAX_DATASET_BYTES, LimitError, finite_number
 
 Options = dict[str, tuple[float, float, float, bool]]  # name: default, low, high, whole
 TOY_OPTIONS: Options = {"samples": (1000, 20, 1_000_000, True), "noise": (0.1, 0, 1, False)}
 FOLDER_OPTIONS: Options = {"size": (32, 8, 256, True), "channels": (3, 1, 3, True)}
+MEMORY_BUDGET = MAX_DATASET_BYTES  # an image folder larger than this as float32 streams
 
 
 def load_dataset(
@@ -114,6 +123,9 @@ def _folder(
     size, channels = opts["size"], opts["channels"]
     if channels == 2:
         raise DatasetError("image folders load with channels 1 (gray) or 3 (RGB), not 2")
+    classes, listed = list_folder(path)
+    if sum(map(len, listed)) * channels * size * size * 4 > MEMORY_BUDGET:
+        return _streamed(ref, path, classes, listed, size, channels, seed, val_fraction)
     x, y, names, skipped = load_folder(path, size, channels, progress)
     return make_dataset(
         path.name,
@@ -125,6 +137,39 @@ def _folder(
         seed,
         val_fraction,
         skipped=skipped,
+    )
+
+
+def _streamed(
+    ref: DatasetRef,
+    path: Path,
+    classes: list[Path],
+    listed: list[list[Path]],
+    size: int,
+    channels: int,
+    seed: int,
+    val_fraction: float,
+) -> Dataset:
+    """An image folder too large for memory, read from disk as it is used."""
+    empty = [c.name for c, files in zip(classes, listed, strict=True) if not files]
+    if empty:
+        raise DatasetError(f"the class folder '{empty[0]}' has no images")
+    files = [f for found in listed for f in found]
+    labels = torch.tensor([i for i, found in enumerate(listed) for _ in found])
+    train, y_train, val, y_val = split(torch.arange(len(files)), labels, val_fraction, seed)
+    raw = ImageFiles(tuple(files[i] for i in train.tolist()), size, channels)
+    mean, std = pixel_stats(raw, seed)
+    pre = Preprocessing("image", mean, std, (size, size), channels)
+    val_files = tuple(files[i] for i in val.tolist())
+    return Dataset(
+        path.name,
+        ref,
+        ImageFiles(raw.files, size, channels, pre),
+        y_train,
+        ImageFiles(val_files, size, channels, pre),
+        y_val,
+        [c.name for c in classes],
+        pre,
     )
 
 
