@@ -168,10 +168,6 @@ class DistributedTrainer(Trainer):
         """None: a rank stopping inside a step would leave the others waiting in DDP's
         gradient all-reduce; ranks stop between steps instead."""
 
-    def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        rank, world = self.cluster.rank, self.cluster.world_size
-        super()._train_step(x[rank::world], y[rank::world])
-
     def _report(self, step: int, epoch: int, progress: float) -> Finished | None:
         diverged = super()._report(step, epoch, progress)
         if self._any(diverged is not None) and diverged is None:  # another rank's loss
@@ -217,6 +213,7 @@ def _shares(data: Dataset, cluster: Cluster, batch_size: int, share: int) -> Dat
         y_train=data.y_train[:keep],
         x_val=_part(data.x_val, slice(rank, None, world)),
         y_val=data.y_val[rank::world],
+        share=(rank, world),
     )
 
 

@@ -27,6 +27,9 @@ class Dataset:
     class_names: list[str]
     preprocessing: Preprocessing
     skipped: tuple[str, ...] = ()  # why each unreadable file was left out, one line each
+    # (rank, world size): the process of a torchrun run trains on every world-th sample of each
+    # batch from rank on, and a streamed folder reads only those
+    share: tuple[int, int] = (0, 1)
 
     @property
     def input_shape(self) -> Shape:
@@ -43,12 +46,15 @@ class Dataset:
     def batches(
         self, order: torch.Tensor, starts: range, size: int
     ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        """One epoch's training batches: the samples order[start : start + size] of each start."""
+        """One epoch's training batches: the samples order[start : start + size] of each start
+        (this process's share of them)."""
+        rank, world = self.share
         if isinstance(self.x_train, ImageFiles):
-            yield from self.x_train.batches(order, starts, size, self.y_train)
+            picks = [order[start : start + size][rank::world] for start in starts]
+            yield from self.x_train.batches(picks, self.y_train)
             return
         for start in starts:
-            idx = order[start : start + size]
+            idx = order[start : start + size][rank::world]
             yield self.x_train[idx], self.y_train[idx]
 
     def to(self, device: torch.device | str) -> Dataset:
@@ -61,6 +67,7 @@ class Dataset:
             class_names=self.class_names,
             preprocessing=self.preprocessing,
             skipped=self.skipped,
+            share=self.share,
         )
 
 

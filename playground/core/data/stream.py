@@ -78,12 +78,11 @@ class ImageFiles(torch.utils.data.Dataset):
         return torch.stack(images).to(self.device)
 
     def batches(
-        self, order: torch.Tensor, starts: range, size: int, labels: torch.Tensor
+        self, picks: list[torch.Tensor], labels: torch.Tensor
     ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        """The batches order[start : start + size] of one epoch, read ahead by WORKERS
+        """The batches of the indices in picks, with their labels, read ahead by WORKERS
         processes while the network trains on the one before."""
-        order = order.cpu()
-        sampler = [order[start : start + size].tolist() for start in starts]
+        sampler = [p.tolist() for p in picks]
         cuda = self.device.type == "cuda"
         loader = DataLoader(
             replace(self, device=CPU),
