@@ -81,10 +81,12 @@ def test_missing_bundled_data_is_explained(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr("playground.core.data.registry.MNIST5K", gone)
     w = MainWindow()
     w.show()
-    qtbot.waitUntil(w.training.train_button.isEnabled, timeout=30_000)
+    qtbot.waitUntil(lambda: w.workspace.ready, timeout=30_000)
     assert "Could not load the data set" in w.banner.text()
-    QTest.mouseClick(w.training.train_button, LEFT)
-    assert "Choose a data set to train on first" in w.banner.text()
+    # Train stays off and says why; the data set chooser is on
+    assert not w.training.train_button.isEnabled()
+    assert w.training.status.text() == "Choose a data set to train on"
+    assert w.training.dataset.isEnabled()
     assert w.workspace.session.state == "idle"
     w.workspace.files.dirty = False
     w.close()
