@@ -342,3 +342,26 @@ def test_autosave_during_the_first_run_keeps_its_weights(window, qtbot, _isolate
     assert saved.weights is not None and len(saved.history.epochs) >= 1
     with qtbot.waitSignal(window.workspace.session.finished, timeout=30_000):
         QTest.mouseClick(window.training.stop_button, LEFT)
+
+
+def test_imagenet_classifier_in_one_click(window, qtbot, tmp_path):
+    """Network ▸ Pretrained ▸ ImageNet classifier: a dropped photo gets five of the 1,000
+    named classes, and its first layer's 32 filters are there to look at."""
+    from playground.core.pretrained import imagenet_class_names
+
+    menu_action(window, "pretrained-imagenet").trigger()
+    wait_for_tasks(qtbot, window)
+    ws = window.workspace
+    assert ws.document.spec.input_shape == (3, 224, 224) and ws.document.report.ok
+    assert ws.session.state == "trained" and ws.dataset is None
+    assert not window.training.train_button.isEnabled()  # nothing to train it on
+    photo = tmp_path / "photo.jpg"
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)).save(photo)
+    drop_files(window, [photo])
+    rows = window.classify_view.bars.rows
+    names = set(imagenet_class_names())
+    assert len(rows) == 5 and all(name in names for name, _ in rows)
+    click_tab(window, "Filters")
+    qtbot.waitUntil(lambda: window.views.filters.image.image is not None, timeout=20_000)
+    assert "32 filters of 3×3" in window.views.filters.note.text()

@@ -120,19 +120,22 @@ def evaluate_model(
 
 def inspect_weights(
     model: nn.Sequential,
-    data: Dataset,
+    pre: Preprocessing,
     step: int,
     epoch: int,
     sample: np.ndarray | None,
     boundary: bool,
+    data: Dataset | None = None,
 ) -> list[Event]:
     """What the views show of trained weights when no run is going: the weights, the probes
-    asked for and the validation predictions, as the trainer would report them."""
+    asked for and, given the data set, the validation predictions, as the trainer would
+    report them."""
     device = torch.device("cpu")
     events: list[Event] = [weight_snapshot(model, step, epoch)]
     if sample is not None or boundary:
-        events.append(probe(model, step, sample, boundary, data.preprocessing, device))
-    _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
-    probs = p.numpy()
-    events.append(Evaluation(epoch, probs.argmax(1), probs))
+        events.append(probe(model, step, sample, boundary, pre, device))
+    if data is not None:
+        _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
+        probs = p.numpy()
+        events.append(Evaluation(epoch, probs.argmax(1), probs))
     return events

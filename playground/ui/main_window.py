@@ -165,12 +165,14 @@ class MainWindow(QMainWindow):
         self._show_dataset()
 
     def _show_dataset(self) -> None:
-        d = self.workspace.dataset
+        d, recipe = self.workspace.dataset, self.workspace.recipe()
         if d is not None:
             self.stack.set_dataset_label(
                 f"{d.name} · {len(d.x_train):,} train / {len(d.x_val):,} val · "
                 f"{d.num_classes} classes"
             )
+        elif recipe is not None:
+            self.stack.set_dataset_label(f"no data set · classifies {len(recipe[0]):,} classes")
         self.stack.select(-1)
 
     def _toggle_pause(self) -> None:

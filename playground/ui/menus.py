@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from playground.core.export_formats import FORMATS
 from playground.core.presets import PRESETS
+from playground.core.pretrained import TRAINED
 
 K = QKeySequence.StandardKey
 
@@ -73,6 +74,12 @@ def build_menus(w, files, ws, training, views) -> Menus:
         if key == "transfer":  # trained by core/transfer.py's own loop, not yet the window's
             continue
         presets.addAction(action(w, title, lambda k=key: ws.apply_preset(k), name=f"preset-{key}"))
+
+    pretrained = network.addMenu("P&retrained")
+    for key, (title, _) in TRAINED.items():
+        pretrained.addAction(
+            action(w, title, lambda k=key: ws.open_trained(k), name=f"pretrained-{key}")
+        )
 
     run = bar.addMenu("&Training")
     t = training

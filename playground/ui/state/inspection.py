@@ -12,14 +12,14 @@ if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace
 
 
-def _inspect(spec, dataset, weights, step, epoch, sample, boundary, _state) -> list:
+def _inspect(spec, classes, pre, weights, step, epoch, sample, boundary, data, _state) -> list:
     from playground.core.device import set_torch_threads
     from playground.core.inference import inference_model
     from playground.core.probes import inspect_weights
 
     set_torch_threads(1)
-    model = inference_model(spec, dataset.num_classes, weights)
-    return inspect_weights(model, dataset, step, epoch, sample, boundary)
+    model = inference_model(spec, classes, weights)
+    return inspect_weights(model, pre, step, epoch, sample, boundary, data)
 
 
 class Inspector(QObject):
@@ -34,9 +34,10 @@ class Inspector(QObject):
     def refresh(self) -> None:
         """Compute what the views show of the current weights, unless a run reports it."""
         ws, s, d = self.ws, self.ws.session, self.ws.dataset
-        if s.busy or s.weights is None or d is None or s.spec is None or not ws.ready:
+        recipe = ws.recipe()
+        if s.busy or s.weights is None or recipe is None or s.spec is None or not ws.ready:
             return
-        if d.num_classes != ws.document.num_classes or s.spec != ws.document.spec:
+        if len(recipe[0]) != ws.document.num_classes or s.spec != ws.document.spec:
             return  # weights of another network or data set: nothing true to show
         key = (s.weights_key(), s.probes[1], id(s.probes[0]), id(d))
         if key == self._pending:
@@ -44,7 +45,8 @@ class Inspector(QObject):
         self._pending = key
         sample, boundary = s.probes
         h = s.history
-        args = (s.spec, d, s.weights, h.last_step, h.epochs_done, sample, boundary)
+        n, pre = ws.document.num_classes, recipe[1]
+        args = (s.spec, n, pre, s.weights, h.last_step, h.epochs_done, sample, boundary, d)
         task = ws.tasks.start("Drawing the trained network", _inspect, *args)
         task.done.connect(lambda events: self._announce(key, events))
         task.ended.connect(lambda: self._ended(key))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.config import TrainConfig
-from playground.core.data.ref import DatasetRef, bundled_shape
+from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
 from playground.core.errors import PlaygroundError
 from playground.core.events import Finished
 from playground.core.history import History
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from playground.core.inference import Prediction
 
 log = logging.getLogger(__name__)
+NO_DATASET = object()  # a trained network opened without a data set (see _restore)
 DEFAULT_DATASET = "mnist5k"
 DEFAULT_PRESET = "small-cnn"
 AUTOSAVE_MS = 3 * 60 * 1000
@@ -80,6 +81,9 @@ class Workspace(QObject):
         self.files = ProjectFiles(self)
         self.tasks = TaskRunner(self)
         self.dataset: Dataset | None = None
+        # what classifying needs when no data set says it: a trained network's class names
+        # and preprocessing, from its project
+        self._project_recipe: tuple[list[str], Preprocessing] | None = None
         self.config = TrainConfig(epochs=5)
         self.ready = False
         self.device_text = ""
@@ -171,6 +175,12 @@ class Workspace(QObject):
             self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
         self.datasetChanged.emit()
         self._inspector.refresh()
+
+    def recipe(self) -> tuple[list[str], Preprocessing] | None:
+        """The class names and preprocessing that classifying uses: the data set's, or the
+        opened network's when there is no data set."""
+        d = self.dataset
+        return (d.class_names, d.preprocessing) if d is not None else self._project_recipe
 
     def set_config(self, config: TrainConfig) -> None:
         """New training settings (edited in the panel, or set by a program)."""
@@ -272,14 +282,31 @@ class Workspace(QObject):
         if self.dataset is None or self.dataset.ref.source != DEFAULT_DATASET:
             self.choose_dataset(DatasetRef(DEFAULT_DATASET))
 
+    def open_trained(self, name: str) -> Task:
+        """Put a network that ships trained (Network ▸ Pretrained) in place of the current work:
+        it classifies photos at once, and no data set comes with it."""
+        from playground.core.pretrained import TRAINED
+
+        title, make = TRAINED[name]
+        task = self.tasks.start(f"Loading the {title}", _serial(make))
+        task.done.connect(lambda project: self._restore(project, NO_DATASET, None, False))
+        task.failed.connect(lambda e: self._refuse(f"Could not load the {title}", e))
+        return task
+
     def _restore(
         self, project: Project, dataset: Dataset | str | None, path: Path | None, recovered
     ) -> None:
+        """dataset: the project's (loaded), why it could not be loaded, None to keep the
+        current one, or NO_DATASET for a network that comes without one."""
         if self.session.busy:
             self.error.emit("Stop training before opening another project.")
             return
         self.messagesOutdated.emit()
-        if isinstance(dataset, str):
+        has_recipe = project.class_names and project.preprocessing is not None
+        self._project_recipe = (project.class_names, project.preprocessing) if has_recipe else None
+        if dataset is NO_DATASET:
+            self.dataset = None
+        elif isinstance(dataset, str):
             self.error.emit(f"The project's data set could not be loaded ({dataset}); choose one.")
         elif dataset is not None:
             self.dataset = dataset
@@ -330,10 +357,18 @@ class Workspace(QObject):
         text = f"{what}: {reason}" if what else reason
         self.error.emit(f"{text.rstrip('.')}. {after}".strip())
 
+    def open_image(self, path: Path) -> Image.Image:
+        """An image file decoded no larger than the network's preprocessing needs."""
+        from playground.core.imageio import open_image
+        from playground.core.inference import open_photo
+
+        recipe = self.recipe()
+        return open_photo(path, recipe[1]) if recipe is not None else open_image(path)
+
     # --- classify -----------------------------------------------------------------------
     def classify(self, img: Image.Image) -> Prediction:
         """The trained network's answer for img; PlaygroundError saying why there is none."""
-        s, d = self.session, self.dataset
+        s, recipe = self.session, self.recipe()
         if s.weights is None and s.state != RUNNING:
             raise PlaygroundError(
                 "Train the network first (or open a trained project): an untrained network "
@@ -341,8 +376,9 @@ class Workspace(QObject):
             )
         if s.spec != self.document.spec:
             raise PlaygroundError("The network was edited since it was trained: train it again.")
-        if d is None:
+        if recipe is None:
             raise PlaygroundError("Choose the data set the network was trained on first.")
+        names, pre = recipe
         from playground.core.device import serial_torch
         from playground.core.inference import classify, inference_model
 
@@ -350,9 +386,9 @@ class Workspace(QObject):
             key, model = self._inference
             if key != s.weights_key():
                 weights = s.current_weights()
-                model = inference_model(s.spec, d.num_classes, weights)
+                model = inference_model(s.spec, len(names), weights)
                 self._inference = (s.weights_key(), model)
-            return classify(model, img, d.preprocessing, d.class_names, top_k=5)
+            return classify(model, img, pre, names, top_k=5)
 
     def shutdown(self) -> None:
         """At closing: cancel tasks and wait for the threads (training is stopped before)."""

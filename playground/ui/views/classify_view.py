@@ -48,10 +48,15 @@ class ClassifyView(QWidget):
     classified = Signal(object)  # Prediction
 
     def __init__(
-        self, classifier: Callable[[Image.Image], Prediction], parent: QWidget | None = None
+        self,
+        classifier: Callable[[Image.Image], Prediction],
+        opener: Callable[[Path], Image.Image] = open_image,
+        parent: QWidget | None = None,
     ) -> None:
+        """classifier answers for a picture; opener reads an image file (PlaygroundError if it
+        cannot)."""
         super().__init__(parent)
-        self.classifier = classifier
+        self.classifier, self.opener = classifier, opener
         self.prediction: Prediction | None = None
         self.original = _picture_box()
         self.original.setText("Drop an image\non the window")
@@ -125,7 +130,7 @@ class ClassifyView(QWidget):
 
     def classify_path(self, path: Path) -> None:
         try:
-            img = open_image(path)
+            img = self.opener(path)
         except PlaygroundError as e:
             self.show_error(str(e))
             return

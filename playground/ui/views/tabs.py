@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
@@ -29,7 +30,7 @@ class ViewTabs(QTabWidget):
         self.ws = workspace
         s = workspace.session
         self.curves = CurvesView(s)
-        self.classify = ClassifyView(workspace.classify)
+        self.classify = ClassifyView(workspace.classify, workspace.open_image)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
@@ -72,11 +73,14 @@ class ViewTabs(QTabWidget):
         from playground.core.data.dataset import denormalise  # torch: loaded with the data
 
         d = self.ws.dataset
-        if d is None:
-            return
         for view in self._blank_views():
             view.clear()
         self.classify.forget()
+        if d is None:  # a trained network that came without one: nothing of data to show
+            self.feature_maps.set_dataset_samples(None)
+            self.boundary.set_points(None, None)
+            self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
+            return
         is_image = d.preprocessing.kind == "image"
         self.feature_maps.set_dataset_samples(d.x_val.cpu().numpy() if is_image else None)
         raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
@@ -97,14 +101,14 @@ class ViewTabs(QTabWidget):
 
     def _use_prediction(self, prediction: Prediction) -> None:
         """The last classified picture becomes the feature maps' input."""
-        d = self.ws.dataset
-        if d is None or d.preprocessing.kind != "image":
+        recipe = self.ws.recipe()
+        if recipe is None or recipe[1].kind != "image":
             return
         import torch
 
         from playground.core.data.dataset import apply_normalisation
 
-        x = apply_normalisation(torch.from_numpy(prediction.model_input), d.preprocessing)
+        x = apply_normalisation(torch.from_numpy(prediction.model_input), recipe[1])
         self.feature_maps.use_image(x.numpy(), "the last classified image")
 
     def _ask_probes(self, *_: object) -> None:
