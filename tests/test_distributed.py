@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 
@@ -102,3 +103,25 @@ def test_cluster_instructions_are_commands_torchrun_takes():
         assert args.training_script in ("playground", "my digits_ddp.py")
         assert "'my digits.playground'" in command or "--data DATA" in command
     assert "--standalone" in commands[0] and "--rdzv-endpoint=HOST:29400" in commands[1]
+
+
+def test_sigterm_stops_every_process_at_the_same_step_and_rank_0_saves(tmp_path):
+    out = tmp_path / "stopped.playground"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    run = subprocess.Popen(
+        [*command, "-m", "playground", "train", "mlp", "--epochs", "500", "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        start_new_session=True,  # its own process group, to end the workers too if it hangs
+    )  # fmt: skip
+    try:
+        first = run.stdout.readline()  # rank 0's first epoch
+        assert first.startswith("epoch"), run.stderr.read()[-3000:]
+        run.terminate()  # torchrun passes it on to every process, each at its own moment
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert "Interrupted; saved the" in stderr, stderr[-3000:]
+    epochs = [e.epoch for e in load_project(out).history.epochs]
+    assert 1 <= len(epochs) < 500 and epochs == list(range(1, len(epochs) + 1))

@@ -50,6 +50,7 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
         ],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "OMP_NUM_THREADS": "1"},  # one thread per process, as torchrun sets
+        start_new_session=True,  # its own process group, to end the workers too if it hangs
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 240
@@ -59,9 +60,8 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
         os.kill(workers(run.pid)[-1], signal.SIGKILL)  # a crash, or a pre-empted machine
         stdout, stderr = run.communicate(timeout=240)
     finally:
-        if run.poll() is None:  # torchrun ends its workers on SIGTERM
-            run.terminate()
-            run.communicate(timeout=60)
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
     assert run.returncode == 0, stderr[-3000:]
     resumed = [int(n) for n in re.findall(r"resumed from the checkpoint of epoch (\d+)", stdout)]
     assert len(resumed) == 1 and resumed[0] >= 2, stdout
