@@ -197,7 +197,9 @@ class NetworkStackView(QWidget):
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(TEXT)
-        p.drawText(top_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, c.title)
+        room = top_row.width() - p.fontMetrics().horizontalAdvance(c.shape) - 8
+        title = p.fontMetrics().elidedText(c.title, Qt.TextElideMode.ElideRight, room)
+        p.drawText(top_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         p.drawText(top_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.shape)
         p.setFont(self.font())
         p.setPen(MUTED)

@@ -107,6 +107,7 @@ class TrainingPanel(QWidget):
         self.dataset = QComboBox()
         for text, key in DATASETS:
             self.dataset.addItem(text, key)
+        self.dataset.setPlaceholderText("Choose a data set")
         self.dataset.activated.connect(self._dataset_chosen)
         self._dataset_index = 0
         self.optimizer = QComboBox()
@@ -195,7 +196,10 @@ class TrainingPanel(QWidget):
     def _show_dataset(self) -> None:
         """Point the chooser at the data set (a bundled name, or the folder/IDX entry)."""
         d = self.ws.dataset
-        if d is None:
+        if d is None:  # a trained network opened without one
+            self.dataset.setCurrentIndex(-1)  # shows the placeholder
+            self._dataset_index = -1
+            self._forget_run()
             return
         index = self.dataset.findData(d.ref.source)
         if index < 0:
