@@ -21,6 +21,8 @@ from playground.core.presets import preset
 from playground.core.project import load_project, save_project
 from playground.core.trainer import Trainer
 
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}  # per process, as torchrun sets it
+
 
 def torchrun(*args: str, cwd, timeout: float = 240) -> subprocess.CompletedProcess:
     """`torchrun --standalone --nproc_per_node=2 -m playground ARGS` (a free loopback port)."""
@@ -31,7 +33,7 @@ def torchrun(*args: str, cwd, timeout: float = 240) -> subprocess.CompletedProce
         text=True,
         timeout=timeout,
         cwd=cwd,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},  # one thread per process, as torchrun sets
+        env=ONE_THREAD,
     )
 
 
@@ -53,9 +55,13 @@ def test_two_processes_train_as_one_and_rank_0_alone_writes(tmp_path, mnist5k):
     assert result["world_size"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporaries left
 
-    single = Trainer(preset("lenet5", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=2))
-    single.run()
-    alone = single.history.epochs[-1].val_accuracy
+    one = subprocess.run(
+        [sys.executable, "-m", "playground", "train", "lenet5", "--dataset", "mnist5k",
+         "--epochs", "2", "--batch-size", "64", "--json"],
+        capture_output=True, text=True, timeout=240, env=ONE_THREAD,
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr[-3000:]
+    alone = json.loads(one.stdout)["val_accuracy"]
     assert abs(result["val_accuracy"] - alone) <= 0.01, (result["val_accuracy"], alone)
 
     project = load_project(out)
@@ -111,7 +117,7 @@ def test_sigterm_stops_every_process_at_the_same_step_and_rank_0_saves(tmp_path)
     run = subprocess.Popen(
         [*command, "-m", "playground", "train", "mlp", "--epochs", "500", "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        env=ONE_THREAD,
         start_new_session=True,  # its own process group, to end the workers too if it hangs
     )  # fmt: skip
     try:
