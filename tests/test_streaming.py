@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
@@ -10,6 +11,8 @@ from playground.core.config import TrainConfig
 from playground.core.data import registry
 from playground.core.data.ref import DatasetRef
 from playground.core.data.stream import ImageFiles
+from playground.core.errors import PlaygroundError
+from playground.core.export import export_project
 from playground.core.presets import preset
 from playground.core.trainer import Trainer
 
@@ -47,3 +50,5 @@ def test_a_folder_over_the_budget_streams_and_trains(tmp_path, monkeypatch):
     trainer = Trainer(spec, streamed, TrainConfig(epochs=3, batch_size=16, lr=0.003))
     assert trainer.run().status == "completed"
     assert trainer.history.epochs[-1].val_accuracy >= 0.9
+    with pytest.raises(PlaygroundError, match="export ddp instead"):  # it bundles the data
+        export_project(trainer.project(), "python", tmp_path / "net.py", streamed)

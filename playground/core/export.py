@@ -13,6 +13,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from playground.core.data.dataset import Dataset
+from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
 from playground.core.export_formats import FORMATS
 from playground.core.project import Project
@@ -98,6 +99,11 @@ def _quiet():
 
 
 def _python(project: Project, model: nn.Sequential, data: Dataset, out: Path) -> list[Path]:
+    if isinstance(data.x_train, ImageFiles):  # it would be read whole into memory and copied
+        raise PlaygroundError(
+            f"{data.name} is too large for the python export, which bundles the data set: "
+            "export ddp instead, a script that reads the folder itself"
+        )
     weights = out.with_suffix(".safetensors")
     arrays = out.with_name(out.stem + "_data.npz")
     save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, weights)
