@@ -365,3 +365,29 @@ def test_imagenet_classifier_in_one_click(window, qtbot, tmp_path):
     click_tab(window, "Filters")
     qtbot.waitUntil(lambda: window.views.filters.image.image is not None, timeout=20_000)
     assert "32 filters of 3×3" in window.views.filters.note.text()
+
+
+def test_cluster_page_gives_the_commands_for_this_project(window, qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "digits.playground"
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
+    QTest.keyClick(window, Qt.Key.Key_S, CTRL)
+    wait_for_tasks(qtbot, window)
+    seen = []
+
+    def read_and_close():
+        from PySide6.QtWidgets import QApplication
+
+        page = QApplication.activeModalWidget()
+        seen.append(page.text.toPlainText())
+        page.reject()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(200, read_and_close)
+    menu_action(window, "cluster").trigger()
+    assert (
+        "torchrun --standalone --nproc_per_node=4 -m playground train digits.playground"
+        in (seen[0])
+    )

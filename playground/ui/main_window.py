@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.cluster import cluster_instructions
 from playground.core.project import SUFFIX
 from playground.ui.file_commands import FileCommands
 from playground.ui.logs import log_path
@@ -33,6 +34,7 @@ from playground.ui.state.workspace import Workspace
 from playground.ui.views.tabs import ViewTabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.task_bar import TaskBar
+from playground.ui.widgets.text_page import TextPage
 
 
 def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
@@ -218,6 +220,11 @@ class MainWindow(QMainWindow):
     # --- help -----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", self.menus.help_text)
+
+    def show_cluster_page(self) -> None:
+        """The commands that train this project with torchrun, on one machine or several."""
+        text = cluster_instructions(self.workspace.files.display_name)
+        TextPage("Training on a cluster", text, self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -105,6 +105,9 @@ def build_menus(w, files, ws, training, views) -> Menus:
         ]
     )
     help_menu.addAction(action(w, "&Keyboard shortcuts", w.show_shortcuts, None, "shortcuts"))
+    help_menu.addAction(
+        action(w, "Training on a &cluster (torchrun)…", w.show_cluster_page, None, "cluster")
+    )
     help_menu.addAction(action(w, "&About Neural Playground", w.show_about, None, "about"))
     return Menus(
         recent, save, save_as, export, undo, redo, network, train, pause, stop, reset, help_text
