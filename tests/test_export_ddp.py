@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 import torch
 from PIL import Image
+from stripes import write_stripes
 
 from playground.core.config import TrainConfig
 from playground.core.data.idx import read_idx
-from playground.core.data.ref import MNIST5K
+from playground.core.data.ref import MNIST5K, DatasetRef
+from playground.core.data.registry import load_dataset
 from playground.core.export import export_project
 from playground.core.inference import classify
 from playground.core.presets import preset
@@ -86,3 +88,27 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
         for d, label in zip(digits, labels, strict=True)
     )  # fmt: skip
     assert right >= 16
+
+
+def test_script_streams_an_image_folder_with_workers(tmp_path):
+    write_stripes(tmp_path / "stripes", count=40)
+    data = load_dataset(DatasetRef(str(tmp_path / "stripes"), {"size": 16}))
+    first = Trainer(preset("mlp", data.input_shape, 2), data, TrainConfig(epochs=1, batch_size=16))
+    first.run()
+    script = tmp_path / "stripes_ddp.py"
+    export_project(first.project(), "ddp", script)
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    run = subprocess.run(
+        [*command, str(script), "--data", str(tmp_path / "stripes"), "--epochs", "2",
+         "--workers", "1"],
+        capture_output=True, text=True, timeout=240, env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    project = load_project(tmp_path / "stripes_ddp.playground")
+    assert [e.epoch for e in project.history.epochs] == [1, 2, 3]
+    assert project.history.epochs[-1].val_accuracy >= 0.9
+    model = project.build_trained_model().eval()
+    for label, name in enumerate(project.class_names):
+        photo = Image.open(tmp_path / "stripes" / name / "0.png")
+        top = classify(model, photo, project.preprocessing, project.class_names).top[0][0]
+        assert top == name, label

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from stripes import write_stripes
 
 from playground.core.config import TrainConfig
 from playground.core.data import registry
@@ -15,19 +15,6 @@ from playground.core.errors import PlaygroundError
 from playground.core.export import export_project
 from playground.core.presets import preset
 from playground.core.trainer import Trainer
-
-
-def write_stripes(root, count=60, side=16):
-    """Two classes: a bright left half or a bright right half, with noise."""
-    rng = np.random.default_rng(0)
-    for label, name in enumerate(("left", "right")):
-        folder = root / name
-        folder.mkdir(parents=True)
-        for i in range(count):
-            a = rng.integers(0, 90, (side, side, 3), dtype=np.uint8)
-            half = slice(0, side // 2) if label == 0 else slice(side // 2, side)
-            a[:, half] += 150
-            Image.fromarray(a).save(folder / f"{i}.png")
 
 
 def test_a_folder_over_the_budget_streams_and_trains(tmp_path, monkeypatch):
