@@ -30,3 +30,18 @@ def photo_of_digit(digit: int, seed: int, size: tuple[int, int] = (240, 180)) ->
     shade = np.linspace(0, rng.uniform(-25, 25), w)[None, :]  # uneven lighting
     a = a + shade + rng.normal(0, 8, a.shape)
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).convert("RGB")
+
+
+def bundled_digits_right(model, project, n: int = 20) -> int:
+    """How many of the first n bundled MNIST digits, classified as a user's image would be,
+    the model names rightly."""
+    from playground.core.data.idx import read_idx
+    from playground.core.data.ref import MNIST5K
+    from playground.core.inference import classify
+
+    digits, labels = read_idx(MNIST5K[0])[:n], read_idx(MNIST5K[1])[:n]
+    return sum(
+        classify(model, Image.fromarray(255 - d), project.preprocessing, project.class_names)
+        .top[0][0] == str(label)
+        for d, label in zip(digits, labels, strict=True)
+    )  # fmt: skip

@@ -10,13 +10,10 @@ import subprocess
 import sys
 
 import torch
-from PIL import Image
 
+from handwriting import bundled_digits_right
 from playground.core.cluster import cluster_instructions
 from playground.core.config import TrainConfig
-from playground.core.data.idx import read_idx
-from playground.core.data.ref import MNIST5K
-from playground.core.inference import classify
 from playground.core.presets import preset
 from playground.core.project import load_project, save_project
 from playground.core.trainer import Trainer
@@ -70,13 +67,7 @@ def test_two_processes_train_as_one_and_rank_0_alone_writes(tmp_path, mnist5k):
     with torch.no_grad():
         hits = (model(mnist5k.x_val).argmax(1) == mnist5k.y_val).float().mean().item()
     assert abs(hits - result["val_accuracy"]) < 1e-6  # the saved weights are the ones validated
-    digits, labels = read_idx(MNIST5K[0])[:20], read_idx(MNIST5K[1])[:20]
-    right = sum(
-        classify(model, Image.fromarray(255 - d), project.preprocessing, project.class_names)
-        .top[0][0] == str(label)
-        for d, label in zip(digits, labels, strict=True)
-    )  # fmt: skip
-    assert right >= 16
+    assert bundled_digits_right(model, project) >= 16
 
 
 def test_a_project_trains_further_under_torchrun(tmp_path, mnist5k):

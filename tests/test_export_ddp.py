@@ -15,8 +15,8 @@ import torch
 from PIL import Image
 from stripes import write_stripes
 
+from handwriting import bundled_digits_right
 from playground.core.config import TrainConfig
-from playground.core.data.idx import read_idx
 from playground.core.data.ref import MNIST5K, DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.export import export_project
@@ -46,7 +46,8 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
     run = subprocess.Popen(
         [
             sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-            "--max-restarts=1", "--monitor-interval=0.2", str(script),
+            # 2: a restarted group once died in Gloo's set-up on a loaded CI machine
+            "--max-restarts=2", "--monitor-interval=0.2", str(script),
             "--data", str(MNIST5K[0]), "--epochs", "4",
             "--checkpoints", str(checkpoint.parent), "--out", str(out),
         ],
@@ -66,7 +67,7 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
             os.killpg(run.pid, signal.SIGKILL)
     assert run.returncode == 0, stderr[-3000:]
     resumed = [int(n) for n in re.findall(r"resumed from the checkpoint of epoch (\d+)", stdout)]
-    assert len(resumed) == 1 and resumed[0] >= 2, stdout
+    assert resumed and resumed[0] >= 2 and len(set(resumed)) == 1, stdout
     printed = [int(n) for n in re.findall(r"^epoch +(\d+)", stdout, re.MULTILINE)]
     assert printed == list(range(2, 6)), stdout  # each epoch once, counting on after the restart
 
@@ -81,13 +82,7 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
     with torch.no_grad():
         hits = (model(mnist5k.x_val).argmax(1) == mnist5k.y_val).float().mean().item()
     assert abs(hits - epochs[-1].val_accuracy) < 0.005 and hits > 0.9  # the app's split
-    digits, labels = read_idx(MNIST5K[0])[:20], read_idx(MNIST5K[1])[:20]
-    right = sum(
-        classify(model, Image.fromarray(255 - d), project.preprocessing, project.class_names)
-        .top[0][0] == str(label)
-        for d, label in zip(digits, labels, strict=True)
-    )  # fmt: skip
-    assert right >= 16
+    assert bundled_digits_right(model, project) >= 16
 
 
 def test_script_streams_an_image_folder_with_workers(tmp_path):

@@ -5,7 +5,7 @@ import sys
 
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT
+from gui_helpers import LEFT, wait_for_tasks
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.presets import preset
@@ -68,6 +68,7 @@ def test_project_opened_at_start_keeps_its_own_data_set(qtbot, tmp_path):
     w.show()
     start_up(w, path)  # before the start-up loader has reported
     qtbot.waitUntil(lambda: w.workspace.loader.isFinished(), timeout=30_000)
+    wait_for_tasks(qtbot, w)  # the project opens behind the window
     QTest.qWait(50)  # let the loader's late report arrive: it must not replace spiral
     assert w.workspace.dataset.name == "spiral" and w.stack.cards[0].shape == "2"
     assert w.training.train_button.isEnabled() and w.training.epochs.value() == 3
