@@ -90,6 +90,24 @@ def _zip(path, members):
     path.write_bytes(buf.getvalue())
 
 
+def _meta(**over):
+    meta = {
+        "format": "playground.project",
+        "version": 1,
+        "network": {
+            "format": "playground.network",
+            "version": 1,
+            "input_shape": [2],
+            "layers": [{"type": "Linear", "out_features": 2}],
+        },
+        "dataset": {"source": "xor"},
+        "class_names": ["a", "b"],
+        "preprocessing": {"kind": "points", "mean": [0, 0], "std": [1, 1]},
+    }
+    meta.update(over)
+    return json.dumps(meta)
+
+
 @pytest.mark.parametrize(
     "members,message",
     [
@@ -99,17 +117,12 @@ def _zip(path, members):
         ({"project.json": json.dumps({"format": "playground.project", "version": 9})}, "newer"),
         (
             {
-                "project.json": json.dumps(
-                    {
-                        "format": "playground.project",
+                "project.json": _meta(
+                    network={
+                        "format": "playground.network",
                         "version": 1,
-                        "network": {
-                            "format": "playground.network",
-                            "version": 1,
-                            "input_shape": [2],
-                            "layers": [{"type": "Qux"}],
-                        },
-                        "dataset": {"source": "xor"},
+                        "input_shape": [2],
+                        "layers": [{"type": "Qux"}],
                     }
                 )
             },
@@ -189,24 +202,6 @@ def test_killed_save_leaves_the_old_file(tmp_path, trained):
     assert r.returncode == 9
     assert path.read_bytes() == before
     assert load_project(path).weights is not None
-
-
-def _meta(**over):
-    meta = {
-        "format": "playground.project",
-        "version": 1,
-        "network": {
-            "format": "playground.network",
-            "version": 1,
-            "input_shape": [2],
-            "layers": [{"type": "Linear", "out_features": 2}],
-        },
-        "dataset": {"source": "xor"},
-        "class_names": ["a", "b"],
-        "preprocessing": {"kind": "points", "mean": [0, 0], "std": [1, 1]},
-    }
-    meta.update(over)
-    return json.dumps(meta)
 
 
 @pytest.mark.parametrize(
