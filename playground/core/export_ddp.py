@@ -362,6 +362,9 @@ def main() -> None:
     if rank == 0:
         write_project(args.out, model, history)
         print(f"wrote {args.out}", flush=True)
+    # every process waits for the project to be written: one that left early made the
+    # group's teardown fail on a loaded machine, and torchrun then restarted the finished run
+    dist.barrier()
     dist.destroy_process_group()
 
 
