@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+import torch
 
 from cli_helpers import run_playground
 from playground.core.project import load_project
@@ -129,6 +130,17 @@ def test_bench_quick_prints_every_figure():
         assert 0 <= m["gui_cpu_share"] < 1
         assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
     assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]
+
+
+def test_bench_scaling_times_torchrun_with_one_and_two_processes():
+    from playground.bench.scaling import scaling
+
+    s = scaling(2, torch.device("cpu"), epochs=1, batch=32, repeats=1)
+    assert s["processes"] == 2 and s["threads_per_process"] >= 1
+    assert min(s["samples_per_s_1"], s["samples_per_s_n"]) > 0
+    assert s["efficiency"] == pytest.approx(s["samples_per_s_n"] / (2 * s["samples_per_s_1"]))
+    r = run_playground("bench", "--processes", "1")
+    assert r.returncode != 0 and "give 2 or more" in r.stderr
 
 
 def test_ctrl_c_saves_the_epochs_trained_so_far(tmp_path):

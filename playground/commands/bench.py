@@ -13,8 +13,10 @@ from statistics import median
 import torch
 
 from playground.bench.loops import history_growth_mb
+from playground.bench.scaling import processes_by_default, scaling
 from playground.core.config import DEVICE_CHOICES, TrainConfig
 from playground.core.device import TRAINING_THREADS, device_label, pick_device
+from playground.core.errors import PlaygroundError
 
 TARGETS = {
     "gui_ratio": 0.90,
@@ -34,6 +36,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--repeats", type=int, default=3, help="rounds, each a new process (medians kept)"
     )
     p.add_argument("--quick", action="store_true", help="one short round: checks, not figures")
+    p.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="also time torchrun with 1 and with N processes (default: every GPU, when several)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run)
 
@@ -43,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from playground.bench import gui as bench_gui
 
+    if args.processes is not None and args.processes < 2:
+        raise PlaygroundError(f"--processes {args.processes}: give 2 or more to compare with 1")
     device = pick_device(args.device)
     config = TrainConfig(batch_size=64, device=args.device)
     gpu = device.type != "cpu"
@@ -69,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
     report["ready_to_train_s"] = median(ready for _, ready in launches)
     report["history_30min_mb"] = history_growth_mb()
     report["folder_load"] = bench_gui.folder_load_process(500 if args.quick else 5000)
+    processes = processes_by_default(device) if args.processes is None else args.processes
+    if processes > 1:
+        scaling_epochs = 1 if args.quick else (10 if gpu else 3)
+        report["scaling"] = scaling(processes, device, scaling_epochs, 64, args.repeats)
     report["targets"] = TARGETS
     if args.json:
         print(json.dumps(report, indent=2))
@@ -105,6 +119,16 @@ def _summarise(rounds: list[dict]) -> dict:
             "max_ms": max(d["max_ms"] for d in drops),
         },
     }
+
+
+def _print_scaling(s: dict) -> None:
+    print(
+        f"torchrun, {s['model']} on {s['dataset']}, batch {s['batch_per_process']} per process, "
+        f"{s['threads_per_process']} thread(s) each: 1 process {s['samples_per_s_1']:,.0f} "
+        f"samples/s, {s['processes']} processes {s['samples_per_s_n']:,.0f} samples/s: "
+        f"× {s['speed_up']:.2f}, scaling efficiency {s['efficiency']:.0%} (runs: "
+        f"{s['runs_1']} and {s['runs_n']})"
+    )
 
 
 def _extremes(values: Iterable[float]) -> list[float]:
@@ -144,6 +168,8 @@ def _print_table(r: dict) -> None:
         f"loading a folder of {f['images']:,} photos: {f['load_s']:.1f} s, GUI timer lateness "
         f"p99 {f['lateness']['p99_ms']:.1f} ms, max {f['lateness']['max_ms']:.1f} ms"
     )
+    if "scaling" in r:
+        _print_scaling(r["scaling"])
     print(
         f"medians of {r['rounds']} rounds × {r['slices_per_round']} slices, each slice's ratio "
         "against the bare loops run either side of it; gui: every live view open; +timer: the "
