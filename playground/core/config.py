@@ -10,6 +10,7 @@ from playground.core.limits import MAX_SEED, LimitError, brief, finite_number
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+REGULARIZATIONS = ("none", "l1", "l2")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     patience: int = 0  # epochs without a better validation loss before stopping; 0: never
+    # a penalty added to the loss: rate · Σ|w| (L1) or rate · Σw² (L2) over the weights
+    regularization: str = "none"
+    reg_rate: float = 0.0
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -37,6 +41,7 @@ class TrainConfig:
             "momentum": ("momentum", 0, 0.999, False),
             "seed": ("seed", 0, MAX_SEED, True),
             "patience": ("patience", 0, 100_000, True),
+            "reg_rate": ("regularisation rate", 0, 10, False),
         }
         for name, (label, low, high, whole) in numbers.items():
             # frozen: the checked value (an int for 64.0) replaces what was given
@@ -45,6 +50,10 @@ class TrainConfig:
             )
         if self.lr == 0:
             raise PlaygroundError("learning rate must be above 0 and at most 10, not 0")
+        if self.regularization not in REGULARIZATIONS:
+            raise PlaygroundError(
+                f"unknown regularization '{self.regularization}' (use {', '.join(REGULARIZATIONS)})"
+            )
         if self.device not in DEVICE_CHOICES:
             raise PlaygroundError(
                 f"unknown device '{self.device}' (use {', '.join(DEVICE_CHOICES)})"

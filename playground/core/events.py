@@ -74,6 +74,35 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class SettingsChanged:
+    """Settings the person changed while training ran, applied from step + 1 on."""
+
+    step: int
+    changes: tuple[tuple[str, float, float], ...]  # (setting, old value, new value)
+
+    @property
+    def label(self) -> str:
+        """'lr 0.1 → 0.01, momentum 0.9 → 0.5', as the curves mark it."""
+        return ", ".join(f"{_SHORT.get(k, k)} {a:g} → {b:g}" for k, a, b in self.changes)
+
+
+_SHORT = {"weight_decay": "weight decay", "reg_rate": "regularisation"}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One mini-batch run on its own (Step): its loss before and after the update, and how
+    much each learnable layer's weights moved (after − before)."""
+
+    step: int
+    epoch: int
+    batch_size: int
+    loss_before: float
+    loss_after: float
+    weight_deltas: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Finished:
     status: str  # "completed", "stopped", "diverged" or "error"
     message: str
@@ -81,4 +110,13 @@ class Finished:
     step: int
 
 
-Event = StepMetrics | EpochMetrics | Snapshot | Evaluation | Probe | Finished
+Event = (
+    StepMetrics
+    | EpochMetrics
+    | Snapshot
+    | Evaluation
+    | Probe
+    | SettingsChanged
+    | StepResult
+    | Finished
+)

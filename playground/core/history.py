@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.events import EpochMetrics, Event, Snapshot, StepMetrics
+from playground.core.events import EpochMetrics, Event, SettingsChanged, Snapshot, StepMetrics
 
 MAX_STEP_POINTS = 4096
 MAX_GRADIENT_POINTS = 1024  # per layer
+MAX_CHANGES = 10_000  # settings changes while training, kept in a saved history
 
 
 class History:
@@ -28,6 +29,7 @@ class History:
         self._last_step = 0
         # layer name -> [(step, mean |gradient|)], thinned by halves when full
         self.gradients: dict[str, list[tuple[int, float]]] = {}
+        self.changes: list[SettingsChanged] = []  # settings changed while training ran
 
     @property
     def last_step(self) -> int:
@@ -63,6 +65,9 @@ class History:
             if len(points) > MAX_GRADIENT_POINTS:
                 del points[::2]
 
+    def add_change(self, change: SettingsChanged) -> None:
+        self.changes.append(change)
+
     def record(self, event: Event) -> None:
         """Keep what a trainer event adds to the run's record (other events add nothing)."""
         if isinstance(event, StepMetrics):
@@ -71,6 +76,8 @@ class History:
             self.add_epoch(event)
         elif isinstance(event, Snapshot):
             self.add_gradients(event)
+        elif isinstance(event, SettingsChanged):
+            self.add_change(event)
 
     def copy(self) -> History:
         return copy.deepcopy(self)
@@ -90,6 +97,7 @@ class History:
             h._stride *= 2
         h._steps, h._loss, h._acc = arrays
         h.epochs = [e for e in self.epochs if e.step > after_step]
+        h.changes = [c for c in self.changes if c.step > after_step]
         h._last_step = self._last_step
         return h
 
@@ -104,6 +112,9 @@ class History:
             "accuracy": self._acc.tolist(),
             "epochs": [asdict(e) for e in self.epochs],
             "gradients": {k: [list(p) for p in v] for k, v in self.gradients.items()},
+            "changes": [
+                {"step": c.step, "changes": [list(t) for t in c.changes]} for c in self.changes
+            ],
         }
 
     @classmethod
@@ -120,7 +131,27 @@ class History:
             str(name): [(int(step), float(value)) for step, value in points]
             for name, points in dict(d.get("gradients") or {}).items()
         }
+        changes = d.get("changes") or []
+        if not isinstance(changes, list) or len(changes) > MAX_CHANGES:
+            raise ValueError(f"history changes must be a list of at most {MAX_CHANGES:,}")
+        h.changes = [_change(c) for c in changes]
         return h
+
+
+def _change(d: Any) -> SettingsChanged:
+    """A saved settings change, checked: ValueError if it is not one."""
+    changes = d.get("changes") if isinstance(d, dict) else None
+    if not isinstance(changes, list) or len(changes) > 8:
+        raise ValueError("a settings change must list (setting, old, new) triples")
+    triples = []
+    for c in changes:
+        if not (isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) and len(c[0]) < 40):
+            raise ValueError("a settings change must list (setting, old, new) triples")
+        old, new = float(c[1]), float(c[2])
+        if not (np.isfinite(old) and np.isfinite(new)):
+            raise ValueError("a settings change holds a number that is not finite")
+        triples.append((c[0], old, new))
+    return SettingsChanged(int(d.get("step", 0)), tuple(triples))
 
 
 def _merge_pairs(a: np.ndarray) -> np.ndarray:

@@ -24,12 +24,16 @@ from playground.core.events import (
     Evaluation,
     Event,
     Finished,
+    SettingsChanged,
     StepMetrics,
 )
 from playground.core.history import History
 from playground.core.limits import MAX_BATCH_BYTES
+from playground.core.live_settings import apply_live, live_changes
+from playground.core.one_step import measured_step
 from playground.core.probes import evaluate_model, probe, weight_snapshot
 from playground.core.project import Project
+from playground.core.regularization import penalised_weights, penalty
 from playground.core.shapes import infer_shapes
 from playground.core.spec import NetworkSpec
 
@@ -82,6 +86,11 @@ class Trainer:
         self._run = threading.Event()
         self._run.set()
         self._stop = threading.Event()
+        self._paused = False  # asked to pause; a single step (step_once) pauses again after it
+        self._single = False
+        self._live_lock = threading.Lock()
+        self._live: TrainConfig | None = None  # settings changed while running, not yet applied
+        self._penalised = penalised_weights(self.model)
         self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
         self._probes: tuple[np.ndarray | None, bool] = (None, False)
         start = _Checkpoint(_clone_state(self.model), self.history.last_step, False)
@@ -98,10 +107,23 @@ class Trainer:
 
     # --- control, from any thread ---------------------------------------------------------
     def pause(self) -> None:
+        self._paused = True
         self._run.clear()
 
     def resume(self) -> None:
+        self._paused = self._single = False
         self._run.set()
+
+    def step_once(self) -> None:
+        """Run exactly one mini-batch, report it (with a StepResult) and pause again."""
+        self._single = True
+        self._run.set()
+
+    def change_settings(self, config: TrainConfig) -> None:
+        """New live settings (learning rate, momentum, weight decay, regularisation rate),
+        applied before the next step and reported as SettingsChanged. Safe from any thread."""
+        with self._live_lock:
+            self._live = config
 
     def stop(self) -> None:
         self._stop.set()
@@ -162,21 +184,28 @@ class Trainer:
             for x, y in self.data.batches(order, batches, bs):
                 if not self._wait_if_paused():
                     return self._end_stopped(epoch - 1, step)
+                single, self._single = self._single, False
+                self._apply_live(step)
                 began = time.perf_counter()
-                self._train_step(x, y)
+                if single:
+                    result = measured_step(self.model, x, y, self._train_step, step + 1, epoch)
+                else:
+                    self._train_step(x, y)
                 if not self._stop_hooks and time.perf_counter() - began > LONG_STEP_S:
                     self._add_stop_hooks()
                 step = self._step = step + 1
                 done_steps += 1
                 early = done_steps <= EARLY_REPORTS and done_steps & (done_steps - 1) == 0
-                if early or self._clock.since_report() >= self.report_s:
+                if single or early or self._clock.since_report() >= self.report_s:
                     diverged = self._report(step, epoch, done_steps / total_steps)
                     if diverged:
                         return diverged
-                if self._clock.elapsed() - last_snapshot >= self.snapshot_s:
+                if single or self._clock.elapsed() - last_snapshot >= self.snapshot_s:
                     last_snapshot = self._clock.elapsed()
                     self._send_snapshot(step, epoch)
                     self._run_probes(step)
+                if single:
+                    self._end_single(result)
             diverged = self._report(step, epoch, done_steps / total_steps)
             if diverged:
                 return diverged
@@ -200,9 +229,27 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         out = self.logits(x)
         loss = F.cross_entropy(out, y)
-        loss.backward()
+        extra = penalty(self._penalised, self.config)
+        (loss if extra is None else loss + extra).backward()
         self.optimizer.step()
         self._window.add(loss.detach(), out.detach(), y)
+
+    def _apply_live(self, step: int) -> None:
+        """Put settings changed while running into effect from this step on."""
+        with self._live_lock:
+            config, self._live = self._live, None
+        changes = live_changes(self.config, config) if config is not None else ()
+        if changes:
+            self.config = apply_live(self.optimizer, self.config, changes)
+            event = SettingsChanged(step, changes)
+            self.history.add_change(event)
+            self.sink(event)
+
+    def _end_single(self, result: Event) -> None:
+        """After a single step: pause again (unless resumed meanwhile), then tell of it."""
+        if self._paused and not self._single:
+            self._run.clear()
+        self.sink(result)
 
     def _add_stop_hooks(self) -> None:
         """Check for stop before every layer's forward and backward: a step that takes seconds

@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.stack.selectionChanged.connect(self.inspector.show_layer)
         t.datasetRequested.connect(ws.choose_dataset)
         t.trainClicked.connect(ws.train)
+        t.stepClicked.connect(ws.step)
         t.pauseClicked.connect(self._toggle_pause)
         t.stopClicked.connect(ws.session.stop)
         t.resetClicked.connect(ws.reset)
@@ -184,7 +185,12 @@ class MainWindow(QMainWindow):
     def _mirror_controls(self) -> None:
         """The Training menu's actions are enabled as the panel's buttons are."""
         t, m = self.training, self.menus
-        pairs = ((m.train, t.train_button), (m.pause, t.pause_button), (m.stop, t.stop_button))
+        pairs = (
+            (m.train, t.train_button),
+            (m.step, t.step_button),
+            (m.pause, t.pause_button),
+            (m.stop, t.stop_button),
+        )
         for a, button in (*pairs, (m.reset, t.reset_button)):
             a.setEnabled(button.isEnabled())
 

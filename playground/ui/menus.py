@@ -27,6 +27,7 @@ class Menus:
     redo: QAction
     network: QMenu
     train: QAction
+    step: QAction
     pause: QAction
     stop: QAction
     reset: QAction
@@ -84,10 +85,11 @@ def build_menus(w, files, ws, training, views) -> Menus:
     run = bar.addMenu("&Training")
     t = training
     train = action(w, "&Train / Continue", t.train_button.click, ["F5", "Ctrl+Return"], "train")
+    step = action(w, "St&ep one mini-batch", t.step_button.click, "F10", "step")
     pause = action(w, "&Pause / Resume", t.pause_button.click, "F6", "pause")
     stop = action(w, "&Stop", t.stop_button.click, "Shift+F5", "stop")
     reset = action(w, "&Reset weights", t.reset_button.click, "Ctrl+Shift+R", "reset")
-    run.addActions([train, pause, stop, reset])
+    run.addActions([train, step, pause, stop, reset])
 
     view = bar.addMenu("&View")
     view.addAction(action(w, "Save current view as &PNG…", views.save_png_dialog, None, "savePng"))
@@ -96,6 +98,7 @@ def build_menus(w, files, ws, training, views) -> Menus:
     help_text = _shortcuts_text(
         [
             ("Train / Continue", train),
+            ("Step one mini-batch", step),
             ("Pause / Resume", pause),
             ("Stop", stop),
             ("Reset weights", reset),
@@ -110,7 +113,19 @@ def build_menus(w, files, ws, training, views) -> Menus:
     )
     help_menu.addAction(action(w, "&About Neural Playground", w.show_about, None, "about"))
     return Menus(
-        recent, save, save_as, export, undo, redo, network, train, pause, stop, reset, help_text
+        recent,
+        save,
+        save_as,
+        export,
+        undo,
+        redo,
+        network,
+        train,
+        step,
+        pause,
+        stop,
+        reset,
+        help_text,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
-from playground.core.events import Finished, StepMetrics
+from playground.core.events import Finished, StepMetrics, StepResult
 from playground.ui.state.session import PAUSED, RUNNING
 from playground.ui.state.workspace import Workspace
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
@@ -35,6 +36,8 @@ DATASETS = [
     ("Image folder…", "folder"),
     ("IDX files…", "idx"),
 ]
+REGULARIZATION_NAMES = [("None", "none"), ("L1", "l1"), ("L2", "l2")]
+WITH_MOMENTUM = ("sgd", "rmsprop")
 OPTIMIZER_NAMES = [
     ("Adam", "adam"),
     ("AdamW", "adamw"),
@@ -57,6 +60,7 @@ class TrainingPanel(QWidget):
 
     datasetRequested = Signal(object)  # DatasetRef
     trainClicked = Signal()
+    stepClicked = Signal()
     pauseClicked = Signal()
     stopClicked = Signal()
     resetClicked = Signal()
@@ -96,6 +100,7 @@ class TrainingPanel(QWidget):
         s.stateChanged.connect(self._update)
         s.historyReplaced.connect(self._forget_run)
         s.stepped.connect(self._show_step)
+        s.stepMeasured.connect(self._show_single_step)
         s.finished.connect(self._show_finished)
         ws.document.changed.connect(self._network_edited)
         ws.readyChanged.connect(self._update)
@@ -118,6 +123,16 @@ class TrainingPanel(QWidget):
         self.lr.setRange(0.00001, 10.0)
         self.lr.setSingleStep(0.0005)
         self.lr.setValue(defaults.lr)
+        self.momentum = _decimal(0, 0.999, 3, 0.05)
+        self.weight_decay = _decimal(0, 1, 5, 0.0001)
+        self.regularization = QComboBox()
+        for text, key in REGULARIZATION_NAMES:
+            self.regularization.addItem(text, key)
+        self.regularization.setToolTip(
+            "Add a penalty on the weights to the cost: L1 = rate·Σ|w| pushes weights to 0, "
+            "L2 = rate·Σw² keeps them small"
+        )
+        self.reg_rate = _decimal(0, 10, 4, 0.001)
         self.batch_size = _spin(1, 65536, defaults.batch_size)
         self.epochs = _spin(1, 100_000, 5)
         self.seed = _spin(0, 2**31 - 1, defaults.seed)
@@ -125,43 +140,60 @@ class TrainingPanel(QWidget):
         self.show_devices([("Auto", "auto"), ("CPU", "cpu")])  # named once PyTorch has loaded
         self.form = QFormLayout()
         self.form.addRow("Data set", self.dataset)
-        self.form.addRow("Optimizer", self.optimizer)
-        pairs = QHBoxLayout()
-        pairs.addWidget(self.lr)
-        pairs.addWidget(QLabel("Batch"))
-        pairs.addWidget(self.batch_size)
-        self.form.addRow("Learning rate", pairs)
+        self.form.addRow("Optimizer", _row(self.optimizer, "Momentum", self.momentum))
+        self.form.addRow("Learning rate", _row(self.lr, "Batch", self.batch_size))
+        self.form.addRow(
+            "Regularise",
+            _row(self.regularization, "Rate", self.reg_rate, "Decay", self.weight_decay),
+        )
         row = QHBoxLayout()
         row.addWidget(self.epochs)
         row.addWidget(QLabel("Seed"))
         row.addWidget(self.seed)
         self.form.addRow("Epochs", row)
         self.form.addRow("Device", self.device)
-        for combo in (self.optimizer, self.device):
+        for combo in (self.optimizer, self.device, self.regularization):
             combo.activated.connect(self._settings_edited)
-        for spin in (self.lr, self.batch_size, self.epochs, self.seed):
+        for spin in (*self._live_spins(), self.batch_size, self.epochs, self.seed):
             spin.valueChanged.connect(self._settings_edited)
+
+    def _live_spins(self) -> tuple:
+        """The settings that may change while training runs (from its next step on)."""
+        return (self.lr, self.momentum, self.weight_decay, self.reg_rate)
 
     def _build_buttons(self) -> None:
         self.train_button = QPushButton("▶  Train")
         self.train_button.setObjectName("trainButton")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip(
+            "Run one mini-batch, then pause: see its loss before and after and how far each "
+            "weight moved (Step tab)"
+        )
         self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("■  Stop")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Forget the trained weights and start from new random ones")
         self.train_button.clicked.connect(self.trainClicked)
+        self.step_button.clicked.connect(self.stepClicked)
         self.pause_button.clicked.connect(self.pauseClicked)
         self.stop_button.clicked.connect(self.stopClicked)
         self.reset_button.clicked.connect(self.resetClicked)
         self.buttons = QHBoxLayout()
-        for b in (self.train_button, self.pause_button, self.stop_button, self.reset_button):
+        buttons = (self.train_button, self.step_button, self.pause_button, self.stop_button)
+        for b in (*buttons, self.reset_button):
             self.buttons.addWidget(b)
 
     # --- values -----------------------------------------------------------------------
     def config(self) -> TrainConfig:
-        return TrainConfig(
+        """The workspace's settings with those this panel edits as they are shown."""
+        return replace(
+            self.ws.config,
             optimizer=self.optimizer.currentData(),
             lr=self.lr.value(),
+            momentum=self.momentum.value(),
+            weight_decay=self.weight_decay.value(),
+            regularization=self.regularization.currentData(),
+            reg_rate=self.reg_rate.value(),
             batch_size=self.batch_size.value(),
             epochs=self.epochs.value(),
             seed=self.seed.value(),
@@ -173,17 +205,32 @@ class TrainingPanel(QWidget):
         self._update()
 
     def set_config(self, config: TrainConfig) -> None:
-        widgets = (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed, self.device)
+        widgets = (*self._settings_widgets(), self.regularization)
         for w in widgets:
             w.blockSignals(True)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(config.optimizer)))
         self.lr.setValue(config.lr)
+        self.momentum.setValue(config.momentum)
+        self.weight_decay.setValue(config.weight_decay)
+        self.regularization.setCurrentIndex(self.regularization.findData(config.regularization))
+        self.reg_rate.setValue(config.reg_rate)
         self.batch_size.setValue(config.batch_size)
         self.epochs.setValue(config.epochs)
         self.seed.setValue(config.seed)
         self.device.setCurrentIndex(max(0, self.device.findData(config.device)))
         for w in widgets:
             w.blockSignals(False)
+        self._update()
+
+    def _settings_widgets(self) -> tuple:
+        return (
+            *self._live_spins(),
+            self.optimizer,
+            self.batch_size,
+            self.epochs,
+            self.seed,
+            self.device,
+        )
 
     def show_devices(self, choices: list[tuple[str, str]]) -> None:
         """Offer these (label, choice) devices, keeping the current choice if it is offered."""
@@ -240,6 +287,7 @@ class TrainingPanel(QWidget):
         can_train = ws.ready and not busy and report.ok and ws.dataset is not None
         continues = s.continues(ws.document.spec)
         self.train_button.setEnabled(can_train)
+        self.step_button.setEnabled(can_train or state == PAUSED)
         self.train_button.setText("▶  Continue" if continues else "▶  Train")
         self.train_button.setToolTip(
             f"Train {self.epochs.value()} more epochs from the current weights"
@@ -251,8 +299,10 @@ class TrainingPanel(QWidget):
         self.pause_button.setText("Resume" if state == PAUSED else "Pause")
         self.stop_button.setEnabled(busy)
         self.reset_button.setEnabled(not busy and s.weights is not None)
-        for w in (self.optimizer, self.lr, self.batch_size, self.epochs, self.seed, self.device):
-            w.setEnabled(not busy)
+        for w in (*self._settings_widgets(), self.regularization):
+            w.setEnabled(not busy or w in self._live_spins())
+        self.momentum.setEnabled(self.optimizer.currentData() in WITH_MOMENTUM)
+        self.reg_rate.setEnabled(self.regularization.currentData() != "none")
         if state == RUNNING and not self._total_epochs:
             self._total_epochs = s.history.epochs_done + self.epochs.value()
             self.progress.setValue(0)
@@ -261,7 +311,8 @@ class TrainingPanel(QWidget):
             self._total_epochs = 0
             self.status.setText(self._idle_text(report, continues))
         elif state == PAUSED:
-            self.status.setText(self.status.text().split("  ·  ETA")[0] + "  ·  paused")
+            text = self.status.text().split("  ·  ETA")[0]
+            self.status.setText(text if "paused" in text else text + "  ·  paused")
         self.controlsChanged.emit()
 
     def _idle_text(self, report, continues: bool) -> str:
@@ -303,6 +354,12 @@ class TrainingPanel(QWidget):
             f"{self.ws.device_text}"
         )
 
+    def _show_single_step(self, r: StepResult) -> None:
+        self.status.setText(
+            f"Step {r.step:,}: loss on its batch of {r.batch_size} {r.loss_before:.4f} → "
+            f"{r.loss_after:.4f}  ·  paused (Step tab: how far each weight moved)"
+        )
+
     def _show_finished(self, f: Finished) -> None:
         epochs = self.ws.session.history.epochs
         accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
@@ -314,6 +371,22 @@ class TrainingPanel(QWidget):
         else:
             self._outcome = f.message
         self._update()
+
+
+def _row(*parts: QWidget | str) -> QHBoxLayout:
+    """Widgets side by side, a text between them as a label."""
+    row = QHBoxLayout()
+    for part in parts:
+        row.addWidget(QLabel(part) if isinstance(part, str) else part)
+    return row
+
+
+def _decimal(lo: float, hi: float, decimals: int, step: float) -> ClampingDoubleSpinBox:
+    s = ClampingDoubleSpinBox()
+    s.setDecimals(decimals)
+    s.setRange(lo, hi)
+    s.setSingleStep(step)
+    return s
 
 
 def _spin(lo: int, hi: int, value: int) -> QSpinBox:

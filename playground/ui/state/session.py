@@ -19,8 +19,10 @@ from playground.core.events import (
     Event,
     Finished,
     Probe,
+    SettingsChanged,
     Snapshot,
     StepMetrics,
+    StepResult,
 )
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
@@ -43,6 +45,8 @@ class TrainingSession(QObject):
     snapshotTaken = Signal(object)  # Snapshot
     evaluated = Signal(object)  # Evaluation
     probed = Signal(object)  # Probe
+    settingsChanged = Signal(object)  # SettingsChanged, already in history
+    stepMeasured = Signal(object)  # StepResult: one mini-batch run on its own (Step)
     finished = Signal(object)  # Finished
     historyReplaced = Signal()  # a new (or no) run: views showing the history start over
     weightsChanged = Signal()  # weights gone or taken over whole (not each step): redraw
@@ -80,8 +84,11 @@ class TrainingSession(QObject):
         """Changes whenever current_weights() may have (for caches built from them)."""
         return (self.runs, self.history.last_step, self.state, id(self.weights))
 
-    def start(self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig) -> None:
-        """Train; continues from the current weights when the network is unchanged."""
+    def start(
+        self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig, paused: bool = False
+    ) -> None:
+        """Train (paused: start paused, for Step); continues from the current weights when the
+        network is unchanged."""
         if self.busy:
             return
         if not self.continues(spec):
@@ -95,7 +102,9 @@ class TrainingSession(QObject):
         worker.set_probes(*self.probes)
         worker.deviceChosen.connect(self.deviceChosen)
         self._worker = worker
-        self._set_state(RUNNING)
+        if paused:
+            worker.pause()
+        self._set_state(PAUSED if paused else RUNNING)
         worker.start()
 
     def set_probes(self, sample, boundary: bool) -> None:
@@ -115,6 +124,16 @@ class TrainingSession(QObject):
         if self._worker and self.state == PAUSED:
             self._worker.resume()
             self._set_state(RUNNING)
+
+    def step(self) -> None:
+        """Run one mini-batch of the paused run (see Workspace.step to start one for it)."""
+        if self._worker and self.state == PAUSED:
+            self._worker.step()
+
+    def change_settings(self, config: TrainConfig) -> None:
+        """Live settings for the running trainer, applied at its next step."""
+        if self._worker is not None:
+            self._worker.change_settings(config)
 
     def stop(self) -> None:
         if self._worker and self.busy:
@@ -164,6 +183,8 @@ class TrainingSession(QObject):
             Snapshot: self.snapshotTaken,
             Evaluation: self.evaluated,
             Probe: self.probed,
+            SettingsChanged: self.settingsChanged,
+            StepResult: self.stepMeasured,
         }
 
     def _dispatch(self, events: list[Event]) -> None:

@@ -19,7 +19,7 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import Event, Finished
+from playground.core.events import Event, Finished, StepResult
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.core.trainer import Trainer
@@ -52,6 +52,8 @@ class TrainingWorker(QThread):
         self._lock = threading.Lock()
         self._stop_asked = False
         self._pause_asked = False
+        self._step_asked = False
+        self._settings: TrainConfig | None = None  # changed before the trainer was made
         self._probes: tuple = (None, False)
         self._pending: list[Event] = []
         self._sent_at = 0.0
@@ -70,6 +72,10 @@ class TrainingWorker(QThread):
                 self.trainer = trainer
                 if self._pause_asked:
                     trainer.pause()
+                if self._step_asked:
+                    trainer.step_once()
+                if self._settings is not None:
+                    trainer.change_settings(self._settings)
                 if self._stop_asked:
                     trainer.stop()
                 trainer.set_probes(*self._probes)
@@ -89,7 +95,9 @@ class TrainingWorker(QThread):
             self.final_weights = {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
         with self._lock:
             self._pending.append(event)
-            due = isinstance(event, Finished) or time.monotonic() - self._sent_at >= BATCH_S
+            # a single step's result is shown at once: the person pressed Step to see it
+            urgent = isinstance(event, Finished | StepResult)
+            due = urgent or time.monotonic() - self._sent_at >= BATCH_S
         if due:
             self.flush()
 
@@ -115,6 +123,19 @@ class TrainingWorker(QThread):
             self._pause_asked = False
             if self.trainer:
                 self.trainer.resume()
+
+    def step(self) -> None:
+        """Run one mini-batch, then stay paused."""
+        with self._lock:
+            self._step_asked = True
+            if self.trainer:
+                self.trainer.step_once()
+
+    def change_settings(self, config: TrainConfig) -> None:
+        with self._lock:
+            self._settings = config
+            if self.trainer:
+                self.trainer.change_settings(config)
 
     def set_probes(self, sample, boundary: bool) -> None:
         with self._lock:

@@ -27,7 +27,7 @@ from playground.core.spec import NetworkSpec
 from playground.ui.state import inspection
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.project_files import ProjectFiles, recovery_path
-from playground.ui.state.session import RUNNING, TrainingSession
+from playground.ui.state.session import PAUSED, RUNNING, TrainingSession
 from playground.ui.state.startup import StartupLoader
 from playground.ui.state.tasks import Task, TaskRunner, TaskState
 
@@ -183,11 +183,21 @@ class Workspace(QObject):
         return (d.class_names, d.preprocessing) if d is not None else self._project_recipe
 
     def set_config(self, config: TrainConfig) -> None:
-        """New training settings (edited in the panel, or set by a program)."""
-        if config != self.config:
-            self.config = config
-            self.files.mark_dirty()
-            self.configChanged.emit(config)
+        """New training settings (edited in the panel, or set by a program); while training
+        runs only the live ones (learning rate, momentum, …) change, from the next step on."""
+        if config == self.config:
+            return
+        if self.session.busy:
+            from playground.core.live_settings import only_live_differ
+
+            if not only_live_differ(self.config, config):
+                self.error.emit("Stop training before changing this setting.")
+                self.configChanged.emit(self.config)
+                return
+            self.session.change_settings(config)
+        self.config = config
+        self.files.mark_dirty()
+        self.configChanged.emit(config)
 
     def apply_preset(self, key: str) -> None:
         from playground.core.presets import PRESETS
@@ -197,8 +207,17 @@ class Workspace(QObject):
             self.document.replace_layers(spec, f"Preset {PRESETS[key][0]}")
 
     # --- training -----------------------------------------------------------------------
-    def train(self) -> None:
-        """Start (or continue) training; says why not when it cannot."""
+    def step(self) -> None:
+        """Run one mini-batch and pause: of the paused run, or of a new one started for it."""
+        if self.session.state == PAUSED:
+            self.session.step()
+        elif not self.session.busy:
+            self.train(paused=True)
+            self.session.step()
+
+    def train(self, paused: bool = False) -> None:
+        """Start (or continue) training, paused at once if asked; says why not when it
+        cannot."""
         report = self.document.report
         if self.dataset is None:
             self.error.emit("Choose a data set to train on first.")
@@ -208,7 +227,7 @@ class Workspace(QObject):
             self.messagesOutdated.emit()
             self.files.mark_dirty()  # the weights will change
             self.document.set_locked(True)
-            self.session.start(self.document.spec, self.dataset, self.config)
+            self.session.start(self.document.spec, self.dataset, self.config, paused)
 
     def reset(self) -> None:
         self.session.reset()

@@ -12,7 +12,7 @@ from playground.ui.state.session import TrainingSession
 from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget
 
-TRAIN, VAL, PREVIOUS = "#3B73B9", "#E07B22", "#B8C0C8"
+TRAIN, VAL, PREVIOUS, MARK = "#3B73B9", "#E07B22", "#B8C0C8", "#6A3FA0"
 REDRAW_MS = 500
 
 
@@ -52,6 +52,7 @@ class CurvesView(QWidget):
         self._loss_dirty = self._acc_dirty = False
         self._loss_epochs_drawn: tuple = ()
         self._run_end = (0, 0)  # the step and epoch the current run ends at
+        self.marks: list[pg.InfiniteLine] = []  # settings changed while training, by step
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
@@ -73,6 +74,8 @@ class CurvesView(QWidget):
         session.stepped.connect(self._on_step)
         session.epochEnded.connect(self._mark_dirty)
         session.historyReplaced.connect(self._on_history_replaced)
+        session.historyReplaced.connect(self._draw_marks)
+        session.settingsChanged.connect(self._draw_marks)
         schedule(self, self._redraw_loss, REDRAW_MS)
         schedule(self, self._redraw_accuracy, REDRAW_MS)
 
@@ -108,6 +111,27 @@ class CurvesView(QWidget):
     def _on_history_replaced(self) -> None:
         self._run_end = (0, 0)
         self._mark_dirty()
+
+    def _draw_marks(self, *_: object) -> None:
+        """A labelled vertical line where settings changed while training: "lr 0.1 → 0.01"."""
+        for line in self.marks:
+            self.loss_plot.removeItem(line)
+        self.marks = []
+        for change in self.history.changes:
+            line = pg.InfiniteLine(
+                change.step,
+                angle=90,
+                pen=pg.mkPen(MARK, width=1.5, style=Qt.PenStyle.DashLine),
+                label=change.label,
+                labelOpts={
+                    "position": 0.92,
+                    "color": MARK,
+                    "fill": "#FFFFFFD0",
+                    "anchors": [(0, 0), (0, 0)],
+                },
+            )
+            self.loss_plot.addItem(line, ignoreBounds=True)
+            self.marks.append(line)
 
     def _mark_dirty(self, *_: object) -> None:
         self._loss_dirty = self._acc_dirty = True

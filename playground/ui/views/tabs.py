@@ -17,6 +17,7 @@ from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
+from playground.ui.views.step_view import StepView
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ViewTabs(QTabWidget):
         self.weights, self.filters = WeightsView(), FiltersView()
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
+        self.step = StepView()
         for widget, title in (
             (self.curves, "Curves"),
             (self.weights, "Weights"),
@@ -42,6 +44,7 @@ class ViewTabs(QTabWidget):
             (self.boundary, "Boundary"),
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
+            (self.step, "Step"),
             (self.classify, "Classify"),
         ):
             self.addTab(widget, title)
@@ -50,6 +53,7 @@ class ViewTabs(QTabWidget):
         for view in (self.weights, self.filters):
             s.snapshotTaken.connect(view.offer)
         s.evaluated.connect(self.confusion.offer)
+        s.stepMeasured.connect(self.step.offer)
         for view in (self.feature_maps, self.boundary):
             s.probed.connect(view.offer)
         s.weightsChanged.connect(self._weights_changed)
@@ -59,7 +63,14 @@ class ViewTabs(QTabWidget):
         self.classify.classified.connect(self._use_prediction)
 
     def _blank_views(self) -> tuple:
-        return (self.weights, self.filters, self.feature_maps, self.boundary, self.confusion)
+        return (
+            self.weights,
+            self.filters,
+            self.feature_maps,
+            self.boundary,
+            self.confusion,
+            self.step,
+        )
 
     def _weights_changed(self) -> None:
         """No weights (new, reset, untrained): every view of weights goes blank with a hint;

@@ -1,0 +1,94 @@
+"""Step: what one mini-batch did, its loss before and after and how far each weight moved."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.core.events import StepResult
+from playground.ui.views.base import DIVERGING, LiveView
+from playground.ui.views.weights_view import as_matrix
+from playground.ui.widgets.plots import tune_plot
+
+MAGNITUDE = pg.colormap.get("viridis")
+HINT = (
+    "Press Step (F10) to run one mini-batch and pause: its loss before and after the update "
+    "and how far each weight moved are shown here."
+)
+
+
+class StepView(LiveView):
+    """The last StepResult: a headline with the batch's loss and a heatmap of Δw per layer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headline = QLabel(HINT)
+        self.headline.setWordWrap(True)
+        self.headline.setObjectName("stepHeadline")
+        self.layer = QComboBox()
+        self.layer.currentTextChanged.connect(lambda _: self.refresh())
+        self.signed = QCheckBox("Signed Δw (else |Δw|)")
+        self.signed.toggled.connect(lambda _: self.refresh())
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setBackground("w")
+        self.plot = self.plots.addPlot(
+            title="how far each weight moved (row: neuron, column: input)"
+        )
+        self.heatmap = pg.ImageItem()
+        self.plot.addItem(self.heatmap)
+        self.plot.invertY(True)
+        tune_plot(self.plot)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=MAGNITUDE, interactive=False)
+        self.colorbar.setImageItem(self.heatmap, insert_in=self.plot)
+        self.summary = QLabel()
+        self.summary.setObjectName("explanation")
+        self.summary.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer"))
+        top.addWidget(self.layer, 1)
+        top.addWidget(self.signed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addLayout(top)
+        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.summary)
+
+    def render_blank(self) -> None:
+        self.layer.clear()
+        self.heatmap.clear()
+        self.headline.setText(HINT)
+        self.summary.clear()
+
+    def render(self, r: StepResult) -> None:
+        change = r.loss_after - r.loss_before
+        self.headline.setText(
+            f"Step {r.step:,} (epoch {r.epoch}), one mini-batch of {r.batch_size}: the loss on "
+            f"this batch went {r.loss_before:.4f} → {r.loss_after:.4f} ({change:+.4f})"
+        )
+        names = list(r.weight_deltas)
+        if [self.layer.itemText(i) for i in range(self.layer.count())] != names:
+            current = self.layer.currentText()
+            self.layer.blockSignals(True)
+            self.layer.clear()
+            self.layer.addItems(names)
+            self.layer.setCurrentIndex(names.index(current) if current in names else 0)
+            self.layer.blockSignals(False)
+        delta = r.weight_deltas.get(self.layer.currentText())
+        if delta is not None:
+            self._draw(as_matrix(delta))
+        self.summary.setText(
+            "Mean |Δw| per layer: "
+            + ",  ".join(f"{k} {np.abs(v).mean():.2e}" for k, v in r.weight_deltas.items())
+        )
+
+    def _draw(self, m: np.ndarray) -> None:
+        limit = float(np.abs(m).max()) or 1e-12
+        if self.signed.isChecked():
+            levels, image, cmap = (-limit, limit), m, DIVERGING
+        else:
+            levels, image, cmap = (0.0, limit), np.abs(m), MAGNITUDE
+        self.heatmap.setColorMap(cmap)
+        self.colorbar.setColorMap(cmap)
+        self.heatmap.setImage(image, autoLevels=False, levels=levels)
+        self.colorbar.setLevels(levels)
