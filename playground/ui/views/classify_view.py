@@ -15,22 +15,26 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import open_image
+from playground.ui.views.explain_panel import ExplainPanel
 from playground.ui.widgets.draw_pad import DrawPad
 from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.widgets.probability_bars import ProbabilityBars
 
 if TYPE_CHECKING:
     from playground.core.inference import Prediction
+    from playground.ui.state.explanations import Explanations
 
 SIDE = 150  # three pictures side by side fit a 1024-pixel-wide window
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
@@ -51,10 +55,11 @@ class ClassifyView(QWidget):
         self,
         classifier: Callable[[Image.Image], Prediction],
         opener: Callable[[Path], Image.Image] = open_image,
+        explanations: Explanations | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """classifier answers for a picture; opener reads an image file (PlaygroundError if it
-        cannot)."""
+        cannot); explanations, when given, show why the network answered so."""
         super().__init__(parent)
         self.classifier, self.opener = classifier, opener
         self.prediction: Prediction | None = None
@@ -68,6 +73,8 @@ class ClassifyView(QWidget):
         self.show_saliency.setChecked(True)
         self.show_saliency.toggled.connect(self._show_seen)
         self.bars = ProbabilityBars()
+        self.why = ExplainPanel(explanations) if explanations is not None else None
+        self.bars.rowClicked.connect(self._explain_row)
         self.message = QLabel("Open, paste or drop an image, or draw a digit on the pad.")
         self.message.setWordWrap(True)
         self.message.setObjectName("explanation")
@@ -98,13 +105,24 @@ class ClassifyView(QWidget):
             grid.addWidget(QLabel(title), 0, col)
             grid.addWidget(widget, 1, col)
         grid.setColumnStretch(3, 1)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(buttons)
         layout.addLayout(grid)
         layout.addWidget(self.show_saliency)
         layout.addWidget(self.message)
         layout.addWidget(self.bars)
+        if self.why is not None:
+            layout.addWidget(self.why)
         layout.addStretch(1)
+        # what does not fit a small window (the explanations below the bars) scrolls
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     # --- inputs ---------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -162,7 +180,12 @@ class ClassifyView(QWidget):
         subject = name or "The image"
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
         self.message.setText(f"{subject}: the network says {best} ({p:.0%}).")
+        self._explain_row(0)
         self.classified.emit(prediction)
+
+    def _explain_row(self, row: int) -> None:
+        if self.why is not None and self.prediction is not None:
+            self.why.explain(self.prediction, row)
 
     def show_error(self, text: str) -> None:
         """Say why there is no answer; no picture or bars of an earlier image stay beside it."""
@@ -175,6 +198,8 @@ class ClassifyView(QWidget):
         """Drop the last answer (the network it came from is gone or changed)."""
         self.prediction = None
         self.bars.set_rows([])
+        if self.why is not None:
+            self.why.forget()
         self.seen.clear()
         self.original.clear()
         self.original.setText("Drop an image\non the window")

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
+from playground.ui.state.explanations import Explanations
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
 from playground.ui.views.confusion_view import ConfusionView
@@ -31,7 +32,8 @@ class ViewTabs(QTabWidget):
         self.ws = workspace
         s = workspace.session
         self.curves = CurvesView(s)
-        self.classify = ClassifyView(workspace.classify, workspace.open_image)
+        why = Explanations(workspace, self)
+        self.classify = ClassifyView(workspace.classify, workspace.open_image, why)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)

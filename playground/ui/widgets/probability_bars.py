@@ -1,8 +1,8 @@
-"""Horizontal probability bars: '86 %  stop sign'."""
+"""Horizontal probability bars: '86 %  stop sign'; a click on a bar chooses its class."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -13,15 +13,32 @@ TOP_COLOUR, OTHER_COLOUR = QColor("#3B73B9"), QColor("#A9C1E0")
 
 
 class ProbabilityBars(QWidget):
+    rowClicked = Signal(int)  # the row of the bar clicked (0: the top class)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, float]] = []
+        self.selected = -1  # the row drawn framed (the class being explained)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_rows(self, rows: list[tuple[str, float]]) -> None:
         self.rows = list(rows)
+        self.selected = 0 if self.rows else -1
         self.updateGeometry()
         self.update()
+
+    def row_at(self, y: float) -> int:
+        """The row drawn at height y, or -1."""
+        row = int((y - 4) // ROW_H)
+        return row if 0 <= row < len(self.rows) and y >= 4 else -1
+
+    def mousePressEvent(self, event) -> None:
+        row = self.row_at(event.position().y())
+        if row >= 0:
+            self.selected = row
+            self.update()
+            self.rowClicked.emit(row)
 
     def row_texts(self) -> list[str]:
         """Each bar's text as drawn: '86 % 7'."""
@@ -39,6 +56,10 @@ class ProbabilityBars(QWidget):
         bar_w = max(10, self.width() - LABEL_W - PERCENT_W - 16)
         for i, (text, (name, prob)) in enumerate(zip(self.row_texts(), self.rows, strict=True)):
             y = 4 + i * ROW_H
+            if i == self.selected and len(self.rows) > 1:
+                p.setPen(TOP_COLOUR)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(QRectF(0.5, y - 1.5, self.width() - 1, ROW_H - 3), 5, 5)
             p.setPen(TEXT)
             label = p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, LABEL_W - 8)
             p.drawText(
