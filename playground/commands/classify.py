@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from playground.core.errors import PlaygroundError
+from playground.core.familiarity import stranger_warning
 from playground.core.imageio import ImageError
 from playground.core.inference import classify, inference_copy, open_photo
 from playground.core.pretrained import TRAINED, open_trained
@@ -28,17 +29,31 @@ def run(args: argparse.Namespace) -> int:
     if project.weights is None or project.preprocessing is None:
         raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
     model = inference_copy(project.build_trained_model())
+    warning = f" ({stranger_warning(project.class_names, project.preprocessing)})"
     results, failed = [], 0
     for path in args.images:
         try:
             picture = open_photo(path, project.preprocessing)
-            pred = classify(model, picture, project.preprocessing, project.class_names, args.top)
+            pred = classify(
+                model,
+                picture,
+                project.preprocessing,
+                project.class_names,
+                args.top,
+                project.familiarity,
+            )
         except ImageError as e:
             failed += 1
             results.append({"image": str(path), "error": str(e)})
             continue
         results.append(
-            {"image": str(path), "top": [{"class": c, "probability": p} for c, p in pred.top]}
+            {
+                "image": str(path),
+                "top": [{"class": c, "probability": p} for c, p in pred.top],
+                # null: the network keeps no statistics of its training data to judge by
+                "stranger": pred.stranger if pred.strangeness is not None else None,
+                "strangeness": pred.strangeness,
+            }
         )
     if args.json:
         print(json.dumps(results))
@@ -48,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{r['image']}: error: {r['error']}")
             else:
                 bars = ", ".join(f"{t['probability']:.0%} {t['class']}" for t in r["top"])
-                print(f"{r['image']}: {bars}")
+                print(f"{r['image']}: {bars}{warning if r['stranger'] else ''}")
     return 1 if failed else 0

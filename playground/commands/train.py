@@ -76,6 +76,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="stop once the validation loss has not improved for this many epochs",
     )
     p.add_argument(
+        "--augment",
+        metavar="CHANGES",
+        help="random changes to each training batch, each with its strength, e.g. "
+        "crop=0.3,flip,rotate=15,jitter=0.2 (jitter: colour images only; none: off)",
+    )
+    p.add_argument(
         "--restore-best",
         action="store_true",
         help="end with the weights of the epoch with the lowest validation loss",
@@ -127,6 +133,7 @@ SETTINGS = (
     "seed",
     "device",
     "patience",
+    "augment",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from playground.core.augmentation import Augmentation, AugmentationError
 from playground.core.errors import PlaygroundError
 from playground.core.limits import MAX_SEED, LimitError, brief, finite_number
 
@@ -27,6 +28,7 @@ class TrainConfig:
     # a penalty added to the loss: rate · Σ|w| (L1) or rate · Σw² (L2) over the weights
     regularization: str = "none"
     reg_rate: float = 0.0
+    augment: str = ""  # random changes to each training batch, as Augmentation.parse reads
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -54,10 +56,16 @@ class TrainConfig:
             raise PlaygroundError(
                 f"unknown regularization '{self.regularization}' (use {', '.join(REGULARIZATIONS)})"
             )
+        # the canonical text: two spellings of the same settings compare and save the same
+        object.__setattr__(self, "augment", str(Augmentation.parse(self.augment)))
         if self.device not in DEVICE_CHOICES:
             raise PlaygroundError(
                 f"unknown device '{self.device}' (use {', '.join(DEVICE_CHOICES)})"
             )
+
+    @property
+    def augmentation(self) -> Augmentation:
+        return Augmentation.parse(self.augment)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,5 +82,5 @@ class TrainConfig:
                 raise PlaygroundError(f"training setting {k} must be text, not {brief(v)}")
         try:
             return cls(**values)
-        except LimitError as e:
+        except (LimitError, AugmentationError) as e:
             raise PlaygroundError(f"bad training settings: {e}") from None

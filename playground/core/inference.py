@@ -14,6 +14,7 @@ from playground.core.build import build_model, logits_part
 from playground.core.data.dataset import apply_normalisation
 from playground.core.data.ref import Preprocessing
 from playground.core.errors import PlaygroundError
+from playground.core.familiarity import Familiarity
 from playground.core.imageio import WORK_SIDE, image_array, open_image, to_mode
 from playground.core.spec import NetworkSpec
 
@@ -29,6 +30,13 @@ class Prediction:
     probabilities: np.ndarray  # (classes,)
     model_input: np.ndarray  # (C, H, W) in [0, 1], what the network saw
     saliency: np.ndarray  # (H, W) in [0, 1]
+    # how unlike the training data the input is (see core.familiarity): above 1, a stranger;
+    # None when the network has no statistics of its training data
+    strangeness: float | None = None
+
+    @property
+    def stranger(self) -> bool:
+        return self.strangeness is not None and self.strangeness > 1
 
 
 def preprocess(img: Image.Image, pre: Preprocessing) -> np.ndarray:
@@ -104,17 +112,22 @@ def classify(
     pre: Preprocessing,
     class_names: list[str],
     top_k: int = 5,
+    familiarity: Familiarity | None = None,
 ) -> Prediction:
-    """Probabilities for one image (model on CPU, eval mode) and the input's saliency."""
+    """Probabilities for one image (model on CPU, eval mode), the input's saliency and, given
+    the training data's familiarity, how strange the input is."""
     picture = preprocess(img, pre)
     x = apply_normalisation(torch.from_numpy(picture), pre).unsqueeze(0).requires_grad_(True)
     logits = logits_part(model)(x)
+    strangeness = None
+    if familiarity is not None:
+        strangeness = float(familiarity.strangeness(logits.detach())[0])
     probs = torch.softmax(logits, dim=1)[0]
     saliency = input_saliency(logits, x, int(probs.argmax()))
     p = probs.detach().numpy()
     order = np.argsort(-p)[: max(1, top_k)]
     top = [(class_names[i] if i < len(class_names) else str(i), float(p[i])) for i in order]
-    return Prediction(top, p, picture, saliency)
+    return Prediction(top, p, picture, saliency, strangeness)
 
 
 def input_saliency(logits: torch.Tensor, x: torch.Tensor, target: int) -> np.ndarray:

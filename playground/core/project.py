@@ -27,6 +27,7 @@ from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.events import EpochMetrics
+from playground.core.familiarity import Familiarity
 from playground.core.history import History
 from playground.core.limits import (
     MAX_CLASS_NAME,
@@ -76,6 +77,7 @@ class Project:
     weights: dict[str, torch.Tensor] | None = None
     history: History = field(default_factory=History)
     runs: list[Run] = field(default_factory=list)  # oldest first, at most MAX_RUNS
+    familiarity: Familiarity | None = None  # to flag inputs unlike the training data
 
     def build_trained_model(self) -> nn.Sequential:
         """The network with the saved weights loaded; ProjectError if they do not fit."""
@@ -144,6 +146,7 @@ def project_meta(project: Project) -> dict[str, Any]:
         "training": project.config.to_dict(),
         "class_names": list(project.class_names),
         "preprocessing": project.preprocessing.to_dict() if project.preprocessing else None,
+        "familiarity": project.familiarity.to_dict() if project.familiarity else None,
     }
 
 
@@ -268,12 +271,14 @@ def _project_from_meta(meta: dict[str, Any]) -> Project:
             f"the preprocessing makes inputs of shape {list(preprocessing.input_shape)} but the "
             f"network takes {list(spec.input_shape)}"
         )
+    familiarity = meta.get("familiarity")
     return Project(
         spec=spec,
         dataset=DatasetRef.from_dict(meta["dataset"]),
         config=TrainConfig.from_dict(meta.get("training") or {}),
         class_names=class_names,
         preprocessing=preprocessing,
+        familiarity=Familiarity.from_dict(familiarity) if familiarity is not None else None,
     )
 
 

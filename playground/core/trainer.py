@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from playground.core.augmentation import augmenter
 from playground.core.build import build_model, logits_part, make_optimizer
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
@@ -27,6 +28,7 @@ from playground.core.events import (
     SettingsChanged,
     StepMetrics,
 )
+from playground.core.familiarity import Familiarity, fit_familiarity
 from playground.core.history import History
 from playground.core.limits import MAX_BATCH_BYTES
 from playground.core.live_settings import apply_live, live_changes
@@ -76,6 +78,7 @@ class Trainer:
         self._sample_values = _sample_values(spec, config.batch_size)
         self.device = pick_device(config.device)
         self.data = dataset.to(self.device)
+        self._augment = augmenter(config.augmentation, dataset.preprocessing, dataset.name)
         torch.manual_seed(config.seed)
         self.model = (model or build_model(spec, dataset.num_classes)).to(self.device)
         self.logits = logits_part(self.model)
@@ -226,6 +229,8 @@ class Trainer:
         return self._finish("completed", message, step)
 
     def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        if self._augment is not None:
+            x = self._augment(x)
         self.optimizer.zero_grad(set_to_none=True)
         out = self.logits(x)
         loss = F.cross_entropy(out, y)
@@ -387,6 +392,11 @@ class Trainer:
                 probe(self.model, step, sample, boundary, self.data.preprocessing, self.device)
             )
 
+    def familiarity(self) -> Familiarity | None:
+        """The training data's statistics on the network's features as they are now (call
+        between runs), for flagging inputs unlike any of them."""
+        return fit_familiarity(logits_part(self.model), self.data.x_val)
+
     def project(self) -> Project:
         """The trained network, its data set reference and its history, ready to save."""
         d = self.data
@@ -398,6 +408,7 @@ class Trainer:
             d.preprocessing,
             self.model.state_dict(),
             self.history,
+            familiarity=self.familiarity(),
         )
 
     # --- endings --------------------------------------------------------------------------

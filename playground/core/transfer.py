@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from playground.core.augmentation import CACHE_EXCLUDES_AUGMENTATION, AugmentationError
 from playground.core.build import build_model
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import apply_normalisation, make_dataset
@@ -101,6 +102,8 @@ class TransferTrainer:
         progress: Progress | None = None,
     ) -> None:
         self.root, self.config = Path(root).expanduser(), config
+        if config.augmentation.active:
+            raise AugmentationError(CACHE_EXCLUDES_AUGMENTATION)
         cache = cache or FeatureCache(default_cache_dir())
         f = photo_features(self.root, cache, progress)
         # the features as they come (standardising them would blow up the ones that happen
@@ -152,4 +155,5 @@ class TransferTrainer:
             IMAGENET_PREPROCESSING,
             weights,
             self.trainer.history,
+            familiarity=self.trainer.familiarity(),
         )
