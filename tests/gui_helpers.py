@@ -117,3 +117,17 @@ def answer_next_dialog(button, seen: list, tries: int = 250) -> None:
         QTest.mouseClick(target, LEFT)
 
     QTimer.singleShot(20, click)
+
+
+def click_tab(window, title: str) -> None:
+    """Click the view tab with this title."""
+    bar = window.views.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
+
+
+def toy_mlp(window, qtbot, key: str = "circle") -> None:
+    """Choose a 2-D toy data set in the training panel and the MLP preset in the menu."""
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, key)
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()

@@ -5,21 +5,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD, choose_in_combo
+from gui_helpers import LEFT, choose_in_combo, click_tab, toy_mlp
 from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.weights_view import as_matrix
-
-
-def click_tab(window, title):
-    bar = window.views.tabBar()
-    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
-    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
-
-
-def toy_mlp(window, qtbot, key="circle"):
-    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
-        choose_in_combo(window.training.dataset, key)
-    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
 
 
 def live_weights(window):

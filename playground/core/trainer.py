@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -91,6 +92,8 @@ class Trainer:
         self._stop = threading.Event()
         self._paused = False  # asked to pause; a single step (step_once) pauses again after it
         self._single = False
+        self._rest_lock = threading.Lock()
+        self._resting = False  # waiting while paused, between two steps
         self._live_lock = threading.Lock()
         self._live: TrainConfig | None = None  # settings changed while running, not yet applied
         self._penalised = penalised_weights(self.model)
@@ -115,12 +118,25 @@ class Trainer:
 
     def resume(self) -> None:
         self._paused = self._single = False
-        self._run.set()
+        self._wake()
 
     def step_once(self) -> None:
         """Run exactly one mini-batch, report it (with a StepResult) and pause again."""
         self._single = True
-        self._run.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._rest_lock:
+            self._resting = False
+            self._run.set()
+
+    def resting_copy(self) -> tuple[dict[str, torch.Tensor], dict[str, Any]] | None:
+        """While paused between two steps: CPU copies of the live weights and of the
+        optimizer's state (what its next step starts from); None at any other time."""
+        with self._rest_lock:  # no step starts while this copies
+            if not self._resting:
+                return None
+            return _clone_state(self.model, "cpu"), _cpu_copy(self.optimizer.state_dict())
 
     def change_settings(self, config: TrainConfig) -> None:
         """New live settings (learning rate, momentum, weight decay, regularisation rate),
@@ -130,7 +146,7 @@ class Trainer:
 
     def stop(self) -> None:
         self._stop.set()
-        self._run.set()
+        self._wake()
 
     def weights(self) -> dict[str, torch.Tensor]:
         """The weights at the last finite report: a copy no step writes to, so another thread
@@ -252,8 +268,12 @@ class Trainer:
 
     def _end_single(self, result: Event) -> None:
         """After a single step: pause again (unless resumed meanwhile), then tell of it."""
-        if self._paused and not self._single:
-            self._run.clear()
+        with self._rest_lock:
+            if self._paused and not self._single:
+                self._run.clear()
+                # nothing writes the weights between here and the wait for Resume or Step
+                # (but a roll-back, which says so): they may be copied from now on
+                self._resting = True
         self.sink(result)
 
     def _add_stop_hooks(self) -> None:
@@ -282,7 +302,9 @@ class Trainer:
 
     def _wait_if_paused(self) -> bool:
         """Block while paused; False once stop was asked for."""
-        if not self._run.is_set():
+        with self._rest_lock:
+            self._resting = not self._run.is_set()
+        if self._resting:
             self._clock.pause()
             self._run.wait()
             self._clock.resume()
@@ -414,6 +436,8 @@ class Trainer:
     # --- endings --------------------------------------------------------------------------
     def _diverged(self, step: int, epoch: int, kept: _Checkpoint) -> Finished:
         """Roll back to kept and say truthfully which weights those are."""
+        with self._rest_lock:
+            self._resting = False
         self.model.load_state_dict(kept.state)
         self.optimizer.state.clear()  # its moments hold NaN now; they would poison a next step
         self._good = self._pending = kept
@@ -541,6 +565,17 @@ def _sample_values(spec: NetworkSpec, batch_size: int) -> int:
             f"for this network's activations: lower the batch size to {fits} or less"
         )
     return values
+
+
+def _cpu_copy(value: Any) -> Any:
+    """value (an optimizer's state dict) with every tensor in it copied to the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu", copy=True)
+    if isinstance(value, dict):
+        return {k: _cpu_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_cpu_copy(v) for v in value)
+    return value
 
 
 def _clone_state(model: nn.Module, device: str | None = None) -> dict[str, torch.Tensor]:

@@ -80,6 +80,14 @@ class TrainingSession(QObject):
             return worker.trainer.weights()
         return self.weights
 
+    def resting_copy(self) -> tuple | None:
+        """While the run is paused between steps: copies of its live weights and optimizer
+        state (see Trainer.resting_copy); None otherwise."""
+        worker = self._worker
+        if self.state != PAUSED or worker is None or worker.trainer is None:
+            return None
+        return worker.trainer.resting_copy()
+
     def weights_key(self) -> tuple:
         """Changes whenever current_weights() may have (for caches built from them)."""
         return (self.runs, self.history.last_step, self.state, id(self.weights))

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from playground.ui.state.explanations import Explanations
+from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
 from playground.ui.views.confusion_view import ConfusionView
@@ -38,6 +39,7 @@ class ViewTabs(QTabWidget):
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         self.step = StepView()
+        self.backprop = BackpropView(workspace)
         for widget, title in (
             (self.curves, "Curves"),
             (self.weights, "Weights"),
@@ -47,6 +49,7 @@ class ViewTabs(QTabWidget):
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
             (self.step, "Step"),
+            (self.backprop, "Backprop"),
             (self.classify, "Classify"),
         ):
             self.addTab(widget, title)
