@@ -16,10 +16,11 @@ from pathlib import Path
 
 from torch import nn
 
-from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
+from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, REGULARIZATIONS, TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
+from playground.core.data.toy_features import FEATURES
 from playground.core.device import device_label
 from playground.core.distributed import (
     Cluster,
@@ -68,6 +69,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--optimizer", choices=OPTIMIZERS, help=f"default {TrainConfig.optimizer}")
     p.add_argument("--weight-decay", type=float, help=f"default {TrainConfig.weight_decay}")
     p.add_argument("--momentum", type=float, help=f"default {TrainConfig.momentum}")
+    p.add_argument(
+        "--regularization",
+        choices=REGULARIZATIONS,
+        help="a penalty on the weights added to the cost: l1 (rate·Σ|w|) or l2 (rate·Σw²)",
+    )
+    p.add_argument("--reg-rate", type=float, help="the regularization's rate (default 0)")
     p.add_argument("--device", choices=DEVICE_CHOICES, help=f"default {TrainConfig.device}")
     p.add_argument("--seed", type=int, help=f"default {TrainConfig.seed}")
     p.add_argument(
@@ -110,12 +117,25 @@ def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--noise", type=float, help="toy data sets: noise from 0 to 1")
     p.add_argument("--samples", type=int, help="toy data sets: number of points")
+    p.add_argument(
+        "--features",
+        help=f"toy data sets: the network's inputs, of {', '.join(FEATURES)} (default x1,x2)",
+    )
+    p.add_argument(
+        "--test-ratio", type=float, help="toy data sets: the fraction held out to validate"
+    )
     p.add_argument("--image-size", type=int, help="image folders: side in pixels (default 32)")
     p.add_argument("--gray", action="store_true", help="image folders: load as gray")
 
 
 def dataset_ref(args: argparse.Namespace) -> DatasetRef:
-    options = {"noise": args.noise, "samples": args.samples, "size": args.image_size}
+    options = {
+        "noise": args.noise,
+        "samples": args.samples,
+        "size": args.image_size,
+        "features": args.features,
+        "test_ratio": args.test_ratio,
+    }
     if args.gray:
         options["channels"] = 1
     return DatasetRef(
@@ -134,12 +154,14 @@ SETTINGS = (
     "device",
     "patience",
     "augment",
+    "regularization",
+    "reg_rate",
 )
 
 
 def train_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
     """base with the settings given on the command line."""
-    given = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
+    given = {k: getattr(args, k) for k in SETTINGS if getattr(args, k, None) is not None}
     return replace(base, **given)
 
 

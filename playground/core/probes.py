@@ -11,7 +11,7 @@ from torch import nn
 
 from playground.core.blocks import MBConv, Residual
 from playground.core.build import learnable_layers, logits_part
-from playground.core.data.dataset import Dataset, apply_normalisation
+from playground.core.data.dataset import Dataset, point_inputs
 from playground.core.data.ref import Preprocessing
 from playground.core.events import (
     BOUNDARY_EXTENT,
@@ -83,7 +83,7 @@ def probe(
         maps = feature_maps(model, torch.as_tensor(sample, device=device))
     if boundary and pre.kind == "points":
         raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
-        probs = grid_probabilities(model, apply_normalisation(raw, pre).to(device))
+        probs = grid_probabilities(model, point_inputs(raw, pre).to(device))
         grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
     return Probe(step, maps, grid)
 

@@ -9,6 +9,7 @@ import torch
 
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.stream import ImageFiles
+from playground.core.data.toy_features import derive
 from playground.core.errors import DatasetError
 from playground.core.layers import Shape
 
@@ -30,6 +31,9 @@ class Dataset:
     # (rank, world size): the process of a torchrun run trains on every world-th sample of each
     # batch from rank on, and a streamed folder reads only those
     share: tuple[int, int] = (0, 1)
+    # 2-D points whose inputs are features made of them: the raw (x1, x2) of the training and
+    # validation samples, to draw them where they lie
+    points: tuple[torch.Tensor, torch.Tensor] | None = None
 
     @property
     def input_shape(self) -> Shape:
@@ -68,7 +72,15 @@ class Dataset:
             preprocessing=self.preprocessing,
             skipped=self.skipped,
             share=self.share,
+            points=self.points,
         )
+
+    def raw_points(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The (x1, x2) coordinates of the training and validation points (2-D data only)."""
+        if self.points is not None:
+            return self.points
+        pre = self.preprocessing
+        return denormalise(self.x_train.cpu(), pre), denormalise(self.x_val.cpu(), pre)
 
 
 def split(
@@ -104,6 +116,13 @@ def apply_normalisation(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
     return (x - mean) / std
 
 
+def point_inputs(raw: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
+    """Raw (x1, x2) points (N×2) as the network gets them: their features, normalised."""
+    if pre.features:
+        raw = torch.from_numpy(derive(raw.cpu().numpy(), pre.features)).to(raw.device)
+    return apply_normalisation(raw, pre)
+
+
 def denormalise(x: torch.Tensor, pre: Preprocessing) -> torch.Tensor:
     """Back to raw values: [0, 1] pixels or the points' own coordinates."""
     mean, std = _stats(x, pre)
@@ -122,6 +141,7 @@ def make_dataset(
     recipe: str = "resize",
     skipped: tuple[str, ...] = (),
     stats: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    features: tuple[str, ...] = (),
 ) -> Dataset:
     """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats
     (or on stats, a fixed mean and std); DatasetError if it is too small to have samples both
@@ -135,7 +155,7 @@ def make_dataset(
     mean, std = stats or normalise(x_tr, kind)
     size = tuple(x.shape[2:]) if kind == "image" else None
     channels = x.shape[1] if kind == "image" else None
-    pre = Preprocessing(kind, mean, std, size, channels, recipe)  # type: ignore[arg-type]
+    pre = Preprocessing(kind, mean, std, size, channels, recipe, features)  # type: ignore[arg-type]
     return Dataset(
         name,
         ref,

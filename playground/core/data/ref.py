@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.data.toy import TOY_NAMES
+from playground.core.data.toy_features import parse_features
 from playground.core.errors import DatasetError
 from playground.core.layers import Shape
 from playground.core.limits import finite_number
@@ -45,6 +46,9 @@ class Preprocessing:
     # "resize"; "mnist" (invert, crop to ink, 20×20 box, centre by mass); "centre-crop" (the
     # centred 87.5 % of the shorter side, resized: how ImageNet networks see photos)
     recipe: str = "resize"
+    # points: the input features made of each (x1, x2) point (toy_features keys); () the
+    # coordinates themselves
+    features: tuple[str, ...] = ()
 
     @property
     def input_shape(self) -> Shape:
@@ -77,7 +81,8 @@ class Preprocessing:
         count = channels if image else _count(d.get("mean"))
         mean = _values(d.get("mean"), "mean", count, -1e6, 1e6)
         std = _values(d.get("std"), "std", count, 1e-12, 1e6)
-        return cls(d["kind"], mean, std, size, channels, recipe)  # type: ignore[arg-type]
+        features = _features(d.get("features"), count, image)
+        return cls(d["kind"], mean, std, size, channels, recipe, features)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,18 @@ class DatasetRef:
         ):
             raise DatasetError("the data set options must map names to numbers or text")
         return cls(d["source"], dict(options))
+
+
+def _features(keys: Any, count: int | None, image: bool) -> tuple[str, ...]:
+    """The saved input features of points: one per mean, or none (the raw coordinates)."""
+    if not keys:
+        return ()
+    if image or not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise DatasetError("preprocessing features must list the input features of points")
+    features = parse_features(",".join(keys))
+    if len(features) != len(keys) or len(features) != count:
+        raise DatasetError("preprocessing features must name one feature per mean, once each")
+    return features
 
 
 def _count(values: Any) -> int:

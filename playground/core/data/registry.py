@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,17 @@ from playground.core.data.ref import (
 )
 from playground.core.data.stream import ImageFiles, pixel_stats
 from playground.core.data.toy import TOY_NAMES, make_toy
+from playground.core.data.toy_features import DEFAULT as DEFAULT_FEATURES
+from playground.core.data.toy_features import derive, parse_features
 from playground.core.errors import DatasetError
 from playground.core.limits import MAX_CLASSES, MAX_DATASET_BYTES, LimitError, finite_number
 
 Options = dict[str, tuple[float, float, float, bool]]  # name: default, low, high, whole
-TOY_OPTIONS: Options = {"samples": (1000, 20, 1_000_000, True), "noise": (0.1, 0, 1, False)}
+TOY_OPTIONS: Options = {
+    "samples": (1000, 20, 1_000_000, True),
+    "noise": (0.1, 0, 1, False),
+    "test_ratio": (0.2, 0.1, 0.9, False),  # the fraction held out to validate on
+}
 FOLDER_OPTIONS: Options = {"size": (32, 8, 256, True), "channels": (3, 1, 3, True)}
 MEMORY_BUDGET = MAX_DATASET_BYTES  # an image folder larger than this as float32 streams
 
@@ -60,9 +67,10 @@ def load_dataset(
     return _from_idx(path.name, ref, images, labels, seed, val_fraction)
 
 
-def _options(ref: DatasetRef, options: Options) -> dict[str, Any]:
-    """The options with defaults filled in, each checked against its range."""
-    unknown = set(ref.options) - set(options)
+def _options(ref: DatasetRef, options: Options, text: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The numeric options with defaults filled in, each checked against its range; text
+    names options that are text, checked by the caller."""
+    unknown = set(ref.options) - set(options) - set(text)
     if unknown:
         raise DatasetError(f"{ref.source} has no option {', '.join(sorted(unknown))}")
     try:
@@ -75,19 +83,21 @@ def _options(ref: DatasetRef, options: Options) -> dict[str, Any]:
 
 
 def _toy(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
-    opts = _options(ref, TOY_OPTIONS)
-    samples, noise = opts["samples"], opts["noise"]
-    pts, labels = make_toy(ref.source, samples, noise, seed)
-    return make_dataset(
-        ref.source,
-        ref,
-        torch.from_numpy(pts),
-        torch.from_numpy(labels),
-        TOY_CLASSES,
-        "points",
-        seed,
-        val_fraction,
+    """A toy set; its options may set the noise, the test ratio and the input features."""
+    opts = _options(ref, TOY_OPTIONS, text=("features",))
+    features = parse_features(ref.options.get("features", ",".join(DEFAULT_FEATURES)))
+    if "test_ratio" in ref.options:
+        val_fraction = opts["test_ratio"]
+    pts, labels = make_toy(ref.source, opts["samples"], opts["noise"], seed)
+    raw, y = torch.from_numpy(pts), torch.from_numpy(labels)
+    if features == DEFAULT_FEATURES:  # the coordinates themselves
+        return make_dataset(ref.source, ref, raw, y, TOY_CLASSES, "points", seed, val_fraction)
+    x = torch.from_numpy(derive(pts, features))
+    data = make_dataset(
+        ref.source, ref, x, y, TOY_CLASSES, "points", seed, val_fraction, features=features
     )
+    raw_train, _, raw_val, _ = split(raw, y, val_fraction, seed)  # the same split as x's
+    return replace(data, points=(raw_train, raw_val))
 
 
 def _from_idx(

@@ -99,11 +99,11 @@ class ViewTabs(QTabWidget):
             return
         is_image = d.preprocessing.kind == "image"
         self.feature_maps.set_dataset_samples(d.x_val.cpu().numpy() if is_image else None)
-        raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
         if is_image:
+            raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
             self.boundary.set_points(None, None)
-        else:
-            raw_train = denormalise(d.x_train.cpu(), d.preprocessing).numpy()
+        else:  # where the points lie, whatever features of them the network gets
+            raw_train, raw_val = (p.cpu().numpy() for p in d.raw_points())
             self.boundary.set_points(
                 (raw_train, d.y_train.cpu().numpy()), (raw_val, d.y_val.cpu().numpy())
             )
