@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from playground.core.errors import PlaygroundError
 from playground.core.imageio import open_image
 from playground.ui.views.explain_panel import ExplainPanel
+from playground.ui.views.pinned_strip import PinnedStrip
 from playground.ui.widgets.draw_pad import DrawPad
 from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.widgets.probability_bars import ProbabilityBars
@@ -35,6 +36,7 @@ from playground.ui.widgets.probability_bars import ProbabilityBars
 if TYPE_CHECKING:
     from playground.core.inference import Prediction
     from playground.ui.state.explanations import Explanations
+    from playground.ui.state.pins import Pins
 
 SIDE = 150  # three pictures side by side fit a 1024-pixel-wide window
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
@@ -56,13 +58,22 @@ class ClassifyView(QWidget):
         classifier: Callable[[Image.Image], Prediction],
         opener: Callable[[Path], Image.Image] = open_image,
         explanations: Explanations | None = None,
+        pins: Pins | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """classifier answers for a picture; opener reads an image file (PlaygroundError if it
-        cannot); explanations, when given, show why the network answered so."""
+        cannot); explanations, when given, show why the network answered so; pins, when
+        given, keeps images whose answers follow the training."""
         super().__init__(parent)
         self.classifier, self.opener = classifier, opener
         self.prediction: Prediction | None = None
+        self.subject = ""  # the classified image's name
+        self.pinned = PinnedStrip(pins) if pins is not None else None
+        self.pin = QPushButton("Pin")
+        self.pin.setToolTip("Pin this image: its probabilities follow the training live")
+        self.pin.clicked.connect(self._pin)
+        self.pin.setVisible(pins is not None)
+        self.pin.setEnabled(False)
         self.original = _picture_box()
         self.original.setText("Drop an image\non the window")
         self.seen = _picture_box()
@@ -91,7 +102,7 @@ class ClassifyView(QWidget):
         clear_button = QPushButton("Clear pad")
         clear_button.clicked.connect(self.pad.clear)
         buttons = QHBoxLayout()
-        for b in (open_button, paste_button, clear_button):
+        for b in (open_button, paste_button, clear_button, self.pin):
             buttons.addWidget(b)
         buttons.addStretch(1)
         grid = QGridLayout()
@@ -108,6 +119,8 @@ class ClassifyView(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addLayout(buttons)
+        if self.pinned is not None:
+            layout.addWidget(self.pinned)
         layout.addLayout(grid)
         layout.addWidget(self.show_saliency)
         layout.addWidget(self.message)
@@ -174,6 +187,8 @@ class ClassifyView(QWidget):
             self.show_error(str(e))
             return
         self.prediction = prediction
+        self.subject = name or "your image"
+        self.pin.setEnabled(True)
         self._show_seen()
         self.bars.set_rows(prediction.top)
         best, p = prediction.top[0]
@@ -197,6 +212,7 @@ class ClassifyView(QWidget):
     def forget(self) -> None:
         """Drop the last answer (the network it came from is gone or changed)."""
         self.prediction = None
+        self.pin.setEnabled(False)
         self.bars.set_rows([])
         if self.why is not None:
             self.why.forget()
@@ -216,6 +232,14 @@ class ClassifyView(QWidget):
             c = pred.model_input
             picture = c[0] if c.shape[0] == 1 else c.transpose(1, 2, 0)
         self.seen.setPixmap(array_pixmap(picture, SIDE))
+
+    def _pin(self) -> None:
+        if self.prediction is None or self.pinned is None:
+            return
+        try:
+            self.pinned.pins.add_prediction(self.prediction, self.subject)
+        except PlaygroundError as e:
+            self.pinned.say(str(e))
 
     def message_text(self) -> str:
         return self.message.text()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from playground.ui.state.explanations import Explanations
+from playground.ui.state.pins import Pins
 from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
@@ -34,7 +35,8 @@ class ViewTabs(QTabWidget):
         s = workspace.session
         self.curves = CurvesView(s)
         why = Explanations(workspace, self)
-        self.classify = ClassifyView(workspace.classify, workspace.open_image, why)
+        self.pins = Pins(workspace)
+        self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)

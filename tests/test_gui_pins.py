@@ -1,0 +1,56 @@
+"""Pinned images: a sample and a dropped image pinned in the Classify tab; their bars follow the
+training live and end on the trained network's answer."""
+
+import numpy as np
+from PIL import Image
+from PySide6.QtTest import QTest
+
+from gui_helpers import LEFT, click_tab, drop_files
+from playground.core.inference import inference_model
+from playground.core.probes import grid_probabilities
+
+
+def test_pinned_images_follow_the_training(window, qtbot, tmp_path):
+    ws, session = window.workspace, window.workspace.session
+    window.findChild(type(window.menus.undo), "preset-perceptron").trigger()
+    click_tab(window, "Classify")
+    view = window.views.classify
+    strip = view.pinned
+    strip.sample.selectAll()
+    QTest.keyClicks(strip.sample, "5")
+    QTest.mouseClick(strip.pin_sample, LEFT)
+    card = strip.cards[0]
+    label = ws.dataset.class_names[int(ws.dataset.y_val[5])]
+    assert card.isVisible() and card.title.text() == f"sample 5 ({label})"
+    assert card.headline.text() == "train the network to see its answer"
+    assert not strip.cards[1].isVisible() and not view.pin.isEnabled()
+    seen = []
+    strip.pins.changed.connect(lambda: seen.append(card.headline.text()))
+    window.training.epochs.setValue(2)
+    QTest.mouseClick(window.training.train_button, LEFT)
+    qtbot.waitUntil(lambda: card.headline.text().startswith(f"{label}: "), timeout=30_000)
+    digit = ws.dataset.x_val[7, 0] * ws.dataset.preprocessing.std[0]
+    picture = ((digit + ws.dataset.preprocessing.mean[0]).clamp(0, 1) * 255).byte().numpy()
+    path = tmp_path / "digit.png"
+    Image.fromarray(255 - picture).save(path)  # dark ink on light paper, as people draw
+    drop_files(window, [path])
+    assert view.pin.isEnabled()
+    QTest.mouseClick(view.pin, LEFT)
+    assert strip.cards[1].isVisible() and strip.cards[1].title.text() == "digit.png"
+    qtbot.waitUntil(lambda: session.state == "trained", timeout=60_000)
+    qtbot.waitUntil(lambda: not ws.tasks.running, timeout=10_000)
+    assert len(set(seen)) >= 3  # the answer moved while training ran
+    model = inference_model(session.spec, 10, session.weights)
+    now = grid_probabilities(model, ws.dataset.x_val[5:6])[0]
+    pin = strip.pins.pins[0]
+    assert np.allclose(pin.now, now, atol=1e-6)
+    expected = (
+        f"{label}: {pin.first[int(ws.dataset.y_val[5])]:.0%} → {now[int(ws.dataset.y_val[5])]:.0%}"
+    )
+    assert card.headline.text() == expected.replace("%", " %")
+    top = np.argsort(-now)[:3]
+    assert [name for name, _ in card.bars.rows] == [ws.dataset.class_names[i] for i in top]
+    assert np.allclose([p for _, p in card.bars.rows], now[top], atol=1e-6)
+    QTest.mouseClick(strip.cards[0].unpin, LEFT)
+    assert [p.title for p in strip.pins.pins] == ["digit.png"]
+    assert strip.cards[0].title.text() == "digit.png" and not strip.cards[1].isVisible()
