@@ -301,6 +301,7 @@ def _train(
             started,
             duration,
             weights,
+            spec=saved.spec,
         )
         saved.runs = [*_earlier_runs(project, args.output), this][-MAX_RUNS:]
         save_project(args.output, saved)

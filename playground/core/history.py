@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from playground.core.events import EpochMetrics, Event, SettingsChanged, Snapshot, StepMetrics
+from playground.core.smoothing import SmoothedLoss
 
 MAX_STEP_POINTS = 4096
 MAX_GRADIENT_POINTS = 1024  # per layer
@@ -27,6 +28,7 @@ class History:
         self._stride = 1  # reports averaged into each stored point
         self._pending: list[tuple[float, float, float]] = []
         self._last_step = 0
+        self.smoothed = SmoothedLoss()  # of every report, sampled at the stored points
         # layer name -> [(step, mean |gradient|)], thinned by halves when full
         self.gradients: dict[str, list[tuple[int, float]]] = {}
         self.changes: list[SettingsChanged] = []  # settings changed while training ran
@@ -41,11 +43,13 @@ class History:
 
     def add_step(self, m: StepMetrics) -> None:
         self._last_step = m.step
+        self.smoothed.add(m.loss)
         self._pending.append((m.step, m.loss, m.accuracy))
         if len(self._pending) < self._stride:
             return
         step, loss, acc = np.mean(self._pending, axis=0)
         self._pending.clear()
+        self.smoothed.sample(m.step)
         self._steps = np.append(self._steps, step)
         self._loss = np.append(self._loss, loss)
         self._acc = np.append(self._acc, acc)
@@ -53,6 +57,7 @@ class History:
             self._steps, self._loss, self._acc = (
                 _merge_pairs(a) for a in (self._steps, self._loss, self._acc)
             )
+            self.smoothed.thin()
             self._stride *= 2
 
     def add_epoch(self, m: EpochMetrics) -> None:
@@ -96,6 +101,7 @@ class History:
             arrays = [_merge_pairs(a) for a in arrays]
             h._stride *= 2
         h._steps, h._loss, h._acc = arrays
+        h.smoothed = self.smoothed.part(after_step, max_points)
         h.epochs = [e for e in self.epochs if e.step > after_step]
         h.changes = [c for c in self.changes if c.step > after_step]
         h._last_step = self._last_step
@@ -104,6 +110,10 @@ class History:
     def steps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(step, loss, accuracy) arrays."""
         return self._steps, self._loss, self._acc
+
+    def smoothed_loss(self, level: int) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, training loss) smoothed at smoothing.LEVELS[level]; 0: the stored points."""
+        return self.smoothed.curve(level) if level else (self._steps, self._loss)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +125,8 @@ class History:
             "changes": [
                 {"step": c.step, "changes": [list(t) for t in c.changes]} for c in self.changes
             ],
+            "stride": self._stride,
+            "smoothed": self.smoothed.to_dict(),
         }
 
     @classmethod
@@ -127,6 +139,15 @@ class History:
             raise ValueError("history arrays differ in length")
         h.epochs = [EpochMetrics(**e) for e in d.get("epochs", [])]
         h._last_step = int(h._steps[-1]) if len(h._steps) else 0
+        h._stride = int(d.get("stride", 1))
+        if not 1 <= h._stride <= 2**40:
+            raise ValueError("the history's stride is out of range")
+        smoothed = d.get("smoothed")
+        h.smoothed = (
+            SmoothedLoss.from_dict(smoothed)
+            if smoothed
+            else SmoothedLoss.rebuilt(h._steps, h._loss, h._stride)
+        )
         h.gradients = {
             str(name): [(int(step), float(value)) for step, value in points]
             for name, points in dict(d.get("gradients") or {}).items()

@@ -46,7 +46,7 @@ from playground.core.limits import (
     parse_json,
     read_limited,
 )
-from playground.core.runs import STATUSES, Run
+from playground.core.runs import MAX_RUN_NAME, STATUSES, Run
 from playground.core.spec import NetworkSpec
 
 if TYPE_CHECKING:  # torch is imported where weights are touched: the window opens without it
@@ -321,7 +321,11 @@ def _runs(d: Any) -> list[Run]:
 def _run(r: Any, n: int) -> Run:
     if not isinstance(r, dict):
         raise ProjectError(f"run {n} in runs.json is not an object")
-    status, device = r.get("status"), r.get("device")
+    status, device, name = r.get("status"), r.get("device"), r.get("name", "")
+    if not isinstance(name, str) or len(name) > MAX_RUN_NAME:
+        raise ProjectError(
+            f"run {n} in runs.json: name must be text of at most {MAX_RUN_NAME} characters"
+        )
     if status not in STATUSES:
         raise ProjectError(f"run {n} in runs.json has an unknown status {brief(status)}")
     if not isinstance(device, str) or len(device) > MAX_DEVICE_NAME:
@@ -337,6 +341,8 @@ def _run(r: Any, n: int) -> Run:
             finite_number(r.get("started"), "started", 0, 1e11),
             finite_number(r.get("duration_s"), "duration_s", 0, 1e9),
             device,
+            name=name,
+            spec=NetworkSpec.from_dict(r["network"]) if r.get("network") else None,
         )
     except PlaygroundError as e:  # LimitError, and the checks of the parts
         raise ProjectError(f"run {n} in runs.json: {e}") from None

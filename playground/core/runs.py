@@ -10,12 +10,14 @@ from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.events import EpochMetrics, Finished
 from playground.core.history import History
+from playground.core.spec import NetworkSpec
 
 if TYPE_CHECKING:
     import torch
 
 RUN_POINTS = 256  # step points kept of a run's curve: enough to draw it, small to keep 100
 STATUSES = ("completed", "stopped", "diverged", "error", "interrupted")
+MAX_RUN_NAME = 100  # characters
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Run:
     duration_s: float  # wall-clock, validation and pauses included
     device: str
     weights: dict[str, torch.Tensor] | None = None  # the run's final weights, when kept
+    name: str = ""  # given by the person; "" shows as "Run N"
+    spec: NetworkSpec | None = None  # the network trained (None in files of older versions)
 
     @property
     def final(self) -> EpochMetrics | None:
@@ -44,6 +48,8 @@ class Run:
     def to_dict(self) -> dict[str, Any]:
         """Everything but the weights, as JSON values; final and best for readers of the file."""
         return {
+            "name": self.name,
+            "network": self.spec and self.spec.to_dict(),
             "training": self.config.to_dict(),
             "dataset": self.dataset.to_dict(),
             "status": self.status,
@@ -66,9 +72,10 @@ def new_run(
     started: float,
     duration_s: float,
     weights: dict[str, torch.Tensor] | None = None,
+    spec: NetworkSpec | None = None,
 ) -> Run:
-    """The run that began after first_step of history and ended as finished says; weights
-    (when given) are copied to the CPU."""
+    """The run of spec that began after first_step of history and ended as finished says;
+    weights (when given) are copied to the CPU."""
     kept = None
     if weights is not None:
         kept = {k: v.detach().to("cpu", copy=True) for k, v in weights.items()}
@@ -81,4 +88,5 @@ def new_run(
         duration_s,
         device,
         kept,
+        spec=spec,
     )

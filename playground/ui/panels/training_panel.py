@@ -24,6 +24,7 @@ from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.events import Finished, StepMetrics, StepResult
+from playground.ui.panels.run_options import RunOptions
 from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.session import PAUSED, RUNNING
 from playground.ui.state.workspace import Workspace
@@ -87,6 +88,8 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
+        self.options = RunOptions(workspace)  # early stopping, best weights, logs, LR finder
+        layout.addWidget(self.options)
         layout.addLayout(self.buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -380,7 +383,9 @@ class TrainingPanel(QWidget):
         accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
         if f.status == "completed":
             self.progress.setValue(1000)
-            self._outcome = f"Trained {f.epochs_done} epochs{accuracy}"
+            # early stopping is a completed run whose message says when and why it stopped
+            early = f.message.startswith("Stopped early")
+            self._outcome = f"{f.message if early else f'Trained {f.epochs_done} epochs'}{accuracy}"
         elif f.status == "stopped":
             self._outcome = f"Stopped after {f.epochs_done} epochs{accuracy}"
         else:

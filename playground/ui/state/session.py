@@ -8,6 +8,8 @@ never reads a live model.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -63,6 +65,9 @@ class TrainingSession(QObject):
         self._worker: TrainingWorker | None = None
         self.probes: tuple = (None, False)  # (feature-map sample, boundary?) the views want
         self.runs = 0  # counts runs, so that caches keyed on it never mix two runs
+        # the last run's best epoch and a CPU copy of its weights, to restore them on request
+        self.best: tuple[EpochMetrics, Weights] | None = None
+        self.tensorboard_dir: Path | None = None  # each run writes event files below it
 
     @property
     def busy(self) -> bool:
@@ -105,7 +110,9 @@ class TrainingSession(QObject):
         self.runs += 1
         from playground.ui.state.worker import TrainingWorker
 
-        worker = TrainingWorker(spec, dataset, config, self.weights, self.history.copy(), self)
+        worker = TrainingWorker(
+            spec, dataset, config, self.weights, self.history.copy(), self, self.log_dir()
+        )
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         worker.set_probes(*self.probes)
         worker.deviceChosen.connect(self.deviceChosen)
@@ -114,6 +121,21 @@ class TrainingSession(QObject):
             worker.pause()
         self._set_state(PAUSED if paused else RUNNING)
         worker.start()
+
+    def log_dir(self) -> Path | None:
+        """A new folder for the next run's TensorBoard files (runs show side by side there)."""
+        if self.tensorboard_dir is None:
+            return None
+        return self.tensorboard_dir / time.strftime(f"run-%Y%m%d-%H%M%S-{self.runs}")
+
+    def restore_best(self) -> EpochMetrics | None:
+        """Make the last run's best epoch's weights the trained ones; that epoch, or None."""
+        if self.busy or self.best is None:
+            return None
+        metrics, self.weights = self.best
+        self.runs += 1  # the weights changed: caches keyed on weights_key start over
+        self.weightsChanged.emit()
+        return metrics
 
     def set_probes(self, sample, boundary: bool) -> None:
         """What the visible views need computed at each snapshot (see Trainer.set_probes)."""
@@ -163,6 +185,7 @@ class TrainingSession(QObject):
         elif not keep_previous:
             self.previous = None
         self.spec, self.weights, self.history = spec, weights, history
+        self.best = None
         self.runs += 1
         self._set_state(TRAINED if weights is not None else IDLE)
         self.historyReplaced.emit()
@@ -212,6 +235,7 @@ class TrainingSession(QObject):
         worker.wait()
         if worker.final_weights is not None:
             self.weights = worker.final_weights
+        self.best = worker.best
         self._release(worker)
         self._set_state(TRAINED if self.weights is not None else IDLE)
         self.finished.emit(finished)

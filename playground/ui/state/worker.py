@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 from torch import Tensor
@@ -19,9 +21,10 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import Event, Finished, StepResult
+from playground.core.events import EpochMetrics, Event, Finished, StepResult
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
+from playground.core.tensorboard_log import TensorBoardLog
 from playground.core.trainer import Trainer
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ class TrainingWorker(QThread):
         weights: dict[str, Tensor] | None,
         history: History,
         parent: QObject | None = None,
+        log_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("training")
@@ -49,6 +53,8 @@ class TrainingWorker(QThread):
         self._weights, self._history = weights, history
         self.trainer: Trainer | None = None
         self.final_weights: dict[str, Tensor] | None = None  # CPU copy, set before Finished
+        self.best: tuple[EpochMetrics, dict[str, Tensor]] | None = None  # and the best epoch's
+        self.log_dir = log_dir  # TensorBoard event files of this run go there
         self._lock = threading.Lock()
         self._stop_asked = False
         self._pause_asked = False
@@ -68,6 +74,9 @@ class TrainingWorker(QThread):
                 model = build_model(spec, dataset.num_classes)
                 model.load_state_dict(self._weights)
             trainer = Trainer(*self._args, sink=self._emit, model=model, history=self._history)
+            log = TensorBoardLog(self.log_dir, self._args[2]) if self.log_dir else None
+            if log is not None:
+                trainer.sink = _tee(self._emit, log)
             with self._lock:
                 self.trainer = trainer
                 if self._pause_asked:
@@ -80,7 +89,11 @@ class TrainingWorker(QThread):
                     trainer.stop()
                 trainer.set_probes(*self._probes)
             self.deviceChosen.emit(trainer.device.type)
-            trainer.run()
+            try:
+                trainer.run()
+            finally:
+                if log is not None:
+                    log.close()
         except PlaygroundError as e:
             self._emit(Finished("error", str(e), self._history.epochs_done, 0))
         except Exception as e:  # shown to the user instead of a silent thread death
@@ -93,6 +106,8 @@ class TrainingWorker(QThread):
             # Copied here, on the training thread, before the GUI hears that the run ended.
             state = self.trainer.model.state_dict()
             self.final_weights = {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+            best, weights = self.trainer.best, self.trainer.best_weights()
+            self.best = (best, weights) if best is not None and weights is not None else None
         with self._lock:
             self._pending.append(event)
             # a single step's result is shown at once: the person pressed Step to see it
@@ -148,3 +163,13 @@ class TrainingWorker(QThread):
             self._stop_asked = True
             if self.trainer:
                 self.trainer.stop()
+
+
+def _tee(*sinks: Callable[[Event], None]) -> Callable[[Event], None]:
+    """One sink that hands every event to each of sinks, in order."""
+
+    def sink(event: Event) -> None:
+        for each in sinks:
+            each(event)
+
+    return sink

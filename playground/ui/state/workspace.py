@@ -27,6 +27,7 @@ from playground.core.spec import NetworkSpec
 from playground.ui.state import inspection
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.project_files import ProjectFiles, recovery_path
+from playground.ui.state.runs import RunList
 from playground.ui.state.session import PAUSED, RUNNING, TrainingSession
 from playground.ui.state.startup import StartupLoader
 from playground.ui.state.tasks import Task, TaskRunner, TaskState
@@ -98,6 +99,7 @@ class Workspace(QObject):
         self._autosave.start()
         self.document.changed.connect(self.files.mark_dirty)
         self.document.changed.connect(self.messagesOutdated)
+        self.runs = RunList(self)  # before _on_finished: the autosave then holds the new run
         s = self.session
         s.finished.connect(self._on_finished)
         s.epochEnded.connect(self._epoch_ended)
@@ -261,6 +263,7 @@ class Workspace(QObject):
             d.preprocessing if d else None,
             weights,
             s.history.copy() if weights is not None else History(),
+            list(self.runs.runs),
         )
 
     def save(self, path: Path, then: Callable[[], None] | None = None) -> Task:
@@ -334,6 +337,7 @@ class Workspace(QObject):
         self.config = project.config
         self.configChanged.emit(project.config)
         self.session.load(project.spec, project.weights, project.history)
+        self.runs.replace(project.runs)
         self._set_dataset(self.dataset)
         if recovered:
             self.files.path = None

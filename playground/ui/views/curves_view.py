@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from playground.core.events import StepMetrics
-from playground.core.history import History, smooth
+from playground.core.history import History
 from playground.ui.state.session import TrainingSession
 from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget
+from playground.ui.widgets.smoothing_slider import SmoothingSlider
 
 TRAIN, VAL, PREVIOUS, MARK = "#3B73B9", "#E07B22", "#B8C0C8", "#6A3FA0"
 REDRAW_MS = 500
@@ -53,15 +54,11 @@ class CurvesView(QWidget):
         self._loss_epochs_drawn: tuple = ()
         self._run_end = (0, 0)  # the step and epoch the current run ends at
         self.marks: list[pg.InfiniteLine] = []  # settings changed while training, by step
-        self.smoothing = QSlider(Qt.Orientation.Horizontal)
-        self.smoothing.setRange(0, 99)
-        self.smoothing.setValue(60)
-        self.smoothing.setMaximumWidth(160)
-        self.smoothing.valueChanged.connect(self._restyle)
+        self.smoothing = SmoothingSlider()
+        self.smoothing.changed.connect(self._restyle)
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.toggled.connect(self._set_log)
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Smoothing"))
         controls.addWidget(self.smoothing)
         controls.addSpacing(16)
         controls.addWidget(self.log_scale)
@@ -86,8 +83,11 @@ class CurvesView(QWidget):
         self.raw_loss = lp.plot(pen=pg.mkPen(TRAIN + "40", width=1))
         self.train_loss = lp.plot(pen=pg.mkPen(TRAIN, width=2), name="training")
         self.val_loss = _dotted_line(lp, VAL, 6, "validation")
+        self.raw_loss.setDownsampling(auto=True, method="peak")
+        for item in (self.train_loss, self.prev_loss):
+            # drops points, never averages them: a smoothed value looks the same at any zoom
+            item.setDownsampling(auto=True, method="subsample")
         for item in (self.raw_loss, self.train_loss, self.prev_loss):
-            item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
         self.prev_acc = ap.plot(pen=dashed)
         self.train_acc = _dotted_line(ap, TRAIN, 5, "training")
@@ -153,19 +153,18 @@ class CurvesView(QWidget):
         if not self._loss_dirty or not self.isVisible():
             return False
         self._loss_dirty = False
-        factor = self.smoothing.value() / 100
+        level = self.smoothing.level()
         steps, loss, _ = self.history.steps()
         self.raw_loss.setData(steps, loss)
-        self.train_loss.setData(steps, smooth(loss, factor))
+        self.train_loss.setData(*self.history.smoothed_loss(level))
         # Unchanged items are not given their data again: each setData repaints the plot.
-        drawn = (id(self.history), len(self.history.epochs), id(self.previous), factor)
+        drawn = (id(self.history), len(self.history.epochs), id(self.previous), level)
         if drawn != self._loss_epochs_drawn:
             self._loss_epochs_drawn = drawn
             ep = self.history.epochs
             self.val_loss.setData([e.step for e in ep], [e.val_loss for e in ep])
             prev = self.previous
-            p_steps, p_loss, _ = prev.steps() if prev else ([], [], [])
-            self.prev_loss.setData(p_steps, smooth(p_loss, factor))
+            self.prev_loss.setData(*(prev.smoothed_loss(level) if prev else ([], [])))
             self._show_in_legend(self.loss_plot, self.prev_loss, prev is not None)
         self.loss_range.update(self._run_end[0])
         return True

@@ -20,6 +20,7 @@ from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
+from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
 from playground.ui.views.weights_view import WeightsView
 
@@ -34,6 +35,7 @@ class ViewTabs(QTabWidget):
         self.ws = workspace
         s = workspace.session
         self.curves = CurvesView(s)
+        self.runs = RunsView(workspace.runs)
         why = Explanations(workspace, self)
         self.pins = Pins(workspace)
         self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
@@ -44,6 +46,7 @@ class ViewTabs(QTabWidget):
         self.backprop = BackpropView(workspace)
         for widget, title in (
             (self.curves, "Curves"),
+            (self.runs, "Runs"),
             (self.weights, "Weights"),
             (self.filters, "Filters"),
             (self.feature_maps, "Feature maps"),

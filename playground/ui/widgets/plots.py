@@ -13,6 +13,8 @@ import math
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
+from playground.ui.widgets.plot_export import add_export_actions
+
 GRID_ALPHA = 0.18
 INSET = 0.01  # of the range: keep data this far from the edges (paddings must exceed it)
 
@@ -29,8 +31,9 @@ def tune_plot(plot: pg.PlotItem, grid: bool = False) -> None:
 
 
 def plot_widget(title: str | None = None, grid: bool = False) -> pg.PlotWidget:
-    """A white PlotWidget tuned by tune_plot."""
+    """A white PlotWidget tuned by tune_plot, which saves itself as PNG or SVG."""
     w = pg.PlotWidget(background="w")
+    add_export_actions(w.plotItem)
     if title:
         w.setTitle(title, color="#1F2328", size="11pt")
     tune_plot(w.plotItem, grid)

@@ -1,0 +1,168 @@
+"""What a run does besides training: stop early, keep the best epoch's weights (and offer them
+back), write TensorBoard logs, and find a learning rate before training."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.config import TrainConfig
+from playground.core.events import Finished
+from playground.ui.state.workspace import Workspace
+
+DEFAULT_PATIENCE = 3
+
+
+class RunOptions(QWidget):
+    """Follows the workspace's settings; edits patience only (the panel edits the rest)."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.early = QCheckBox("Early stop")
+        patience_tip = "Stop when the validation loss has not improved for this many epochs"
+        self.early.setToolTip(patience_tip)
+        self.patience = QSpinBox()
+        self.patience.setRange(1, 1000)
+        self.patience.setValue(DEFAULT_PATIENCE)
+        self.patience.setToolTip(patience_tip)
+        self.keep_best = QCheckBox("Keep best")
+        self.keep_best.setChecked(True)
+        self.keep_best.setToolTip(
+            "After training, offer to go back to the weights of the epoch with the lowest "
+            "validation loss"
+        )
+        self.tensorboard = QCheckBox("TensorBoard logs")
+        self.tensorboard.setToolTip("Write TensorBoard event files of every run into a folder")
+        self.find_lr = QPushButton("Find LR…")
+        self.find_lr.setToolTip(
+            "Find a learning rate: a short range test on a copy of the network (≤ 100 steps)"
+        )
+        self.offer = QFrame()
+        self.offer.setObjectName("banner")
+        self.offer.setProperty("kind", "info")
+        self.offer_text = QLabel()
+        self.offer_text.setWordWrap(True)
+        self.restore = QPushButton("Restore")
+        self._build()
+        self.early.toggled.connect(self._patience_edited)
+        self.patience.valueChanged.connect(self._patience_edited)
+        self.tensorboard.toggled.connect(self._tensorboard_toggled)
+        self.restore.clicked.connect(self._restore_best)
+        self.find_lr.clicked.connect(self._find_lr)
+        s = workspace.session
+        s.stateChanged.connect(self._update)
+        s.finished.connect(self._offer_best)
+        s.historyReplaced.connect(self.offer.hide)  # a new run, a reset, another project
+        s.stateChanged.connect(lambda state: state == "running" and self.offer.hide())
+        workspace.configChanged.connect(self.show_config)
+        workspace.readyChanged.connect(self._update)
+        workspace.datasetChanged.connect(self._update)
+        workspace.document.changed.connect(self._update)
+        self.show_config(workspace.config)
+        self._update()
+
+    def _build(self) -> None:
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.early)
+        row.addWidget(self.patience)
+        row.addSpacing(8)
+        for w in (self.keep_best, self.tensorboard):
+            row.addWidget(w)
+            row.addSpacing(8)
+        row.addStretch(1)
+        row.addWidget(self.find_lr)
+        offer = QHBoxLayout(self.offer)
+        offer.setContentsMargins(10, 4, 6, 4)
+        offer.addWidget(self.offer_text, 1)
+        offer.addWidget(self.restore)
+        self.offer.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.offer)
+
+    # --- settings ---------------------------------------------------------------------------
+    def show_config(self, config: TrainConfig) -> None:
+        for w in (self.early, self.patience):
+            w.blockSignals(True)
+        self.early.setChecked(config.patience > 0)
+        if config.patience > 0:
+            self.patience.setValue(config.patience)
+        for w in (self.early, self.patience):
+            w.blockSignals(False)
+        self.patience.setEnabled(self.early.isChecked() and not self.ws.session.busy)
+
+    def _patience_edited(self, *_: object) -> None:
+        patience = self.patience.value() if self.early.isChecked() else 0
+        self.ws.set_config(replace(self.ws.config, patience=patience))
+        self._update()
+
+    def _update(self, *_: object) -> None:
+        busy = self.ws.session.busy
+        for w in (self.early, self.tensorboard):
+            w.setEnabled(not busy)
+        self.patience.setEnabled(self.early.isChecked() and not busy)
+        ready = self.ws.ready and self.ws.dataset is not None and self.ws.document.report.ok
+        self.find_lr.setEnabled(ready and not busy)
+
+    def _tensorboard_toggled(self, on: bool) -> None:
+        s = self.ws.session
+        if not on:
+            s.tensorboard_dir = None
+            self.tensorboard.setToolTip("")
+            return
+        start = str(s.tensorboard_dir or Path.home() / "playground-runs")
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the TensorBoard logs", start)
+        if not folder:
+            self.tensorboard.setChecked(False)
+            return
+        s.tensorboard_dir = Path(folder)
+        self.tensorboard.setToolTip(
+            f"Each run writes into a new folder in {folder}: tensorboard --logdir {folder}"
+        )
+        self.ws.status.emit(f"TensorBoard logs of the next runs go to {folder}")
+
+    def _find_lr(self) -> None:
+        from playground.ui.views.lr_finder_dialog import LrFinderDialog
+
+        LrFinderDialog(self.ws, self).open()
+
+    # --- the best epoch ---------------------------------------------------------------------
+    def _offer_best(self, finished: Finished) -> None:
+        s = self.ws.session
+        last = s.history.epochs[-1] if s.history.epochs else None
+        best = s.best[0] if s.best else None
+        if not self.keep_best.isChecked() or best is None or last is None:
+            return
+        if best.epoch == last.epoch or finished.status == "error":
+            return
+        self.offer_text.setText(
+            f"Epoch {best.epoch} had the lowest validation loss ({best.val_loss:.4f}; the last, "
+            f"epoch {last.epoch}: {last.val_loss:.4f})."
+        )
+        self.restore.setText(f"Restore epoch {best.epoch}")
+        self.offer.show()
+
+    def _restore_best(self) -> None:
+        best = self.ws.session.restore_best()
+        self.offer.hide()
+        if best is not None:
+            self.ws.files.mark_dirty()
+            self.ws.status.emit(
+                f"The weights of epoch {best.epoch} are back (validation accuracy "
+                f"{best.val_accuracy:.1%})"
+            )

@@ -1,0 +1,101 @@
+"""The learning-rate finder: a short range test run as a task on a copy of the network, its
+loss plotted against the learning rate (log axis) with the suggestion marked; Apply sets it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from playground.core.errors import PlaygroundError
+from playground.ui.state.tasks import TaskState
+from playground.ui.widgets.plots import plot_widget
+
+if TYPE_CHECKING:
+    from playground.core.lr_finder import LrFinding
+    from playground.ui.state.workspace import Workspace
+
+RAW, SMOOTHED, SUGGESTED = "#3B73B980", "#3B73B9", "#E07B22"
+
+
+class LrFinderDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find a learning rate")
+        self.ws = workspace
+        self.finding: LrFinding | None = None
+        self.plot = plot_widget("Loss against learning rate", grid=True)
+        self.plot.setLabel("bottom", "learning rate (log scale)")
+        self.plot.setLabel("left", "training loss")
+        self.plot.setLogMode(x=True)
+        self.plot.addLegend(offset=(10, 10), labelTextColor="#1F2328", brush="#FFFFFFD0")
+        self.raw = self.plot.plot(pen=pg.mkPen(RAW, width=1), name="each step")
+        self.smoothed = self.plot.plot(pen=pg.mkPen(SMOOTHED, width=2), name="smoothed")
+        self.mark = pg.InfiniteLine(angle=90, pen=pg.mkPen(SUGGESTED, width=2))
+        self.mark.hide()
+        self.plot.addItem(self.mark)
+        self.message = QLabel("Running the range test on a copy of the network…")
+        self.message.setWordWrap(True)
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self._apply)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(buttons)
+        self.resize(620, 420)
+        self.task = self._start()
+
+    def _start(self):
+        ws, s = self.ws, self.ws.session
+        weights = s.current_weights() if s.continues(ws.document.spec) else None
+        job = (ws.document.spec, ws.dataset, ws.config, weights)
+        task = ws.tasks.start("Finding a learning rate", _range_test, *job)
+        task.done.connect(self._show)
+        task.failed.connect(self._failed)
+        self.rejected.connect(task.cancel)
+        return task
+
+    def _show(self, finding: LrFinding) -> None:
+        self.finding = finding
+        self.raw.setData(finding.lrs, finding.losses)
+        self.smoothed.setData(finding.lrs, finding.smoothed)
+        self.mark.setValue(np.log10(finding.suggestion))  # the x axis is in log10 units
+        self.mark.show()
+        self.message.setText(
+            f"Suggested: {finding.suggestion:.2g}, where the loss falls fastest "
+            f"({len(finding.lrs)} steps; the network itself is untouched)."
+        )
+        self.apply_button.setText(f"Apply {finding.suggestion:.2g}")
+        self.apply_button.setEnabled(True)
+
+    def _failed(self, e: BaseException) -> None:
+        reason = str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setText(f"The range test failed: {reason}")
+
+    def _apply(self) -> None:
+        if self.finding is not None:
+            self.ws.set_config(replace(self.ws.config, lr=float(f"{self.finding.suggestion:.2g}")))
+            self.ws.status.emit(f"Learning rate set to {self.finding.suggestion:.2g}")
+        self.accept()
+
+
+def _range_test(spec, dataset, config, weights: Any, state: TaskState) -> LrFinding:
+    from playground.core.device import set_torch_threads
+    from playground.core.inference import inference_model
+    from playground.core.lr_finder import find_lr
+
+    set_torch_threads(1)  # beside the training thread's team (see set_torch_threads)
+    model = None if weights is None else inference_model(spec, dataset.num_classes, weights)
+    state.check()
+    return find_lr(spec, dataset, config, model)
