@@ -85,7 +85,16 @@ def test_runs_are_kept_compared_renamed_made_current_and_saved(
     assert all(torch.equal(session.weights[k], first.weights[k]) for k in first.weights)
     assert window.training.train_button.text() == "▶  Continue"
 
+    csv = tmp_path / "run2.csv"
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(csv), "")
+    )
     _click_row(table, _names(table).index("Run 2"))
+    QTest.mouseClick(view.csv_button, LEFT)
+    lines = csv.read_text().splitlines()
+    assert lines[0] == "kind,step,epoch,loss,accuracy,val_loss,val_accuracy"
+    assert sum(line.startswith("epoch,") for line in lines) == 2
+
     QTest.mouseClick(view.delete_button, LEFT)
     qtbot.waitUntil(lambda: _names(table) == ["slow start"])
 

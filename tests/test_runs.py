@@ -45,6 +45,7 @@ def _run(history: History, first_step: int = 0, **kw):
         "CPU (2 threads)",
         1.7e9,
         12.5,
+        spec=preset("mlp", (2,), 2),
         **kw,
     )
 
@@ -66,7 +67,7 @@ def test_a_run_keeps_its_part_of_the_history_downsampled_with_final_and_best():
 
 
 def test_twenty_runs_open_in_under_a_second_and_stay_small(tmp_path):
-    runs = [_run(_history(4_000, 50, seed=i)) for i in range(20)]
+    runs = [replace(_run(_history(4_000, 50, seed=i)), name=f"try {i}") for i in range(20)]
     weights = {"0.weight": torch.randn(64, 2), "0.bias": torch.randn(64)}
     runs[-1] = replace(runs[-1], weights=weights)
     path = tmp_path / "runs.playground"
@@ -117,6 +118,8 @@ def _with_runs_json(tmp_path, value) -> str:
         (lambda r: [r | {"training": {"lr": "fast"}}], "run 1 in runs.json"),
         (lambda r: [r | {"history": {"epochs": [{"epoch": 1}]}}], "run 1 in runs.json: epoch"),
         (lambda r: [r | {"dataset": None}], "run 1 in runs.json: the data set"),
+        (lambda r: [r | {"name": "x" * 101}], "run 1 in runs.json: name must be text"),
+        (lambda r: [r | {"network": {"format": "nope"}}], "run 1 in runs.json: not a Neural"),
     ],
 )
 def test_bad_runs_are_refused_naming_the_run(tmp_path, change, message):

@@ -32,6 +32,7 @@ class LrFinderDialog(QDialog):
         self.plot.setLabel("bottom", "learning rate (log scale)")
         self.plot.setLabel("left", "training loss")
         self.plot.setLogMode(x=True)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # 1e-3, not 1 with "(x0.001)"
         self.plot.addLegend(offset=(10, 10), labelTextColor="#1F2328", brush="#FFFFFFD0")
         self.raw = self.plot.plot(pen=pg.mkPen(RAW, width=1), name="each step")
         self.smoothed = self.plot.plot(pen=pg.mkPen(SMOOTHED, width=2), name="smoothed")

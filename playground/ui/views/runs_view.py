@@ -76,7 +76,7 @@ def _row(runs: list[Run], run: Run) -> list[QTableWidgetItem]:
     return [
         name,
         _Cell(run.status, run.status),
-        _Cell(str(final.epoch if final else 0), final.epoch if final else 0),
+        _Cell(_epochs(run), final.epoch if final else 0),
         _Cell(f"{final.val_accuracy:.1%}" if final else "–", final.val_accuracy if final else -1),
         _Cell(
             f"{best.val_loss:.4f} (epoch {best.epoch})" if best else "–",
@@ -86,6 +86,15 @@ def _row(runs: list[Run], run: Run) -> list[QTableWidgetItem]:
         _Cell(run.device, run.device),
         _Cell(time.strftime("%d %b %H:%M", time.localtime(run.started)), run.started),
     ]
+
+
+def _epochs(run: Run) -> str:
+    """'5', or '3–4' for a run that went on from epoch 2."""
+    epochs = run.history.epochs
+    if not epochs:
+        return "0"
+    first, last = epochs[0].epoch, epochs[-1].epoch
+    return str(last) if first == 1 else f"{first}–{last}"
 
 
 def _duration(seconds: float) -> str:
@@ -131,6 +140,7 @@ class RunsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(4 * self.table.verticalHeader().defaultSectionSize())
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.sortItems(STARTED)  # oldest first, until a header is clicked
@@ -141,8 +151,8 @@ class RunsView(QWidget):
         self.diff.setObjectName("explanation")
         self.smoothing = SmoothingSlider()
         self.smoothing.changed.connect(self._draw)
-        self.loss_plot = self._plot("Training loss (smoothed)", "step", "cross-entropy")
-        self.acc_plot = self._plot("Validation accuracy", "epoch", "fraction correct")
+        self.loss_plot = self._plot("Training loss (smoothed)", "step", "cross-entropy", (-10, 10))
+        self.acc_plot = self._plot("Validation accuracy", "epoch", "fraction correct", (-10, -10))
         self.acc_plot.setYRange(0, 1.02, padding=0)
         self.acc_plot.setMouseEnabled(y=False)
         self._build()
@@ -152,11 +162,13 @@ class RunsView(QWidget):
         self._fill()
 
     @staticmethod
-    def _plot(title: str, x: str, y: str) -> pg.PlotWidget:
+    def _plot(title: str, x: str, y: str, legend: tuple[int, int]) -> pg.PlotWidget:
         w = plot_widget(title, grid=True)
         w.setLabel("bottom", x)
         w.setLabel("left", y)
-        w.addLegend(offset=(-10, 10), labelTextColor="#1F2328", brush="#FFFFFFD0")
+        w.addLegend(offset=legend, labelTextColor="#1F2328", brush="#FFFFFFD0")
+        for axis in ("left", "bottom"):
+            w.getAxis(axis).enableAutoSIPrefix(False)  # "0.1", not "100" with "(x0.001)"
         w.setMinimumWidth(120)  # the window's width goes to the table first, not to the plots
         return w
 
@@ -231,6 +243,7 @@ class RunsView(QWidget):
         for row in range(self.table.rowCount()):
             if self.table.item(row, NAME).data(Qt.ItemDataRole.UserRole) in wanted:
                 self.table.selectRow(row)
+                self.table.scrollToItem(self.table.item(row, NAME))
         self.table.setSelectionMode(mode)
         self.table.blockSignals(False)
         self._draw()
