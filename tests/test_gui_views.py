@@ -73,7 +73,7 @@ def test_hidden_views_do_no_work(window, qtbot):
         views.boundary,
     ):
         assert view.renders == 0, type(view).__name__
-    assert window.workspace.session.probes == (None, False)
+    assert not window.workspace.session.probes.any
     click_tab(window, "Filters")
     qtbot.wait(REDRAW_MS + 300)
     assert views.filters.renders >= 1
@@ -82,7 +82,7 @@ def test_hidden_views_do_no_work(window, qtbot):
 
 def test_feature_maps_and_gradients(window, qtbot):
     click_tab(window, "Feature maps")
-    assert window.workspace.session.probes[0] is not None
+    assert window.workspace.session.probes.sample is not None
     train(window, qtbot, 1)
     names = [name for name, _ in window.views.feature_maps.layers]
     assert names == ["1 Conv2d", "3 MaxPool2d", "4 Conv2d", "6 MaxPool2d"]
@@ -97,7 +97,8 @@ def test_decision_boundary_on_spiral(window, qtbot):
         choose_in_combo(window.training.dataset, "xor")
     window.workspace.apply_preset("mlp")
     click_tab(window, "Boundary")
-    assert window.workspace.session.probes == (None, True)
+    probes = window.workspace.session.probes
+    assert probes.boundary and probes.sample is None and not probes.neurons
     window.training.lr.setValue(0.01)
     train(window, qtbot, 20)
     picture = window.views.boundary.picture
@@ -145,7 +146,7 @@ def test_views_take_turns_to_draw(window, qtbot, monkeypatch):
             cls, "render", lambda self, v, r=render: (drawn.append(scheduler().ticks), r(self, v))
         )
     dashboard = open_all_views(window)
-    window.workspace.session.set_probes(window.views.feature_maps.sample, False)
+    window.workspace.session.want(sample=window.views.feature_maps.sample)
     train(window, qtbot, 1)
     dashboard.close()
     assert len(drawn) >= 4 and len(set(drawn)) == len(drawn)  # never two in one tick

@@ -94,7 +94,7 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     dashboard = open_all_views(window)
     window.workspace.document.replace_layers(case.spec, "bench")
     window.workspace.set_config(replace(config, epochs=case.epochs))
-    window.workspace.session.set_probes(window.views.feature_maps.sample, False)
+    window.workspace.session.want(sample=window.views.feature_maps.sample)
     return window, dashboard
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 BOUNDARY_EXTENT = 6.0  # a Probe's boundary covers [-6, 6]²: the toy sets' [-5, 5]² and a margin
 BOUNDARY_RESOLUTION = 80
+NEURON_RESOLUTION = 32  # a neuron tile over the plane: small tiles, many neurons
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,55 @@ class Evaluation:
         )
 
 
+@dataclass(frozen=True, eq=False)  # eq: the sample is an array; compare key()s
+class ProbeRequest:
+    """What the visible views want computed at each snapshot, beyond the weights."""
+
+    sample: np.ndarray | None = None  # C×H×W, normalised: its feature maps
+    boundary: bool = False  # the decision boundary (2-D data)
+    neurons: bool = False  # each dense neuron's output (NeuronLayer)
+    activations: bool = False  # the inputs each activation layer receives (InputRange)
+
+    @property
+    def any(self) -> bool:
+        return self.sample is not None or self.boundary or self.neurons or self.activations
+
+    def key(self) -> tuple:
+        """Equal for requests that ask for the same (the same sample array)."""
+        return (id(self.sample), self.boundary, self.neurons, self.activations)
+
+
+@dataclass(frozen=True)
+class NeuronLayer:
+    """One dense layer's neurons: what each outputs (after its activation, if one follows)."""
+
+    name: str  # the Linear layer, named like its card: '2 Linear'
+    activation: str  # the activation layer after it ('ReLU'), or '' for none
+    mean_output: np.ndarray  # (neurons,) mean output over the probe batch
+    planes: np.ndarray | None = None  # (neurons, R, R) output over the plane (2-D data only)
+    shape: tuple[int, ...] = ()  # one sample's input to this layer, before it was flattened
+
+
+@dataclass(frozen=True)
+class InputRange:
+    """The values an activation layer received on a batch: their spread and a histogram."""
+
+    low: float  # 1st percentile
+    high: float  # 99th percentile
+    counts: np.ndarray  # histogram of the values over edges
+    edges: np.ndarray
+
+
 @dataclass(frozen=True)
 class Probe:
-    """Extras the visible views asked for: feature maps of a sample, the decision boundary."""
+    """Extras the visible views asked for: feature maps of a sample, the decision boundary,
+    the dense neurons' outputs, the activation layers' inputs."""
 
     step: int
     feature_maps: list[tuple[str, np.ndarray]] | None = None
     boundary: np.ndarray | None = None  # (resolution, resolution, classes) probabilities
+    neurons: list[NeuronLayer] | None = None  # the dense part, input side first
+    activation_inputs: dict[str, InputRange] | None = None  # by layer name: '3 Sigmoid'
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from playground.core.activations import activation_inputs
 from playground.core.blocks import MBConv, Residual
 from playground.core.build import learnable_layers, logits_part
 from playground.core.data.dataset import Dataset, point_inputs
 from playground.core.data.ref import Preprocessing
+from playground.core.data.stream import ImageFiles
 from playground.core.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
+    NEURON_RESOLUTION,
     Evaluation,
     Event,
     Probe,
+    ProbeRequest,
     Snapshot,
 )
+from playground.core.neurons import neuron_layers
 
+PROBE_BATCH = 256
 SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
 
 
@@ -72,20 +78,31 @@ def weight_snapshot(model: nn.Sequential, step: int, epoch: int) -> Snapshot:
 def probe(
     model: nn.Sequential,
     step: int,
-    sample: np.ndarray | None,
-    boundary: bool,
+    request: ProbeRequest,
+    batch: torch.Tensor | None,
     pre: Preprocessing,
     device: torch.device,
 ) -> Probe:
-    """Feature maps of sample (C×H×W, normalised) and/or the decision boundary (2-D data)."""
-    maps = grid = None
-    if sample is not None:
-        maps = feature_maps(model, torch.as_tensor(sample, device=device))
-    if boundary and pre.kind == "points":
+    """What request asks for: feature maps of its sample, the decision boundary and the dense
+    neurons' outputs over the plane (2-D data), the neurons' mean outputs and the activation
+    layers' inputs on batch (normalised inputs, e.g. the trainer's last)."""
+    maps = grid = neurons = inputs = None
+    if request.sample is not None:
+        maps = feature_maps(model, torch.as_tensor(request.sample, device=device))
+    points = pre.kind == "points"
+    if request.boundary and points:
         raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
         probs = grid_probabilities(model, point_inputs(raw, pre).to(device))
         grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
-    return Probe(step, maps, grid)
+    if request.neurons and batch is not None:
+        plane = None
+        if points:
+            raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, NEURON_RESOLUTION))
+            plane = point_inputs(raw, pre).to(device)
+        neurons = neuron_layers(model, batch, plane, NEURON_RESOLUTION)
+    if request.activations and batch is not None:
+        inputs = activation_inputs(model, batch)
+    return Probe(step, maps, grid, neurons, inputs)
 
 
 @torch.no_grad()
@@ -118,13 +135,19 @@ def evaluate_model(
     return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
 
 
+def probe_batch(data: Dataset | None, size: int = PROBE_BATCH) -> torch.Tensor | None:
+    """The first training samples, on the CPU: the batch probed when no run is going."""
+    if data is None or isinstance(data.x_train, ImageFiles):
+        return None
+    return data.x_train[:size].cpu()
+
+
 def inspect_weights(
     model: nn.Sequential,
     pre: Preprocessing,
     step: int,
     epoch: int,
-    sample: np.ndarray | None,
-    boundary: bool,
+    request: ProbeRequest,
     data: Dataset | None = None,
 ) -> list[Event]:
     """What the views show of trained weights when no run is going: the weights, the probes
@@ -132,8 +155,9 @@ def inspect_weights(
     report them."""
     device = torch.device("cpu")
     events: list[Event] = [weight_snapshot(model, step, epoch)]
-    if sample is not None or boundary:
-        events.append(probe(model, step, sample, boundary, pre, device))
+    if request.any:
+        batch = probe_batch(data)
+        events.append(probe(model, step, request, batch, pre, device))
     if data is not None:
         _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
         probs = p.numpy()

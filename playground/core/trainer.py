@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -26,6 +25,7 @@ from playground.core.events import (
     Evaluation,
     Event,
     Finished,
+    ProbeRequest,
     SettingsChanged,
     StepMetrics,
 )
@@ -98,7 +98,8 @@ class Trainer:
         self._live: TrainConfig | None = None  # settings changed while running, not yet applied
         self._penalised = penalised_weights(self.model)
         self._generator = torch.Generator(device=self.device).manual_seed(config.seed)
-        self._probes: tuple[np.ndarray | None, bool] = (None, False)
+        self._probes = ProbeRequest()
+        self._batch: torch.Tensor | None = None  # the last batch trained on, for the probes
         start = _Checkpoint(_clone_state(self.model), self.history.last_step, False)
         self._good = self._pending = start  # _good: proved finite; _pending: not yet
         self._batch_norm = any(isinstance(m, _BatchNorm) for m in self.model.modules())
@@ -248,6 +249,7 @@ class Trainer:
         if self._augment is not None:
             x = self._augment(x)
         self.optimizer.zero_grad(set_to_none=True)
+        self._batch = x
         out = self.logits(x)
         loss = F.cross_entropy(out, y)
         extra = penalty(self._penalised, self.config)
@@ -402,17 +404,16 @@ class Trainer:
         self.history.add_gradients(snap)
         self.sink(snap)
 
-    def set_probes(self, sample: np.ndarray | None, boundary: bool) -> None:
-        """Ask for feature maps of sample (C×H×W, normalised) and/or the decision boundary
-        at every snapshot; (None, False) asks for nothing. Safe from any thread."""
-        self._probes = (sample, boundary)
+    def set_probes(self, request: ProbeRequest) -> None:
+        """Ask for what request names at every snapshot (the neurons and activation inputs
+        on the last batch trained on). Safe from any thread."""
+        self._probes = request
 
     def _run_probes(self, step: int) -> None:
-        sample, boundary = self._probes
-        if sample is not None or boundary:
-            self.sink(
-                probe(self.model, step, sample, boundary, self.data.preprocessing, self.device)
-            )
+        request = self._probes
+        if request.any:
+            pre = self.data.preprocessing
+            self.sink(probe(self.model, step, request, self._batch, pre, self.device))
 
     def familiarity(self) -> Familiarity | None:
         """The training data's statistics on the network's features as they are now (call

@@ -12,14 +12,14 @@ if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace
 
 
-def _inspect(spec, classes, pre, weights, step, epoch, sample, boundary, data, _state) -> list:
+def _inspect(spec, classes, pre, weights, step, epoch, request, data, _state) -> list:
     from playground.core.device import set_torch_threads
     from playground.core.inference import inference_model
     from playground.core.probes import inspect_weights
 
     set_torch_threads(1)
     model = inference_model(spec, classes, weights)
-    return inspect_weights(model, pre, step, epoch, sample, boundary, data)
+    return inspect_weights(model, pre, step, epoch, request, data)
 
 
 class Inspector(QObject):
@@ -39,14 +39,13 @@ class Inspector(QObject):
             return
         if len(recipe[0]) != ws.document.num_classes or s.spec != ws.document.spec:
             return  # weights of another network or data set: nothing true to show
-        key = (s.weights_key(), s.probes[1], id(s.probes[0]), id(d))
+        key = (s.weights_key(), s.probes.key(), id(d))
         if key == self._pending:
             return  # the same drawing is already being made
         self._pending = key
-        sample, boundary = s.probes
         h = s.history
         n, pre = ws.document.num_classes, recipe[1]
-        args = (s.spec, n, pre, s.weights, h.last_step, h.epochs_done, sample, boundary, d)
+        args = (s.spec, n, pre, s.weights, h.last_step, h.epochs_done, s.probes, d)
         task = ws.tasks.start("Drawing the trained network", _inspect, *args)
         task.done.connect(lambda events: self._announce(key, events))
         task.ended.connect(lambda: self._ended(key))

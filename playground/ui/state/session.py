@@ -9,6 +9,7 @@ never reads a live model.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from playground.core.events import (
     Event,
     Finished,
     Probe,
+    ProbeRequest,
     SettingsChanged,
     Snapshot,
     StepMetrics,
@@ -63,7 +65,7 @@ class TrainingSession(QObject):
         self.history = History()
         self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
-        self.probes: tuple = (None, False)  # (feature-map sample, boundary?) the views want
+        self.probes = ProbeRequest()  # what the visible views want computed
         self.runs = 0  # counts runs, so that caches keyed on it never mix two runs
         # the last run's best epoch and a CPU copy of its weights, to restore them on request
         self.best: tuple[EpochMetrics, Weights] | None = None
@@ -114,7 +116,7 @@ class TrainingSession(QObject):
             spec, dataset, config, self.weights, self.history.copy(), self, self.log_dir()
         )
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
-        worker.set_probes(*self.probes)
+        worker.set_probes(self.probes)
         worker.deviceChosen.connect(self.deviceChosen)
         self._worker = worker
         if paused:
@@ -137,11 +139,15 @@ class TrainingSession(QObject):
         self.weightsChanged.emit()
         return metrics
 
-    def set_probes(self, sample, boundary: bool) -> None:
-        """What the visible views need computed at each snapshot (see Trainer.set_probes)."""
-        self.probes = (sample, boundary)
+    def want(self, **changes: object) -> None:
+        """Change some of what the visible views need computed at each snapshot (the fields
+        of ProbeRequest; see Trainer.set_probes)."""
+        request = replace(self.probes, **changes)
+        if request.key() == self.probes.key():
+            return
+        self.probes = request
         if self._worker is not None:
-            self._worker.set_probes(sample, boundary)
+            self._worker.set_probes(request)
         else:
             self.probesChanged.emit()
 

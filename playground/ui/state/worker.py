@@ -21,7 +21,7 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import EpochMetrics, Event, Finished, StepResult
+from playground.core.events import EpochMetrics, Event, Finished, ProbeRequest, StepResult
 from playground.core.history import History
 from playground.core.spec import NetworkSpec
 from playground.core.tensorboard_log import TensorBoardLog
@@ -60,7 +60,7 @@ class TrainingWorker(QThread):
         self._pause_asked = False
         self._step_asked = False
         self._settings: TrainConfig | None = None  # changed before the trainer was made
-        self._probes: tuple = (None, False)
+        self._probes = ProbeRequest()
         self._pending: list[Event] = []
         self._sent_at = 0.0
 
@@ -87,7 +87,7 @@ class TrainingWorker(QThread):
                     trainer.change_settings(self._settings)
                 if self._stop_asked:
                     trainer.stop()
-                trainer.set_probes(*self._probes)
+                trainer.set_probes(self._probes)
             self.deviceChosen.emit(trainer.device.type)
             try:
                 trainer.run()
@@ -152,11 +152,11 @@ class TrainingWorker(QThread):
             if self.trainer:
                 self.trainer.change_settings(config)
 
-    def set_probes(self, sample, boundary: bool) -> None:
+    def set_probes(self, request: ProbeRequest) -> None:
         with self._lock:
-            self._probes = (sample, boundary)
+            self._probes = request
             if self.trainer:
-                self.trainer.set_probes(sample, boundary)
+                self.trainer.set_probes(request)
 
     def stop(self) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
+from playground.ui.views.neurons_view import NeuronView
 from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
 from playground.ui.views.weights_view import WeightsView
@@ -44,6 +45,7 @@ class ViewTabs(QTabWidget):
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         self.step = StepView()
         self.backprop = BackpropView(workspace)
+        self.neurons = NeuronView()
         for widget, title in (
             (self.curves, "Curves"),
             (self.runs, "Runs"),
@@ -51,6 +53,7 @@ class ViewTabs(QTabWidget):
             (self.filters, "Filters"),
             (self.feature_maps, "Feature maps"),
             (self.boundary, "Boundary"),
+            (self.neurons, "Neurons"),
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
             (self.step, "Step"),
@@ -66,6 +69,8 @@ class ViewTabs(QTabWidget):
         s.stepMeasured.connect(self.step.offer)
         for view in (self.feature_maps, self.boundary):
             s.probed.connect(view.offer)
+        s.snapshotTaken.connect(self.neurons.offer_snapshot)
+        s.probed.connect(self.neurons.offer_probe)
         s.weightsChanged.connect(self._weights_changed)
         workspace.datasetChanged.connect(self._dataset_changed)
         self.currentChanged.connect(self._ask_probes)
@@ -78,6 +83,7 @@ class ViewTabs(QTabWidget):
             self.filters,
             self.feature_maps,
             self.boundary,
+            self.neurons,
             self.confusion,
             self.step,
         )
@@ -135,7 +141,9 @@ class ViewTabs(QTabWidget):
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()
         sample = self.feature_maps.sample if current is self.feature_maps else None
-        self.ws.session.set_probes(sample, current is self.boundary)
+        self.ws.session.want(
+            sample=sample, boundary=current is self.boundary, neurons=current is self.neurons
+        )
 
     def save_png_dialog(self) -> None:
         """Save the visible view as a PNG picked in a dialog."""

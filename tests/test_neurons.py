@@ -1,0 +1,47 @@
+import numpy as np
+import torch
+
+from playground.core.activations import activation_curve, activation_inputs
+from playground.core.build import build_model
+from playground.core.neurons import neuron_layers, weight_templates
+from playground.core.presets import preset
+
+
+def test_neuron_outputs_are_the_dense_layers_outputs():
+    torch.manual_seed(0)
+    model = build_model(preset("mlp", (2,), 3), 3)
+    batch, plane = torch.randn(8, 2), torch.randn(16, 2)
+    layers = neuron_layers(model, batch, plane, 4)
+    assert [(x.name, x.activation) for x in layers] == [
+        ("input", ""),
+        ("1 Linear", "ReLU"),
+        ("3 Linear", "ReLU"),
+        ("5 Linear", ""),
+    ]
+    hidden = model[1](model[0](plane))
+    assert np.allclose(layers[1].planes, hidden.T.reshape(-1, 4, 4).detach().numpy(), atol=1e-6)
+    assert np.allclose(layers[3].mean_output, model(batch).mean(0).detach().numpy(), atol=1e-6)
+
+
+def test_first_dense_layer_of_a_cnn_and_its_templates():
+    model = build_model(preset("lenet5", (1, 28, 28), 10), 10)
+    layers = neuron_layers(model, torch.randn(2, 1, 28, 28), None, 4)
+    assert layers[0].shape == (16, 5, 5) and layers[1].name == "8 Linear"
+    w = model[7].weight.detach().numpy()
+    templates = weight_templates(w, layers[0].shape)
+    assert templates.shape == (120, 5, 80)
+    assert np.array_equal(templates[3, :, 5:10], w[3].reshape(16, 5, 5)[1])
+    assert weight_templates(w, (400,)) is None
+
+
+def test_activation_curve_and_the_inputs_a_layer_receives():
+    y, dy = activation_curve("Sigmoid", {}, np.array([-4.0, 0.0, 4.0]))
+    s = 1 / (1 + np.exp(-np.array([-4.0, 0.0, 4.0])))
+    assert np.allclose(y, s, atol=1e-6) and np.allclose(dy, s * (1 - s), atol=1e-6)
+    model = build_model(preset("deep-sigmoid", (2,), 2), 2)
+    batch = torch.randn(64, 2)
+    seen = activation_inputs(model, batch)
+    assert list(seen) == [f"{i} Sigmoid" for i in (2, 4, 6, 8, 10, 12)]
+    first = model[0](batch).detach().numpy()
+    assert np.isclose(seen["2 Sigmoid"].low, np.percentile(first, 1), atol=1e-5)
+    assert seen["2 Sigmoid"].counts.sum() == first.size
