@@ -56,10 +56,10 @@ def lay_out(
     step = (width - 2 * GAP - side) / max(n - 1, 1)
     columns = []
     for k, (name, title, count) in enumerate(layers):
-        x = GAP + k * step if n > 1 else (width - side) / 2
+        x = round(GAP + k * step if n > 1 else (width - side) / 2)  # whole pixels: crisp tiles
         start = min(first.get(name, 0), max(count - per_page, 0))
         shown = min(per_page, count - start)
-        top = HEADER + max(0.0, (height - HEADER - shown * (side + GAP)) / 2)
+        top = HEADER + max(0, round((height - HEADER - shown * (side + GAP)) / 2))
         tiles = [QRectF(x, top + i * (side + GAP), side, side) for i in range(shown)]
         column = Column(name, title, count, start, tiles)
         if count > per_page:
