@@ -100,6 +100,17 @@ def wait_for_tasks(qtbot, window, timeout: int = 30_000) -> None:
     qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=timeout)
 
 
+def drop_project(window, qtbot, project, folder) -> None:
+    """Save project into folder and drop the file on the window; wait until it has opened."""
+    from playground.core.project import save_project
+
+    path = folder / "dropped.playground"
+    save_project(path, project)
+    drop_files(window, [path])
+    wait_for_tasks(qtbot, window)
+    assert window.workspace.session.state == "trained"
+
+
 def answer_next_dialog(button, seen: list, tries: int = 250) -> None:
     """Click a button of the next message box (None: its only button) with a real mouse
     click, as a person would; gives up after tries × 20 ms without one."""

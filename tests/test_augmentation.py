@@ -77,7 +77,7 @@ def test_where_augmentation_cannot_apply_it_says_why(tmp_path):
 
 
 def test_without_kornia_it_says_how_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "kornia.augmentation", None)
+    monkeypatch.setitem(sys.modules, "kornia", None)
     with pytest.raises(AugmentationError, match=r"needs Kornia: pip install -e \"\.\[augment\]\""):
         augmenter(Augmentation(flip=True), RGB)
     assert augmenter(Augmentation(), RGB) is None  # off: needs nothing

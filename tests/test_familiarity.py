@@ -9,22 +9,16 @@ from test_project import _meta, _zip
 from test_transfer import _photo
 
 from cli_helpers import run_playground
-from playground.core.config import TrainConfig
 from playground.core.data.dataset import denormalise
 from playground.core.errors import ProjectError
 from playground.core.familiarity import Familiarity
-from playground.core.inference import classify, inference_copy
-from playground.core.presets import preset
+from playground.core.inference import classify
 from playground.core.project import load_project, save_project
-from playground.core.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
-def digits(mnist5k):
-    """An MLP trained on mnist5k: (CPU eval copy, its project with the familiarity)."""
-    t = Trainer(preset("mlp", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=3, seed=1))
-    t.run()
-    return inference_copy(t.model), t.project()
+def digits(digit_mlp):
+    return digit_mlp
 
 
 def _strangeness(digits, img):

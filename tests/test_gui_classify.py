@@ -6,18 +6,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui_helpers import LEFT, NO_MOD, drop_files, wait_for_tasks
+from gui_helpers import LEFT, NO_MOD, drop_files, drop_project
 from handwriting import photo_of_digit
-from playground.core.project import save_project
 
 
 @pytest.fixture
 def trained_window(window, digit_model, tmp_path, qtbot):
-    path = tmp_path / "digits.playground"
-    save_project(path, digit_model[1])
-    drop_files(window, [path])
-    wait_for_tasks(qtbot, window)
-    assert window.workspace.session.state == "trained"
+    drop_project(window, qtbot, digit_model[1], tmp_path)
     return window
 
 
@@ -62,7 +57,7 @@ def test_bad_drops_get_clear_messages(trained_window, tmp_path, name, content, m
     assert trained_window.classify_view.bars.rows == []
 
 
-def test_folder_truncated_and_many_files(trained_window, tmp_path):
+def test_folder_truncated_and_many_files(trained_window, tmp_path, qtbot):
     w = trained_window
     drop_files(w, [tmp_path])
     assert "is a folder" in w.classify_view.message_text()
@@ -72,9 +67,11 @@ def test_folder_truncated_and_many_files(trained_window, tmp_path):
     broken.write_bytes(good.read_bytes()[:200])
     drop_files(w, [broken])
     assert "damaged or truncated" in w.classify_view.message_text()
-    drop_files(w, [good, broken, good])
-    assert len(w.classify_view.bars.rows) == 5
-    assert "2 more files dropped" in w.classify_view.message_text()
+    drop_files(w, [good, broken, good])  # several: into the gallery
+    gallery = w.views.gallery
+    assert w.views.currentWidget() is gallery
+    qtbot.waitUntil(lambda: gallery.list.count() == 3)
+    assert gallery.captions()[-1] == "✗ b.png"
 
 
 def test_draw_a_digit_on_the_pad(trained_window):

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from playground.core.errors import PlaygroundError
-from playground.core.familiarity import stranger_warning
 from playground.core.imageio import ImageError
 from playground.core.inference import classify, inference_copy, open_photo
 from playground.core.pretrained import TRAINED, open_trained
@@ -29,7 +28,6 @@ def run(args: argparse.Namespace) -> int:
     if project.weights is None or project.preprocessing is None:
         raise PlaygroundError(f"{args.project.name} has no trained weights: train it first")
     model = inference_copy(project.build_trained_model())
-    warning = f" ({stranger_warning(project.class_names, project.preprocessing)})"
     results, failed = [], 0
     for path in args.images:
         try:
@@ -53,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
                 # null: the network keeps no statistics of its training data to judge by
                 "stranger": pred.stranger if pred.strangeness is not None else None,
                 "strangeness": pred.strangeness,
+                "warning": pred.warning,
             }
         )
     if args.json:
@@ -63,5 +62,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{r['image']}: error: {r['error']}")
             else:
                 bars = ", ".join(f"{t['probability']:.0%} {t['class']}" for t in r["top"])
-                print(f"{r['image']}: {bars}{warning if r['stranger'] else ''}")
+                warning = f" ({r['warning']})" if r["warning"] else ""
+                print(f"{r['image']}: {bars}{warning}")
     return 1 if failed else 0

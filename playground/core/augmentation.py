@@ -6,6 +6,7 @@ without them."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.limits import LimitError, brief, finite_number
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
 
     from playground.core.data.ref import Preprocessing
@@ -105,10 +107,9 @@ def _number(name: str, text: str) -> float:
 
 
 def kornia_missing() -> str | None:
-    """Why augmentation cannot run here (Kornia is not installed), or None."""
-    try:
-        import kornia.augmentation  # noqa: F401
-    except ImportError:
+    """Why augmentation cannot run here (Kornia is not installed), or None. Imports nothing:
+    Kornia brings PyTorch, which the window loads after it shows."""
+    if importlib.util.find_spec("kornia") is None:
         return f"Augmentation needs Kornia: {INSTALL_HINT}"
     return None
 
@@ -164,3 +165,22 @@ def augmenter(
         return apply_normalisation(pipeline(raw), pre)
 
     return apply
+
+
+def preview(
+    aug: Augmentation, pre: Preprocessing, images: torch.Tensor, copies: int, seed: int
+) -> np.ndarray:
+    """(copies + 1, N, H, W, C) pixels in [0, 1]: the normalised images N×C×H×W as they are,
+    then copies augmented versions of each, drawn with seed (the global generator, which a
+    training thread may use, is left as it was)."""
+    import torch
+
+    from playground.core.data.dataset import denormalise
+
+    apply = augmenter(aug, pre)
+    rows = [images]
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        rows += [apply(images) if apply else images for _ in range(copies)]
+    pixels = torch.stack([denormalise(r, pre).clamp(0, 1) for r in rows])
+    return pixels.permute(0, 1, 3, 4, 2).cpu().numpy()

@@ -79,6 +79,13 @@ def transfer_layers(shape: Shape, classes: int) -> list[LayerSpec]:
 FROZEN_LAYERS = len(feature_layers()) + 1  # the features and their global average pooling
 
 
+def has_pretrained_features(spec: NetworkSpec) -> bool:
+    """Whether spec starts with the transfer preset's frozen layers, whose features transfer
+    learning computes once and caches."""
+    frozen = transfer_layers(INPUT_SHAPE, 1)[:FROZEN_LAYERS]
+    return list(spec.layers[:FROZEN_LAYERS]) == frozen
+
+
 def lite0_spec() -> NetworkSpec:
     """The whole ImageNet network: 4,652,008 parameters."""
     return NetworkSpec(INPUT_SHAPE, (*feature_layers(), *classifier_layers(IMAGENET_CLASSES)))

@@ -9,6 +9,7 @@ on the last layer's input features let them pass, as close to the digits as digi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,9 +63,12 @@ def energy(logits: torch.Tensor) -> torch.Tensor:
     return -torch.logsumexp(logits.float(), dim=1)
 
 
-def fit_familiarity(model: nn.Module, x_val: Any) -> Familiarity | None:
+def fit_familiarity(
+    model: nn.Module, x_val: Any, check: Callable[[], None] | None = None
+) -> Familiarity | None:
     """The calibration on validation inputs x_val (a tensor or streamed files) of model's
-    logits part; None when the scores cannot tell strangers (all the same)."""
+    logits part; None when the scores cannot tell strangers (all the same). check is called
+    between chunks (it may raise to cancel)."""
     import numpy as np
     import torch
 
@@ -73,7 +77,12 @@ def fit_familiarity(model: nn.Module, x_val: Any) -> Familiarity | None:
     try:
         with torch.no_grad():
             n = min(len(x_val), MAX_SAMPLES)
-            scores = torch.cat([energy(model(x_val[i : i + CHUNK])) for i in range(0, n, CHUNK)])
+            chunks = []
+            for i in range(0, n, CHUNK):
+                if check is not None:
+                    check()
+                chunks.append(energy(model(x_val[i : i + CHUNK])))
+            scores = torch.cat(chunks)
     finally:
         model.train(was_training)
     scores = scores.cpu().numpy()

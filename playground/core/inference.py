@@ -14,7 +14,7 @@ from playground.core.build import build_model, logits_part
 from playground.core.data.dataset import apply_normalisation
 from playground.core.data.ref import Preprocessing
 from playground.core.errors import PlaygroundError
-from playground.core.familiarity import Familiarity
+from playground.core.familiarity import Familiarity, stranger_warning
 from playground.core.imageio import WORK_SIDE, image_array, open_image, to_mode
 from playground.core.spec import NetworkSpec
 
@@ -33,6 +33,7 @@ class Prediction:
     # how unlike the training data the input is (see core.familiarity): above 1, a stranger;
     # None when the network has no statistics of its training data
     strangeness: float | None = None
+    warning: str = ""  # for a stranger: what it is not like, in words
 
     @property
     def stranger(self) -> bool:
@@ -119,15 +120,31 @@ def classify(
     picture = preprocess(img, pre)
     x = apply_normalisation(torch.from_numpy(picture), pre).unsqueeze(0).requires_grad_(True)
     logits = logits_part(model)(x)
-    strangeness = None
+    strangeness, warning = None, ""
     if familiarity is not None:
         strangeness = float(familiarity.strangeness(logits.detach())[0])
+        warning = stranger_warning(class_names, pre) if strangeness > 1 else ""
     probs = torch.softmax(logits, dim=1)[0]
     saliency = input_saliency(logits, x, int(probs.argmax()))
     p = probs.detach().numpy()
     order = np.argsort(-p)[: max(1, top_k)]
     top = [(class_names[i] if i < len(class_names) else str(i), float(p[i])) for i in order]
-    return Prediction(top, p, picture, saliency, strangeness)
+    return Prediction(top, p, picture, saliency, strangeness, warning)
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A trained network as plain values: all that classifying needs, in any thread."""
+
+    spec: NetworkSpec
+    names: list[str]
+    pre: Preprocessing
+    weights: dict[str, torch.Tensor]
+    familiarity: Familiarity | None = None
+
+    def model(self) -> nn.Sequential:
+        """A new CPU model of its own, in eval mode."""
+        return inference_model(self.spec, len(self.names), self.weights)
 
 
 def input_saliency(logits: torch.Tensor, x: torch.Tensor, target: int) -> np.ndarray:

@@ -256,8 +256,7 @@ class MainWindow(QMainWindow):
         if projects:
             self.files.open_path(projects[0])
             return
-        self.views.setCurrentWidget(self.classify_view)
-        self.classify_view.classify_paths(paths)
+        self.views.classify_files(paths)
 
     # --- closing --------------------------------------------------------------------------
     def closeEvent(self, event) -> None:

@@ -90,6 +90,10 @@ def build_menus(w, files, ws, training, views) -> Menus:
     stop = action(w, "&Stop", t.stop_button.click, "Shift+F5", "stop")
     reset = action(w, "&Reset weights", t.reset_button.click, "Ctrl+Shift+R", "reset")
     run.addActions([train, step, pause, stop, reset])
+    run.addSeparator()
+    augment = action(w, "&Augment…", t.augment.button.click, None, "augment")
+    run.addAction(augment)
+    augment.setEnabled(t.augment.button.isEnabled())  # off, like the button, without Kornia
 
     view = bar.addMenu("&View")
     view.addAction(action(w, "Save current view as &PNG…", views.save_png_dialog, None, "savePng"))

@@ -24,6 +24,7 @@ from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.events import Finished, StepMetrics, StepResult
+from playground.ui.panels.augment_row import AugmentRow
 from playground.ui.panels.run_options import RunOptions
 from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.session import PAUSED, RUNNING
@@ -161,6 +162,8 @@ class TrainingPanel(QWidget):
         row.addWidget(self.seed)
         self.form.addRow("Epochs", row)
         self.form.addRow("Device", self.device)
+        self.augment = AugmentRow(self.ws)
+        self.form.addRow("Augment", self.augment)
         for combo in (self.optimizer, self.device, self.regularization):
             combo.activated.connect(self._settings_edited)
         for spin in (*self._live_spins(), self.batch_size, self.epochs, self.seed):

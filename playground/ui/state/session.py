@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see 
     from torch import Tensor
 
     from playground.core.data.dataset import Dataset
+    from playground.core.familiarity import Familiarity
     from playground.ui.state.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
@@ -62,6 +63,7 @@ class TrainingSession(QObject):
         self.state = IDLE
         self.spec: NetworkSpec | None = None  # what the weights were trained for
         self.weights: Weights | None = None  # CPU tensors, replaced whole, never written
+        self.familiarity: Familiarity | None = None  # of these weights (flags strangers)
         self.history = History()
         self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
@@ -180,10 +182,26 @@ class TrainingSession(QObject):
         if not self.busy:
             self._replace(None, None, History(), keep_previous)
 
-    def load(self, spec: NetworkSpec, weights: Weights | None, history: History) -> None:
-        """Take over saved weights and their history (an opened project)."""
+    def load(
+        self,
+        spec: NetworkSpec,
+        weights: Weights | None,
+        history: History,
+        familiarity: Familiarity | None = None,
+    ) -> None:
+        """Take over saved weights, their history and familiarity (an opened project)."""
         if not self.busy:
             self._replace(spec if weights is not None else None, weights, history, False)
+            self.familiarity = familiarity if weights is not None else None
+
+    def set_familiarity(self, weights: Weights, familiarity: Familiarity | None) -> None:
+        """The calibration made for weights, kept if they are still the session's."""
+        if weights is self.weights:
+            self.familiarity = familiarity
+
+    def current_familiarity(self) -> Familiarity | None:
+        """The familiarity of current_weights(): none while a run changes them."""
+        return None if self._worker is not None else self.familiarity
 
     def _replace(self, spec, weights, history: History, keep_previous: bool) -> None:
         if keep_previous and not self.history.empty:
@@ -192,6 +210,7 @@ class TrainingSession(QObject):
             self.previous = None
         self.spec, self.weights, self.history = spec, weights, history
         self.best = None
+        self.familiarity = None
         self.runs += 1
         self._set_state(TRAINED if weights is not None else IDLE)
         self.historyReplaced.emit()
@@ -241,6 +260,7 @@ class TrainingSession(QObject):
         worker.wait()
         if worker.final_weights is not None:
             self.weights = worker.final_weights
+            self.familiarity = None  # calibrated for these weights after the run (calibration.py)
         self.best = worker.best
         self._release(worker)
         self._set_state(TRAINED if self.weights is not None else IDLE)

@@ -25,6 +25,7 @@ from playground.core.presets import preset
 from playground.core.project import Project
 from playground.core.spec import NetworkSpec
 from playground.ui.state import inspection
+from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from playground.core.data.dataset import Dataset
-    from playground.core.inference import Prediction
+    from playground.core.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)
 NO_DATASET = object()  # a trained network opened without a data set (see _restore)
@@ -244,6 +245,7 @@ class Workspace(QObject):
 
     def _on_finished(self, f: Finished) -> None:
         self.document.set_locked(False)
+        calibrate(self)
         if f.status in ("diverged", "error"):
             self.error.emit(f.message)
         if self.session.weights is not None:
@@ -264,6 +266,7 @@ class Workspace(QObject):
             weights,
             s.history.copy() if weights is not None else History(),
             list(self.runs.runs),
+            familiarity=s.current_familiarity() if weights is not None else None,
         )
 
     def save(self, path: Path, then: Callable[[], None] | None = None) -> Task:
@@ -336,7 +339,7 @@ class Workspace(QObject):
         self.document.load(project.spec, len(project.class_names) or (d.num_classes if d else 0))
         self.config = project.config
         self.configChanged.emit(project.config)
-        self.session.load(project.spec, project.weights, project.history)
+        self.session.load(project.spec, project.weights, project.history, project.familiarity)
         self.runs.replace(project.runs)
         self._set_dataset(self.dataset)
         if recovered:
@@ -389,8 +392,9 @@ class Workspace(QObject):
         return open_photo(path, recipe[1]) if recipe is not None else open_image(path)
 
     # --- classify -----------------------------------------------------------------------
-    def classify(self, img: Image.Image) -> Prediction:
-        """The trained network's answer for img; PlaygroundError saying why there is none."""
+    def classifier(self) -> Classifier:
+        """What classifying needs, as plain values a task may take along; PlaygroundError
+        saying why there is nothing to classify with."""
         s, recipe = self.session, self.recipe()
         if s.weights is None and s.state != RUNNING:
             raise PlaygroundError(
@@ -401,17 +405,23 @@ class Workspace(QObject):
             raise PlaygroundError("The network was edited since it was trained: train it again.")
         if recipe is None:
             raise PlaygroundError("Choose the data set the network was trained on first.")
+        from playground.core.inference import Classifier
+
         names, pre = recipe
+        return Classifier(s.spec, names, pre, s.current_weights(), s.current_familiarity())
+
+    def classify(self, img: Image.Image) -> Prediction:
+        """The trained network's answer for img; PlaygroundError saying why there is none."""
+        c = self.classifier()
         from playground.core.device import serial_torch
-        from playground.core.inference import classify, inference_model
+        from playground.core.inference import classify
 
         with serial_torch():
             key, model = self._inference
-            if key != s.weights_key():
-                weights = s.current_weights()
-                model = inference_model(s.spec, len(names), weights)
-                self._inference = (s.weights_key(), model)
-            return classify(model, img, pre, names, top_k=5)
+            if key != self.session.weights_key():
+                model = c.model()
+                self._inference = (self.session.weights_key(), model)
+            return classify(model, img, c.pre, c.names, 5, c.familiarity)
 
     def shutdown(self) -> None:
         """At closing: cancel tasks and wait for the threads (training is stopped before)."""

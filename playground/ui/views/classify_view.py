@@ -32,6 +32,7 @@ from playground.ui.views.pinned_strip import PinnedStrip
 from playground.ui.widgets.draw_pad import DrawPad
 from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.widgets.probability_bars import ProbabilityBars
+from playground.ui.widgets.stranger_note import StrangerNote
 
 if TYPE_CHECKING:
     from playground.core.inference import Prediction
@@ -89,6 +90,7 @@ class ClassifyView(QWidget):
         self.message = QLabel("Open, paste or drop an image, or draw a digit on the pad.")
         self.message.setWordWrap(True)
         self.message.setObjectName("explanation")
+        self.stranger = StrangerNote()
         self._build()
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -121,6 +123,7 @@ class ClassifyView(QWidget):
         layout.addLayout(buttons)
         if self.pinned is not None:
             layout.addWidget(self.pinned)
+        layout.addWidget(self.stranger)  # above the pictures: in sight in a small window
         layout.addLayout(grid)
         layout.addWidget(self.show_saliency)
         layout.addWidget(self.message)
@@ -168,16 +171,11 @@ class ClassifyView(QWidget):
         self.classify_image(img, path.name)
 
     def classify_paths(self, paths: list[Path]) -> None:
-        """Files dropped on the window: the first is classified, the rest are counted."""
+        """A file dropped on the window (several go to the gallery)."""
         if not paths:
             self.show_error("Only files on this computer can be dropped.")
             return
         self.classify_path(paths[0])
-        if len(paths) > 1 and self.prediction is not None:
-            self.message.setText(
-                f"{self.message.text()} ({len(paths) - 1} more files dropped: only the first "
-                "is classified here; `playground classify` takes many at once.)"
-            )
 
     def classify_image(self, img: Image.Image, name: str = "") -> None:
         self.original.setPixmap(pil_pixmap(img, SIDE))
@@ -186,6 +184,11 @@ class ClassifyView(QWidget):
         except PlaygroundError as e:
             self.show_error(str(e))
             return
+        self.show_prediction(img, prediction, name)
+
+    def show_prediction(self, img: Image.Image, prediction: Prediction, name: str = "") -> None:
+        """An answer for img, just computed or computed before (a picture of the gallery)."""
+        self.original.setPixmap(pil_pixmap(img, SIDE))
         self.prediction = prediction
         self.subject = name or "your image"
         self.pin.setEnabled(True)
@@ -195,6 +198,7 @@ class ClassifyView(QWidget):
         subject = name or "The image"
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
         self.message.setText(f"{subject}: the network says {best} ({p:.0%}).")
+        self.stranger.show_for(prediction)
         self._explain_row(0)
         self.classified.emit(prediction)
 
@@ -214,6 +218,7 @@ class ClassifyView(QWidget):
         self.prediction = None
         self.pin.setEnabled(False)
         self.bars.set_rows([])
+        self.stranger.show_for(None)
         if self.why is not None:
             self.why.forget()
         self.seen.clear()

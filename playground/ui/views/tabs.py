@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
 from playground.ui.state.explanations import Explanations
+from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
 from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
@@ -19,6 +20,7 @@ from playground.ui.views.confusion_view import ConfusionView
 from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
+from playground.ui.views.gallery_view import GalleryView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.neurons_view import NeuronView
 from playground.ui.views.runs_view import RunsView
@@ -26,6 +28,7 @@ from playground.ui.views.step_view import StepView
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:
+    from playground.core.gallery import Classified
     from playground.core.inference import Prediction
     from playground.ui.state.workspace import Workspace
 
@@ -46,6 +49,7 @@ class ViewTabs(QTabWidget):
         self.step = StepView()
         self.backprop = BackpropView(workspace)
         self.neurons = NeuronView()
+        self.gallery = GalleryView(Gallery(workspace, self))
         for widget, title in (
             (self.curves, "Curves"),
             (self.runs, "Runs"),
@@ -59,6 +63,7 @@ class ViewTabs(QTabWidget):
             (self.step, "Step"),
             (self.backprop, "Backprop"),
             (self.classify, "Classify"),
+            (self.gallery, "Gallery"),
         ):
             self.addTab(widget, title)
         self.setUsesScrollButtons(False)  # every tab in sight, even at 1024 px...
@@ -76,6 +81,7 @@ class ViewTabs(QTabWidget):
         self.currentChanged.connect(self._ask_probes)
         self.feature_maps.sampleChanged.connect(self._ask_probes)
         self.classify.classified.connect(self._use_prediction)
+        self.gallery.picked.connect(self._show_picked)
 
     def _blank_views(self) -> tuple:
         return (
@@ -137,6 +143,24 @@ class ViewTabs(QTabWidget):
 
         x = apply_normalisation(torch.from_numpy(prediction.model_input), recipe[1])
         self.feature_maps.use_image(x.numpy(), "the last classified image")
+
+    def classify_files(self, paths: list[Path]) -> None:
+        """Files dropped or opened: one is classified in the Classify view, several in the
+        gallery."""
+        if len(paths) > 1:
+            self.setCurrentWidget(self.gallery)
+            self.gallery.gallery.classify(paths)
+        else:
+            self.setCurrentWidget(self.classify)
+            self.classify.classify_paths(paths)
+
+    def _show_picked(self, picked: Classified) -> None:
+        """A picture clicked in the gallery: its answer in detail."""
+        self.setCurrentWidget(self.classify)
+        if picked.prediction is None:
+            self.classify.show_error(f"{picked.path.name}: {picked.error}")
+        else:
+            self.classify.show_prediction(picked.image, picked.prediction, picked.path.name)
 
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()

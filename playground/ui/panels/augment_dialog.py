@@ -1,0 +1,240 @@
+"""Augmentation settings with a live preview: a grid of the data set's pictures as training
+batches will see them, drawn again (off the GUI thread) whenever a setting changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.core.augmentation import (
+    CACHE_EXCLUDES_AUGMENTATION,
+    Augmentation,
+    AugmentationError,
+    check_applies,
+    kornia_missing,
+)
+from playground.ui.views.base import mosaic
+from playground.ui.widgets.images import array_pixmap
+
+if TYPE_CHECKING:
+    from playground.ui.state.workspace import Workspace
+
+SAMPLES, COPIES = 8, 3  # the grid: each sample, then COPIES augmented versions below it
+GAP = 8  # pixels between the pictures and their augmented versions
+GRID_SIDE = 480
+DEBOUNCE_MS = 120  # a spin box held down redraws the preview once it rests
+# name, label, (low, high, step, default when switched on), suffix, what the strength means
+CHANGES = (
+    ("crop", "Random crop", (0.05, 0.9, 0.05, 0.3), "", "cuts away up to this share of the area"),
+    ("rotate", "Rotation", (1, 180, 5, 15), "°", "turns either way up to this angle"),
+    ("jitter", "Colour jitter", (0.05, 1, 0.05, 0.2), "", "brightness, contrast, saturation ±"),
+)
+
+
+class AugmentDialog(QDialog):
+    """Edits the workspace's augmentation setting; non-modal, so the window stays usable."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.setWindowTitle("Augmentation: random changes to every training batch")
+        self.checks: dict[str, QCheckBox] = {}
+        self.strengths: dict[str, QDoubleSpinBox] = {}
+        self.flip = QCheckBox("Mirror left–right (half of the pictures)")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("explanation")
+        self.grid = QLabel()
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid.setMinimumSize(GRID_SIDE + 8, GRID_SIDE * 9 // 16)
+        self.grid.setStyleSheet("background: #EEF1F4; border: 1px solid #D8DEE4;")
+        self.resample = QPushButton("Draw again")
+        self.resample.clicked.connect(self._new_seed)
+        self._seed = 0
+        self._shown: tuple | None = None  # what the grid shows: (settings, data set, seed)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._draw)
+        self._build()
+        workspace.configChanged.connect(self._load)
+        workspace.datasetChanged.connect(self._refresh)
+        workspace.document.changed.connect(self._refresh)
+        workspace.session.stateChanged.connect(self._refresh)
+        self._load()
+
+    def _build(self) -> None:
+        form = QGridLayout()
+        for row, (name, label, (low, high, step, _), suffix, meaning) in enumerate(CHANGES):
+            check, spin = QCheckBox(label), QDoubleSpinBox()
+            spin.setRange(low, high)
+            spin.setSingleStep(step)
+            spin.setDecimals(0 if suffix else 2)
+            spin.setSuffix(suffix)
+            spin.setToolTip(meaning)
+            check.toggled.connect(self._edited)
+            spin.valueChanged.connect(self._edited)
+            self.checks[name], self.strengths[name] = check, spin
+            form.addWidget(check, row, 0)
+            form.addWidget(spin, row, 1)
+            form.addWidget(QLabel(meaning), row, 2)
+        form.addWidget(self.flip, len(CHANGES), 0, 1, 3)
+        self.flip.toggled.connect(self._edited)
+        form.setColumnStretch(2, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Top row: the pictures; below: as three batches may see them"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.resample)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(buttons)
+
+    # --- the setting ----------------------------------------------------------------------
+    def augmentation(self) -> Augmentation:
+        """The settings as the controls show them."""
+        values = {
+            n: self.strengths[n].value() if c.isChecked() else 0 for n, c in self.checks.items()
+        }
+        return Augmentation(flip=self.flip.isChecked(), **values)
+
+    def _load(self, *_: object) -> None:
+        """Show the workspace's setting (a project opened, the panel reset)."""
+        aug = self.ws.config.augmentation
+        widgets = [*self.checks.values(), *self.strengths.values(), self.flip]
+        for w in widgets:
+            w.blockSignals(True)
+        for name, (_, _, (_, _, _, default), _, _) in zip(self.checks, CHANGES, strict=True):
+            value = getattr(aug, name)
+            self.checks[name].setChecked(bool(value))
+            self.strengths[name].setValue(value or default)
+        self.flip.setChecked(aug.flip)
+        for w in widgets:
+            w.blockSignals(False)
+        self._refresh()
+
+    def _edited(self, *_: object) -> None:
+        self.ws.set_config(replace(self.ws.config, augment=str(self.augmentation())))
+
+    # --- what may be changed, and why not --------------------------------------------------
+    def _refresh(self, *_: object) -> None:
+        reason = self._why_not()
+        d = self.ws.dataset
+        colour = d is not None and d.preprocessing.channels == 3
+        for name, check in self.checks.items():
+            usable = reason is None and (name != "jitter" or colour)
+            check.setEnabled(usable)
+            self.strengths[name].setEnabled(usable and check.isChecked())
+        self.flip.setEnabled(reason is None)
+        self.checks["jitter"].setToolTip("" if colour else "Colour jitter needs colour pictures")
+        self.note.setText(reason or self._warning())
+        self._timer.start()
+
+    def _why_not(self) -> str | None:
+        """Why augmentation cannot be set now, in one line; None when it can."""
+        missing = kornia_missing()
+        if missing:
+            return missing + "."
+        d = self.ws.dataset
+        if d is None:
+            return "Choose a data set: augmentation changes its pictures."
+        if d.preprocessing.kind != "image":
+            return f"Augmentation changes pictures, and {d.name} holds 2-D points."
+        if self.ws.session.busy:
+            return "Stop training to change the augmentation."
+        return None
+
+    def _warning(self) -> str:
+        """What the settings chosen mean, or why they clash with something."""
+        from playground.core.efficientnet import has_pretrained_features
+
+        aug, d = self.augmentation(), self.ws.dataset
+        if aug.active and has_pretrained_features(self.ws.document.spec):
+            return "⚠ " + CACHE_EXCLUDES_AUGMENTATION[0].upper() + CACHE_EXCLUDES_AUGMENTATION[1:]
+        try:
+            if d is not None:
+                check_applies(aug, d.preprocessing, d.name)
+        except AugmentationError as e:
+            return f"⚠ {e}"
+        colour = (
+            ""
+            if d is None or d.preprocessing.channels == 3
+            else " Colour jitter: colour pictures only."
+        )
+        return (
+            "Every training batch is changed at random on the training device; validation "
+            "and classifying see the pictures as they are." + colour
+        )
+
+    # --- the preview ----------------------------------------------------------------------
+    def _new_seed(self) -> None:
+        self._seed += 1
+        self._draw()
+
+    def _draw(self) -> None:
+        """Compute the grid as a task (Kornia's first import takes a second)."""
+        window = self.parentWidget()
+        if not self.isVisible() or (window is not None and not window.isVisible()):
+            return  # drawn when shown again; a closing window starts no more work
+        d = self.ws.dataset
+        if d is None or d.preprocessing.kind != "image" or kornia_missing():
+            self.grid.clear()
+            self.grid.setText("No pictures to show")
+            self._shown = None
+            return
+        aug = self.augmentation()
+        key = (aug, id(d), self._seed)
+        if key == self._shown:
+            return
+        self._shown = key
+        task = self.ws.tasks.start("Drawing the augmentation preview", _grid, aug, d, self._seed)
+        task.done.connect(lambda grid, k=key: self._show_grid(k, grid))
+        task.failed.connect(lambda e: self.grid.setText(f"No preview: {e}"))
+
+    def _show_grid(self, key: tuple, grid) -> None:
+        if key == self._shown:  # a later setting's grid is on its way otherwise
+            pixmap = array_pixmap(grid, GRID_SIDE)
+            self.grid.setMinimumHeight(max(self.grid.minimumHeight(), pixmap.height() + 8))
+            self.grid.setPixmap(pixmap)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._refresh()
+
+    def hideEvent(self, event) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+
+def _grid(aug: Augmentation, d, seed: int, state) -> np.ndarray:
+    """The preview mosaic: SAMPLES pictures in a row, their augmented versions below."""
+    import torch
+
+    from playground.core.augmentation import preview
+    from playground.core.device import set_torch_threads
+
+    set_torch_threads(1)
+    picks = torch.randperm(len(d.y_train), generator=torch.Generator().manual_seed(7))[:SAMPLES]
+    images = d.x_train[picks.to(d.y_train.device)].cpu()
+    rows = preview(aug, d.preprocessing, images, COPIES, seed)  # (rows, N, H, W, C)
+    rows = rows[..., 0] if rows.shape[-1] == 1 else rows
+    first = mosaic(list(rows[0]), len(images), pad=2, fill=1.0)
+    rest = mosaic([t for row in rows[1:] for t in row], len(images), pad=2, fill=1.0)
+    gap = np.ones((GAP, *first.shape[1:]), np.float32)  # the pictures apart from their changes
+    return np.concatenate([first, gap, rest])
