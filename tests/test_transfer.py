@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 import torch
-from PIL import Image, ImageDraw
+from photos import KINDS, make_photos, photo
+from PIL import Image
 
 from cli_helpers import run_playground
 from playground.core import transfer
@@ -15,38 +16,6 @@ from playground.core.features import FeatureCache, folder_key
 from playground.core.inference import classify, inference_copy, preprocess
 from playground.core.presets import preset
 from playground.core.transfer import READER, TransferTrainer, backbone, photo_features
-
-KINDS = ("disks", "stripes", "checks")
-
-
-def _photo(kind: str, rng: np.random.Generator) -> Image.Image:
-    """A noisy background in a random colour with disks, diagonal stripes or a checkerboard."""
-    w, h = int(rng.integers(90, 150)), int(rng.integers(80, 120))
-    noise = rng.integers(0, 255, 3) + rng.normal(0, 25, (h, w, 3))
-    img = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
-    draw, colour = ImageDraw.Draw(img), tuple(int(c) for c in rng.integers(0, 255, 3))
-    step = int(rng.integers(6, 14))
-    if kind == "disks":
-        for _ in range(int(rng.integers(1, 4))):
-            r, x, y = int(rng.integers(8, 25)), int(rng.integers(0, w)), int(rng.integers(0, h))
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
-    elif kind == "stripes":
-        for x in range(0, w + h, step * 2):
-            draw.line((x, 0, x - h, h), fill=colour, width=step)
-    else:
-        for y in range(0, h, step):
-            for x in range((y // step) % 2 * step, w, step * 2):
-                draw.rectangle((x, y, x + step - 1, y + step - 1), fill=colour)
-    return img
-
-
-def make_photos(root, per_class: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    for kind in KINDS:
-        (root / kind).mkdir(parents=True, exist_ok=True)
-        for i in range(per_class):
-            _photo(kind, rng).save(root / kind / f"{i}.jpg", quality=90)
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +32,7 @@ def trained(photos, tmp_path_factory):
     return t, cache
 
 
-def test_head_learns_the_photos(trained):
+def test_head_learns_thephotos(trained):
     t, _ = trained
     assert t.data.input_shape == (1280,) and t.data.class_names == list(sorted(KINDS))
     assert t.history.epochs[-1].val_accuracy >= 0.9
@@ -75,8 +44,8 @@ def test_project_is_the_whole_network(trained, photos):
     project = t.project()
     assert project.spec == preset("transfer", (3, 224, 224), 3)
     model = inference_copy(project.build_trained_model())
-    photo = Image.open(photos / "stripes" / "3.jpg")
-    x = torch.from_numpy(preprocess(photo, project.preprocessing))[None]
+    img = Image.open(photos / "stripes" / "3.jpg")
+    x = torch.from_numpy(preprocess(img, project.preprocessing))[None]
     x = (x - torch.tensor(project.preprocessing.mean)[:, None, None]) / torch.tensor(
         project.preprocessing.std
     )[:, None, None]
@@ -84,7 +53,7 @@ def test_project_is_the_whole_network(trained, photos):
         whole = model(x)
         head = t.trainer.model.eval()(backbone()(x))
     assert (whole - head).abs().max() < 1e-4
-    pred = classify(model, photo, project.preprocessing, project.class_names)
+    pred = classify(model, img, project.preprocessing, project.class_names)
     assert pred.top[0][0] == "stripes"
 
 
@@ -108,7 +77,7 @@ def test_features_are_cached_in_memory_and_on_disk(trained, photos, monkeypatch)
 def test_a_changed_folder_has_another_key(tmp_path):
     root = make_photos(tmp_path / "p", 2)
     before = folder_key(root, READER)
-    _photo("disks", np.random.default_rng(5)).save(root / "disks" / "0.jpg")
+    photo("disks", np.random.default_rng(5)).save(root / "disks" / "0.jpg")
     assert folder_key(root, READER) != before
     assert folder_key(root, "another network") != folder_key(root, READER)
 

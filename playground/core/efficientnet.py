@@ -23,6 +23,8 @@ INPUT_SHAPE = (3, 224, 224)
 IMAGENET_CLASSES = 1000
 FEATURES = 1280  # channels out of the head convolution
 DROPOUT = 0.2
+BACKBONE = "EfficientNet-Lite0"  # the layer type of the pretrained features as one card
+FINE_TUNED_BLOCKS = 2  # the last blocks that fine-tuning lets learn
 # repeats, kernel, stride of the first, expansion, out channels: the seven stages of blocks
 STAGES = (
     (1, 3, 1, 1, 16),
@@ -71,9 +73,9 @@ def classifier_layers(classes: int) -> list[LayerSpec]:
 
 
 def transfer_layers(shape: Shape, classes: int) -> list[LayerSpec]:
-    """The transfer preset: EfficientNet-Lite0's features (frozen when core.transfer trains
-    it, on 3×224×224 photos) and a new classifier for the data set's classes."""
-    return [*feature_layers(), *classifier_layers(classes)]
+    """The transfer preset: EfficientNet-Lite0's pooled features as one frozen card (on
+    3×224×224 photos) and a new classifier for the data set's classes."""
+    return [L(BACKBONE), *classifier_layers(classes)[1:]]
 
 
 FROZEN_LAYERS = len(feature_layers()) + 1  # the features and their global average pooling

@@ -74,7 +74,7 @@ class LayerType:
         raise KeyError(name)
 
 
-GROUPS = ("layers", "convolution", "activations", "regularisation")
+GROUPS = ("layers", "convolution", "activations", "regularisation", "pretrained")
 
 
 def _nn():
@@ -567,6 +567,51 @@ _register(
         "Turns the last layer's scores into probabilities that are all positive and add up to "
         "1: the probability vector at the output. Place it last; the loss is computed from the "
         "scores before it.",
+    )
+)
+
+# --- pretrained ----------------------------------------------------------------------------
+PHOTO_SHAPE = (3, 224, 224)
+
+
+def _backbone():
+    """core.backbone, imported when first used: it needs torch and the weights package."""
+    from playground.core import backbone
+
+    return backbone
+
+
+def _backbone_shape(shape: Shape, p: dict[str, Any]) -> Shape:
+    if tuple(shape) != PHOTO_SHAPE:
+        raise ShapeError(
+            f"EfficientNet-Lite0 takes 3×224×224 colour photos ({_describe(shape)} given)",
+            "load a photo folder with Data set ▸ Add image folder…, and put it first",
+        )
+    return (1280,)
+
+
+_register(
+    LayerType(
+        "EfficientNet-Lite0",
+        "pretrained",
+        (
+            Param(
+                "fine_tune",
+                bool,
+                False,
+                help="Let its last 2 blocks learn from your photos too. Then there is no "
+                "feature cache: every step runs the whole network, far slower on a CPU.",
+            ),
+        ),
+        "EfficientNet-Lite0 trained on ImageNet's 1.3 million photos, without its classifier: "
+        "a 224×224 photo becomes 1,280 numbers that say what is in it (Network ▸ Pretrained ▸ "
+        "ImageNet classifier shows its 20 layers card by card). Frozen, it learns nothing: "
+        "Train computes its features of your photos once and keeps them, and the layers under "
+        "it train in seconds. This is transfer learning.",
+        _backbone_shape,
+        lambda s, p: _backbone().backbone_params(),
+        lambda s, p: _backbone().backbone(p["fine_tune"]),
+        lambda p: "ImageNet · last 2 blocks learn" if p["fine_tune"] else "ImageNet · frozen",
     )
 )
 

@@ -12,26 +12,18 @@ from PIL import Image
 from torch import nn
 
 from playground.core.augmentation import CACHE_EXCLUDES_AUGMENTATION, AugmentationError
-from playground.core.build import build_model
+from playground.core.backbone import backbone, head_model, head_spec, whole_weights
 from playground.core.config import TrainConfig
-from playground.core.data.dataset import apply_normalisation, make_dataset
+from playground.core.data.dataset import Dataset, apply_normalisation, make_dataset
 from playground.core.data.folder import Picture, Progress, load_folder
-from playground.core.data.ref import DatasetRef
-from playground.core.efficientnet import (
-    FEATURES,
-    FROZEN_LAYERS,
-    INPUT_SHAPE,
-    WEIGHTS_FILE,
-    classifier_layers,
-    lite0_spec,
-    load_weights,
-    transfer_layers,
-)
+from playground.core.data.ref import photo_folder
+from playground.core.efficientnet import BACKBONE, FEATURES, INPUT_SHAPE, WEIGHTS_FILE
 from playground.core.errors import DatasetError
 from playground.core.events import Finished
 from playground.core.features import FeatureCache, Features, default_cache_dir, folder_key
 from playground.core.history import History
 from playground.core.inference import CROP_FRACTION, decode_side, preprocess
+from playground.core.presets import preset
 from playground.core.pretrained import IMAGENET_PREPROCESSING
 from playground.core.project import Project
 from playground.core.spec import NetworkSpec
@@ -43,16 +35,11 @@ DECODE_SIDE = decode_side(IMAGENET_PREPROCESSING)
 READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION} decode {DECODE_SIDE}"
 
 
-def backbone_weights() -> dict[str, torch.Tensor]:
-    """The ImageNet weights of the transfer preset's frozen layers."""
-    return {k: v for k, v in load_weights().items() if int(k.split(".")[0]) < FROZEN_LAYERS}
-
-
-def backbone() -> nn.Sequential:
-    """EfficientNet-Lite0 up to its pooled 1280 features, ImageNet weights, frozen, eval mode."""
-    model = build_model(lite0_spec())[:FROZEN_LAYERS]
-    model.load_state_dict(backbone_weights())
-    return model.eval().requires_grad_(False)
+def trains_on_features(spec: NetworkSpec) -> bool:
+    """Whether spec starts with the frozen backbone: then its features are computed once and
+    only the layers after it train."""
+    first = spec.layers[0] if spec.layers else None
+    return first is not None and first.type == BACKBONE and not first.params["fine_tune"]
 
 
 def feature_reader(model: nn.Module) -> Picture:
@@ -106,22 +93,10 @@ class TransferTrainer:
             raise AugmentationError(CACHE_EXCLUDES_AUGMENTATION)
         cache = cache or FeatureCache(default_cache_dir())
         f = photo_features(self.root, cache, progress)
-        # the features as they come (standardising them would blow up the ones that happen
-        # to be constant on the training photos); the split is fixed per data set (seed 0)
-        raw = ((0.0,) * FEATURES, (1.0,) * FEATURES)
-        self.data = make_dataset(
-            self.root.name,
-            DatasetRef(str(self.root)),
-            f.vectors,
-            f.labels,
-            f.class_names,
-            "points",
-            0,
-            skipped=f.skipped,
-            stats=raw,
-        )
-        head = classifier_layers(len(f.class_names))[1:]  # Dropout, Linear: pooling is frozen
-        self.trainer = Trainer(NetworkSpec((FEATURES,), tuple(head)), self.data, config, sink)
+        self.data = feature_dataset(self.root, f)
+        self.spec = preset(TRANSFER, INPUT_SHAPE, len(f.class_names))
+        model = head_model(self.spec, len(f.class_names))
+        self.trainer = Trainer(head_spec(self.spec), self.data, config, sink, model)
 
     @property
     def device(self) -> torch.device:
@@ -139,21 +114,26 @@ class TransferTrainer:
 
     def project(self) -> Project:
         """The whole network, frozen layers and trained classifier, ready to classify photos."""
-        names = self.data.class_names
-        spec = NetworkSpec(INPUT_SHAPE, tuple(transfer_layers(INPUT_SHAPE, len(names))))
-        linear = self.trainer.model[-1]
-        fc = len(spec.layers) - 1
-        weights = backbone_weights() | {
-            f"{fc}.weight": linear.weight.detach().cpu(),
-            f"{fc}.bias": linear.bias.detach().cpu(),
-        }
+        head = {k: v.detach().cpu() for k, v in self.trainer.model.state_dict().items()}
         return Project(
-            spec,
+            self.spec,
             self.data.ref,
             self.config,
-            names,
+            self.data.class_names,
             IMAGENET_PREPROCESSING,
-            weights,
+            whole_weights(head),
             self.trainer.history,
             familiarity=self.trainer.familiarity(),
         )
+
+
+def feature_dataset(root: Path, f: Features) -> Dataset:
+    """The features of a photo folder as a data set, split as the folder's photos are (seed 0,
+    the same order), kept as they come: standardising them would blow up the ones that
+    happen to be constant on the training photos."""
+    raw = ((0.0,) * FEATURES, (1.0,) * FEATURES)
+    ref = photo_folder(root)
+    names = f.class_names
+    return make_dataset(
+        root.name, ref, f.vectors, f.labels, names, "points", 0, skipped=f.skipped, stats=raw
+    )

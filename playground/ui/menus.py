@@ -72,8 +72,6 @@ def build_menus(w, files, ws, training, views) -> Menus:
     network = bar.addMenu("&Network")
     presets = network.addMenu("&Presets")
     for key, (title, _) in PRESETS.items():
-        if key == "transfer":  # trained by core/transfer.py's own loop, not yet the window's
-            continue
         presets.addAction(action(w, title, lambda k=key: ws.apply_preset(k), name=f"preset-{key}"))
 
     pretrained = network.addMenu("P&retrained")

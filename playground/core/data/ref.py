@@ -122,6 +122,14 @@ def _features(keys: Any, count: int | None, image: bool) -> tuple[str, ...]:
     return features
 
 
+PHOTOS = "photos"  # the image-folder option: 1 loads photos as a pretrained network sees them
+
+
+def photo_folder(root: str | Path) -> DatasetRef:
+    """A folder of photos loaded as the ImageNet network sees them (224×224 colour)."""
+    return DatasetRef(str(root), {PHOTOS: 1})
+
+
 def _count(values: Any) -> int:
     return len(values) if isinstance(values, list) else 0
 

@@ -17,6 +17,7 @@ from playground.core.data.ref import (
     BUNDLED,
     DIGITS,
     MNIST5K,
+    PHOTOS,
     TOY_CLASSES,
     DatasetRef,
     Preprocessing,
@@ -34,7 +35,12 @@ TOY_OPTIONS: Options = {
     "noise": (0.1, 0, 1, False),
     "test_ratio": (0.2, 0.1, 0.9, False),  # the fraction held out to validate on
 }
-FOLDER_OPTIONS: Options = {"size": (32, 8, 256, True), "channels": (3, 1, 3, True)}
+# photos 1: as a pretrained ImageNet network sees them (size and channels are then its own)
+FOLDER_OPTIONS: Options = {
+    "size": (32, 8, 256, True),
+    "channels": (3, 1, 3, True),
+    "photos": (0, 0, 1, True),
+}
 MEMORY_BUDGET = MAX_DATASET_BYTES  # an image folder larger than this as float32 streams
 
 
@@ -133,6 +139,8 @@ def _folder(
     size, channels = opts["size"], opts["channels"]
     if channels == 2:
         raise DatasetError("image folders load with channels 1 (gray) or 3 (RGB), not 2")
+    if opts[PHOTOS]:
+        return _photos(ref, path, seed, val_fraction, progress)
     classes, listed = list_folder(path)
     if sum(map(len, listed)) * channels * size * size * 4 > MEMORY_BUDGET:
         return _streamed(ref, path, classes, listed, size, channels, seed, val_fraction)
@@ -147,6 +155,25 @@ def _folder(
         seed,
         val_fraction,
         skipped=skipped,
+    )
+
+
+def _photos(
+    ref: DatasetRef, path: Path, seed: int, val_fraction: float, progress: Progress | None
+) -> Dataset:
+    """A folder of photos made as the ImageNet network takes them: the centre crop of each at
+    224×224 in colour, normalised with that network's fixed mean and spread."""
+    from playground.core.inference import decode_side, preprocess
+    from playground.core.pretrained import IMAGENET_PREPROCESSING as PRE
+
+    (channels, size, _), side = PRE.input_shape, decode_side(PRE)
+    x, y, names, skipped = load_folder(
+        path, size, channels, progress, lambda img: preprocess(img, PRE), side
+    )
+    x_, y_ = torch.from_numpy(x), torch.from_numpy(y)
+    stats = (PRE.mean, PRE.std)
+    return make_dataset(
+        path.name, ref, x_, y_, names, "image", seed, val_fraction, PRE.recipe, skipped, stats
     )
 
 

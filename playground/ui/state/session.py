@@ -86,7 +86,7 @@ class TrainingSession(QObject):
         session's own."""
         worker = self._worker
         if worker is not None and worker.trainer is not None:
-            return worker.trainer.weights()
+            return worker.weights()
         return self.weights
 
     def resting_copy(self) -> tuple | None:
@@ -102,10 +102,16 @@ class TrainingSession(QObject):
         return (self.runs, self.history.last_step, self.state, id(self.weights))
 
     def start(
-        self, spec: NetworkSpec, dataset: Dataset, config: TrainConfig, paused: bool = False
+        self,
+        spec: NetworkSpec,
+        dataset: Dataset,
+        config: TrainConfig,
+        paused: bool = False,
+        features: Dataset | None = None,
     ) -> None:
         """Train (paused: start paused, for Step); continues from the current weights when the
-        network is unchanged."""
+        network is unchanged. features: the frozen backbone's, of dataset's photos, for the
+        layers after it to train on."""
         if self.busy:
             return
         if not self.continues(spec):
@@ -114,8 +120,9 @@ class TrainingSession(QObject):
         self.runs += 1
         from playground.ui.state.worker import TrainingWorker
 
+        history, log_dir = self.history.copy(), self.log_dir()
         worker = TrainingWorker(
-            spec, dataset, config, self.weights, self.history.copy(), self, self.log_dir()
+            spec, dataset, config, self.weights, history, self, log_dir, features
         )
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         worker.set_probes(self.probes)

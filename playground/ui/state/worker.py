@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 from torch import Tensor
 
+from playground.core.backbone import head_model, head_spec, head_weights, whole_weights
 from playground.core.build import build_model
 from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
@@ -46,10 +47,14 @@ class TrainingWorker(QThread):
         history: History,
         parent: QObject | None = None,
         log_dir: Path | None = None,
+        features: Dataset | None = None,
     ) -> None:
+        """features: the cached features of the photos in dataset when spec starts with the
+        frozen backbone: only the layers after it train, on them."""
         super().__init__(parent)
         self.setObjectName("training")
         self._args = (spec, dataset, config)
+        self._features = features
         self._weights, self._history = weights, history
         self.trainer: Trainer | None = None
         self.final_weights: dict[str, Tensor] | None = None  # CPU copy, set before Finished
@@ -68,15 +73,10 @@ class TrainingWorker(QThread):
         yield_to_other_threads()
         set_torch_threads(TRAINING_THREADS)
         try:
-            spec, dataset, _ = self._args
-            model = None
-            if self._weights is not None:
-                model = build_model(spec, dataset.num_classes)
-                model.load_state_dict(self._weights)
-            trainer = Trainer(*self._args, sink=self._emit, model=model, history=self._history)
-            log = TensorBoardLog(self.log_dir, self._args[2]) if self.log_dir else None
-            if log is not None:
-                trainer.sink = _tee(self._emit, log)
+            trainer = self._trainer()
+            board = TensorBoardLog(self.log_dir, self._args[2]) if self.log_dir else None
+            if board is not None:
+                trainer.sink = _tee(self._emit, board)
             with self._lock:
                 self.trainer = trainer
                 if self._pause_asked:
@@ -87,13 +87,13 @@ class TrainingWorker(QThread):
                     trainer.change_settings(self._settings)
                 if self._stop_asked:
                     trainer.stop()
-                trainer.set_probes(self._probes)
+                trainer.set_probes(self._usable(self._probes))
             self.deviceChosen.emit(trainer.device.type)
             try:
                 trainer.run()
             finally:
-                if log is not None:
-                    log.close()
+                if board is not None:
+                    board.close()
         except PlaygroundError as e:
             self._emit(Finished("error", str(e), self._history.epochs_done, 0))
         except Exception as e:  # shown to the user instead of a silent thread death
@@ -101,13 +101,46 @@ class TrainingWorker(QThread):
             message = f"Training failed: {type(e).__name__}: {e}"
             self._emit(Finished("error", message, self._history.epochs_done, 0))
 
+    def _trainer(self) -> Trainer:
+        spec, dataset, config = self._args
+        sink, history = self._emit, self._history
+        if self._features is not None:
+            model = head_model(spec, dataset.num_classes)
+            if self._weights is not None:
+                model.load_state_dict(head_weights(self._weights))
+            return Trainer(head_spec(spec), self._features, config, sink, model, history)
+        model = None
+        if self._weights is not None:
+            model = build_model(spec, dataset.num_classes)
+            model.load_state_dict(self._weights)
+        return Trainer(spec, dataset, config, sink=sink, model=model, history=history)
+
+    def _usable(self, request: ProbeRequest) -> ProbeRequest:
+        """The probes the trainer can make: none on cached features (the views probe with
+        photos, which the layers after the backbone never see)."""
+        return ProbeRequest() if self._features is not None else request
+
+    def weights(self) -> dict[str, Tensor]:
+        """The running trainer's last finite weights, of the whole network."""
+        assert self.trainer is not None
+        return self._whole(self.trainer.weights())
+
+    def _whole(self, weights: dict[str, Tensor]) -> dict[str, Tensor]:
+        """The trainer's weights as the whole network's: with the frozen backbone's when it
+        trains on cached features; CPU copies."""
+        copy = {k: v.detach().to("cpu", copy=True) for k, v in weights.items()}
+        return whole_weights(copy) if self._features is not None else copy
+
     def _emit(self, event: Event) -> None:
         if isinstance(event, Finished) and self.trainer is not None:
             # Copied here, on the training thread, before the GUI hears that the run ended.
             state = self.trainer.model.state_dict()
-            self.final_weights = {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+            self.final_weights = self._whole(state)
             best, weights = self.trainer.best, self.trainer.best_weights()
-            self.best = (best, weights) if best is not None and weights is not None else None
+            if best is not None and weights is not None:
+                self.best = (best, self._whole(weights))
+            else:
+                self.best = None
         with self._lock:
             self._pending.append(event)
             # a single step's result is shown at once: the person pressed Step to see it
@@ -156,7 +189,7 @@ class TrainingWorker(QThread):
         with self._lock:
             self._probes = request
             if self.trainer:
-                self.trainer.set_probes(request)
+                self.trainer.set_probes(self._usable(request))
 
     def stop(self) -> None:
         with self._lock:

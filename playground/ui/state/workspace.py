@@ -27,6 +27,7 @@ from playground.core.spec import NetworkSpec
 from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
+from playground.ui.state.feature_training import FeatureTraining
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
 from playground.ui.state.session import PAUSED, RUNNING, TrainingSession
@@ -82,6 +83,7 @@ class Workspace(QObject):
         self.session = TrainingSession(self)
         self.files = ProjectFiles(self)
         self.tasks = TaskRunner(self)
+        self.features = FeatureTraining(self)
         self.dataset: Dataset | None = None
         # what classifying needs when no data set says it: a trained network's class names
         # and preprocessing, from its project
@@ -221,8 +223,10 @@ class Workspace(QObject):
     def train(self, paused: bool = False) -> None:
         """Start (or continue) training, paused at once if asked; says why not when it
         cannot."""
-        report = self.document.report
-        if self.dataset is None:
+        report, spec, d = self.document.report, self.document.spec, self.dataset
+        if self.features.task is not None:
+            return  # a click while the features are computed: training starts after them
+        if d is None:
             self.error.emit("Choose a data set to train on first.")
         elif not report.ok:
             self.error.emit(f"The network cannot be trained yet. {report.error}.")
@@ -230,7 +234,12 @@ class Workspace(QObject):
             self.messagesOutdated.emit()
             self.files.mark_dirty()  # the weights will change
             self.document.set_locked(True)
-            self.session.start(self.document.spec, self.dataset, self.config, paused)
+            if self.features.wanted(spec, d):
+                self.features.start(spec, d, paused)
+            else:
+                if note := self.features.note(spec):
+                    self.info.emit(note)
+                self.session.start(spec, d, self.config, paused)
 
     def reset(self) -> None:
         self.session.reset()

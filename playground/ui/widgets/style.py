@@ -13,12 +13,14 @@ GROUP_COLOURS = {
     "convolution": QColor("#8A5CC7"),
     "activations": QColor("#E07B22"),
     "regularisation": QColor("#3E9B5B"),
+    "pretrained": QColor("#B0306A"),
 }
 GROUP_TITLES = {
     "layers": "Layers",
     "convolution": "Convolution",
     "activations": "Activations",
     "regularisation": "Regularisation",
+    "pretrained": "Pretrained",
 }
 ERROR = QColor("#C62828")
 ERROR_BG = QColor("#FDECEA")
@@ -35,6 +37,7 @@ _ABBREVIATIONS = {
     "BatchNorm1d": "BN",
     "BatchNorm2d": "BN",
     "Dropout": "Dr",
+    "EfficientNet-Lite0": "EN",
 }
 _CURVES = {
     "ReLU": lambda x: max(0.0, x),

@@ -1,0 +1,129 @@
+"""Transfer learning in the window: when the network starts with the frozen pretrained backbone
+and the data set is a photo folder, Train first computes the backbone's features of the photos
+(once, as a task with progress and Cancel; then from the cache) and the layers after it train
+on them, in seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from playground.core.data.ref import PHOTOS, photo_folder
+from playground.core.errors import DatasetError
+from playground.core.spec import NetworkSpec
+
+if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
+    from playground.core.features import FeatureCache, Features
+    from playground.ui.state.tasks import Task, TaskState
+    from playground.ui.state.workspace import Workspace
+
+
+def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
+    from playground.core.device import set_torch_threads
+    from playground.core.transfer import photo_features
+
+    def progress(fraction: float, text: str) -> None:
+        state.check()
+        state.set_progress(fraction, text.replace("Reading", "Features of"))
+
+    set_torch_threads(1)
+    return photo_features(root, cache, progress)
+
+
+class FeatureTraining(QObject):
+    """Starts the session on the cached features of the workspace's photo folder."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.ws = workspace
+        self.task: Task | None = None  # computing the features for the next run
+        self._cache: FeatureCache | None = None  # made on first use: it needs torch
+        self._reloading = ""  # the folder being loaded again as photos
+        workspace.document.changed.connect(self._photos_for_backbone)
+
+    @staticmethod
+    def wanted(spec: NetworkSpec, dataset: Dataset) -> bool:
+        """Whether spec trains on the cached features of dataset's photos."""
+        from playground.core.transfer import trains_on_features
+
+        return trains_on_features(spec) and bool(dataset.ref.options.get(PHOTOS))
+
+    def note(self, spec: NetworkSpec) -> str:
+        """What a person should know before spec trains: fine-tuning has no feature cache."""
+        from playground.core.efficientnet import BACKBONE, FINE_TUNED_BLOCKS
+
+        first = spec.layers[0] if spec.layers else None
+        if first is None or first.type != BACKBONE or not first.params["fine_tune"]:
+            return ""
+        return (
+            f"Fine-tuning the backbone's last {FINE_TUNED_BLOCKS} blocks: there is no feature "
+            "cache then, so every step runs the whole network (far slower on a CPU)"
+        )
+
+    def start(self, spec: NetworkSpec, dataset: Dataset, paused: bool = False) -> Task:
+        """Compute (or fetch) the features, then train the layers after the backbone (paused
+        at once if asked)."""
+        from playground.core.features import FeatureCache, default_cache_dir
+
+        self._cache = self._cache or FeatureCache(default_cache_dir())
+        root = Path(dataset.ref.source).expanduser()
+        self.task = task = self.ws.tasks.start(
+            f"Features of the photos in {root.name}", _features, root, self._cache
+        )
+        task.done.connect(lambda f: self._train(spec, dataset, f, paused))
+        task.failed.connect(lambda e: self._refused(e))
+        task.cancelled.connect(lambda: self.ws.status.emit("Training cancelled"))
+        task.cancelled.connect(lambda: self.ws.document.set_locked(False))
+        task.ended.connect(self._ended)
+        return task
+
+    def _train(self, spec: NetworkSpec, dataset: Dataset, features: Features, paused: bool) -> None:
+        from playground.core.transfer import feature_dataset
+
+        try:
+            data = feature_dataset(Path(dataset.ref.source).expanduser(), features)
+            if len(data.y_val) != len(dataset.y_val) or not bool(
+                (data.y_val == dataset.y_val).all()
+            ):
+                raise DatasetError(
+                    "the photo folder changed since it was loaded: load it again (Data set ▸ "
+                    "Add image folder…)"
+                )
+        except DatasetError as e:
+            self._refused(e)
+            return
+        self.ws.status.emit(
+            f"Training the layers under the frozen backbone on its features of "
+            f"{len(features.labels):,} photos"
+        )
+        self.ws.session.start(spec, dataset, self.ws.config, paused, data)
+
+    def _photos_for_backbone(self) -> None:
+        """A network that now starts with the pretrained backbone takes the image folder's
+        photos as ImageNet's network does (224×224 colour): load it again so when it was
+        loaded otherwise."""
+        from playground.core.efficientnet import BACKBONE
+
+        ws, d = self.ws, self.ws.dataset
+        layers = ws.document.spec.layers
+        if not layers or layers[0].type != BACKBONE or d is None or d.ref.options.get(PHOTOS):
+            return
+        if not Path(d.ref.source).expanduser().is_dir() or self._reloading == d.ref.source:
+            return
+        self._reloading = d.ref.source
+        task = ws.choose_dataset(photo_folder(d.ref.source))
+        task.ended.connect(lambda: setattr(self, "_reloading", ""))
+
+    def _refused(self, e: BaseException) -> None:
+        self.ws.document.set_locked(False)
+        self.ws._refuse("Could not compute the photos' features", e)
+
+    def _ended(self) -> None:
+        self.task = None
+
+
+def _same(a, b) -> bool:
+    return len(a) == len(b) and bool((a == b.to(a.device)).all())

@@ -1,0 +1,108 @@
+"""Transfer learning in the window: the frozen pretrained backbone under a head, trained on the
+cached features of a photo folder, classifying dropped photos, saved and opened again."""
+
+import numpy as np
+import pytest
+from photos import make_photos, photo
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+from test_gui_workspace import menu_action
+
+from gui_helpers import (
+    LEFT,
+    NO_MOD,
+    answer_next_dialog,
+    choose_in_combo,
+    drop_files,
+    wait_for_tasks,
+)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    return make_photos(tmp_path_factory.mktemp("photos") / "shapes", 8)
+
+
+def points(curve) -> int:
+    x, _ = curve.getData()
+    return 0 if x is None else len(x)
+
+
+def load_folder_with_combo(window, qtbot, monkeypatch, root) -> None:
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(root)
+    )
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, "folder")
+
+
+def test_transfer_preset_trains_on_cached_features(window, qtbot, shapes, tmp_path, monkeypatch):
+    ws = window.workspace
+    load_folder_with_combo(window, qtbot, monkeypatch, shapes)
+    assert ws.dataset.input_shape == (3, 32, 32)
+    menu_action(window, "preset-transfer").trigger()
+    # the folder is loaded again as the backbone takes photos: 224×224 colour
+    qtbot.waitUntil(lambda: ws.dataset.input_shape == (3, 224, 224), timeout=30_000)
+    assert ws.document.report.ok and ws.document.spec.layers[0].type == "EfficientNet-Lite0"
+    assert "EfficientNet-Lite0  ImageNet · frozen  → 1280" in window.stack.card_text(0)
+    window.training.epochs.setValue(30)
+    window.training.lr.setValue(0.003)
+    titles = []
+    ws.tasks.started.connect(lambda task: titles.append(task.title))
+    with qtbot.waitSignal(ws.session.finished, timeout=120_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    assert "Features of the photos in shapes" in titles
+    history = ws.session.history
+    assert history.epochs_done == 30 and history.epochs[-1].val_accuracy >= 0.9
+    assert "validation accuracy" in window.training.status.text()
+    curve = window.curves.val_acc  # the live curves, one point an epoch
+    qtbot.waitUntil(lambda: points(curve) == 30, timeout=5000)
+
+    fresh = tmp_path / "stripes.jpg"
+    photo("stripes", np.random.default_rng(7)).save(fresh)
+    drop_files(window, [fresh])
+    texts = window.classify_view.bars.row_texts()
+    assert len(texts) == 3 and texts[0].endswith("stripes"), texts
+
+    # Train again: the features come from the cache, and training continues
+    window.training.epochs.setValue(2)
+    with qtbot.waitSignal(ws.session.finished, timeout=60_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    assert ws.session.history.epochs_done == 32
+
+    # saved, and opened again by a drop, it still tells stripes
+    path = tmp_path / "shapes.playground"
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_for_tasks(qtbot, window)
+    menu_action(window, "preset-mlp").trigger()
+    answer_next_dialog(QMessageBox.StandardButton.Discard, [])  # the unsaved preset
+    drop_files(window, [path])
+    wait_for_tasks(qtbot, window)
+    assert ws.session.state == "trained" and ws.document.spec.layers[0].type == "EfficientNet-Lite0"
+    drop_files(window, [fresh])
+    assert window.classify_view.bars.row_texts()[0].endswith("stripes")
+
+
+def test_fine_tune_toggle_trains_without_the_cache(window, qtbot, shapes, monkeypatch):
+    ws = window.workspace
+    load_folder_with_combo(window, qtbot, monkeypatch, shapes)
+    menu_action(window, "preset-transfer").trigger()
+    qtbot.waitUntil(lambda: ws.dataset.input_shape == (3, 224, 224), timeout=30_000)
+    QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(0).center())
+    box = window.inspector.editors["fine_tune"]
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Space)
+    assert ws.document.spec.layers[0].params["fine_tune"] is True
+    assert "last 2 blocks learn" in window.stack.card_text(0)
+    titles = []
+    ws.tasks.started.connect(lambda task: titles.append(task.title))
+    window.training.epochs.setValue(1)
+    with qtbot.waitSignal(ws.session.finished, timeout=120_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    assert not any(t.startswith("Features of") for t in titles)
+    assert "no feature cache" in window.banner.text()
+    assert ws.session.history.epochs_done == 1
