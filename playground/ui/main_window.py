@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.cluster import cluster_instructions
 from playground.core.project import SUFFIX
+from playground.ui.dataset_commands import DatasetCommands
 from playground.ui.file_commands import FileCommands
 from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
@@ -66,9 +67,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.workspace = ws = Workspace(self)
         self.files = FileCommands(self, ws)
+        self.datasets = DatasetCommands(self, ws)
         self._after_stop = None  # what to do once a run stopped for closing has ended
         self._build()
-        self.menus = build_menus(self, self.files, ws, self.training, self.views)
+        self.menus = build_menus(self, self.files, ws, self.training, self.views, self.datasets)
         self._wire()
         self._update_undo()
         self._show_recent(ws.files.recent())

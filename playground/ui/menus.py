@@ -45,8 +45,9 @@ def action(
     return a
 
 
-def build_menus(w, files, ws, training, views) -> Menus:
-    """w: the window; files: FileCommands; ws: the Workspace; training: the training panel."""
+def build_menus(w, files, ws, training, views, datasets) -> Menus:
+    """w: the window; files: FileCommands; ws: the Workspace; training: the training panel;
+    datasets: DatasetCommands."""
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(action(w, "&New", files.new, K.New, "new"))
@@ -68,6 +69,12 @@ def build_menus(w, files, ws, training, views) -> Menus:
     undo = action(w, "&Undo", ws.document.undo, K.Undo, "undo")
     redo = action(w, "&Redo", ws.document.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
     edit.addActions([undo, redo])
+
+    data = bar.addMenu("&Data set")
+    data.addAction(action(w, "Add image &folder…", datasets.add_folder, None, "addFolder"))
+    data.addAction(
+        action(w, "&Classes of your photos…", datasets.open_classes, None, "photoClasses")
+    )
 
     network = bar.addMenu("&Network")
     presets = network.addMenu("&Presets")

@@ -1,0 +1,84 @@
+"""The Data set menu's conversations: choose an image folder, see its classes, then the
+workspace loads it; make classes of your own photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from playground.ui.state.tasks import Task, TaskState
+from playground.ui.state.workspace import Workspace
+
+
+def _preview(root: Path, _state: TaskState) -> list:
+    from playground.core.data.preview import folder_preview
+
+    return folder_preview(root)
+
+
+class DatasetCommands:
+    def __init__(self, window: QWidget, workspace: Workspace) -> None:
+        self.window, self.ws = window, workspace
+        self.preview = None  # the folder preview dialog while it is open
+        self.classes = None  # the dialog of the classes of your photos, once opened
+
+    def add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self.window,
+            "Image folder: one sub-folder of images per class (the folder names are the "
+            "class names)",
+        )
+        if path:
+            self.look_at(Path(path))
+
+    def look_at(self, root: Path) -> Task:
+        """Count the folder's classes and make their thumbnails off the GUI thread, then show
+        them; a folder that cannot be a data set is refused with the reason."""
+        task = self.ws.tasks.start(f"Looking at {root.name}", _preview, root)
+        task.done.connect(lambda classes: self._show(root, classes))
+        task.failed.connect(lambda e: self.ws._refuse(f"Cannot load {root.name}", e))
+        return task
+
+    def _show(self, root: Path, classes: list) -> None:
+        from playground.core.data.preview import folder_ref, loads_as
+        from playground.ui.dialogs.folder_preview import FolderPreviewDialog
+
+        spec = self.ws.document.spec
+        first = spec.layers[0].type if spec.layers else ""
+        ref = folder_ref(root, spec.input_shape, first)
+        self.preview = dialog = FolderPreviewDialog(root, classes, loads_as(ref), self.window)
+        dialog.accepted.connect(lambda: self.ws.choose_dataset(ref))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def open_classes(self) -> None:
+        """The classes of your photos: those of the data set when it is such a folder, else
+        the project's (beside it, or under the app's home while it is unsaved)."""
+        from playground.core.data.photo_classes import PhotoClasses, classes_folder, owned
+        from playground.ui.dialogs.photo_classes import PhotoClassesDialog
+        from playground.ui.state.project_files import app_home
+
+        d, home = self.ws.dataset, app_home()
+        source = Path(d.ref.source) if d is not None else None
+        if source is not None and source.is_dir() and owned(source, home):
+            root = source
+        else:
+            root = classes_folder(self.ws.files.path, home)
+        if self.classes is not None:
+            self.classes.close()
+        classes = PhotoClasses(root)
+        self.classes = PhotoClassesDialog(classes, self.ws.tasks, self._use, self.window)
+        self.classes.show()
+
+    def _use(self, root: Path) -> None:
+        """Train on the classes: the transfer preset (unless the network already starts with
+        the pretrained backbone), the folder loaded as its photos."""
+        from playground.core.data.ref import photo_folder
+        from playground.core.efficientnet import BACKBONE
+
+        layers = self.ws.document.spec.layers
+        if not layers or layers[0].type != BACKBONE:
+            self.ws.apply_preset("transfer")
+        self.ws.choose_dataset(photo_folder(root))
+        self.classes.accept()
