@@ -130,6 +130,9 @@ def test_bench_quick_prints_every_figure():
         assert 0 <= m["gui_cpu_share"] < 1
         assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
     assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]
+    photos = report["photos"]
+    assert photos["imagenet_drop_to_bars_ms"] > 0 and photos["feature_caching_images_per_s"] > 0
+    assert 0 < photos["transfer_head_s"] < photos["transfer_s"]
 
 
 def test_bench_scaling_times_torchrun_with_one_and_two_processes():

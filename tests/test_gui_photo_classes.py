@@ -2,12 +2,12 @@
 copied into a folder the app owns, browsed and removed, then trained on with the pretrained
 network."""
 
-from photos import make_photos
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from test_gui_workspace import menu_action
 
 from gui_helpers import LEFT, NO_MOD, drop_files, wait_for_tasks
+from playground.bench.shapes import make_photos
 
 
 def class_rows(dialog) -> list[str]:

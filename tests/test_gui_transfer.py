@@ -3,7 +3,6 @@ cached features of a photo folder, classifying dropped photos, saved and opened 
 
 import numpy as np
 import pytest
-from photos import make_photos, photo
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -17,6 +16,7 @@ from gui_helpers import (
     drop_files,
     wait_for_tasks,
 )
+from playground.bench.shapes import make_photos, photo
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 import torch
-from photos import KINDS, make_photos, photo
 from PIL import Image
 
 from cli_helpers import run_playground
+from playground.bench.shapes import KINDS, make_photos, photo
 from playground.core import transfer
 from playground.core.config import TrainConfig
 from playground.core.errors import DatasetError

@@ -134,13 +134,16 @@ def close_windows(window, dashboard: QWidget) -> None:
     dashboard.close()
 
 
-def drop_latency(window, repeats: int = 20) -> dict[str, float]:
-    """Milliseconds from a dropped image file to the probability bars, median and max."""
+def drop_latency(window, repeats: int = 20, image: Path | None = None) -> dict[str, float]:
+    """Milliseconds from a dropped image file (a photo of a digit unless given) to the
+    probability bars, median and max."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "digit.png"
-        img = Image.new("L", (400, 300), 215)
-        ImageDraw.Draw(img).text((150, 60), "4", fill=30, font=ImageFont.load_default(size=160))
-        img.save(path)
+        path = image or Path(folder) / "digit.png"
+        if image is None:
+            img = Image.new("L", (400, 300), 215)
+            font = ImageFont.load_default(size=160)
+            ImageDraw.Draw(img).text((150, 60), "4", fill=30, font=font)
+            img.save(path)
         times = []
         for _ in range(repeats):
             started = time.perf_counter()
@@ -254,6 +257,14 @@ def launch_seconds() -> tuple[float, float]:
     )
     shown, ready = out.stdout.strip().splitlines()[-1].split()
     return float(shown), float(ready)
+
+
+def photos_process(per_class: int) -> dict:
+    """bench.photos in a new process: the ImageNet classifier's latency, feature caching and
+    a transfer learning run on 3 classes × per_class photos."""
+    command = [sys.executable, "-m", "playground.bench.photos", str(per_class)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def folder_load_process(images: int) -> dict:
