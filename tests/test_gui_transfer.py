@@ -14,7 +14,6 @@ from gui_helpers import (
     answer_next_dialog,
     choose_in_combo,
     drop_files,
-    wait_for_tasks,
 )
 from playground.bench.shapes import make_photos, photo
 
@@ -77,11 +76,13 @@ def test_transfer_preset_trains_on_cached_features(window, qtbot, shapes, tmp_pa
         "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
     )
     QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    wait_for_tasks(qtbot, window)
+    # (the explanations of the dropped photo may still be computed: not waited for)
+    qtbot.waitUntil(lambda: path.exists() and not window.isWindowModified(), timeout=30_000)
     menu_action(window, "preset-mlp").trigger()
     answer_next_dialog(QMessageBox.StandardButton.Discard, [])  # the unsaved preset
     drop_files(window, [path])
-    wait_for_tasks(qtbot, window)
+    spec = ws.document.spec
+    qtbot.waitUntil(lambda: ws.document.spec != spec, timeout=30_000)
     assert ws.session.state == "trained" and ws.document.spec.layers[0].type == "EfficientNet-Lite0"
     drop_files(window, [fresh])
     assert window.classify_view.bars.row_texts()[0].endswith("stripes")

@@ -95,7 +95,12 @@ def _explain(method: str, job: tuple, model: Any, state: TaskState) -> tuple[Any
     if model is None:
         model = inference_model(spec, classes, weights)
     state.check()
+    # a cancel ends the task within one forward pass: occlusion and Integrated Gradients run
+    # hundreds of them, tens of seconds on a pretrained network on a CPU
+    hook = model.register_forward_pre_hook(lambda *_: state.check())
     try:
         return model, explain(model, picture, pre, method, target)
     except ExplainError as e:  # expected (Grad-CAM of a network without convolutions)
         return model, str(e)
+    finally:
+        hook.remove()

@@ -66,10 +66,19 @@ class FeatureTraining(QObject):
             "cache then, so every step runs the whole network (far slower on a CPU)"
         )
 
-    def start(self, spec: NetworkSpec, dataset: Dataset, paused: bool = False) -> Task:
+    def start(self, spec: NetworkSpec, dataset: Dataset, paused: bool = False) -> Task | None:
         """Compute (or fetch) the features, then train the layers after the backbone (paused
-        at once if asked)."""
+        at once if asked); None, said why, when augmentation is asked for too."""
+        from playground.core.augmentation import CACHE_EXCLUDES_AUGMENTATION
         from playground.core.features import FeatureCache, default_cache_dir
+
+        if self.ws.config.augmentation.active:
+            self.ws.document.set_locked(False)
+            self.ws.error.emit(
+                f"The network cannot be trained so: {CACHE_EXCLUDES_AUGMENTATION}, or tick "
+                "Fine-tune on the backbone's card to train without the cache."
+            )
+            return None
 
         self._cache = self._cache or FeatureCache(default_cache_dir())
         root = Path(dataset.ref.source).expanduser()
