@@ -44,13 +44,15 @@ def test_transfer_preset_trains_on_cached_features(window, qtbot, shapes, tmp_pa
     # the folder is loaded again as the backbone takes photos: 224×224 colour
     qtbot.waitUntil(lambda: ws.dataset.input_shape == (3, 224, 224), timeout=30_000)
     assert ws.document.report.ok and ws.document.spec.layers[0].type == "EfficientNet-Lite0"
-    assert "EfficientNet-Lite0  ImageNet · frozen  → 1280" in window.stack.card_text(0)
+    assert "EfficientNet-Lite0  frozen  → 1280" in window.stack.card_text(0)
     window.training.epochs.setValue(30)
     window.training.lr.setValue(0.003)
     titles = []
     ws.tasks.started.connect(lambda task: titles.append(task.title))
     with qtbot.waitSignal(ws.session.finished, timeout=120_000):
         QTest.mouseClick(window.training.train_button, LEFT)
+        assert window.training.status.text().startswith("Computing the backbone's features")
+        assert not window.training.train_button.isEnabled()
     assert "Features of the photos in shapes" in titles
     history = ws.session.history
     assert history.epochs_done == 30 and history.epochs[-1].val_accuracy >= 0.9
@@ -98,7 +100,7 @@ def test_fine_tune_toggle_trains_without_the_cache(window, qtbot, shapes, monkey
     box.setFocus()
     QTest.keyClick(box, Qt.Key.Key_Space)
     assert ws.document.spec.layers[0].params["fine_tune"] is True
-    assert "last 2 blocks learn" in window.stack.card_text(0)
+    assert "2 blocks learn" in window.stack.card_text(0)
     titles = []
     ws.tasks.started.connect(lambda task: titles.append(task.title))
     window.training.epochs.setValue(1)
@@ -107,3 +109,18 @@ def test_fine_tune_toggle_trains_without_the_cache(window, qtbot, shapes, monkey
     assert not any(t.startswith("Features of") for t in titles)
     assert "no feature cache" in window.banner.text()
     assert ws.session.history.epochs_done == 1
+
+
+def test_cancel_the_features(window, qtbot, shapes, monkeypatch):
+    ws = window.workspace
+    load_folder_with_combo(window, qtbot, monkeypatch, shapes)
+    menu_action(window, "preset-transfer").trigger()
+    qtbot.waitUntil(lambda: ws.dataset.input_shape == (3, 224, 224), timeout=30_000)
+    QTest.mouseClick(window.training.train_button, LEFT)
+    bar = window.task_bar
+    qtbot.waitUntil(lambda: bar.isVisible() and "Features of" in bar.label.text(), timeout=10_000)
+    QTest.mouseClick(bar.cancel, LEFT)
+    qtbot.waitUntil(lambda: ws.features.task is None, timeout=30_000)
+    assert ws.session.state == "idle" and not ws.document.locked
+    assert window.training.train_button.isEnabled()
+    assert window.training.status.text() == "Ready to train"

@@ -584,8 +584,8 @@ def _backbone():
 def _backbone_shape(shape: Shape, p: dict[str, Any]) -> Shape:
     if tuple(shape) != PHOTO_SHAPE:
         raise ShapeError(
-            f"EfficientNet-Lite0 takes 3×224×224 colour photos ({_describe(shape)} given)",
-            "load a photo folder with Data set ▸ Add image folder…, and put it first",
+            f"EfficientNet-Lite0 takes 3×224×224 colour photos, not {shape_text(shape)}",
+            "add photos with Data set ▸ Add image folder…",
         )
     return (1280,)
 
@@ -611,7 +611,7 @@ _register(
         _backbone_shape,
         lambda s, p: _backbone().backbone_params(),
         lambda s, p: _backbone().backbone(p["fine_tune"]),
-        lambda p: "ImageNet · last 2 blocks learn" if p["fine_tune"] else "ImageNet · frozen",
+        lambda p: "2 blocks learn" if p["fine_tune"] else "frozen",
     )
 )
 

@@ -110,6 +110,7 @@ class TrainingPanel(QWidget):
         s.finished.connect(self._show_finished)
         ws.document.changed.connect(self._network_edited)
         ws.readyChanged.connect(self._update)
+        ws.features.changed.connect(self._update)
         ws.datasetChanged.connect(self._show_dataset)
         ws.configChanged.connect(self.set_config)
 
@@ -304,7 +305,8 @@ class TrainingPanel(QWidget):
         ws, s = self.ws, self.ws.session
         busy, state = s.busy, s.state
         report = ws.document.report
-        can_train = ws.ready and not busy and report.ok and ws.dataset is not None
+        preparing = ws.features.task is not None  # Train computes the backbone's features
+        can_train = ws.ready and not busy and not preparing and report.ok and ws.dataset is not None
         continues = s.continues(ws.document.spec)
         self.train_button.setEnabled(can_train)
         self.step_button.setEnabled(can_train or state == PAUSED)
@@ -314,7 +316,7 @@ class TrainingPanel(QWidget):
             if continues
             else "Train from new random weights"
         )
-        self.dataset.setEnabled(ws.ready and not busy)
+        self.dataset.setEnabled(ws.ready and not busy and not preparing)
         self.toy.setEnabled(ws.ready and not busy)
         self.pause_button.setEnabled(busy)
         self.pause_button.setText("Resume" if state == PAUSED else "Pause")
@@ -340,6 +342,8 @@ class TrainingPanel(QWidget):
         ws, s = self.ws, self.ws.session
         if not ws.ready:
             return "Loading PyTorch and the data set…"
+        if ws.features.task is not None:
+            return "Computing the backbone's features of the photos, once: the next runs reuse them"
         if ws.dataset is None:
             return "Choose a data set to train on"
         if not report.ok:

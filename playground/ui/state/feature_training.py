@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from playground.core.data.ref import PHOTOS, photo_folder
 from playground.core.errors import DatasetError
@@ -38,6 +38,8 @@ def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
 
 class FeatureTraining(QObject):
     """Starts the session on the cached features of the workspace's photo folder."""
+
+    changed = Signal()  # the features began or ended being computed (see task)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -90,6 +92,7 @@ class FeatureTraining(QObject):
         task.cancelled.connect(lambda: self.ws.status.emit("Training cancelled"))
         task.cancelled.connect(lambda: self.ws.document.set_locked(False))
         task.ended.connect(self._ended)
+        self.changed.emit()
         return task
 
     def _train(self, spec: NetworkSpec, dataset: Dataset, features: Features, paused: bool) -> None:
@@ -135,6 +138,7 @@ class FeatureTraining(QObject):
 
     def _ended(self) -> None:
         self.task = None
+        self.changed.emit()
 
 
 def _same(a, b) -> bool:
