@@ -20,7 +20,9 @@ INSET = 0.01  # of the range: keep data this far from the edges (paddings must e
 
 
 def tune_plot(plot: pg.PlotItem, grid: bool = False) -> None:
-    """Cache plot's axes and, with grid, draw grid lines at the two coarser tick levels."""
+    """Cache plot's axes and, with grid, draw grid lines at the two coarser tick levels; its
+    context menu saves it as PNG or SVG."""
+    add_export_actions(plot)
     for axis in plot.axes.values():
         item = axis["item"]
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -31,9 +33,8 @@ def tune_plot(plot: pg.PlotItem, grid: bool = False) -> None:
 
 
 def plot_widget(title: str | None = None, grid: bool = False) -> pg.PlotWidget:
-    """A white PlotWidget tuned by tune_plot, which saves itself as PNG or SVG."""
+    """A white PlotWidget tuned by tune_plot."""
     w = pg.PlotWidget(background="w")
-    add_export_actions(w.plotItem)
     if title:
         w.setTitle(title, color="#1F2328", size="11pt")
     tune_plot(w.plotItem, grid)
