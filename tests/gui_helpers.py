@@ -137,6 +137,13 @@ def click_tab(window, title: str) -> None:
     QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
 
 
+def open_backprop(window) -> None:
+    """Open the Step tab's backprop walk-through page."""
+    click_tab(window, "Step")
+    bar = window.views.step_tab.tabBar()
+    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(1).center())
+
+
 def toy_mlp(window, qtbot, key: str = "circle") -> None:
     """Choose a 2-D toy data set in the training panel and the MLP preset in the menu."""
     with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):

@@ -5,7 +5,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, click_tab, toy_mlp
+from gui_helpers import LEFT, open_backprop, toy_mlp
 from playground.core.walkthrough import walk_through
 from playground.ui.widgets.array_panel import as_image
 
@@ -19,7 +19,7 @@ def test_walk_through_one_sample_forward_cost_backward_update(window, qtbot):
     ws, session = window.workspace, window.workspace.session
     with qtbot.waitSignal(session.stepMeasured, timeout=30_000):
         QTest.keyClick(window, Qt.Key.Key_F10)
-    click_tab(window, "Backprop")
+    open_backprop(window)
     view = window.views.backprop
     view.sample.selectAll()
     QTest.keyClicks(view.sample, "3")
@@ -67,7 +67,7 @@ def test_walk_through_one_sample_forward_cost_backward_update(window, qtbot):
 
 
 def test_walk_through_without_weights_says_what_to_do(window, qtbot):
-    click_tab(window, "Backprop")
+    open_backprop(window)
     view = window.views.backprop
     QTest.mouseClick(view.start, LEFT)
     assert "press Step (F10)" in view.text.text()

@@ -15,7 +15,8 @@ from playground.core.probes import grid_probabilities
 def test_derived_features_train_and_the_boundary_stays_on_the_plane(window, qtbot):
     toy_mlp(window, qtbot, "circle")
     ws, t = window.workspace, window.training
-    toy = t.toy
+    click_tab(window, "Boundary")  # the toy set's options sit above its plane
+    toy = window.views.toy_options
     assert toy.isVisible() and toy.features["x1"].isChecked() and toy.features["x2"].isChecked()
     for key in ("x1sq", "x2sq", "x1"):  # add x₁², x₂², then drop x₁
         with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
@@ -40,10 +41,10 @@ def test_derived_features_train_and_the_boundary_stays_on_the_plane(window, qtbo
     QTest.keyClicks(t.reg_rate, "0.001")
     QTest.keyClick(t.reg_rate, Qt.Key.Key_Return)
     assert (ws.config.regularization, ws.config.reg_rate) == ("l2", 0.001)
-    click_tab(window, "Boundary")
     t.epochs.setValue(3)
     with qtbot.waitSignal(ws.session.finished, timeout=60_000):
         QTest.mouseClick(t.train_button, LEFT)
+        assert not toy.isEnabled()  # the data set stays while training runs
     view = window.views.boundary
     qtbot.waitUntil(lambda: view.picture is not None, timeout=10_000)
     xs, _ = view.train_points.getData()

@@ -21,6 +21,7 @@ from playground.core.regularization import penalised_weights, penalty
 from playground.core.spec import NetworkSpec
 
 Arrays = list[tuple[str, np.ndarray]]
+NAMES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
 FORMULAS = {
     "Linear": "z = W·x + b: each neuron's weighted sum of its inputs, plus its bias",
     "Conv2d": "each filter slides over the input; at every position a dot product + bias",
@@ -194,7 +195,9 @@ def _backward_stages(model, names, out_grads, weight_grads) -> list[Stage]:
 
 def _update_stages(model, names, config, weight_grads, updates, state) -> list[Stage]:
     stages = []
-    plain = config.optimizer == "sgd" and state is None and config.weight_decay == 0
+    # SGD's first step (a fresh momentum buffer is g itself) and momentum-free SGD: w − lr·g
+    fresh = state is None or config.momentum == 0
+    plain = config.optimizer == "sgd" and fresh and config.weight_decay == 0
     for name, _ in learnable_layers(model):
         index = int(name.split(" ", 1)[0]) - 1
         key = f"{index}.weight"
@@ -211,9 +214,9 @@ def _update_stages(model, names, config, weight_grads, updates, state) -> list[S
             )
             arrays = [("w before", before), ("lr·g", config.lr * g), ("w after", after)]
         else:
-            fresh = "from a fresh state" if state is None else "with the run's own state"
+            since = "from a fresh state" if state is None else "with the run's own state"
             text = (
-                f"The update {config.optimizer.upper()} makes ({fresh}, lr = {config.lr:g}); "
+                f"The update {NAMES[config.optimizer]} makes ({since}, lr = {config.lr:g}); "
                 "it is not exactly lr·g: momentum and moments rescale it. Δw = after − before."
             )
             arrays = [("w before", before), ("Δw", after - before), ("w after", after)]

@@ -3,27 +3,32 @@ point the network gets, the noise, and the share of points held out to test on."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.data.ref import DatasetRef
+from playground.core.data.toy import TOY_NAMES
 from playground.core.data.toy_features import DEFAULT, FEATURES
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
+
+if TYPE_CHECKING:
+    from playground.ui.state.workspace import Workspace
 
 DEFAULT_NOISE, DEFAULT_TEST = 10, 20  # percent, as the loader's defaults
 
 
 class ToyOptions(QWidget):
-    """Emits the toy set's reference with the options as shown, whenever one is changed."""
+    """Shown while a toy set is loaded; a change loads it again with the options as shown."""
 
-    changed = Signal(object)  # DatasetRef
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ws = workspace
         self.source = ""
         self.features: dict[str, QPushButton] = {}
         inputs = QHBoxLayout()
         inputs.setSpacing(2)
+        inputs.addWidget(QLabel("Inputs"))
         for key, (label, _) in FEATURES.items():
             button = QPushButton(label)
             button.setCheckable(True)
@@ -42,6 +47,7 @@ class ToyOptions(QWidget):
         amounts.addWidget(self.noise)
         amounts.addWidget(QLabel("Test"))
         amounts.addWidget(self.test)
+        amounts.addWidget(QLabel("of the points held out to validate on"))
         amounts.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -49,6 +55,19 @@ class ToyOptions(QWidget):
         layout.addLayout(inputs)
         layout.addLayout(amounts)
         self._shown: DatasetRef | None = None
+        workspace.datasetChanged.connect(self._dataset_changed)
+        workspace.session.stateChanged.connect(self._state_changed)
+        self._dataset_changed()
+
+    def _dataset_changed(self) -> None:
+        d = self.ws.dataset
+        toy = d is not None and d.ref.source in TOY_NAMES
+        self.setVisible(toy)
+        if toy:
+            self.show_ref(d.ref)
+
+    def _state_changed(self) -> None:
+        self.setEnabled(not self.ws.session.busy)
 
     def show_ref(self, ref: DatasetRef) -> None:
         """Show the options of the toy set loaded now."""
@@ -76,7 +95,7 @@ class ToyOptions(QWidget):
             return
         ref = self.ref()
         if self._shown is None or _values(ref) != _values(self._shown):
-            self.changed.emit(ref)
+            self.ws.choose_dataset(ref)
 
 
 def _values(ref: DatasetRef) -> tuple:

@@ -26,7 +26,6 @@ from playground.core.data.toy import TOY_NAMES
 from playground.core.events import Finished, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
 from playground.ui.panels.run_options import RunOptions
-from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.session import PAUSED, RUNNING
 from playground.ui.state.workspace import Workspace
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
@@ -147,10 +146,6 @@ class TrainingPanel(QWidget):
         self.show_devices([("Auto", "auto"), ("CPU", "cpu")])  # named once PyTorch has loaded
         self.form = QFormLayout()
         self.form.addRow("Data set", self.dataset)
-        self.toy = ToyOptions()  # shown for the 2-D toy sets only
-        self.toy.changed.connect(self.datasetRequested)
-        self.form.addRow("Inputs", self.toy)
-        self.form.setRowVisible(self.toy, False)
         self.form.addRow("Optimizer", _row(self.optimizer, "Momentum", self.momentum))
         self.form.addRow("Learning rate", _row(self.lr, "Batch", self.batch_size))
         self.form.addRow(
@@ -257,15 +252,10 @@ class TrainingPanel(QWidget):
         """Point the chooser at the data set (a bundled name, or the folder/IDX entry)."""
         d = self.ws.dataset
         if d is None:  # a trained network opened without one
-            self.form.setRowVisible(self.toy, False)
             self.dataset.setCurrentIndex(-1)  # shows the placeholder
             self._dataset_index = -1
             self._forget_run()
             return
-        toy = d.ref.source in TOY_NAMES
-        self.form.setRowVisible(self.toy, toy)
-        if toy:
-            self.toy.show_ref(d.ref)
         index = self.dataset.findData(d.ref.source)
         if index < 0:
             index = self.dataset.findData("folder")
@@ -279,7 +269,7 @@ class TrainingPanel(QWidget):
         ref: DatasetRef | None = DatasetRef(key)
         d = self.ws.dataset
         if key in TOY_NAMES and d is not None and d.ref.source in TOY_NAMES:
-            ref = DatasetRef(key, self.toy.ref().options)  # the inputs and noise chosen stay
+            ref = DatasetRef(key, d.ref.options)  # the inputs and noise chosen stay
         if key == "folder":
             path = QFileDialog.getExistingDirectory(
                 self,
@@ -317,7 +307,6 @@ class TrainingPanel(QWidget):
             else "Train from new random weights"
         )
         self.dataset.setEnabled(ws.ready and not busy and not preparing)
-        self.toy.setEnabled(ws.ready and not busy)
         self.pause_button.setEnabled(busy)
         self.pause_button.setText("Resume" if state == PAUSED else "Pause")
         self.stop_button.setEnabled(busy)

@@ -45,7 +45,8 @@ def boundary_picture(probs: np.ndarray) -> np.ndarray:
 
 
 class BoundaryView(LiveView):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, controls: QWidget | None = None, parent: QWidget | None = None) -> None:
+        """controls, if given, sit above the plot (the toy sets' options)."""
         super().__init__(parent)
         self.plot = plot_widget()
         self.plot.setAspectLocked(True)
@@ -65,6 +66,8 @@ class BoundaryView(LiveView):
         plot_page = QWidget()
         page = QVBoxLayout(plot_page)
         page.setContentsMargins(0, 0, 0, 0)
+        if controls is not None:
+            page.addWidget(controls)
         page.addWidget(self.plot, 1)
         page.addWidget(self.note)
         self.pages = QStackedLayout(self)

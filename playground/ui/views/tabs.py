@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
 
+from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
@@ -44,12 +45,18 @@ class ViewTabs(QTabWidget):
         self.pins = Pins(workspace)
         self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
         self.weights, self.filters = WeightsView(), FiltersView()
-        self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView()
+        self.toy_options = ToyOptions(workspace)
+        self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView(self.toy_options)
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         self.step = StepView()
         self.backprop = BackpropView(workspace)
         self.neurons = NeuronView()
         self.gallery = GalleryView(Gallery(workspace, self))
+        # one tab for one training step, seen two ways: fewer tabs fit a 1024-pixel window
+        self.step_tab = QTabWidget()
+        self.step_tab.setDocumentMode(True)
+        self.step_tab.addTab(self.step, "What one step changed")
+        self.step_tab.addTab(self.backprop, "Backprop, walked through")
         for widget, title in (
             (self.curves, "Curves"),
             (self.runs, "Runs"),
@@ -60,8 +67,7 @@ class ViewTabs(QTabWidget):
             (self.neurons, "Neurons"),
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
-            (self.step, "Step"),
-            (self.backprop, "Backprop"),
+            (self.step_tab, "Step"),
             (self.classify, "Classify"),
             (self.gallery, "Gallery"),
         ):

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -46,22 +47,28 @@ class ArrayPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)  # a long name must not widen the window
         self.table = QTableWidget()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setAspectLocked(True)
         self.plot.invertY(True)
+        for w in (self.table, self.plot):  # three panels side by side share a narrow view
+            w.setMinimumWidth(60)
+            w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.heatmap = pg.ImageItem()
         self.heatmap.setColorMap(DIVERGING)
         self.plot.addItem(self.heatmap)
+        self.heatmap.hoverEvent = self._hover
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.plot)
         self.range = QLabel()
         self.range.setObjectName("explanation")
+        self.range.setWordWrap(True)
+        self._range_text = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -74,13 +81,17 @@ class ArrayPanel(QWidget):
         self.title.setText(f"{title}  ({'×'.join(map(str, a.shape)) or '1'})")
         finite = a[np.isfinite(a)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-        self.range.setText(f"from {low:.4g} to {high:.4g}")
+        self._range_text = f"from {low:.4g} to {high:.4g}"
+        self.range.setText(self._range_text)
         if a.size <= MAX_TABLE_VALUES:
             self._fill_table(as_table(a), row_names if a.ndim == 1 else None)
             self.stack.setCurrentWidget(self.table)
         else:
             limit = max(abs(low), abs(high)) or 1.0
+            # pictures (feature maps, a wrapped vector) keep square pixels; a matrix fills
+            self.plot.setAspectLocked(a.ndim in (1, 3))
             self.heatmap.setImage(as_image(a), autoLevels=False, levels=(-limit, limit))
+            self.range.setText(f"{self._range_text}; hover to read a value")
             self.plot.autoRange()
             self.stack.setCurrentWidget(self.plot)
 
@@ -88,11 +99,24 @@ class ArrayPanel(QWidget):
         self.table.clear()
         self.table.setRowCount(m.shape[0])
         self.table.setColumnCount(m.shape[1])
+        # indices from 0, as the heatmaps and the weights view count neurons
+        self.table.setHorizontalHeaderLabels([str(c) for c in range(m.shape[1])])
+        self.table.setVerticalHeaderLabels([str(r) for r in range(m.shape[0])])
+        self.table.horizontalHeader().setVisible(m.shape[1] > 1)
         for r in range(m.shape[0]):
             for c in range(m.shape[1]):
                 self.table.setItem(r, c, QTableWidgetItem(f"{m[r, c]:.4f}"))
         if row_names is not None and len(row_names) == m.shape[0]:
             self.table.setVerticalHeaderLabels(row_names)
+
+    def _hover(self, event) -> None:
+        image = self.heatmap.image
+        if event.isExit() or image is None:
+            self.range.setText(self._range_text)
+            return
+        row, col = int(event.pos().y()), int(event.pos().x())
+        if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
+            self.range.setText(f"row {row}, column {col}: {image[row, col]:+.5g}")
 
     def cell_texts(self) -> list[list[str]]:
         """The table's numbers as shown."""

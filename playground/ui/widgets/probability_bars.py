@@ -15,16 +15,19 @@ TOP_COLOUR, OTHER_COLOUR = QColor("#3B73B9"), QColor("#A9C1E0")
 class ProbabilityBars(QWidget):
     rowClicked = Signal(int)  # the row of the bar clicked (0: the top class)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, selectable: bool = True) -> None:
+        """selectable: a click on a bar chooses its class (framed); else bars only show."""
         super().__init__(parent)
         self.rows: list[tuple[str, float]] = []
+        self.selectable = selectable
         self.selected = -1  # the row drawn framed (the class being explained)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        if selectable:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_rows(self, rows: list[tuple[str, float]]) -> None:
         self.rows = list(rows)
-        self.selected = 0 if self.rows else -1
+        self.selected = 0 if self.rows and self.selectable else -1
         self.updateGeometry()
         self.update()
 
@@ -35,7 +38,7 @@ class ProbabilityBars(QWidget):
 
     def mousePressEvent(self, event) -> None:
         row = self.row_at(event.position().y())
-        if row >= 0:
+        if row >= 0 and self.selectable:
             self.selected = row
             self.update()
             self.rowClicked.emit(row)

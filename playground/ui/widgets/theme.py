@@ -24,6 +24,11 @@ QFrame#taskBar { background: #FFF8E1; border: 1px solid #E6D39A; border-radius: 
 QPushButton#trainButton { background: #2E7D32; color: white; font-weight: 600;
                           border-radius: 4px; border: 1px solid #276B2B; }
 QPushButton#trainButton:disabled { background: #A5C8A7; border-color: #A5C8A7; }
+QPushButton#featureToggle { padding: 4px 6px; border: 1px solid #C9D1D9; border-radius: 4px;
+                            background: white; }
+QPushButton#featureToggle:checked { background: #3B73B9; border-color: #2F5F9C; color: white;
+                                    font-weight: 600; }
+QPushButton#featureToggle:checked:disabled { background: #A9C1E0; border-color: #A9C1E0; }
 QFrame#banner[kind="error"] { background: #FDECEA; border: 1px solid #E5A39D; border-radius: 6px; }
 QFrame#banner[kind="error"] QLabel { color: #8E1B14; }
 QFrame#banner[kind="info"] { background: #E8F1FB; border: 1px solid #A8C7EA; border-radius: 6px; }
