@@ -33,6 +33,7 @@ from playground.ui.widgets.draw_pad import DrawPad
 from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.widgets.probability_bars import ProbabilityBars
 from playground.ui.widgets.stranger_note import StrangerNote
+from playground.ui.widgets.wide_row import WideRow
 
 if TYPE_CHECKING:
     from playground.core.inference import Prediction
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from playground.ui.state.pins import Pins
 
 SIDE = 150  # three pictures side by side fit a 1024-pixel-wide window
+WIDE_PX = 1000  # bars and the four maps side by side from this width of the view on
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 
 
@@ -127,9 +129,10 @@ class ClassifyView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.show_saliency)
         layout.addWidget(self.message)
-        layout.addWidget(self.bars)
-        if self.why is not None:
-            layout.addWidget(self.why)
+        if self.why is not None:  # the maps beside the bars where the window is wide enough
+            layout.addWidget(WideRow(self.bars, self.why, WIDE_PX))
+        else:
+            layout.addWidget(self.bars)
         layout.addStretch(1)
         # what does not fit a small window (the explanations below the bars) scrolls
         scroll = QScrollArea()

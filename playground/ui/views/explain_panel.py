@@ -100,9 +100,14 @@ class _Tile:
         self.picture.set_text("Computing…")
         self.caption.setText("")
 
-    def show_map(self, image) -> None:
+    def show_map(self, image, empty: bool) -> None:
+        """image: the overlay; empty: the map is zero everywhere (nothing to colour)."""
         self.picture.set_image(image)
-        self.caption.setText(self.hint)
+        self.caption.setText(
+            "Nothing in this picture raises this class's score, by this measure."
+            if empty
+            else self.hint
+        )
 
     def show_reason(self, reason: str) -> None:
         self.picture.set_text("Not available")
@@ -175,4 +180,5 @@ class ExplainPanel(QWidget):
 
         if self.prediction is None:
             return
-        self._tile(method).show_map(overlay(self.prediction.model_input, explanation.heatmap))
+        heat = explanation.heatmap
+        self._tile(method).show_map(overlay(self.prediction.model_input, heat), not heat.any())
