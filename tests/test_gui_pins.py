@@ -54,3 +54,13 @@ def test_pinned_images_follow_the_training(window, qtbot, tmp_path):
     QTest.mouseClick(strip.cards[0].unpin, LEFT)
     assert [p.title for p in strip.pins.pins] == ["digit.png"]
     assert strip.cards[0].title.text() == "digit.png" and not strip.cards[1].isVisible()
+
+
+def test_a_fifth_pin_is_refused_with_one_line(window):
+    click_tab(window, "Classify")
+    strip = window.views.classify.pinned
+    for _ in range(5):
+        QTest.mouseClick(strip.pin_sample, LEFT)
+    assert len(strip.pins.pins) == 4 and all(card.isVisible() for card in strip.cards)
+    assert strip.note.isVisible()
+    assert strip.note.text() == "4 images are pinned already: unpin one first."

@@ -152,12 +152,8 @@ class TrainingPanel(QWidget):
             "Regularise",
             _row(self.regularization, "Rate", self.reg_rate, "Decay", self.weight_decay),
         )
-        row = QHBoxLayout()
-        row.addWidget(self.epochs)
-        row.addWidget(QLabel("Seed"))
-        row.addWidget(self.seed)
-        self.form.addRow("Epochs", row)
-        self.form.addRow("Device", self.device)
+        # one row for three: the panel must leave the views room in a 700-pixel-high window
+        self.form.addRow("Epochs", _row(self.epochs, "Seed", self.seed, "Device", self.device))
         self.augment = AugmentRow(self.ws)
         self.form.addRow("Augment", self.augment)
         for combo in (self.optimizer, self.device, self.regularization):

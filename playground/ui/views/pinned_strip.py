@@ -21,6 +21,10 @@ from playground.ui.widgets.probability_bars import ProbabilityBars
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
 
 THUMB = 64
+NOTE = (
+    f"Pin up to {MAX_PINS} images (a sample, or the image classified above with Pin): their "
+    "probabilities follow the training live."
+)
 TOP = 3  # bars per pinned image
 
 
@@ -55,8 +59,9 @@ class PinCard(QFrame):
         self.unpin.setToolTip("Unpin this image")
         self.bars = ProbabilityBars(selectable=False)
         words = QHBoxLayout()
-        words.addWidget(self.headline)
+        words.setSpacing(12)
         words.addWidget(self.title)
+        words.addWidget(self.headline)
         words.addStretch(1)
         words.addWidget(self.unpin)
         right = QVBoxLayout()
@@ -93,10 +98,7 @@ class PinnedStrip(QWidget):
         self.pin_sample = QPushButton("Pin sample")
         self.pin_sample.setToolTip("Pin this validation sample: its bars follow the training")
         self.pin_sample.clicked.connect(self._pin_sample)
-        self.note = QLabel(
-            f"Pin up to {MAX_PINS} images (a sample, or the image classified above with Pin): "
-            "their probabilities follow the training live."
-        )
+        self.note = QLabel(NOTE)
         self.note.setWordWrap(True)
         self.note.setObjectName("explanation")
         self.cards = [PinCard() for _ in range(MAX_PINS)]
@@ -134,9 +136,13 @@ class PinnedStrip(QWidget):
 
     def say(self, text: str) -> None:
         self.note.setText(text)
+        self.note.show()
 
     def _show(self) -> None:
         names = self.pins.class_names()
+        if not self.pins.pins:
+            self.note.setText(NOTE)
+        self.note.setVisible(not self.pins.pins)  # the cards say it once there are some
         for i, card in enumerate(self.cards):
             shown = i < len(self.pins.pins)
             card.setVisible(shown)
