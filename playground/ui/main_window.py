@@ -26,6 +26,7 @@ from playground.ui.dataset_commands import DatasetCommands
 from playground.ui.file_commands import FileCommands
 from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
+from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.panels.inspector import LayerInspector
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         ws = self.workspace
         self.palette_view = LayerPalette()
-        self.inspector = LayerInspector(ws.document)
+        self.inspector = LayerInspector(ws.document, ActivationCurve(ws))
         self.stack = NetworkStackView(ws.document)
         scroll = QScrollArea()
         scroll.setObjectName("stackScroll")

@@ -17,14 +17,21 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import SpecError
 from playground.core.layers import Param, layer_type
+from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
 
 
 class LayerInspector(QWidget):
-    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: NetworkDocument,
+        curve: ActivationCurve | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.doc = document
+        self.curve = curve  # an activation layer's curve, below its explanation
         self.index = -1
         self._shown: tuple[int, str] | None = None
         self.editors: dict[str, QWidget] = {}
@@ -46,6 +53,8 @@ class LayerInspector(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(self.note)
         layout.addWidget(self.explanation)
+        if curve is not None:
+            layout.addWidget(curve)
         layout.addStretch(1)
         document.changed.connect(self._refresh)
         document.lockedChanged.connect(self._refresh)
@@ -58,6 +67,9 @@ class LayerInspector(QWidget):
     def _refresh(self, *_: Any) -> None:
         layers = self.doc.spec.layers
         shown = (self.index, layers[self.index].type) if 0 <= self.index < len(layers) else None
+        if self.curve is not None:
+            params = layers[self.index].params if shown else {}
+            self.curve.show_layer(self.index, shown[1] if shown else None, params)
         if shown is not None and shown == self._shown:
             self._update_values(layers[self.index].params)
             return
@@ -79,7 +91,9 @@ class LayerInspector(QWidget):
         self.title.setText(f"Layer {self.index + 1}: {layer.type}")
         self.explanation.setText(t.explanation)
         if not t.params:
-            self.form.addRow(QLabel("This layer has no parameters to set."))
+            none = QLabel("This layer has no parameters to set.")
+            none.setWordWrap(True)  # the column may be narrow
+            self.form.addRow(none)
         for param in t.params:
             editor = self._editor(param, layer.params[param.name])
             editor.setEnabled(not self.doc.locked)

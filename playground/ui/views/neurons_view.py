@@ -48,9 +48,11 @@ class Tile:
     pixmap: QPixmap
 
 
-def coloured(values: np.ndarray, limit: float, side: int) -> QPixmap:
-    """values (H×W) as the links are coloured, -limit orange … +limit blue, scaled to side."""
-    scaled = np.clip(0.5 + values / (2 * (limit or 1.0)), 0, 1)
+def coloured(values: np.ndarray, span: tuple[float, float], side: int) -> QPixmap:
+    """values (H×W) coloured from span[0] orange through white to span[1] blue, scaled to
+    side."""
+    lo, hi = span
+    scaled = np.clip((values - lo) / ((hi - lo) or 1.0), 0, 1)
     rgb = NEURON_COLOURS.map(scaled.ravel(), mode="float")[:, :3].reshape(*values.shape, 3)
     return array_pixmap(rgb, side)
 
@@ -126,7 +128,11 @@ class NeuronView(LiveView):
             self.links.append(links_between(left, column, weight) if fits else [])
             self._make_tiles(column, layer)
         planes = self.layers[0].planes is not None
-        what = "its output over the plane" if planes else "its incoming weights or its output"
+        what = (
+            "its output over the plane (orange low, blue high)"
+            if planes
+            else "its incoming weights or its mean output"
+        )
         self.note.setText(EXPLAIN.format(what=what))
 
     def _make_tiles(self, column: Column, layer: NeuronLayer) -> None:
@@ -136,10 +142,14 @@ class NeuronView(LiveView):
             if pictures is None:  # a flat tile: comparable with the layer's other neurons
                 values = layer.mean_output[i : i + 1].reshape(1, 1)
                 limit = float(np.abs(layer.mean_output).max())
-            else:  # a picture: its own pattern, in full contrast
+                span = (-limit, limit)
+            elif layer.planes is None:  # weights: orange negative, blue positive, in full
+                limit = float(np.abs(pictures[i]).max())
+                values, span = pictures[i], (-limit, limit)
+            else:  # an output over the plane: its pattern in full, orange low to blue high
                 values = pictures[i]
-                limit = float(np.abs(values).max())
-            self.tiles[(layer.name, i)] = Tile(values, coloured(values, limit, side))
+                span = (float(values.min()), float(values.max()))
+            self.tiles[(layer.name, i)] = Tile(values, coloured(values, span, side))
 
     def _pictures(self, layer: NeuronLayer) -> np.ndarray | None:
         """(neurons, H, W): outputs over the plane (y up), else incoming weights as images."""
