@@ -127,6 +127,7 @@ def test_bench_quick_prints_every_figure():
         assert min(m["bare_samples_per_s"], m["trainer_samples_per_s"], m["gui_samples_per_s"]) > 0
         assert set(m["lateness_ms"]) == {"p50_ms", "p99_ms", "max_ms"}
         assert len(m["gui_ratio_slices"]) == report["rounds"] == report["slices_per_round"] == 1
+        assert m["gui_neurons_ratio"] > 0 and len(m["gui_neurons_ratio_slices"]) == 1
         assert 0 <= m["gui_cpu_share"] < 1
         assert 0 < m["drop_to_bars_ms"]["median_ms"] <= m["drop_to_bars_ms"]["max_ms"]
     assert report["history_30min_mb"] < report["targets"]["history_30min_mb"]

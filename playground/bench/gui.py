@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from playground.bench.loops import Case, bare_loop, trainer_alone
 from playground.core.config import TrainConfig
@@ -98,6 +98,25 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
     return window, dashboard
 
 
+def neuron_window(window) -> QWidget:
+    """The neuron view in a window of its own, beside the dashboard, hidden until shown."""
+    holder = QWidget()
+    QVBoxLayout(holder).addWidget(window.views.neurons)
+    holder.resize(900, 600)
+    return holder
+
+
+def train_with_neurons(window, holder: QWidget) -> tuple[float, float]:
+    """train_in_gui with the neuron view on screen too, its probes computed at every snapshot."""
+    holder.show()
+    window.workspace.session.want(neurons=True)
+    try:
+        return train_in_gui(window)
+    finally:
+        window.workspace.session.want(neurons=False)
+        holder.hide()
+
+
 def train_in_gui(window) -> tuple[float, float]:
     """One press of Train (case.epochs more epochs) in window: its samples per second, and the
     share of a core the GUI thread used between the first and the last step reported."""
@@ -175,14 +194,17 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
     epochs.
 
     Per slice, in an order that turns: the trainer alone, the GUI with every view open, the
-    same with the 10 ms lateness timer (its own wake-ups cost ~2 % of a core, measured: a cost
-    of the measurement, not of the app, so throughput is also taken without it). The window
+    same with the neuron view open too (its own figure: its probes run in the training
+    thread), the same with the 10 ms lateness timer (its own wake-ups cost ~2 % of a core,
+    measured: a cost of the measurement, not of the app, so throughput is also taken without
+    it). The window
     stays open, and each GUI slice is one more press of Train, continuing the run.
     """
     create_app()
     set_torch_threads(1)  # the GUI thread's own torch work stays serial, as in the app
     data = load_dataset("mnist5k").to(pick_device(config.device))
     window, dashboard = training_window(case, config)
+    neurons = neuron_window(window)
     probe = LatenessProbe()
     # A process's first loop pays one-off costs (allocator, first kernels): not a reference.
     in_thread(lambda: bare_loop(Case(case.name, case.spec, 1), data, config))
@@ -202,6 +224,7 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
         "trainer": lambda: (in_thread(lambda: trainer_alone(case, data, config)), 0.0),
         "gui": lambda: train_in_gui(window),
         "gui_timed": timed,
+        "gui_neurons": lambda: train_with_neurons(window, neurons),
     }
     runs: dict[str, list[float]] = {k: [] for k in kinds}
     refs: dict[str, list[float]] = {k: [] for k in kinds}
@@ -230,6 +253,7 @@ def bench_round(case: Case, config: TrainConfig, slices: int) -> dict:
         "drop_to_bars_ms": drop_latency(window),
     }
     close_windows(window, dashboard)
+    neurons.close()
     return result
 
 
