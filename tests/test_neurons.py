@@ -45,3 +45,20 @@ def test_activation_curve_and_the_inputs_a_layer_receives():
     first = model[0](batch).detach().numpy()
     assert np.isclose(seen["2 Sigmoid"].low, np.percentile(first, 1), atol=1e-5)
     assert seen["2 Sigmoid"].counts.sum() == first.size
+
+
+def test_convolution_walk_equals_torch_conv_output():
+    from playground.core.convolution import conv_layers, conv_walk
+
+    torch.manual_seed(0)
+    model = build_model(preset("lenet5", (1, 28, 28), 10), 10)
+    x = torch.randn(1, 28, 28)
+    assert list(conv_layers(model)) == ["1 Conv2d", "4 Conv2d"]
+    for layer, index in conv_layers(model).items():
+        walk = conv_walk(model, layer, 3, x.numpy())
+        expected = model[: index + 1](x[None])[0, 3].detach().numpy()
+        assert np.allclose(walk.output, expected, atol=1e-5)
+        p = walk.positions - 1
+        r, c = walk.place(p)
+        value = float((walk.kernel * walk.patch(p)).sum() + walk.bias)
+        assert np.isclose(value, expected[r, c], atol=1e-5)

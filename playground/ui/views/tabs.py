@@ -18,6 +18,7 @@ from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
 from playground.ui.views.confusion_view import ConfusionView
+from playground.ui.views.convolution_view import ConvolutionView
 from playground.ui.views.curves_view import CurvesView
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
@@ -51,6 +52,7 @@ class ViewTabs(QTabWidget):
         self.step = StepView()
         self.backprop = BackpropView(workspace)
         self.neurons = NeuronView()
+        self.convolution = ConvolutionView(workspace)
         self.gallery = GalleryView(Gallery(workspace, self))
         # one tab for one training step, seen two ways: fewer tabs fit a 1024-pixel window
         self.step_tab = QTabWidget()
@@ -65,6 +67,7 @@ class ViewTabs(QTabWidget):
             (self.feature_maps, "Feature maps"),
             (self.boundary, "Boundary"),
             (self.neurons, "Neurons"),
+            (self.convolution, "Convolution"),
             (self.confusion, "Confusion"),
             (self.gradients, "Gradients"),
             (self.step_tab, "Step"),
@@ -117,11 +120,14 @@ class ViewTabs(QTabWidget):
         self.classify.forget()
         if d is None:  # a trained network that came without one: nothing of data to show
             self.feature_maps.set_dataset_samples(None)
+            self.convolution.set_dataset_samples(None)
             self.boundary.set_points(None, None)
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
             return
         is_image = d.preprocessing.kind == "image"
-        self.feature_maps.set_dataset_samples(d.x_val.cpu().numpy() if is_image else None)
+        samples = d.x_val.cpu().numpy() if is_image else None
+        self.feature_maps.set_dataset_samples(samples)
+        self.convolution.set_dataset_samples(samples)
         if is_image:
             raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
             self.boundary.set_points(None, None)
@@ -149,6 +155,7 @@ class ViewTabs(QTabWidget):
 
         x = apply_normalisation(torch.from_numpy(prediction.model_input), recipe[1])
         self.feature_maps.use_image(x.numpy(), "the last classified image")
+        self.convolution.use_image(x.numpy(), "the last classified image")
 
     def classify_files(self, paths: list[Path]) -> None:
         """Files dropped or opened: one is classified in the Classify view, several in the

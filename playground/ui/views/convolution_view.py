@@ -1,0 +1,271 @@
+"""Convolution, animated: one filter slides over one input, the output map fills in, and the
+dot product at the current position is written out with its numbers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui.views.base import DIVERGING
+from playground.ui.views.convolution_text import dot_product_text
+
+if TYPE_CHECKING:
+    from playground.core.convolution import ConvWalk
+    from playground.ui.state.workspace import Workspace
+
+GRAY = pg.colormap.get("CET-L1")
+FRAME = pg.mkPen("#E07B22", width=2)
+
+
+def _walk(spec, classes, weights, layer, filter_index, x, _state) -> ConvWalk:
+    from playground.core.convolution import conv_walk
+    from playground.core.inference import inference_model
+
+    return conv_walk(inference_model(spec, classes, weights), layer, filter_index, x)
+
+
+class ConvolutionView(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.walk: ConvWalk | None = None
+        self._asked: tuple | None = None
+        self.sample: np.ndarray | None = None  # normalised C×H×W: the input slid over
+        self._samples: np.ndarray | None = None
+        self.layer, self.filter, self.sample_index = QComboBox(), QSpinBox(), QSpinBox()
+        self.filter.setPrefix("filter ")
+        self.sample_index.setPrefix("validation sample ")
+        self.play = QPushButton("Pause")
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.position = QSlider(Qt.Orientation.Horizontal)  # scrub through the positions
+        self.speed.setRange(1, 60)
+        self.speed.setValue(8)
+        self.speed.setToolTip("Positions per second")
+        self.note, self.numbers = QLabel(), QLabel()
+        self.note.setObjectName("explanation")
+        self.note.setWordWrap(True)
+        self.numbers.setTextFormat(Qt.TextFormat.RichText)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._advance)
+        self._build()
+        self._wire()
+        self._layers_changed()
+
+    def _build(self) -> None:
+        self.images = pg.GraphicsLayoutWidget()
+        self.images.setBackground("w")
+        boxes = []
+        for title in ("input (zero border: padding)", "filter", "output map"):
+            box = self.images.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+            box.setMenuEnabled(False)
+            boxes.append(box)
+            self.images.addLabel(title, angle=-90, color="#4A5560", size="9pt")
+        self.input_image, self.kernel_image, self.output_image = items = [
+            pg.ImageItem() for _ in boxes
+        ]
+        for box, item in zip(boxes, items, strict=True):
+            box.addItem(item)
+        self.input_image.setColorMap(GRAY)
+        self.kernel_image.setColorMap(DIVERGING)
+        self.output_image.setColorMap(DIVERGING)
+        self.window = pg.QtWidgets.QGraphicsRectItem()
+        self.window.setPen(FRAME)
+        self.spot = pg.QtWidgets.QGraphicsRectItem()
+        self.spot.setPen(FRAME)
+        boxes[0].addItem(self.window)
+        boxes[2].addItem(self.spot)
+        top = QHBoxLayout()
+        for label, widget in (
+            ("Layer", self.layer),
+            ("", self.filter),
+            ("Input", self.sample_index),
+        ):
+            if label:
+                top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        top.addStretch(1)
+        controls = QHBoxLayout()
+        controls.addWidget(self.play)
+        controls.addWidget(QLabel("Speed"))
+        controls.addWidget(self.speed)
+        controls.addWidget(QLabel("Position"))
+        controls.addWidget(self.position, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addWidget(self.images, 1)
+        layout.addWidget(self.numbers)
+        layout.addLayout(controls)
+
+    def _wire(self) -> None:
+        self.layer.currentIndexChanged.connect(self._layer_chosen)
+        self.filter.valueChanged.connect(self._ask)
+        self.sample_index.valueChanged.connect(self._use_dataset_sample)
+        self.play.clicked.connect(self._toggle_play)
+        self.speed.valueChanged.connect(self._set_speed)
+        self.position.valueChanged.connect(self._show_position)
+        self.ws.document.changed.connect(self._layers_changed)
+        self.ws.session.weightsChanged.connect(self._ask)
+        self._set_speed(self.speed.value())
+
+    # --- choices ----------------------------------------------------------------------------
+    def set_dataset_samples(self, samples: np.ndarray | None) -> None:
+        """The validation images (normalised N×C×H×W) to pick from; None for other data."""
+        self._samples = samples
+        self.sample_index.setEnabled(samples is not None)
+        self.sample_index.setMaximum(len(samples) - 1 if samples is not None else 0)
+        self._use_dataset_sample()
+
+    def use_image(self, sample: np.ndarray, label: str) -> None:
+        """Slide over this picture (the last classified image) instead of a data set sample."""
+        self.sample = sample
+        self._source = label
+        self._ask()
+
+    def _use_dataset_sample(self, *_: object) -> None:
+        samples = self._samples
+        self.sample = None if samples is None else samples[self.sample_index.value()]
+        self._source = f"validation sample {self.sample_index.value()}"
+        self._ask()
+
+    def _layers_changed(self, *_: object) -> None:
+        """The network's convolution layers, by card name, with their number of filters."""
+        layers = self.ws.document.spec.layers
+        convs = [
+            (f"{i + 1} Conv2d", x.params["out_channels"])
+            for i, x in enumerate(layers)
+            if x.type == "Conv2d"
+        ]
+        names = [n for n, _ in convs]
+        items = [
+            (self.layer.itemText(i), self.layer.itemData(i)) for i in range(self.layer.count())
+        ]
+        if items != convs:
+            current = self.layer.currentText()
+            self.layer.blockSignals(True)
+            self.layer.clear()
+            for name, filters in convs:
+                self.layer.addItem(name, filters)
+            self.layer.setCurrentIndex(max(0, names.index(current) if current in names else 0))
+            self.layer.blockSignals(False)
+            self._layer_chosen()
+
+    def _layer_chosen(self, *_: object) -> None:
+        filters = self.layer.currentData()
+        self.filter.setMaximum(max((filters or 1) - 1, 0))
+        self._ask()
+
+    # --- computing ---------------------------------------------------------------------------
+    def _ask(self, *_: object) -> None:
+        """Compute the walk for the current choices from the newest weights, as a task."""
+        if not self.isVisible():
+            return
+        ws, s = self.ws, self.ws.session
+        weights, layer = s.current_weights(), self.layer.currentText()
+        why = self._missing(weights, layer)
+        if why:
+            self.walk = None
+            self.note.setText(why)
+            self._clear()
+            return
+        key = (s.weights_key(), layer, self.filter.value(), id(self.sample))
+        if key == self._asked:
+            return
+        self._asked = key
+        args = (s.spec, ws.document.num_classes, weights, layer, self.filter.value(), self.sample)
+        task = ws.tasks.start("Sliding the filter", _walk, *args)
+        task.done.connect(lambda walk: self._take(key, walk))
+        task.ended.connect(lambda: self._forget(key))
+
+    def _missing(self, weights, layer: str) -> str:
+        if not layer:
+            return (
+                "This network has no Conv2d layer: add one (or load LeNet-5) to see a filter slide."
+            )
+        if self.sample is None:
+            return "The convolution animation needs image data: choose MNIST or an image folder."
+        if weights is None or self.ws.session.spec != self.ws.document.spec:
+            return "Train the network (or press Step) to slide its learned filters."
+        return ""
+
+    def _forget(self, key: tuple) -> None:
+        if self.walk is None and self._asked == key:
+            self._asked = None
+
+    def _take(self, key: tuple, walk: ConvWalk) -> None:
+        if key != self._asked:
+            return  # the choices moved on while it was computed
+        self.walk = walk
+        c, k = walk.kernel.shape[0], walk.kernel.shape[-1]
+        h, w = walk.output.shape
+        self.note.setText(
+            f"Filter {self.filter.value()} of {walk.layer} ({c} channel{'s' * (c > 1)}, "
+            f"{k}×{k}, stride {walk.stride}, padding {walk.padding}) over {self._source}: "
+            f"{h}×{w} positions. At each one: Σ kernel × patch + bias."
+        )
+        m = float(np.abs(walk.kernel).max()) or 1.0
+        self.kernel_image.setImage(walk.kernel[0], autoLevels=False, levels=(-m, m))
+        self.input_image.setImage(walk.padded[0], autoLevels=True)
+        self.position.setRange(0, walk.positions - 1)
+        self._show_position(self.position.value())
+        if self.play.text() == "Pause":
+            self._set_speed(self.speed.value())
+
+    # --- the animation ---------------------------------------------------------------------------
+    def _toggle_play(self) -> None:
+        playing = self.play.text() == "Pause"
+        self.play.setText("Play" if playing else "Pause")
+        self._set_speed(self.speed.value())
+
+    def _set_speed(self, per_second: int) -> None:
+        self.timer.setInterval(int(1000 / per_second))
+        running = self.play.text() == "Pause" and self.walk is not None and self.isVisible()
+        self.timer.start() if running else self.timer.stop()
+
+    def _advance(self) -> None:
+        if self.walk is not None:
+            self.position.setValue((self.position.value() + 1) % self.walk.positions)
+
+    def _show_position(self, position: int) -> None:
+        walk = self.walk
+        if walk is None:
+            return
+        r, c = walk.place(position)
+        k, s = walk.kernel.shape[-1], walk.stride
+        self.window.setRect(c * s, r * s, k, k)
+        self.spot.setRect(c, r, 1, 1)
+        shown = walk.output.copy().ravel()
+        shown[position + 1 :] = np.nan  # the map fills in as the filter slides
+        m = float(np.abs(walk.output).max()) or 1.0
+        self.output_image.setImage(
+            shown.reshape(walk.output.shape), autoLevels=False, levels=(-m, m)
+        )
+        self.numbers.setText(dot_product_text(walk, position))
+
+    def _clear(self) -> None:
+        self.timer.stop()
+        for item in (self.input_image, self.kernel_image, self.output_image):
+            item.clear()
+        self.numbers.clear()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ask()
+        self._set_speed(self.speed.value())
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.timer.stop()  # no animation off screen
