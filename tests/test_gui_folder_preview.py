@@ -34,12 +34,12 @@ def test_preview_then_load(window, qtbot, tmp_path, monkeypatch):
     assert dialog.isVisible()
     assert dialog.class_texts() == ["cat: 7 images", "dog: 6 images", "fish: 6 images"]
     assert "3 classes, 19 images" in dialog.summary.text()
-    assert "28×28 gray" in dialog.summary.text()  # the size and colour the network takes
+    assert "32×32 colour" in dialog.summary.text()
     assert len(dialog.rows.findChildren(type(dialog.summary))) == 3 + 3 * 4  # 4 pictures each
     with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
         QTest.mouseClick(dialog.load, LEFT)
     d = window.workspace.dataset
-    assert d.class_names == ["cat", "dog", "fish"] and d.input_shape == (1, 28, 28)
+    assert d.class_names == ["cat", "dog", "fish"] and d.input_shape == (3, 32, 32)
     assert "1 unreadable file left out" in window.banner.text()
     assert "broken.png" in window.banner.text()
 

@@ -112,3 +112,17 @@ def test_cli_trains_transfer_then_classifies(trained, photos, tmp_path, monkeypa
     r = run_playground("classify", str(out), *images, "--top", "1", "--json")
     assert r.returncode == 0, r.stderr
     assert [p["top"][0]["class"] for p in json.loads(r.stdout)] == list(KINDS)
+
+
+def test_grad_cam_looks_inside_the_backbone(trained, photos):
+    from playground.core.explain import grad_cam, grad_cam_layer
+
+    t, _ = trained
+    project = t.project()
+    model = inference_copy(project.build_trained_model())
+    pre = project.preprocessing
+    x = torch.from_numpy(preprocess(Image.open(photos / "disks" / "1.jpg"), pre))[None]
+    x = (x - torch.tensor(pre.mean)[:, None, None]) / torch.tensor(pre.std)[:, None, None]
+    assert grad_cam_layer(model, x) is model[0][-2]  # its last maps: 1280×7×7 after ReLU6
+    cam = grad_cam(model, x, project.class_names.index("disks"))
+    assert cam.shape == (224, 224) and cam.max() == 1

@@ -161,10 +161,12 @@ def grad_cam_layer(model: nn.Sequential, x: torch.Tensor) -> nn.Module:
     """The last layer whose output is still an image (N×C×H×W, H·W > 1), pooling aside: it
     only makes the same maps coarser. On small-cnn trained one epoch on mnist5k, the maps
     after its last ReLU peak in the digit's box for 45 of 50 digits."""
+    # a block of layers (the pretrained backbone's card) is looked into: its last maps count
+    layers = [inner for m in model for inner in (m if isinstance(m, nn.Sequential) else [m])]
     shapes: dict[int, torch.Size] = {}
     hooks = [
         m.register_forward_hook(lambda m, args, out, i=i: shapes.update({i: out.shape}))
-        for i, m in enumerate(model)
+        for i, m in enumerate(layers)
     ]
     try:
         with torch.no_grad():
@@ -175,14 +177,14 @@ def grad_cam_layer(model: nn.Sequential, x: torch.Tensor) -> nn.Module:
     spatial = [
         i
         for i, s in shapes.items()
-        if len(s) == 4 and s[2] * s[3] > 1 and not isinstance(model[i], POOLING)
+        if len(s) == 4 and s[2] * s[3] > 1 and not isinstance(layers[i], POOLING)
     ]
     if not spatial:
         raise ExplainError(
             "Grad-CAM needs a network with convolution layers, and this one has none: "
             "use saliency, ig or occlusion"
         )
-    return model[max(spatial)]
+    return layers[max(spatial)]
 
 
 def _with_captum(method: Method, *args: Any, **kwargs: Any) -> np.ndarray:

@@ -67,7 +67,8 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
 
     def compute() -> Features:
         read = feature_reader(backbone())
-        x, y, names, skipped = load_folder(root, 1, FEATURES, progress, read, DECODE_SIDE)
+        # a photo's features take ~30 ms: the progress moves every few photos
+        x, y, names, skipped = load_folder(root, 1, FEATURES, progress, read, DECODE_SIDE, 4)
         return Features(
             torch.from_numpy(x.reshape(len(x), FEATURES)), torch.from_numpy(y), names, skipped
         )

@@ -46,7 +46,7 @@ class DatasetCommands:
 
         spec = self.ws.document.spec
         first = spec.layers[0].type if spec.layers else ""
-        ref = folder_ref(root, spec.input_shape, first)
+        ref = folder_ref(root, first)
         self.preview = dialog = FolderPreviewDialog(root, classes, loads_as(ref), self.window)
         dialog.accepted.connect(lambda: self.ws.choose_dataset(ref))
         dialog.finished.connect(dialog.deleteLater)

@@ -26,11 +26,12 @@ def load_folder(
     progress: Progress | None = None,
     picture: Picture | None = None,
     min_side: int = WORK_SIDE,
+    report_every: int = 50,
 ) -> tuple[np.ndarray, np.ndarray, list[str], tuple[str, ...]]:
     """Images (N×C×size×size in [0, 1]), labels, class names and why each unreadable file was
-    skipped. progress, if given, hears of every 50th image; picture, if given, makes each
-    image's array instead of a plain resize (a pretrained network's recipe, or its features);
-    JPEGs decode at the smallest scale that keeps both sides at least min_side."""
+    skipped. progress, if given, hears of every report_every-th image; picture, if given,
+    makes each image's array instead of a plain resize (a pretrained network's recipe, or its
+    features); JPEGs decode at the smallest scale that keeps both sides at least min_side."""
     root = Path(root)
     classes, listed = list_folder(root)
     images, labels = [], []
@@ -44,7 +45,7 @@ def load_folder(
     for label, (folder, files) in enumerate(zip(classes, listed, strict=True)):
         count = 0
         for f in files:
-            if progress is not None and seen % 50 == 0:
+            if progress is not None and seen % report_every == 0:
                 progress(seen / total, f"Reading {folder.name}: image {seen:,} of {total:,}")
             seen += 1
             try:

@@ -3,6 +3,7 @@ photos copied into them, which is then an image folder like any other."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,8 @@ class PhotoClasses:
     def photos(self, name: str) -> list[Path]:
         folder = self.root / name
         files = folder.iterdir() if folder.is_dir() else ()
-        return sorted(p for p in files if p.suffix.lower() in IMAGE_SUFFIXES)
+        photos = (p for p in files if p.suffix.lower() in IMAGE_SUFFIXES)
+        return sorted(photos, key=_natural)
 
     def add_class(self, name: str) -> str:
         """Make the class folder; DatasetError saying why a name cannot be a class."""
@@ -83,6 +85,11 @@ class PhotoClasses:
             n += 1
             target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
         return target
+
+
+def _natural(path: Path) -> list:
+    """A sort key that puts photo 2 before photo 10."""
+    return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", path.name)]
 
 
 def owned(folder: Path, home: Path) -> bool:

@@ -61,15 +61,10 @@ def thumbnail(path: Path) -> np.ndarray:
     return np.asarray(to_mode(img, 3), dtype=np.uint8)
 
 
-def folder_ref(root: str | Path, input_shape: tuple[int, ...], first_layer: str) -> DatasetRef:
+def folder_ref(root: str | Path, first_layer: str) -> DatasetRef:
     """How to load an image folder for a network: as photos for the pretrained backbone, else
-    at the size the network takes, in colour when it takes three channels."""
-    if first_layer == BACKBONE:
-        return photo_folder(root)
-    if len(input_shape) == 3 and input_shape[0] in (1, 3):
-        side = min(max(input_shape[1], 8), 256)
-        return DatasetRef(str(root), {"size": side, "channels": input_shape[0]})
-    return DatasetRef(str(root))
+    at the folder's default size, in colour (the network adapts to it)."""
+    return photo_folder(root) if first_layer == BACKBONE else DatasetRef(str(root))
 
 
 def loads_as(ref: DatasetRef) -> str:

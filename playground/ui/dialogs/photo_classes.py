@@ -96,7 +96,7 @@ class PhotoClassesDialog(QDialog):
         self.photo_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.photo_list.setSpacing(4)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("New class name, e.g. cat")
+        self.name.setPlaceholderText("Class name")
         self.add_class = QPushButton("Add class")
         self.remove_class = QPushButton("Remove class")
         self.add_photos = QPushButton("Add photos…")
@@ -146,6 +146,7 @@ class PhotoClassesDialog(QDialog):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.photo_list)
         delete.activated.connect(self._remove_photos)
         self.class_list.currentRowChanged.connect(lambda _: self._show_photos())
+        self.photo_list.itemSelectionChanged.connect(self._update_buttons)
         self.class_list.dropped.connect(self._dropped_on_class)
         self.photo_list.dropped.connect(lambda paths, _: self._copy(self.current(), paths))
         self.train.clicked.connect(lambda: self._use(self.classes.root))
@@ -246,10 +247,15 @@ class PhotoClassesDialog(QDialog):
     def _update_buttons(self) -> None:
         """Train needs two classes with photos; say what is missing."""
         counts = [len(self.classes.photos(n)) for n in self.classes.names()]
+        if not counts:
+            self.message.setText(
+                "Make a class for each kind of thing to tell apart: type its name, e.g. cat, "
+                "and press Add class. Then give each class a few photos (ten or more is good)."
+            )
         ready = len(counts) >= 2 and min(counts) >= 2
         self.train.setEnabled(ready)
         self.remove_class.setEnabled(bool(self.current()))
-        self.remove_photos.setEnabled(bool(self.current()))
+        self.remove_photos.setEnabled(bool(self.photo_list.selectedItems()))
         self.train.setToolTip(
             "" if ready else "Make at least two classes with two photos or more in each"
         )
