@@ -153,7 +153,9 @@ class TrainingPanel(QWidget):
             _row(self.regularization, "Rate", self.reg_rate, "Decay", self.weight_decay),
         )
         # one row for three: the panel must leave the views room in a 700-pixel-high window
-        self.form.addRow("Epochs", _row(self.epochs, "Seed", self.seed, "Device", self.device))
+        row = _row(self.epochs, "Seed", self.seed, "Device", self.device)
+        row.setStretchFactor(self.device, 1)  # "Auto (CPU)" in full before wider numbers
+        self.form.addRow("Epochs", row)
         self.augment = AugmentRow(self.ws)
         self.form.addRow("Augment", self.augment)
         for combo in (self.optimizer, self.device, self.regularization):
