@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from playground.ui.views.redraw import schedule
 
@@ -55,6 +55,18 @@ class LiveView(QWidget):
 
     def render(self, value: Any) -> None:
         raise NotImplementedError
+
+
+def show_layer_names(combo: QComboBox, names: list[str]) -> None:
+    """List names in combo (quietly) if they changed, keeping the chosen one where it stays."""
+    if [combo.itemText(i) for i in range(combo.count())] == names:
+        return
+    current = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItems(names)
+    combo.setCurrentIndex(names.index(current) if current in names else 0)
+    combo.blockSignals(False)
 
 
 def mosaic(tiles: list, columns: int, pad: int = 1, fill: float = float("nan")):

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import StepResult
-from playground.ui.views.base import DIVERGING, LiveView
+from playground.ui.views.base import DIVERGING, LiveView, show_layer_names
 from playground.ui.views.weights_view import as_matrix
 from playground.ui.widgets.plots import tune_plot
 
@@ -66,14 +66,7 @@ class StepView(LiveView):
             f"Step {r.step:,} (epoch {r.epoch}), one mini-batch of {r.batch_size}: the loss on "
             f"this batch went {r.loss_before:.4f} → {r.loss_after:.4f} ({change:+.4f})"
         )
-        names = list(r.weight_deltas)
-        if [self.layer.itemText(i) for i in range(self.layer.count())] != names:
-            current = self.layer.currentText()
-            self.layer.blockSignals(True)
-            self.layer.clear()
-            self.layer.addItems(names)
-            self.layer.setCurrentIndex(names.index(current) if current in names else 0)
-            self.layer.blockSignals(False)
+        show_layer_names(self.layer, list(r.weight_deltas))
         delta = r.weight_deltas.get(self.layer.currentText())
         if delta is not None:
             self._draw(as_matrix(delta))

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.events import Snapshot
-from playground.ui.views.base import DIVERGING, LiveView
+from playground.ui.views.base import DIVERGING, LiveView, show_layer_names
 from playground.ui.widgets.plots import FollowRange, tune_plot
 
 
@@ -65,14 +65,7 @@ class WeightsView(LiveView):
         self.hover.setText("Train the network (or open a trained project) to see its weights.")
 
     def render(self, snap: Snapshot) -> None:
-        names = list(snap.weights)
-        if [self.layer.itemText(i) for i in range(self.layer.count())] != names:
-            current = self.layer.currentText()
-            self.layer.blockSignals(True)
-            self.layer.clear()
-            self.layer.addItems(names)
-            self.layer.setCurrentIndex(max(0, names.index(current) if current in names else 0))
-            self.layer.blockSignals(False)
+        show_layer_names(self.layer, list(snap.weights))
         name = self.layer.currentText()
         if name not in snap.weights:
             return
