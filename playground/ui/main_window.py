@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
@@ -28,6 +29,7 @@ from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.panels.inspector import LayerInspector
+from playground.ui.panels.learn_panel import LearnPanel, LessonRunner
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
@@ -100,6 +102,13 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner()
         self.task_bar = TaskBar()
         self.views = ViewTabs(ws)
+        runner = LessonRunner(ws, self.training, self.views, self.stack)
+        self.learn_dock = QDockWidget("Learn", self)
+        self.learn_dock.setObjectName("learnDock")
+        self.learn_dock.setWidget(LearnPanel(runner))
+        self.learn_dock.setMinimumWidth(280)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
+        self.learn_dock.hide()  # opened from View ▸ Learn (F1)
         self.curves, self.classify_view = self.views.curves, self.views.classify
 
         left = QSplitter(Qt.Orientation.Vertical)

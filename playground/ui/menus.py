@@ -102,6 +102,11 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
 
     view = bar.addMenu("&View")
     view.addAction(action(w, "Save current view as &PNG…", views.save_png_dialog, None, "savePng"))
+    learn = w.learn_dock.toggleViewAction()
+    learn.setText("&Learn: concepts, each shown in the window")
+    learn.setObjectName("learn")
+    learn.setShortcut(QKeySequence("F1"))
+    view.addAction(learn)
 
     help_menu = bar.addMenu("&Help")
     help_text = _shortcuts_text(
@@ -114,8 +119,10 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
             ("Undo", undo),
             ("Redo", redo),
             ("Save", save),
+            ("Learn panel", learn),
         ]
     )
+    help_menu.addAction(learn)
     help_menu.addAction(action(w, "&Keyboard shortcuts", w.show_shortcuts, None, "shortcuts"))
     help_menu.addAction(
         action(w, "Training on a &cluster (torchrun)…", w.show_cluster_page, None, "cluster")
