@@ -162,7 +162,7 @@ def test_bad_image_folder_is_explained(window, qtbot, tmp_path, monkeypatch):
         "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path / "data")
     )
     choose_in_combo(window.training.dataset, "folder")
-    qtbot.waitUntil(lambda: "Could not load the data set" in window.banner.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Cannot load data" in window.banner.text(), timeout=10_000)
     assert "at least two" in window.banner.text()
     assert window.training.dataset.currentText() == "MNIST 5k digits"
 

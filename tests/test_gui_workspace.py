@@ -283,7 +283,10 @@ def test_image_folder_loads_off_the_gui_thread(window, qtbot, tmp_path, monkeypa
     monkeypatch.setattr(
         "PySide6.QtWidgets.QFileDialog.getExistingDirectory", lambda *a, **k: str(root)
     )
-    choose_dataset(window, qtbot, "folder")
+    choose_in_combo(window.training.dataset, "folder")
+    qtbot.waitUntil(lambda: window.datasets.preview is not None, timeout=10_000)
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        QTest.mouseClick(window.datasets.preview.load, LEFT)  # after a look at its classes
     d = window.workspace.dataset
     assert d.class_names == ["cat", "dog", "fish"]
     assert window.workspace.document.spec.layers[-1].params["out_features"] == 3
@@ -304,6 +307,8 @@ def test_cancel_a_slow_folder(window, qtbot, tmp_path, monkeypatch):
     )
     before = window.workspace.dataset
     choose_in_combo(window.training.dataset, "folder")
+    qtbot.waitUntil(lambda: window.datasets.preview is not None, timeout=10_000)
+    QTest.mouseClick(window.datasets.preview.load, LEFT)
     bar = window.task_bar
     qtbot.waitUntil(bar.isVisible, timeout=10_000)
     qtbot.waitUntil(lambda: "Reading" in bar.label.text(), timeout=10_000)

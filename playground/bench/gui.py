@@ -153,9 +153,11 @@ def close_windows(window, dashboard: QWidget) -> None:
     dashboard.close()
 
 
-def drop_latency(window, repeats: int = 20, image: Path | None = None) -> dict[str, float]:
+def drop_latency(
+    window, repeats: int = 20, image: Path | None = None, settle: Callable | None = None
+) -> dict[str, float]:
     """Milliseconds from a dropped image file (a photo of a digit unless given) to the
-    probability bars, median and max."""
+    probability bars, median and max; settle(), if given, runs after each (untimed)."""
     with tempfile.TemporaryDirectory() as folder:
         path = image or Path(folder) / "digit.png"
         if image is None:
@@ -169,6 +171,8 @@ def drop_latency(window, repeats: int = 20, image: Path | None = None) -> dict[s
             window.classify_view.classify_paths([path])
             times.append((time.perf_counter() - started) * 1000)
             assert window.classify_view.bars.rows, window.classify_view.message_text()
+            if settle is not None:
+                settle()
     return {"median_ms": float(np.median(times)), "max_ms": float(np.max(times))}
 
 

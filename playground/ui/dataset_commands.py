@@ -49,6 +49,7 @@ class DatasetCommands:
         ref = folder_ref(root, first)
         self.preview = dialog = FolderPreviewDialog(root, classes, loads_as(ref), self.window)
         dialog.accepted.connect(lambda: self.ws.choose_dataset(ref))
+        dialog.finished.connect(lambda: setattr(self, "preview", None))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         ws.tasks.started.connect(self.task_bar.follow)
         self.stack.selectionChanged.connect(self.inspector.show_layer)
         t.datasetRequested.connect(ws.choose_dataset)
+        t.folderRequested.connect(self.datasets.add_folder)
         t.trainClicked.connect(ws.train)
         t.stepClicked.connect(ws.step)
         t.pauseClicked.connect(self._toggle_pause)

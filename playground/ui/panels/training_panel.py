@@ -62,6 +62,7 @@ class TrainingPanel(QWidget):
     follows the workspace (data set, network, session) through their signals."""
 
     datasetRequested = Signal(object)  # DatasetRef
+    folderRequested = Signal()  # Image folder… (chosen and looked at before it loads)
     trainClicked = Signal()
     stepClicked = Signal()
     pauseClicked = Signal()
@@ -269,12 +270,8 @@ class TrainingPanel(QWidget):
         if key in TOY_NAMES and d is not None and d.ref.source in TOY_NAMES:
             ref = DatasetRef(key, d.ref.options)  # the inputs and noise chosen stay
         if key == "folder":
-            path = QFileDialog.getExistingDirectory(
-                self,
-                "Image folder: one sub-folder of images per class (the folder names are "
-                "the class names)",
-            )
-            ref = DatasetRef(path) if path else None
+            ref = None
+            self.folderRequested.emit()
         elif key == "idx":
             path, _ = QFileDialog.getOpenFileName(
                 self,
