@@ -2,6 +2,7 @@
 grid follows them, and what cannot apply is said in one line."""
 
 import sys
+from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
@@ -74,6 +75,11 @@ def test_without_kornia_the_controls_are_off_with_the_reason(qtbot, monkeypatch)
         row = w.training.augment
         assert not row.button.isEnabled() and not w.findChild(QAction, "augment").isEnabled()
         assert row.summary.text() == 'Augmentation needs Kornia: pip install -e ".[augment]"'
+        w.workspace.set_config(replace(w.workspace.config, augment="flip"))  # as a project has
+        assert row.summary.text().startswith("flip: augmentation needs Kornia")
+        assert row.button.isEnabled() and row.button.text() == "Turn off"
+        QTest.mouseClick(row.button, LEFT)
+        assert w.workspace.config.augment == "" and not row.button.isEnabled()
     finally:
         w.workspace.files.dirty = False
         w.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
@@ -40,7 +41,7 @@ class AugmentRow(QWidget):
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton("Augment…")
         self.button.setToolTip("Random crops, flips, rotations, colour: set them and see them")
-        self.button.clicked.connect(self.open_dialog)
+        self.button.clicked.connect(self._clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary, 1)
@@ -54,12 +55,21 @@ class AugmentRow(QWidget):
 
         missing, aug = kornia_missing(), self.ws.config.augmentation
         text, tip = missing or summary(aug), missing or ""
-        if not missing and aug.active and has_pretrained_features(self.ws.document.spec):
+        if missing and aug.active:  # a project made elsewhere: it cannot train as it is
+            text = f"{summary(aug)}: {missing[0].lower()}{missing[1:]}"
+        elif aug.active and has_pretrained_features(self.ws.document.spec):
             text = f"⚠ {text}: excludes transfer learning's cached features"
             tip = CACHE_EXCLUDES_AUGMENTATION
         self.summary.setText(text)
         self.summary.setToolTip(tip or text)
-        self.button.setEnabled(missing is None)
+        self.button.setText("Turn off" if missing and aug.active else "Augment…")
+        self.button.setEnabled(missing is None or aug.active)
+
+    def _clicked(self) -> None:
+        if kornia_missing():  # only offered then to turn augmentation off
+            self.ws.set_config(replace(self.ws.config, augment=""))
+        else:
+            self.open_dialog()
 
     def open_dialog(self) -> None:
         from playground.ui.panels.augment_dialog import AugmentDialog

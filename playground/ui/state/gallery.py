@@ -56,6 +56,7 @@ class Gallery(QObject):
         task = self._task = self.ws.tasks.start(f"Classifying {len(paths)} images", work)
         task.done.connect(self._done)
         task.failed.connect(lambda e: self.failed.emit(str(e)))
+        task.cancelled.connect(lambda: self._cancelled(task))
         self.started.emit(len(paths))
         return task
 
@@ -63,6 +64,12 @@ class Gallery(QObject):
         self._task = None
         self.results = results
         self.changed.emit()
+
+    def _cancelled(self, task: Task) -> None:
+        """Cancelled from the task strip: the gallery shows what it had before."""
+        if task is self._task:
+            self._task = None
+            self.changed.emit()
 
     def forget(self) -> None:
         """The answers belong to weights or data that are gone."""
