@@ -44,7 +44,7 @@ class AugmentRow(QWidget):
         self.button.clicked.connect(self._clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.summary, 2)
         layout.addWidget(self.button)
         workspace.configChanged.connect(self._show)
         workspace.document.changed.connect(self._show)
