@@ -241,6 +241,8 @@ def _project_variants(good: Path) -> dict[str, bytes]:
         "pre_kind": with_meta(preprocessing={**pre, "kind": 5}),
         "pre_nan": with_meta(preprocessing={**pre, "std": [math.nan, 1.0]}),
         "settings": with_meta(training={"seed": 2**80, "lr": "fast"}),
+        "augment": with_meta(training={"augment": "crop=9,blur"}),
+        "familiarity": with_meta(familiarity={"typical": 3, "threshold": "x"}),
         "options": with_meta(dataset={"source": "xor", "options": [1, 2]}),
         "network": with_meta(network={"format": "playground.network", "version": 1}),
         "history": zip_bytes({**members, "history.json": '{"epochs": [{"epoch": "x"}]}'}),
