@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 from test_project import _meta, _zip
-from test_transfer import _photo
 
 from cli_helpers import run_playground
+from playground.bench.shapes import photo
 from playground.core.data.dataset import denormalise
 from playground.core.errors import ProjectError
 from playground.core.familiarity import Familiarity
@@ -35,7 +35,7 @@ def _noise(seed):
 def test_noise_and_photos_are_strangers_held_out_digits_are_not(digits, mnist5k):
     assert all(_strangeness(digits, _noise(s)) > 1 for s in range(3))
     rng = np.random.default_rng(0)
-    photos = [_photo(kind, rng) for kind in ("disks", "stripes", "checks") * 2]
+    photos = [photo(kind, rng) for kind in ("disks", "stripes", "checks") * 2]
     assert sum(_strangeness(digits, p) > 1 for p in photos) >= 4
     raw = denormalise(mnist5k.x_val[:200], mnist5k.preprocessing).clamp(0, 1).numpy()
     held_out = [Image.fromarray((a[0] * 255).astype(np.uint8)) for a in raw]

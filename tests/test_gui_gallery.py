@@ -7,10 +7,10 @@ import pytest
 from PIL import Image
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from test_transfer import _photo
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo, drop_files, drop_project, wait_for_tasks
 from handwriting import photo_of_digit
+from playground.bench.shapes import photo
 from playground.core.data.dataset import denormalise
 
 
@@ -36,7 +36,7 @@ def _eight_photos(folder, mnist5k):
         Image.fromarray((a[0] * 255).astype(np.uint8)).save(paths[-1])
     paths.append(_noise(folder / "noise.png", 1))
     paths.append(folder / "stripes.jpg")
-    _photo("stripes", np.random.default_rng(2)).save(paths[-1])
+    photo("stripes", np.random.default_rng(2)).save(paths[-1])
     return paths
 
 

@@ -81,11 +81,11 @@ def transfer_layers(shape: Shape, classes: int) -> list[LayerSpec]:
 FROZEN_LAYERS = len(feature_layers()) + 1  # the features and their global average pooling
 
 
-def has_pretrained_features(spec: NetworkSpec) -> bool:
-    """Whether spec starts with the transfer preset's frozen layers, whose features transfer
-    learning computes once and caches."""
-    frozen = transfer_layers(INPUT_SHAPE, 1)[:FROZEN_LAYERS]
-    return list(spec.layers[:FROZEN_LAYERS]) == frozen
+def trains_on_features(spec: NetworkSpec) -> bool:
+    """Whether spec starts with the frozen backbone: then its features are computed once and
+    only the layers after it train. (No torch here: the window asks before PyTorch loads.)"""
+    first = spec.layers[0] if spec.layers else None
+    return first is not None and first.type == BACKBONE and not first.params["fine_tune"]
 
 
 def lite0_spec() -> NetworkSpec:

@@ -17,7 +17,11 @@ from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset, apply_normalisation, make_dataset
 from playground.core.data.folder import Picture, Progress, load_folder
 from playground.core.data.ref import photo_folder
-from playground.core.efficientnet import BACKBONE, FEATURES, INPUT_SHAPE, WEIGHTS_FILE
+from playground.core.efficientnet import (
+    FEATURES,
+    INPUT_SHAPE,
+    WEIGHTS_FILE,
+)
 from playground.core.errors import DatasetError
 from playground.core.events import Finished
 from playground.core.features import FeatureCache, Features, default_cache_dir, folder_key
@@ -26,20 +30,12 @@ from playground.core.inference import CROP_FRACTION, decode_side, preprocess
 from playground.core.presets import preset
 from playground.core.pretrained import IMAGENET_PREPROCESSING
 from playground.core.project import Project
-from playground.core.spec import NetworkSpec
 from playground.core.trainer import Sink, Trainer
 
 TRANSFER = "transfer"
 # what turns the files into features: a change to any of it must miss the cache
 DECODE_SIDE = decode_side(IMAGENET_PREPROCESSING)
 READER = f"{WEIGHTS_FILE} {IMAGENET_PREPROCESSING} crop {CROP_FRACTION} decode {DECODE_SIDE}"
-
-
-def trains_on_features(spec: NetworkSpec) -> bool:
-    """Whether spec starts with the frozen backbone: then its features are computed once and
-    only the layers after it train."""
-    first = spec.layers[0] if spec.layers else None
-    return first is not None and first.type == BACKBONE and not first.params["fine_tune"]
 
 
 def feature_reader(model: nn.Module) -> Picture:

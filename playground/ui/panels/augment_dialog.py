@@ -162,10 +162,10 @@ class AugmentDialog(QDialog):
 
     def _warning(self) -> str:
         """What the settings chosen mean, or why they clash with something."""
-        from playground.core.efficientnet import has_pretrained_features
+        from playground.core.efficientnet import trains_on_features
 
         aug, d = self.augmentation(), self.ws.dataset
-        if aug.active and has_pretrained_features(self.ws.document.spec):
+        if aug.active and trains_on_features(self.ws.document.spec):
             return "⚠ " + CACHE_EXCLUDES_AUGMENTATION[0].upper() + CACHE_EXCLUDES_AUGMENTATION[1:]
         try:
             if d is not None:

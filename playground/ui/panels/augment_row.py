@@ -51,13 +51,13 @@ class AugmentRow(QWidget):
         self._show()
 
     def _show(self, *_: object) -> None:
-        from playground.core.efficientnet import has_pretrained_features
+        from playground.core.efficientnet import trains_on_features
 
         missing, aug = kornia_missing(), self.ws.config.augmentation
         text, tip = missing or summary(aug), missing or ""
         if missing and aug.active:  # a project made elsewhere: it cannot train as it is
             text = f"{summary(aug)}: {missing[0].lower()}{missing[1:]}"
-        elif aug.active and has_pretrained_features(self.ws.document.spec):
+        elif aug.active and trains_on_features(self.ws.document.spec):
             text = f"⚠ {text}: excludes transfer learning's cached features"
             tip = CACHE_EXCLUDES_AUGMENTATION
         self.summary.setText(text)

@@ -158,9 +158,7 @@ class TrainingPanel(QWidget):
         row.setStretchFactor(self.device, 1)  # "Auto (CPU)" in full before wider numbers
         self.form.addRow("Epochs", row)
         self.augment = AugmentRow(self.ws)
-        # the device named in full ("CUDA (NVIDIA …)"); the augmentation summary takes the rest
-        self.device.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.form.addRow("Device", _row(self.device, "Augment", self.augment))
+        self.form.addRow("Augment", self.augment)
         for combo in (self.optimizer, self.device, self.regularization):
             combo.activated.connect(self._settings_edited)
         for spin in (*self._live_spins(), self.batch_size, self.epochs, self.seed):

@@ -52,7 +52,7 @@ class FeatureTraining(QObject):
     @staticmethod
     def wanted(spec: NetworkSpec, dataset: Dataset) -> bool:
         """Whether spec trains on the cached features of dataset's photos."""
-        from playground.core.transfer import trains_on_features
+        from playground.core.efficientnet import trains_on_features
 
         return trains_on_features(spec) and bool(dataset.ref.options.get(PHOTOS))
 
