@@ -35,11 +35,11 @@ def test_early_stopping_then_restore_the_best_epoch(window, qtbot):
     assert "Stopped early" in window.training.status.text()
     best = min(epochs, key=lambda e: e.val_loss)
     assert epochs[-1].epoch == best.epoch + 2
-    assert options.offer.isVisible()
-    assert f"Epoch {best.epoch} had the lowest validation loss" in options.offer_text.text()
+    assert options.offering() and options.offer.isVisible() and not options.early.isVisible()
+    assert f"Epoch {best.epoch} was best" in options.offer_text.text()
     final = session.weights
     QTest.mouseClick(options.restore, LEFT)
-    assert not options.offer.isVisible()
+    assert not options.offering() and options.early.isVisible()
     restored = session.weights
     assert not all(torch.equal(restored[k], final[k]) for k in final)
     assert session.current_weights() is restored  # what Continue, Classify and Save take

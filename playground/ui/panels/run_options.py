@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -54,19 +56,23 @@ class RunOptions(QWidget):
         self.offer.setObjectName("banner")
         self.offer.setProperty("kind", "info")
         self.offer_text = QLabel()
-        self.offer_text.setWordWrap(True)
+        # never wider than the panel: it is cut instead (the tooltip has it all)
+        self.offer_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.restore = QPushButton("Restore")
+        self.keep_last = QPushButton("Keep last")
+        self.pages = QStackedWidget()  # the options, or in their place the offer: same height
         self._build()
         self.early.toggled.connect(self._patience_edited)
         self.patience.valueChanged.connect(self._patience_edited)
         self.tensorboard.toggled.connect(self._tensorboard_toggled)
         self.restore.clicked.connect(self._restore_best)
+        self.keep_last.clicked.connect(self._hide_offer)
         self.find_lr.clicked.connect(self._find_lr)
         s = workspace.session
         s.stateChanged.connect(self._update)
         s.finished.connect(self._offer_best)
-        s.historyReplaced.connect(self.offer.hide)  # a new run, a reset, another project
-        s.stateChanged.connect(lambda state: state == "running" and self.offer.hide())
+        s.historyReplaced.connect(self._hide_offer)  # a new run, a reset, another project
+        s.stateChanged.connect(lambda state: state == "running" and self._hide_offer())
         workspace.configChanged.connect(self.show_config)
         workspace.readyChanged.connect(self._update)
         workspace.datasetChanged.connect(self._update)
@@ -75,7 +81,8 @@ class RunOptions(QWidget):
         self._update()
 
     def _build(self) -> None:
-        row = QHBoxLayout()
+        options = QWidget()
+        row = QHBoxLayout(options)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.early)
         row.addWidget(self.patience)
@@ -86,14 +93,15 @@ class RunOptions(QWidget):
         row.addStretch(1)
         row.addWidget(self.find_lr)
         offer = QHBoxLayout(self.offer)
-        offer.setContentsMargins(10, 4, 6, 4)
+        offer.setContentsMargins(8, 0, 2, 0)
         offer.addWidget(self.offer_text, 1)
         offer.addWidget(self.restore)
-        self.offer.hide()
+        offer.addWidget(self.keep_last)
+        self.pages.addWidget(options)
+        self.pages.addWidget(self.offer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.offer)
+        layout.addWidget(self.pages)
 
     # --- settings ---------------------------------------------------------------------------
     def show_config(self, config: TrainConfig) -> None:
@@ -151,15 +159,25 @@ class RunOptions(QWidget):
         if best.epoch == last.epoch or finished.status == "error":
             return
         self.offer_text.setText(
-            f"Epoch {best.epoch} had the lowest validation loss ({best.val_loss:.4f}; the last, "
-            f"epoch {last.epoch}: {last.val_loss:.4f})."
+            f"Epoch {best.epoch} was best (val. loss {best.val_loss:.3g}, last {last.val_loss:.3g})"
+        )
+        self.offer_text.setToolTip(
+            f"Epoch {best.epoch} had the lowest validation loss; restore its weights, or keep "
+            f"those of the last epoch, {last.epoch}"
         )
         self.restore.setText(f"Restore epoch {best.epoch}")
-        self.offer.show()
+        self.pages.setCurrentWidget(self.offer)
+
+    def offering(self) -> bool:
+        """Whether the best epoch's weights are being offered."""
+        return self.pages.currentWidget() is self.offer
+
+    def _hide_offer(self, *_: object) -> None:
+        self.pages.setCurrentIndex(0)
 
     def _restore_best(self) -> None:
         best = self.ws.session.restore_best()
-        self.offer.hide()
+        self._hide_offer()
         if best is not None:
             self.ws.files.mark_dirty()
             self.ws.status.emit(

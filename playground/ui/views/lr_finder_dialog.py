@@ -72,6 +72,9 @@ class LrFinderDialog(QDialog):
         self.smoothed.setData(finding.lrs, finding.smoothed)
         self.mark.setValue(np.log10(finding.suggestion))  # the x axis is in log10 units
         self.mark.show()
+        # the descent is what matters: the blow-up at the end would flatten it to a line
+        start = float(np.max(finding.smoothed[:10]))
+        self.plot.setYRange(0.9 * float(finding.smoothed.min()), 1.5 * start, padding=0)
         self.message.setText(
             f"Suggested: {finding.suggestion:.2g}, where the loss falls fastest "
             f"({len(finding.lrs)} steps; the network itself is untouched)."

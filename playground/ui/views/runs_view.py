@@ -79,7 +79,7 @@ def _row(runs: list[Run], run: Run) -> list[QTableWidgetItem]:
         _Cell(_epochs(run), final.epoch if final else 0),
         _Cell(f"{final.val_accuracy:.1%}" if final else "–", final.val_accuracy if final else -1),
         _Cell(
-            f"{best.val_loss:.4f} (epoch {best.epoch})" if best else "–",
+            f"{best.val_loss:.4g} (epoch {best.epoch})" if best else "–",
             best.val_loss if best else float("inf"),
         ),
         _Cell(_duration(run.duration_s), run.duration_s),
@@ -140,7 +140,6 @@ class RunsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(4 * self.table.verticalHeader().defaultSectionSize())
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.sortItems(STARTED)  # oldest first, until a header is clicked
@@ -169,7 +168,9 @@ class RunsView(QWidget):
         w.addLegend(offset=legend, labelTextColor="#1F2328", brush="#FFFFFFD0")
         for axis in ("left", "bottom"):
             w.getAxis(axis).enableAutoSIPrefix(False)  # "0.1", not "100" with "(x0.001)"
-        w.setMinimumWidth(120)  # the window's width goes to the table first, not to the plots
+        # small minimums: the window's room goes to the table, and this tab never makes the
+        # tab widget taller than the other views need
+        w.setMinimumSize(120, 80)
         return w
 
     def _build(self) -> None:
