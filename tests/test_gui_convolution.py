@@ -41,9 +41,9 @@ def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):
     r, c = divmod(position, expected.shape[1])
     written = float(re.findall(r"<b>([-+]\d+\.\d+)</b>", view.numbers.text())[-1])
     assert np.isclose(written, expected[r, c], atol=1e-4)
-    drawn = view.output_image.image.ravel()
-    assert np.allclose(drawn[: position + 1], expected.ravel()[: position + 1], atol=1e-5)
-    assert np.isnan(drawn[position + 1 :]).all()  # not reached yet
+    assert np.allclose(view.output_image.image, expected, atol=1e-5)
+    cover = view.unreached.image[..., 3].ravel()  # opaque where the filter has not been yet
+    assert not cover[: position + 1].any() and (cover[position + 1 :] == 255).all()
     frame = view.window.rect()
     assert (frame.x(), frame.y(), frame.width()) == (c, r, 5)  # 5×5 kernel, stride 1
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 GRAY = pg.colormap.get("CET-L1")
 FRAME = pg.mkPen("#E07B22", width=2)
+UNREACHED = (236, 239, 242, 255)
 
 
 def _walk(spec, classes, weights, layer, filter_index, x, _state) -> ConvWalk:
@@ -67,12 +68,15 @@ class ConvolutionView(QWidget):
     def _build(self) -> None:
         self.images = pg.GraphicsLayoutWidget()
         self.images.setBackground("w")
+        titles = ("input, channel 1 (with its zero border)", "filter, channel 1", "output map")
+        for title in titles:
+            self.images.addLabel(title, color="#4A5560", size="9pt")
+        self.images.nextRow()
         boxes = []
-        for title in ("input (zero border: padding)", "filter", "output map"):
+        for _ in titles:
             box = self.images.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
             box.setMenuEnabled(False)
             boxes.append(box)
-            self.images.addLabel(title, angle=-90, color="#4A5560", size="9pt")
         self.input_image, self.kernel_image, self.output_image = items = [
             pg.ImageItem() for _ in boxes
         ]
@@ -86,6 +90,8 @@ class ConvolutionView(QWidget):
         self.spot = pg.QtWidgets.QGraphicsRectItem()
         self.spot.setPen(FRAME)
         boxes[0].addItem(self.window)
+        self.unreached = pg.ImageItem()  # covers the positions the filter has not reached
+        boxes[2].addItem(self.unreached)
         boxes[2].addItem(self.spot)
         top = QHBoxLayout()
         for label, widget in (
@@ -119,6 +125,8 @@ class ConvolutionView(QWidget):
         self.position.valueChanged.connect(self._show_position)
         self.ws.document.changed.connect(self._layers_changed)
         self.ws.session.weightsChanged.connect(self._ask)
+        # a run's first weights: something to show before the run ends (then: weightsChanged)
+        self.ws.session.snapshotTaken.connect(lambda _: self.walk is None and self._ask())
         self._set_speed(self.speed.value())
 
     # --- choices ----------------------------------------------------------------------------
@@ -247,17 +255,16 @@ class ConvolutionView(QWidget):
         k, s = walk.kernel.shape[-1], walk.stride
         self.window.setRect(c * s, r * s, k, k)
         self.spot.setRect(c, r, 1, 1)
-        shown = walk.output.copy().ravel()
-        shown[position + 1 :] = np.nan  # the map fills in as the filter slides
         m = float(np.abs(walk.output).max()) or 1.0
-        self.output_image.setImage(
-            shown.reshape(walk.output.shape), autoLevels=False, levels=(-m, m)
-        )
+        self.output_image.setImage(walk.output, autoLevels=False, levels=(-m, m))
+        cover = np.zeros((walk.positions, 4), dtype=np.uint8)
+        cover[position + 1 :] = UNREACHED  # the map fills in as the filter slides
+        self.unreached.setImage(cover.reshape(*walk.output.shape, 4), autoLevels=False)
         self.numbers.setText(dot_product_text(walk, position))
 
     def _clear(self) -> None:
         self.timer.stop()
-        for item in (self.input_image, self.kernel_image, self.output_image):
+        for item in (self.input_image, self.kernel_image, self.output_image, self.unreached):
             item.clear()
         self.numbers.clear()
 
