@@ -79,4 +79,7 @@ def test_make_classes_of_photos_and_train_on_them(
 
     # opened again, the dialog shows the data set's classes
     menu_action(window, "photoClasses").trigger()
-    assert class_rows(window.datasets.classes) == ["disks  (6)", "stripes  (5)"]
+    again = window.datasets.classes
+    assert class_rows(again) == ["disks  (6)", "stripes  (5)"]
+    QTest.mouseClick(again.close_button, LEFT)
+    assert not again.isVisible()

@@ -3,7 +3,7 @@ cached features of a photo folder, classifying dropped photos, saved and opened 
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from test_gui_workspace import menu_action
@@ -11,9 +11,11 @@ from test_gui_workspace import menu_action
 from gui_helpers import (
     LEFT,
     NO_MOD,
+    FakeDragManager,
     answer_next_dialog,
     choose_in_combo,
     drop_files,
+    mouse_drag,
 )
 from playground.bench.shapes import make_photos, photo
 
@@ -131,3 +133,28 @@ def test_cancel_the_features(window, qtbot, shapes, monkeypatch):
     assert ws.session.state == "idle" and not ws.document.locked
     assert window.training.train_button.isEnabled()
     assert window.training.status.text() == "Ready to train"
+
+
+def test_backbone_from_the_palette_under_any_head(window, qtbot, shapes, monkeypatch):
+    """The Pretrained group's card dragged above the MLP preset: the folder is loaded again as
+    photos, and the MLP trains on the backbone's cached features."""
+    ws, drags = window.workspace, FakeDragManager(monkeypatch)
+    load_folder_with_combo(window, qtbot, monkeypatch, shapes)
+    menu_action(window, "preset-mlp").trigger()
+    pal = window.palette_view
+    item = pal.item_for("EfficientNet-Lite0")
+    assert item.parent().text(0) == "Pretrained"
+    pal.scrollToItem(item)
+    top = QPoint(80, window.stack.card_rect(0).top() + 4)
+    mouse_drag(drags, pal.viewport(), pal.visualItemRect(item).center(), window.stack, top)
+    assert [layer.type for layer in ws.document.spec.layers][:3] == [
+        "EfficientNet-Lite0",
+        "Flatten",
+        "Linear",
+    ]
+    qtbot.waitUntil(lambda: ws.dataset.input_shape == (3, 224, 224), timeout=30_000)
+    assert ws.document.report.ok
+    window.training.epochs.setValue(20)
+    with qtbot.waitSignal(ws.session.finished, timeout=120_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    assert ws.session.history.epochs[-1].val_accuracy >= 0.8

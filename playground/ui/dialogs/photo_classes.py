@@ -106,6 +106,7 @@ class PhotoClassesDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.train = QPushButton("Train on these classes")
         self.train.setDefault(True)
+        self.close_button = QPushButton("Close")
         self._lay_out()
         self._wire()
         self._show_classes()
@@ -125,6 +126,7 @@ class PhotoClassesDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.train)
+        bottom.addWidget(self.close_button)
         grid = QGridLayout(self)
         grid.addWidget(hint, 0, 0, 1, 2)
         grid.addWidget(self.class_list, 1, 0)
@@ -150,6 +152,7 @@ class PhotoClassesDialog(QDialog):
         self.class_list.dropped.connect(self._dropped_on_class)
         self.photo_list.dropped.connect(lambda paths, _: self._copy(self.current(), paths))
         self.train.clicked.connect(lambda: self._use(self.classes.root))
+        self.close_button.clicked.connect(self.close)
 
     # --- classes ----------------------------------------------------------------------
     def current(self) -> str:
