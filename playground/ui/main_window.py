@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -37,6 +37,7 @@ from playground.ui.state.session import RUNNING
 from playground.ui.state.workspace import Workspace
 from playground.ui.views.tabs import ViewTabs
 from playground.ui.widgets.banner import MessageBanner
+from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.task_bar import TaskBar
 from playground.ui.widgets.text_page import TextPage
 
@@ -65,7 +66,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return scroll
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileDropTarget, QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.workspace = ws = Workspace(self)
@@ -254,17 +255,7 @@ class MainWindow(QMainWindow):
         )
 
     # --- drops on the window -------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        event.acceptProposedAction()
+    def files_dropped(self, paths: list[Path], _pos: QPoint) -> None:
         projects = [p for p in paths if p.suffix == SUFFIX]
         if projects:
             self.files.open_path(projects[0])

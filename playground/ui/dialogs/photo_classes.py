@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,6 +27,7 @@ from playground.core.data.photo_classes import PhotoClasses
 from playground.core.data.preview import THUMB_SIDE
 from playground.core.errors import DatasetError
 from playground.ui.state.tasks import TaskRunner, TaskState
+from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.images import array_pixmap
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -51,7 +52,7 @@ def _thumbnails(paths: list[Path], state: TaskState) -> list[tuple[Path, object]
     return pictures
 
 
-class DropList(QListWidget):
+class DropList(FileDropTarget, QListWidget):
     """A list that takes image files dropped on it: dropped(paths, row under the drop)."""
 
     dropped = Signal(list, int)
@@ -60,18 +61,8 @@ class DropList(QListWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
 
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        event.acceptProposedAction()
-        self.dropped.emit(paths, self.row(self.itemAt(event.position().toPoint())))
+    def files_dropped(self, paths: list[Path], pos: QPoint) -> None:
+        self.dropped.emit(paths, self.row(self.itemAt(pos)))
 
 
 class PhotoClassesDialog(QDialog):
