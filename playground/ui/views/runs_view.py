@@ -140,6 +140,8 @@ class RunsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().hide()
+        # the header and two runs in sight, whatever the window's height
+        self.table.setMinimumHeight(3 * self.table.verticalHeader().defaultSectionSize() + 4)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.sortItems(STARTED)  # oldest first, until a header is clicked
@@ -170,7 +172,7 @@ class RunsView(QWidget):
             w.getAxis(axis).enableAutoSIPrefix(False)  # "0.1", not "100" with "(x0.001)"
         # small minimums: the window's room goes to the table, and this tab never makes the
         # tab widget taller than the other views need
-        w.setMinimumSize(120, 80)
+        w.setMinimumSize(120, 70)
         return w
 
     def _build(self) -> None:
