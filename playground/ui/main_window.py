@@ -29,7 +29,7 @@ from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.panels.inspector import LayerInspector
-from playground.ui.panels.learn_panel import LearnPanel, LessonRunner
+from playground.ui.panels.learn_panel import LearnPanel, LessonRunner, fit_dock
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
@@ -110,6 +110,9 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.learn_dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
         self.learn_dock.hide()  # opened from View ▸ Learn (F1)
+        self.learn_dock.visibilityChanged.connect(
+            lambda shown: shown and fit_dock(self.learn_dock, self)
+        )
         self.curves, self.classify_view = self.views.curves, self.views.classify
 
         left = QSplitter(Qt.Orientation.Vertical)

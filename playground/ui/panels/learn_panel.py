@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QLabel,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -23,6 +25,25 @@ if TYPE_CHECKING:
     from playground.ui.panels.training_panel import TrainingPanel
     from playground.ui.state.workspace import Workspace
     from playground.ui.views.tabs import ViewTabs
+
+
+def fit_dock(dock: QDockWidget, window: QMainWindow) -> None:
+    """Dock beside the window's panels where the screen has room for both, else float over
+    the window's right-hand side (a 1024-pixel screen has no room beside them)."""
+    screen = window.screen().availableGeometry()
+    room = screen.width() - window.centralWidget().minimumSizeHint().width()
+    if dock.isFloating() or room >= dock.minimumWidth() + 20:
+        return
+    dock.setFloating(True)
+
+    def place() -> None:  # once floating: the window no longer makes room for it
+        window.resize(min(window.width(), screen.width()), window.height())
+        frame = window.frameGeometry()
+        width = min(dock.minimumWidth() + 60, frame.width() // 2)
+        right = min(frame.right(), screen.right())
+        dock.setGeometry(right - width, frame.top() + 60, width, frame.height() - 90)
+
+    QTimer.singleShot(0, place)
 
 
 def bring_forward(view: QWidget) -> None:

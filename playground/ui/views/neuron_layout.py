@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 
 MAX_INPUT_TILES = 16  # more inputs than this (an image's pixels) are not drawn as neurons
-MAX_LINKS = 80  # per pair of neighbouring columns: the strongest, the rest would be a blur
+MAX_LINKS = 50  # per pair of neighbouring columns: the strongest (more blur and cost ~1 ms each)
 HEADER = 58  # layer name, activation and pager above each column
 GAP = 8
 MIN_TILE, MAX_TILE = 26, 64

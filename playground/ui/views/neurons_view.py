@@ -35,8 +35,8 @@ NEURON_COLOURS = pg.ColorMap(
 TEXT = QColor("#1F2328")
 NEAR_PX = 4.0  # a link this close to the pointer is the one hovered
 EXPLAIN = (
-    "Each tile is a neuron; {what}. Links: blue positive weights, orange negative, thicker "
-    "when larger. Hover a link for its weight, a tile for its bias and output."
+    "Tiles: neurons, {what}. Links: weights, blue positive, orange negative, thicker when "
+    "larger. Hover for the numbers."
 )
 
 
@@ -129,9 +129,9 @@ class NeuronView(LiveView):
             self._make_tiles(column, layer)
         planes = self.layers[0].planes is not None
         what = (
-            "its output over the plane (orange low, blue high)"
+            "each its output over the plane (orange low, blue high)"
             if planes
-            else "its incoming weights or its mean output"
+            else "each its incoming weights or its mean output"
         )
         self.note.setText(EXPLAIN.format(what=what))
 
