@@ -13,6 +13,8 @@ from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from playground.ui.views.tabs import GROUPS
+
 LEFT = Qt.MouseButton.LeftButton
 NO_MOD = Qt.KeyboardModifier.NoModifier
 
@@ -131,10 +133,15 @@ def answer_next_dialog(button, seen: list, tries: int = 250) -> None:
 
 
 def click_tab(window, title: str) -> None:
-    """Click the view tab with this title."""
+    """Click the group of views that holds the tab with this title, then the tab."""
+    groups = window.views.group_bar
+    group = next(g for g, (_, titles) in enumerate(GROUPS) if title in titles)
+    QTest.mouseClick(groups, LEFT, NO_MOD, groups.tabRect(group).center())
     bar = window.views.tabBar()
     index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    assert bar.isTabVisible(index), title
     QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
+    assert window.views.currentIndex() == index, title
 
 
 def open_backprop(window) -> None:

@@ -6,9 +6,13 @@ from PySide6.QtTest import QTest
 from gui_helpers import LEFT, NO_MOD
 
 
-def tabs_in_sight(window) -> bool:
-    bar = window.views.tabBar()
-    return all(bar.tabRect(i).right() <= bar.width() for i in range(bar.count()))
+def each_group(window):
+    """Click each group of views in turn; yields the tab bar with that group's tabs."""
+    groups = window.views.group_bar
+    for g in range(groups.count()):
+        QTest.mouseClick(groups, LEFT, NO_MOD, groups.tabRect(g).center())
+        bar = window.views.tabBar()
+        yield [i for i in range(bar.count()) if bar.isTabVisible(i)]
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1920, 1080)])
@@ -20,12 +24,15 @@ def test_every_panel_is_legible(window, qtbot, size):
     assert window.stack.width() >= window.stack.minimumWidth()
     scroll = window.stack.parentWidget().parentWidget()
     assert scroll.viewport().width() >= window.stack.minimumWidth()
-    # every tab can be seen and clicked, with its title whole at 1280 px and up
-    assert tabs_in_sight(window)
+    # every tab can be seen and clicked, with its title whole, group by group
     bar = window.views.tabBar()
-    if size[0] >= 1280:
-        widths = [bar.fontMetrics().horizontalAdvance(bar.tabText(i)) for i in range(bar.count())]
-        assert all(bar.tabRect(i).width() > w for i, w in enumerate(widths))
+    shown = []
+    for tabs in each_group(window):
+        assert tabs and all(bar.tabRect(i).right() <= bar.width() for i in tabs)
+        for i in tabs:
+            assert bar.tabRect(i).width() > bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+        shown += tabs
+    assert sorted(shown) == list(range(bar.count()))
     # the Conv2d inspector: every field at least as wide as its numbers need
     QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(0).center())
     qtbot.wait(50)
@@ -38,10 +45,12 @@ def test_tabs_and_training_do_not_move_the_splitters(window, qtbot):
     qtbot.wait(100)
     before = window.splitter.sizes()
     bar = window.views.tabBar()
-    for i in range(bar.count()):
-        QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(i).center())
-        qtbot.wait(20)
-        assert window.splitter.sizes() == before, bar.tabText(i)
+    for tabs in each_group(window):
+        for i in tabs:
+            QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(i).center())
+            qtbot.wait(20)
+            assert window.views.currentIndex() == i
+            assert window.splitter.sizes() == before, bar.tabText(i)
     window.training.epochs.setValue(1)
     with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
         QTest.mouseClick(window.training.train_button, LEFT)

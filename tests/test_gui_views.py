@@ -3,7 +3,7 @@ import math
 import numpy as np
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD, choose_in_combo
+from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab
 from playground.bench.gui import open_all_views
 from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.feature_maps_view import FeatureMapsView
@@ -11,13 +11,6 @@ from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.redraw import scheduler
 from playground.ui.views.weights_view import WeightsView, as_matrix
-
-
-def click_tab(window, title):
-    bar = window.views.tabBar()
-    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
-    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
-    assert window.views.currentIndex() == index
 
 
 def train(window, qtbot, epochs):

@@ -13,6 +13,7 @@ from gui_helpers import (
     NO_MOD,
     answer_next_dialog,
     choose_in_combo,
+    click_tab,
     drop_files,
     wait_for_tasks,
 )
@@ -21,12 +22,6 @@ from playground.ui.views.base import REDRAW_MS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 Button = QMessageBox.StandardButton
-
-
-def click_tab(window, title):
-    bar = window.views.tabBar()
-    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
-    QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(index).center())
 
 
 def menu_action(window, name) -> QAction:

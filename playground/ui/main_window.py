@@ -125,6 +125,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         right_layout.addWidget(_panel("Training", self.training, stretch_last=False))
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.task_bar)
+        right_layout.addWidget(self.views.group_bar)
         right_layout.addWidget(self.views, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)

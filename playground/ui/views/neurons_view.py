@@ -219,7 +219,7 @@ class NeuronCanvas(QWidget):
         super().__init__(view)
         self.view = view
         self.setMouseTracking(True)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(140)  # the window fits 1024×700 with the tabs above it
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

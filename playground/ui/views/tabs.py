@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
 from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.explanations import Explanations
@@ -35,6 +35,57 @@ if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace
 
 
+GROUPS = (
+    ("Training", ("Curves", "Runs", "Step")),
+    ("Inside the network", ("Weights", "Filters", "Feature maps", "Neurons", "Convolution",
+                            "Gradients")),
+    ("Answers", ("Boundary", "Confusion", "Classify", "Gallery")),
+)  # fmt: skip
+
+
+class GroupBar(QTabBar):
+    """The groups of views: choosing one shows its tabs; showing a tab of another group (a
+    drop, a lesson) chooses that group."""
+
+    def __init__(self, tabs: QTabWidget) -> None:
+        super().__init__()
+        self.tabs = tabs
+        self.setDocumentMode(True)
+        self.setExpanding(False)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+        for name, _ in GROUPS:
+            self.addTab(name)
+        self._last = [self.index_of(titles[0]) for _, titles in GROUPS]  # per group
+        self.currentChanged.connect(self._show_group)
+        tabs.currentChanged.connect(self._follow)
+        self._show_group(0)
+
+    def index_of(self, title: str) -> int:
+        return next(i for i in range(self.tabs.count()) if self.tabs.tabText(i) == title)
+
+    def group_of(self, index: int) -> int:
+        title = self.tabs.tabText(index)
+        return next(g for g, (_, titles) in enumerate(GROUPS) if title in titles)
+
+    def _show_group(self, group: int) -> None:
+        target = self._last[group]
+        for i in range(self.tabs.count()):
+            self.tabs.setTabVisible(i, self.group_of(i) == group)
+        QTabWidget.setCurrentIndex(self.tabs, target)
+
+    def reveal(self, index: int) -> None:
+        """Choose the group of tab `index`, which it then shows."""
+        group = self.group_of(index)
+        self._last[group] = index
+        self.setCurrentIndex(group)  # nothing happens when it is the group shown
+
+    def _follow(self, index: int) -> None:
+        if index >= 0:
+            self.reveal(index)
+
+
 class ViewTabs(QTabWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,24 +110,27 @@ class ViewTabs(QTabWidget):
         self.step_tab.setDocumentMode(True)
         self.step_tab.addTab(self.step, "What one step changed")
         self.step_tab.addTab(self.backprop, "Backprop, walked through")
-        for widget, title in (
-            (self.curves, "Curves"),
-            (self.runs, "Runs"),
-            (self.weights, "Weights"),
-            (self.filters, "Filters"),
-            (self.feature_maps, "Feature maps"),
-            (self.boundary, "Boundary"),
-            (self.neurons, "Neurons"),
-            (self.convolution, "Convolution"),
-            (self.confusion, "Confusion"),
-            (self.gradients, "Gradients"),
-            (self.step_tab, "Step"),
-            (self.classify, "Classify"),
-            (self.gallery, "Gallery"),
-        ):
-            self.addTab(widget, title)
-        self.setUsesScrollButtons(False)  # every tab in sight, even at 1024 px...
-        self.setElideMode(Qt.TextElideMode.ElideRight)  # ...shortened there if need be
+        pages = {
+            "Curves": self.curves,
+            "Runs": self.runs,
+            "Step": self.step_tab,
+            "Weights": self.weights,
+            "Filters": self.filters,
+            "Feature maps": self.feature_maps,
+            "Neurons": self.neurons,
+            "Convolution": self.convolution,
+            "Gradients": self.gradients,
+            "Boundary": self.boundary,
+            "Confusion": self.confusion,
+            "Classify": self.classify,
+            "Gallery": self.gallery,
+        }
+        for title in (t for _, titles in GROUPS for t in titles):
+            self.addTab(pages[title], title)
+        self.setUsesScrollButtons(False)  # every tab of the group in sight...
+        self.setElideMode(Qt.TextElideMode.ElideRight)  # ...shortened only if need be
+        # groups above the tabs: few tabs at a time, so their titles stay whole at 1024 px
+        self.group_bar = GroupBar(self)
         for view in (self.weights, self.filters):
             s.snapshotTaken.connect(view.offer)
         s.evaluated.connect(self.confusion.offer)
@@ -174,6 +228,15 @@ class ViewTabs(QTabWidget):
             self.classify.show_error(f"{picked.path.name}: {picked.error}")
         else:
             self.classify.show_prediction(picked.image, picked.prediction, picked.path.name)
+
+    def setCurrentIndex(self, index: int) -> None:
+        """Show that tab, with its group (a hidden tab cannot be current)."""
+        if hasattr(self, "group_bar") and 0 <= index < self.count():
+            self.group_bar.reveal(index)
+        super().setCurrentIndex(index)
+
+    def setCurrentWidget(self, widget: QWidget) -> None:
+        self.setCurrentIndex(self.indexOf(widget))
 
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()
