@@ -63,7 +63,7 @@ def lay_out(
         tiles = [QRectF(x, top + i * (side + GAP), side, side) for i in range(shown)]
         column = Column(name, title, count, start, tiles)
         if count > per_page:
-            centre = x + side / 2
+            centre = float(np.clip(x + side / 2, 54, width - 54))  # its arrows inside the view
             column.back = QRectF(centre - 52, HEADER - 20, 18, 16)
             column.forward = QRectF(centre + 34, HEADER - 20, 18, 16)
         columns.append(column)

@@ -279,7 +279,7 @@ class NeuronCanvas(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         if column.back is not None:
             last = column.first + len(column.tiles)
-            pager = QRectF(x - 32, column.back.top(), 64, column.back.height())
+            pager = QRectF(column.back.right(), column.back.top(), 68, column.back.height())
             p.drawText(pager, Qt.AlignmentFlag.AlignCenter, f"{column.first + 1}–{last}")
             p.drawText(column.back, Qt.AlignmentFlag.AlignCenter, "◀")
             p.drawText(column.forward, Qt.AlignmentFlag.AlignCenter, "▶")
