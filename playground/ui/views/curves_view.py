@@ -12,6 +12,7 @@ from playground.ui.state.session import TrainingSession
 from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget
 from playground.ui.widgets.smoothing_slider import SmoothingSlider
+from playground.ui.widgets.wide_row import WideRow
 
 TRAIN, VAL, PREVIOUS, MARK = "#3B73B9", "#E07B22", "#B8C0C8", "#6A3FA0"
 REDRAW_MS = 500
@@ -66,8 +67,8 @@ class CurvesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
-        layout.addWidget(self.loss_plot, 3)
-        layout.addWidget(self.acc_plot, 2)
+        # side by side where the view is short and wide (1024×700): stacked, both were slivers
+        layout.addWidget(WideRow(self.loss_plot, self.acc_plot, 10**6, 1.6, (3, 2)), 1)
         session.stepped.connect(self._on_step)
         session.epochEnded.connect(self._mark_dirty)
         session.historyReplaced.connect(self._on_history_replaced)
