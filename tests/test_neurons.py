@@ -3,8 +3,9 @@ import torch
 
 from playground.core.activations import activation_curve, activation_inputs
 from playground.core.build import build_model
-from playground.core.neurons import neuron_layers, weight_templates
+from playground.core.neurons import neuron_layers
 from playground.core.presets import preset
+from playground.core.weight_templates import weight_templates
 
 
 def test_neuron_outputs_are_the_dense_layers_outputs():
