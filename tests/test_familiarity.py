@@ -88,3 +88,13 @@ def test_a_network_without_statistics_says_nothing(digits):
     p = classify(model, _noise(1), project.preprocessing, project.class_names, 3)
     assert p.strangeness is None and not p.stranger
     assert Familiarity.from_dict(project.familiarity.to_dict()) == project.familiarity
+
+
+def test_a_handful_of_validation_samples_calibrates_nothing(digits, mnist5k):
+    from playground.core.build import logits_part
+    from playground.core.familiarity import MIN_SAMPLES, fit_familiarity
+
+    model, _ = digits
+    # the largest of a few scores would call the next ordinary sample a stranger
+    assert fit_familiarity(logits_part(model), mnist5k.x_val[: MIN_SAMPLES - 1]) is None
+    assert fit_familiarity(logits_part(model), mnist5k.x_val[:MIN_SAMPLES]) is not None

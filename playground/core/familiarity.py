@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 PERCENTILE = 99.0  # of the validation samples' scores: about 1 in 100 of them is flagged
 MAX_SAMPLES = 1000  # validation samples the calibration reads: enough for a 99th percentile,
 # and a photo network reads them in ~20 s on 2 cores
+MIN_SAMPLES = 50  # fewer, and the PERCENTILE-th is the largest of a handful: a cat photo
+# of a 12-photo validation set was called a stranger; no judgement beats a wrong one
 CHUNK = 256
 
 
@@ -68,10 +70,13 @@ def fit_familiarity(
     model: nn.Module, x_val: Any, check: Callable[[], None] | None = None
 ) -> Familiarity | None:
     """The calibration on validation inputs x_val (a tensor or streamed files) of model's
-    logits part; None when the scores cannot tell strangers (all the same). check is called
-    between chunks (it may raise to cancel)."""
+    logits part; None when the scores cannot tell strangers (all the same, or fewer than
+    MIN_SAMPLES of them). check is called between chunks (it may raise to cancel)."""
     import numpy as np
     import torch
+
+    if len(x_val) < MIN_SAMPLES:
+        return None
 
     was_training = model.training
     model.eval()
