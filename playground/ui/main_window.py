@@ -297,7 +297,7 @@ class MainWindow(FileDropTarget, QMainWindow):
     def _run_ended(self, *_: object) -> None:
         then, self._after_stop = self._after_stop, None
         if then is not None:
-            QTimer.singleShot(0, then)
+            QTimer.singleShot(0, self, then)  # dropped if the window is gone by then
 
     def _close_now(self) -> None:
         self.workspace.files.dirty = False
