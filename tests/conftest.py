@@ -49,10 +49,10 @@ def _delete_windows():
 @pytest.fixture(scope="session")
 def digit_model(mnist5k):
     """A small CNN trained on mnist5k: (CPU eval copy, its Project)."""
-    from playground.core.config import TrainConfig
-    from playground.core.inference import inference_copy
-    from playground.core.presets import preset
-    from playground.core.trainer import Trainer
+    from playground.core.inspect.inference import inference_copy
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import Trainer
 
     spec = preset("small-cnn", mnist5k.input_shape, 10)
     config = TrainConfig(epochs=6, seed=1)
@@ -64,10 +64,10 @@ def digit_model(mnist5k):
 @pytest.fixture(scope="session")
 def digit_mlp(mnist5k):
     """An MLP trained on mnist5k in seconds: (CPU eval copy, its Project, with familiarity)."""
-    from playground.core.config import TrainConfig
-    from playground.core.inference import inference_copy
-    from playground.core.presets import preset
-    from playground.core.trainer import Trainer
+    from playground.core.inspect.inference import inference_copy
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import Trainer
 
     t = Trainer(preset("mlp", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=3, seed=1))
     t.run()

@@ -104,7 +104,7 @@ def wait_for_tasks(qtbot, window, timeout: int = 30_000) -> None:
 
 def drop_project(window, qtbot, project, folder) -> None:
     """Save project into folder and drop the file on the window; wait until it has opened."""
-    from playground.core.project import save_project
+    from playground.core.io.project import save_project
 
     path = folder / "dropped.playground"
     save_project(path, project)

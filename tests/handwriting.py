@@ -37,7 +37,7 @@ def bundled_digits_right(model, project, n: int = 20) -> int:
     the model names rightly."""
     from playground.core.data.idx import read_idx
     from playground.core.data.ref import MNIST5K
-    from playground.core.inference import classify
+    from playground.core.inspect.inference import classify
 
     digits, labels = read_idx(MNIST5K[0])[:n], read_idx(MNIST5K[1])[:n]
     return sum(

@@ -8,15 +8,15 @@ import pytest
 import torch
 
 from cli_helpers import run_playground
-from playground.core.augmentation import Augmentation, AugmentationError, augmenter
-from playground.core.config import TrainConfig
+from playground.core.data.augmentation import Augmentation, AugmentationError, augmenter
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.presets import preset
-from playground.core.project import Project, load_project, save_project
-from playground.core.trainer import Trainer
-from playground.core.transfer import TransferTrainer
+from playground.core.io.project import Project, load_project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
+from playground.core.training.transfer import TransferTrainer
 
 RGB = Preprocessing("image", (0.5,) * 3, (0.25,) * 3, (16, 16), 3)
 

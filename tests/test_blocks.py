@@ -3,11 +3,11 @@
 import pytest
 import torch
 
-from playground.core.blocks import same_padding
-from playground.core.build import build_model
-from playground.core.probes import feature_maps
-from playground.core.shapes import infer_shapes
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.inspect.probes import feature_maps
+from playground.core.model.blocks import same_padding
+from playground.core.model.build import build_model
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import LayerSpec, NetworkSpec
 
 L = LayerSpec.make
 

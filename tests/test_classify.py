@@ -9,9 +9,9 @@ from PIL import Image
 
 from cli_helpers import run_playground
 from handwriting import photo_of_digit
-from playground.core.imageio import ImageError, open_image
-from playground.core.inference import classify, mnist_recipe
-from playground.core.project import save_project
+from playground.core.data.imageio import ImageError, open_image
+from playground.core.inspect.inference import classify, mnist_recipe
+from playground.core.io.project import save_project
 
 
 def test_mnist_recipe_centres_the_ink():

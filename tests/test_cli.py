@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from cli_helpers import run_playground
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 
 
 def test_train_json_and_project(tmp_path):
@@ -108,8 +108,8 @@ def test_lenet5_learns_mnist5k():
 
 def test_history_and_bench_pieces_without_gui(mnist5k):
     from playground.bench.loops import Case, bare_loop, history_growth_mb, trainer_alone
-    from playground.core.config import TrainConfig
-    from playground.core.presets import preset
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
 
     case = Case("mlp", preset("mlp", (1, 28, 28), 10), 1)
     assert bare_loop(case, mnist5k, TrainConfig()) > 0

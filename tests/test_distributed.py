@@ -12,11 +12,11 @@ import sys
 import torch
 
 from handwriting import bundled_digits_right
-from playground.core.cluster import cluster_instructions
-from playground.core.config import TrainConfig
-from playground.core.presets import preset
-from playground.core.project import load_project, save_project
-from playground.core.trainer import Trainer
+from playground.core.io.cluster import cluster_instructions
+from playground.core.io.project import load_project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}  # per process, as torchrun sets it
 

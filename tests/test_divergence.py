@@ -10,13 +10,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.presets import preset
-from playground.core.spec import LayerSpec, NetworkSpec
-from playground.core.trainer import Trainer
+from playground.core.model.presets import preset
+from playground.core.model.spec import LayerSpec, NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,9 @@ def _images(n: int, side: int = 64):
 
 
 def test_stop_ends_a_long_step_quickly(monkeypatch):
-    monkeypatch.setattr("playground.core.trainer.LONG_STEP_S", 0.0)  # hooks after the first
+    monkeypatch.setattr(
+        "playground.core.training.trainer.LONG_STEP_S", 0.0
+    )  # hooks after the first
     data = _images(80, side=32)
     trainer = Trainer(_slow_net(96, 32), data, TrainConfig(batch_size=64, epochs=5))
     log = _record_steps(trainer)
@@ -117,7 +119,7 @@ def test_stop_ends_validation_between_chunks(monkeypatch):
     data = _images(600, side=16)
     finished = []
     trainer = Trainer(_slow_net(8, 16), data, TrainConfig(batch_size=256, epochs=1))
-    monkeypatch.setattr("playground.core.trainer.EVAL_CHUNK", 8)
+    monkeypatch.setattr("playground.core.training.trainer.EVAL_CHUNK", 8)
     evaluate = trainer._evaluate
 
     def stop_then_evaluate(x, y):
@@ -166,9 +168,11 @@ def test_an_epoch_whose_validation_diverges_is_not_recorded(spiral):
 
 
 def test_a_copy_made_during_a_slow_run_is_not_stopped_with_it(monkeypatch):
-    from playground.core.inference import inference_copy
+    from playground.core.inspect.inference import inference_copy
 
-    monkeypatch.setattr("playground.core.trainer.LONG_STEP_S", 0.0)  # hooks after the first
+    monkeypatch.setattr(
+        "playground.core.training.trainer.LONG_STEP_S", 0.0
+    )  # hooks after the first
     trainer = Trainer(_slow_net(4, 16), _images(40, side=16), TrainConfig(epochs=2))
     copies = []
     step = trainer._train_step

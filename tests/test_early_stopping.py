@@ -3,12 +3,12 @@
 import pytest
 import torch
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.presets import preset
-from playground.core.trainer import Trainer
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

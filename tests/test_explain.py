@@ -9,13 +9,13 @@ import torch
 from PIL import Image
 
 from playground.cli import main
-from playground.core.config import TrainConfig
 from playground.core.data.dataset import denormalise
-from playground.core.explain import METHODS, ExplainError, explain, ig_attributions
-from playground.core.inference import inference_copy
-from playground.core.presets import preset
-from playground.core.project import save_project
-from playground.core.trainer import Trainer
+from playground.core.inspect.explain import METHODS, ExplainError, explain, ig_attributions
+from playground.core.inspect.inference import inference_copy
+from playground.core.io.project import save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

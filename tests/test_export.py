@@ -7,11 +7,11 @@ import pytest
 import torch
 
 from cli_helpers import run_playground
-from playground.core.config import TrainConfig
-from playground.core.export import export_project
-from playground.core.presets import preset
-from playground.core.project import Project, save_project
-from playground.core.trainer import Trainer
+from playground.core.io.export import export_project
+from playground.core.io.project import Project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

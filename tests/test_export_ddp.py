@@ -16,14 +16,14 @@ from PIL import Image
 from stripes import write_stripes
 
 from handwriting import bundled_digits_right
-from playground.core.config import TrainConfig
 from playground.core.data.ref import MNIST5K, DatasetRef
 from playground.core.data.registry import load_dataset
-from playground.core.export import export_project
-from playground.core.inference import classify
-from playground.core.presets import preset
-from playground.core.project import load_project
-from playground.core.trainer import Trainer
+from playground.core.inspect.inference import classify
+from playground.core.io.export import export_project
+from playground.core.io.project import load_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds torchrun's workers through /proc"

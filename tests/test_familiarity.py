@@ -11,9 +11,9 @@ from cli_helpers import run_playground
 from playground.bench.shapes import photo
 from playground.core.data.dataset import denormalise
 from playground.core.errors import ProjectError
-from playground.core.familiarity import Familiarity
-from playground.core.inference import classify
-from playground.core.project import load_project, save_project
+from playground.core.inspect.familiarity import Familiarity
+from playground.core.inspect.inference import classify
+from playground.core.io.project import load_project, save_project
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +91,8 @@ def test_a_network_without_statistics_says_nothing(digits):
 
 
 def test_a_handful_of_validation_samples_calibrates_nothing(digits, mnist5k):
-    from playground.core.build import logits_part
-    from playground.core.familiarity import MIN_SAMPLES, fit_familiarity
+    from playground.core.inspect.familiarity import MIN_SAMPLES, fit_familiarity
+    from playground.core.model.build import logits_part
 
     model, _ = digits
     # the largest of a few scores would call the next ordinary sample a stranger

@@ -27,11 +27,11 @@ from broken_files import (
 )
 from PIL import Image
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError
-from playground.core.layers import CATALOG, Param
-from playground.core.spec import NetworkSpec
+from playground.core.model.layers import CATALOG, Param
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
 
 SPECS = 2500
 PEAK_MB = 1024
@@ -111,8 +111,8 @@ def _says_what(message: str) -> bool:
 
 
 def test_random_specs_never_crash_and_every_refusal_says_what():
-    from playground.core.build import build_model
-    from playground.core.shapes import infer_shapes
+    from playground.core.model.build import build_model
+    from playground.core.model.shapes import infer_shapes
 
     rng = random.Random(18)
     refused = valid = built = 0

@@ -3,7 +3,7 @@ import torch
 from test_gui_main_window import click_card
 from test_gui_views import train
 
-from playground.core.inference import inference_model
+from playground.core.inspect.inference import inference_model
 
 
 def test_sigmoid_card_shows_its_curve_and_the_inputs_it_receives(window, qtbot):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, open_backprop, toy_mlp
-from playground.core.walkthrough import walk_through
+from playground.core.inspect.walkthrough import walk_through
 from playground.ui.widgets.array_panel import as_image
 
 

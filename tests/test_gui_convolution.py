@@ -8,7 +8,7 @@ from test_gui_main_window import set_spin
 from test_gui_views import click_tab, train
 
 from gui_helpers import LEFT, choose_in_combo
-from playground.core.inference import inference_model
+from playground.core.inspect.inference import inference_model
 
 
 def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):

@@ -5,9 +5,9 @@ from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, NO_MOD, drop_files, wait_for_tasks
 from handwriting import photo_of_digit
-from playground.core.build import build_model
-from playground.core.presets import preset
-from playground.core.project import Project, save_project
+from playground.core.io.project import Project, save_project
+from playground.core.model.build import build_model
+from playground.core.model.presets import preset
 from playground.ui.widgets.probability_bars import ROW_H
 
 METHODS = ("saliency", "gradcam", "ig", "occlusion")

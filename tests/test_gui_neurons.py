@@ -7,8 +7,8 @@ from test_gui_views import click_tab, train
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo
 from playground.core.data.dataset import point_inputs
-from playground.core.events import BOUNDARY_EXTENT, NEURON_RESOLUTION
-from playground.core.probes import boundary_grid
+from playground.core.inspect.probes import boundary_grid
+from playground.core.training.events import BOUNDARY_EXTENT, NEURON_RESOLUTION
 from playground.ui.views.neuron_layout import distance_to_line
 from playground.ui.views.neurons_view import NEAR_PX
 

@@ -6,8 +6,8 @@ from PIL import Image
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, click_tab, drop_files
-from playground.core.inference import inference_model
-from playground.core.probes import grid_probabilities
+from playground.core.inspect.inference import inference_model
+from playground.core.inspect.probes import grid_probabilities
 
 
 def test_pinned_images_follow_the_training(window, qtbot, tmp_path):

@@ -15,7 +15,7 @@ from gui_helpers import (
     open_window,
     wait_for_tasks,
 )
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 from playground.ui.app import start_up
 
 CTRL = Qt.KeyboardModifier.ControlModifier

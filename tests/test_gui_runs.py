@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLineEdit
 from test_gui_workspace import choose_dataset, click_tab, menu_action, train
 
 from gui_helpers import LEFT, NO_MOD, wait_for_tasks
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -6,7 +6,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from gui_helpers import LEFT, answer_next_dialog, open_window
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 
 Button = QMessageBox.StandardButton
 
@@ -73,7 +73,7 @@ class SlowStep(torch.nn.Module):
 
 @pytest.mark.filterwarnings("error")
 def test_close_during_a_five_second_step(qtbot, monkeypatch):
-    import playground.core.trainer as trainer
+    import playground.core.training.trainer as trainer
 
     real = trainer.build_model
     monkeypatch.setattr(

@@ -6,10 +6,10 @@ import sys
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, wait_for_tasks
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
-from playground.core.presets import preset
-from playground.core.project import Project, save_project
+from playground.core.io.project import Project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
 from playground.ui.app import start_up
 from playground.ui.main_window import MainWindow
 

@@ -8,8 +8,8 @@ from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, choose_in_combo, click_tab, toy_mlp
 from playground.core.data.dataset import point_inputs
-from playground.core.inference import inference_model
-from playground.core.probes import grid_probabilities
+from playground.core.inspect.inference import inference_model
+from playground.core.inspect.probes import grid_probabilities
 
 
 def test_derived_features_train_and_the_boundary_stays_on_the_plane(window, qtbot):

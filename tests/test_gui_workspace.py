@@ -17,7 +17,7 @@ from gui_helpers import (
     drop_files,
     wait_for_tasks,
 )
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 from playground.ui.views.base import REDRAW_MS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -348,7 +348,7 @@ def test_autosave_during_the_first_run_keeps_its_weights(window, qtbot, _isolate
 def test_imagenet_classifier_in_one_click(window, qtbot, tmp_path):
     """Network ▸ Pretrained ▸ ImageNet classifier: a dropped photo gets five of the 1,000
     named classes, and its first layer's 32 filters are there to look at."""
-    from playground.core.pretrained import imagenet_class_names
+    from playground.core.io.pretrained import imagenet_class_names
 
     menu_action(window, "pretrained-imagenet").trigger()
     wait_for_tasks(qtbot, window)

@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from playground.core.events import EpochMetrics, StepMetrics
-from playground.core.history import History
-from playground.core.history_csv import COLUMNS, history_csv
+from playground.core.io.history_csv import COLUMNS, history_csv
+from playground.core.training.events import EpochMetrics, StepMetrics
+from playground.core.training.history import History
 
 
 def test_steps_then_epochs_read_back_as_numbers():

@@ -1,12 +1,12 @@
 import pytest
 import torch
 
-from playground.core.build import build_model
 from playground.core.errors import ShapeError
-from playground.core.layers import CATALOG, GROUPS
-from playground.core.presets import PRESETS, preset
-from playground.core.shapes import infer_shapes
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.model.build import build_model
+from playground.core.model.layers import CATALOG, GROUPS
+from playground.core.model.presets import PRESETS, preset
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import LayerSpec, NetworkSpec
 
 L = LayerSpec.make
 REQUIRED = {

@@ -14,13 +14,13 @@ from broken_files import (
 )
 from PIL import Image
 
-from playground.core.config import TrainConfig
+from playground.core.data.imageio import ImageError, open_image
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.errors import DatasetError, PlaygroundError, SpecError
-from playground.core.imageio import ImageError, open_image
 from playground.core.limits import MAX_JSON_DEPTH, json_depth, parse_json
-from playground.core.spec import NetworkSpec
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
 
 
 def _spec_text(layers, input_shape=(2,)):
@@ -59,7 +59,7 @@ def test_spec_text_refused_clearly(text, message):
 
 
 def test_nan_parameter_refused_even_from_python():
-    from playground.core.spec import LayerSpec
+    from playground.core.model.spec import LayerSpec
 
     for bad in (float("nan"), float("inf")):
         with pytest.raises(SpecError, match="negative_slope must be a finite number"):
@@ -207,9 +207,9 @@ def test_broken_exif_lab_and_deep_images(tmp_path):
     ],
 )
 def test_absurd_network_sizes_are_red_cards_not_failed_allocations(input_shape, layers, message):
-    from playground.core.build import build_model
     from playground.core.errors import ShapeError
-    from playground.core.shapes import infer_shapes
+    from playground.core.model.build import build_model
+    from playground.core.model.shapes import infer_shapes
 
     spec = NetworkSpec.from_json(_spec_text(layers, input_shape))
     report = infer_shapes(spec)
@@ -222,8 +222,8 @@ def test_a_batch_too_big_for_memory_is_refused_before_training():
     import torch
 
     from playground.core.data.dataset import make_dataset
-    from playground.core.spec import LayerSpec
-    from playground.core.trainer import Trainer
+    from playground.core.model.spec import LayerSpec
+    from playground.core.training.trainer import Trainer
 
     x, y = torch.rand(6, 3, 256, 256), torch.tensor([0, 1] * 3)
     data = make_dataset("big", DatasetRef("big"), x, y, ["a", "b"], "image", 0)

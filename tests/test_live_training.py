@@ -5,15 +5,15 @@ import threading
 import pytest
 import torch
 
-from playground.core.build import build_model
-from playground.core.config import TrainConfig
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.events import SettingsChanged, StepResult
-from playground.core.history import History
-from playground.core.presets import preset
-from playground.core.regularization import penalised_weights, penalty
-from playground.core.trainer import Trainer
+from playground.core.model.build import build_model
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import SettingsChanged, StepResult
+from playground.core.training.history import History
+from playground.core.training.regularization import penalised_weights, penalty
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

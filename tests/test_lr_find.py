@@ -7,11 +7,11 @@ import pytest
 import torch
 
 from playground.cli import main
-from playground.core.build import build_model
-from playground.core.config import TrainConfig
 from playground.core.errors import PlaygroundError
-from playground.core.lr_finder import MAX_STEPS, find_lr
-from playground.core.presets import preset
+from playground.core.model.build import build_model
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.lr_finder import MAX_STEPS, find_lr
 
 
 def test_suggestion_is_sensible_on_mnist5k_and_the_model_is_untouched(mnist5k):

@@ -1,11 +1,11 @@
 import numpy as np
 import torch
 
-from playground.core.activations import activation_curve, activation_inputs
-from playground.core.build import build_model
-from playground.core.neurons import neuron_layers
-from playground.core.presets import preset
-from playground.core.weight_templates import weight_templates
+from playground.core.inspect.activations import activation_curve, activation_inputs
+from playground.core.inspect.neurons import neuron_layers
+from playground.core.inspect.weight_templates import weight_templates
+from playground.core.model.build import build_model
+from playground.core.model.presets import preset
 
 
 def test_neuron_outputs_are_the_dense_layers_outputs():
@@ -49,7 +49,7 @@ def test_activation_curve_and_the_inputs_a_layer_receives():
 
 
 def test_convolution_walk_equals_torch_conv_output():
-    from playground.core.convolution import conv_layers, conv_walk
+    from playground.core.inspect.convolution import conv_layers, conv_walk
 
     torch.manual_seed(0)
     model = build_model(preset("lenet5", (1, 28, 28), 10), 10)

@@ -10,15 +10,15 @@ import torch
 from PIL import Image
 
 from cli_helpers import run_playground
-from playground.core import efficientnet
+from playground.core.data.imageio import ImageError, open_image
 from playground.core.errors import PlaygroundError, WeightsError
-from playground.core.export import export_project
-from playground.core.imageio import ImageError, open_image
-from playground.core.inference import classify, inference_copy, open_photo
-from playground.core.pretrained import IMAGENET_PREPROCESSING, imagenet_classifier, open_trained
-from playground.core.project import save_project
-from playground.core.shapes import infer_shapes
-from playground.core.spec import NetworkSpec
+from playground.core.inspect.inference import classify, inference_copy, open_photo
+from playground.core.io.export import export_project
+from playground.core.io.pretrained import IMAGENET_PREPROCESSING, imagenet_classifier, open_trained
+from playground.core.io.project import save_project
+from playground.core.model import efficientnet
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import NetworkSpec
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ import zipfile
 import pytest
 import torch
 
-from playground.core.config import TrainConfig
 from playground.core.data.registry import load_dataset
 from playground.core.errors import ProjectError
-from playground.core.presets import preset
-from playground.core.project import Project, load_project, save_project
-from playground.core.trainer import Trainer
+from playground.core.io.project import Project, load_project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,7 @@ def test_killed_save_leaves_the_old_file(tmp_path, trained):
     before = path.read_bytes()
     child = (
         "import os, sys, zipfile\n"
-        "from playground.core.project import load_project, save_project\n"
+        "from playground.core.io.project import load_project, save_project\n"
         "project = load_project(sys.argv[1])\n"
         "original = zipfile.ZipFile.writestr\n"
         "def dying(self, name, data, *a, **k):\n"
@@ -328,8 +328,8 @@ def test_abandoned_temporary_files_are_swept(tmp_path, trained):
 
 def test_a_record_with_nan_metrics_loads(tmp_path, trained):
     """A diverged run's history may hold NaN: the project it is saved in still opens."""
-    from playground.core.events import EpochMetrics
-    from playground.core.history import History
+    from playground.core.training.events import EpochMetrics
+    from playground.core.training.history import History
 
     history = History()
     history.add_epoch(EpochMetrics(1, 10, float("nan"), 0.5, float("inf"), 0.5, 100.0, 1.0))

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.errors import ProjectError
-from playground.core.events import EpochMetrics, Finished, StepMetrics
-from playground.core.history import History
-from playground.core.presets import preset
-from playground.core.project import Project, load_project, save_project
-from playground.core.runs import RUN_POINTS, new_run
+from playground.core.io.project import Project, load_project, save_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import EpochMetrics, Finished, StepMetrics
+from playground.core.training.history import History
+from playground.core.training.runs import RUN_POINTS, new_run
 
 
 def _history(steps: int, epochs: int, start: int = 0, seed: int = 0) -> History:

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from playground.core.events import StepMetrics
-from playground.core.history import History, smooth
-from playground.core.smoothing import LEVELS
+from playground.core.training.events import StepMetrics
+from playground.core.training.history import History, smooth
+from playground.core.training.smoothing import LEVELS
 
 LOSSES = np.random.default_rng(0).random(5000) + np.linspace(3, 0.1, 5000)
 

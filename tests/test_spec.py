@@ -3,8 +3,8 @@ import json
 import pytest
 
 from playground.core.errors import SpecError
-from playground.core.presets import preset
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.model.presets import preset
+from playground.core.model.spec import LayerSpec, NetworkSpec
 
 
 def test_json_round_trip(tmp_path):

@@ -7,14 +7,14 @@ import pytest
 import torch
 from stripes import write_stripes
 
-from playground.core.config import TrainConfig
 from playground.core.data import registry
 from playground.core.data.ref import DatasetRef
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
-from playground.core.export import export_project
-from playground.core.presets import preset
-from playground.core.trainer import Trainer
+from playground.core.io.export import export_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.trainer import Trainer
 
 
 def test_a_folder_over_the_budget_streams_and_trains(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy_features import derive, parse_features
 from playground.core.errors import DatasetError
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 
 
 def test_features_are_made_of_each_point():

@@ -7,7 +7,7 @@ import torch
 
 from playground.cli import main
 from playground.core.data.registry import load_dataset
-from playground.core.project import load_project
+from playground.core.io.project import load_project
 
 XOR = ["--dataset", "xor", "--samples", "200", "--batch-size", "32"]
 

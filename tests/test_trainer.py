@@ -10,17 +10,17 @@ import pytest
 import torch
 from torch import nn
 
-from playground.core.build import make_optimizer
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
-from playground.core.device import yield_to_other_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import EpochMetrics, Finished, Snapshot, StepMetrics
-from playground.core.history import History
-from playground.core.presets import preset
-from playground.core.spec import LayerSpec, NetworkSpec
-from playground.core.trainer import Trainer
+from playground.core.model.build import make_optimizer
+from playground.core.model.presets import preset
+from playground.core.model.spec import LayerSpec, NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.device import yield_to_other_threads
+from playground.core.training.events import EpochMetrics, Finished, Snapshot, StepMetrics
+from playground.core.training.history import History
+from playground.core.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")
@@ -210,10 +210,10 @@ def test_optimizers_take_their_fused_form(optimizer):
 
 
 def test_no_eta_during_the_warm_up_then_one_from_recent_steps(mnist5k):
-    from playground.core.config import TrainConfig
-    from playground.core.events import StepMetrics
-    from playground.core.presets import preset
-    from playground.core.trainer import Trainer
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.events import StepMetrics
+    from playground.core.training.trainer import Trainer
 
     seen: list[StepMetrics] = []
     spec = preset("mlp", mnist5k.input_shape, 10)

@@ -9,13 +9,13 @@ from PIL import Image
 
 from cli_helpers import run_playground
 from playground.bench.shapes import KINDS, make_photos, photo
-from playground.core import transfer
-from playground.core.config import TrainConfig
 from playground.core.errors import DatasetError
-from playground.core.features import FeatureCache, folder_key
-from playground.core.inference import classify, inference_copy, preprocess
-from playground.core.presets import preset
-from playground.core.transfer import READER, TransferTrainer, backbone, photo_features
+from playground.core.inspect.inference import classify, inference_copy, preprocess
+from playground.core.model.presets import preset
+from playground.core.training import transfer
+from playground.core.training.config import TrainConfig
+from playground.core.training.features import FeatureCache, folder_key
+from playground.core.training.transfer import READER, TransferTrainer, backbone, photo_features
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_cli_trains_transfer_then_classifies(trained, photos, tmp_path, monkeypa
 
 
 def test_grad_cam_looks_inside_the_backbone(trained, photos):
-    from playground.core.explain import grad_cam, grad_cam_layer
+    from playground.core.inspect.explain import grad_cam, grad_cam_layer
 
     t, _ = trained
     project = t.project()

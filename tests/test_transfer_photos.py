@@ -11,9 +11,9 @@ import skimage.data
 import torch
 from PIL import Image, ImageEnhance
 
-from playground.core.config import TrainConfig
-from playground.core.features import FeatureCache
-from playground.core.transfer import TransferTrainer
+from playground.core.training.config import TrainConfig
+from playground.core.training.features import FeatureCache
+from playground.core.training.transfer import TransferTrainer
 
 SOURCES = {"cat": "chelsea", "coffee": "coffee", "astronaut": "astronaut"}
 PER_CLASS = 20

@@ -6,10 +6,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from playground.core.build import build_model, logits_part
-from playground.core.config import TrainConfig
-from playground.core.presets import preset
-from playground.core.walkthrough import walk_through
+from playground.core.inspect.walkthrough import walk_through
+from playground.core.model.build import build_model, logits_part
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
 
 
 def _net(key, shape, classes=10, seed=0):

@@ -19,9 +19,9 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from playground.bench.loops import Case, bare_loop, trainer_alone
-from playground.core.config import TrainConfig
 from playground.core.data.registry import load_dataset
-from playground.core.device import TRAINING_THREADS, pick_device, set_torch_threads
+from playground.core.training.config import TrainConfig
+from playground.core.training.device import TRAINING_THREADS, pick_device, set_torch_threads
 from playground.ui.app import create_app
 
 TICK_MS = 10

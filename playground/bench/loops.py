@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 import torch
 import torch.nn.functional as F
 
-from playground.core.build import build_model, logits_part, make_optimizer
-from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
-from playground.core.events import StepMetrics
-from playground.core.history import History
-from playground.core.spec import NetworkSpec
-from playground.core.trainer import Trainer
+from playground.core.model.build import build_model, logits_part, make_optimizer
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import StepMetrics
+from playground.core.training.history import History
+from playground.core.training.trainer import Trainer
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from PySide6.QtCore import QEventLoop
 
 from playground.bench.gui import drop_latency
 from playground.bench.shapes import make_photos
-from playground.core.config import TrainConfig
-from playground.core.device import set_torch_threads
-from playground.core.features import FeatureCache
-from playground.core.transfer import TransferTrainer, photo_features
+from playground.core.training.config import TrainConfig
+from playground.core.training.device import set_torch_threads
+from playground.core.training.features import FeatureCache
+from playground.core.training.transfer import TransferTrainer, photo_features
 from playground.ui.app import create_app
 
 PER_CLASS = 20

@@ -8,8 +8,8 @@ import sys
 
 from playground.bench.gui import bench_round
 from playground.bench.loops import Case
-from playground.core.config import TrainConfig
-from playground.core.presets import preset
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
 
 
 def main(argv: list[str]) -> None:

@@ -14,9 +14,9 @@ import torch
 
 from playground.bench.loops import history_growth_mb
 from playground.bench.scaling import processes_by_default, scaling
-from playground.core.config import DEVICE_CHOICES, TrainConfig
-from playground.core.device import TRAINING_THREADS, device_label, pick_device
 from playground.core.errors import PlaygroundError
+from playground.core.training.config import DEVICE_CHOICES, TrainConfig
+from playground.core.training.device import TRAINING_THREADS, device_label, pick_device
 
 TARGETS = {
     "gui_ratio": 0.90,

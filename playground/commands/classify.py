@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from playground.core.data.imageio import ImageError
 from playground.core.errors import PlaygroundError
-from playground.core.imageio import ImageError
-from playground.core.inference import classify, inference_copy, open_photo
-from playground.core.pretrained import TRAINED, open_trained
+from playground.core.inspect.inference import classify, inference_copy, open_photo
+from playground.core.io.pretrained import TRAINED, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from playground.core.errors import PlaygroundError
-from playground.core.explain import METHODS, class_index, explain
-from playground.core.heatmap import overlay
-from playground.core.inference import inference_copy, open_photo, preprocess
-from playground.core.pretrained import TRAINED, open_trained
+from playground.core.inspect.explain import METHODS, class_index, explain
+from playground.core.inspect.heatmap import overlay
+from playground.core.inspect.inference import inference_copy, open_photo, preprocess
+from playground.core.io.pretrained import TRAINED, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

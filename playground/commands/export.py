@@ -8,9 +8,9 @@ from pathlib import Path
 
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.export import check_python_export, export_project
-from playground.core.export_formats import FORMATS
-from playground.core.pretrained import TRAINED, open_trained
+from playground.core.io.export import check_python_export, export_project
+from playground.core.io.export_formats import FORMATS
+from playground.core.io.pretrained import TRAINED, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

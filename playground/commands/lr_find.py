@@ -11,9 +11,9 @@ from playground.commands.train import (
     project_to_continue,
     train_config,
 )
-from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
-from playground.core.lr_finder import END_LR, MAX_STEPS, START_LR, find_lr
-from playground.core.presets import PRESETS
+from playground.core.model.presets import PRESETS
+from playground.core.training.config import DEVICE_CHOICES, OPTIMIZERS, TrainConfig
+from playground.core.training.lr_finder import END_LR, MAX_STEPS, START_LR, find_lr
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

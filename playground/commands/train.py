@@ -16,13 +16,25 @@ from pathlib import Path
 
 from torch import nn
 
-from playground.core.config import DEVICE_CHOICES, OPTIMIZERS, REGULARIZATIONS, TrainConfig
 from playground.core.data.dataset import Dataset
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy_features import FEATURES
-from playground.core.device import device_label
-from playground.core.distributed import (
+from playground.core.errors import PlaygroundError, ProjectError, SpecError
+from playground.core.io.project import (
+    SUFFIX,
+    Project,
+    load_project,
+    save_project,
+    sweep_temporaries,
+)
+from playground.core.limits import MAX_RUNS
+from playground.core.model.presets import PRESETS, preset
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import DEVICE_CHOICES, OPTIMIZERS, REGULARIZATIONS, TrainConfig
+from playground.core.training.device import device_label
+from playground.core.training.distributed import (
     Cluster,
     DistributedError,
     DistributedTrainer,
@@ -30,24 +42,12 @@ from playground.core.distributed import (
     join,
     leave,
 )
-from playground.core.errors import PlaygroundError, ProjectError, SpecError
-from playground.core.events import EpochMetrics, Event
-from playground.core.history import History
-from playground.core.limits import MAX_RUNS
-from playground.core.presets import PRESETS, preset
-from playground.core.project import (
-    SUFFIX,
-    Project,
-    load_project,
-    save_project,
-    sweep_temporaries,
-)
-from playground.core.runs import Run, new_run
-from playground.core.shapes import infer_shapes
-from playground.core.spec import NetworkSpec
-from playground.core.tensorboard_log import TensorBoardLog
-from playground.core.trainer import Sink, Trainer
-from playground.core.transfer import TRANSFER, TransferTrainer
+from playground.core.training.events import EpochMetrics, Event
+from playground.core.training.history import History
+from playground.core.training.runs import Run, new_run
+from playground.core.training.tensorboard_log import TensorBoardLog
+from playground.core.training.trainer import Sink, Trainer
+from playground.core.training.transfer import TRANSFER, TransferTrainer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

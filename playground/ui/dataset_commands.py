@@ -76,7 +76,7 @@ class DatasetCommands:
         """Train on the classes: the transfer preset (unless the network already starts with
         the pretrained backbone), the folder loaded as its photos."""
         from playground.core.data.ref import photo_folder
-        from playground.core.efficientnet import BACKBONE
+        from playground.core.model.efficientnet import BACKBONE
 
         layers = self.ws.document.spec.layers
         if not layers or layers[0].type != BACKBONE:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from playground.core.export_formats import FORMATS
-from playground.core.project import SUFFIX
+from playground.core.io.export_formats import FORMATS
+from playground.core.io.project import SUFFIX
 from playground.ui.state.project_files import recovery_path
 from playground.ui.state.workspace import Workspace
 

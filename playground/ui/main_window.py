@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.cluster import cluster_instructions
-from playground.core.project import SUFFIX
+from playground.core.io.cluster import cluster_instructions
+from playground.core.io.project import SUFFIX
 from playground.ui.dataset_commands import DatasetCommands
 from playground.ui.file_commands import FileCommands
 from playground.ui.logs import log_path
@@ -180,7 +180,7 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     # --- following the state --------------------------------------------------------------
     def _on_ready(self) -> None:
-        from playground.core.device import device_choices
+        from playground.core.training.device import device_choices
 
         self.training.show_devices(device_choices())
         self._show_dataset()

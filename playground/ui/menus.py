@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from playground.core.export_formats import FORMATS
-from playground.core.presets import PRESETS
-from playground.core.pretrained import TRAINED
+from playground.core.io.export_formats import FORMATS
+from playground.core.io.pretrained import TRAINED
+from playground.core.model.presets import PRESETS
 
 K = QKeySequence.StandardKey
 

@@ -11,7 +11,7 @@ from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.stream import ImageFiles
 from playground.core.data.toy_features import derive
 from playground.core.errors import DatasetError
-from playground.core.layers import Shape
+from playground.core.model.layers import Shape
 
 
 @dataclass

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from playground.core.data.imageio import WORK_SIDE, ImageError, image_array, open_image
 from playground.core.errors import DatasetError
-from playground.core.imageio import WORK_SIDE, ImageError, image_array, open_image
 from playground.core.limits import MAX_DATASET_BYTES, mib
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 from playground.core.data.folder import IMAGE_SUFFIXES
+from playground.core.data.imageio import ImageError, open_image
 from playground.core.errors import DatasetError
-from playground.core.imageio import ImageError, open_image
 from playground.core.limits import MAX_CLASS_NAME
 
 SUFFIX = " photos"  # the folder beside a project: "pets.playground" → "pets photos"

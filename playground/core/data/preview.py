@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from playground.core.data.folder import list_folder
+from playground.core.data.imageio import ImageError, open_image, to_mode
 from playground.core.data.ref import PHOTOS, DatasetRef, photo_folder
-from playground.core.efficientnet import BACKBONE
 from playground.core.errors import DatasetError
-from playground.core.imageio import ImageError, open_image, to_mode
+from playground.core.model.efficientnet import BACKBONE
 
 THUMBNAILS = 4  # per class
 THUMB_SIDE = 96  # pixels

@@ -11,8 +11,8 @@ from typing import Any
 from playground.core.data.toy import TOY_NAMES
 from playground.core.data.toy_features import parse_features
 from playground.core.errors import DatasetError
-from playground.core.layers import Shape
 from playground.core.limits import finite_number
+from playground.core.model.layers import Shape
 
 
 def _resources() -> Path:

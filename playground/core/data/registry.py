@@ -163,8 +163,8 @@ def _photos(
 ) -> Dataset:
     """A folder of photos made as the ImageNet network takes them: the centre crop of each at
     224×224 in colour, normalised with that network's fixed mean and spread."""
-    from playground.core.inference import decode_side, preprocess
-    from playground.core.pretrained import IMAGENET_PREPROCESSING as PRE
+    from playground.core.inspect.inference import decode_side, preprocess
+    from playground.core.io.pretrained import IMAGENET_PREPROCESSING as PRE
 
     (channels, size, _), side = PRE.input_shape, decode_side(PRE)
     x, y, names, skipped = load_folder(

@@ -14,8 +14,8 @@ import torch
 from torch.utils.data import DataLoader
 
 from playground.core.data.folder import resized
+from playground.core.data.imageio import ImageError, open_image
 from playground.core.data.ref import Preprocessing
-from playground.core.imageio import ImageError, open_image
 
 WORKERS = min(4, os.cpu_count() or 1)  # decoding processes while a run trains
 STATS_SAMPLES = 1000  # images whose pixels give the normalisation's mean and std

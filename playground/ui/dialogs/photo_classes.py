@@ -39,8 +39,8 @@ def _copy(classes: PhotoClasses, name: str, paths: list[Path], _state: TaskState
 
 
 def _thumbnails(paths: list[Path], state: TaskState) -> list[tuple[Path, object]]:
+    from playground.core.data.imageio import ImageError
     from playground.core.data.preview import thumbnail
-    from playground.core.imageio import ImageError
 
     pictures = []
     for path in paths:

@@ -10,8 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from playground.core.events import InputRange, Probe
-from playground.core.layers import layer_type
+from playground.core.model.layers import layer_type
+from playground.core.training.events import InputRange, Probe
 from playground.ui.views.base import LiveView
 from playground.ui.widgets.plots import plot_widget
 
@@ -90,7 +90,7 @@ class ActivationCurve(LiveView):
         lo, hi = -REACH, REACH
         if seen is not None:
             lo, hi = min(lo, float(seen.edges[0])), max(hi, float(seen.edges[-1]))
-        from playground.core.activations import activation_curve  # torch: loaded by now
+        from playground.core.inspect.activations import activation_curve  # torch: loaded by now
 
         xs = np.linspace(lo, hi, POINTS, dtype=np.float32)
         y, dy = activation_curve(type_name, params, xs)

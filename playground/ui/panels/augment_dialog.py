@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.augmentation import (
+from playground.core.data.augmentation import (
     CACHE_EXCLUDES_AUGMENTATION,
     Augmentation,
     AugmentationError,
@@ -162,7 +162,7 @@ class AugmentDialog(QDialog):
 
     def _warning(self) -> str:
         """What the settings chosen mean, or why they clash with something."""
-        from playground.core.efficientnet import trains_on_features
+        from playground.core.model.efficientnet import trains_on_features
 
         aug, d = self.augmentation(), self.ws.dataset
         if aug.active and trains_on_features(self.ws.document.spec):
@@ -226,8 +226,8 @@ def _grid(aug: Augmentation, d, seed: int, state) -> np.ndarray:
     """The preview mosaic: SAMPLES pictures in a row, their augmented versions below."""
     import torch
 
-    from playground.core.augmentation import preview
-    from playground.core.device import set_torch_threads
+    from playground.core.data.augmentation import preview
+    from playground.core.training.device import set_torch_threads
 
     set_torch_threads(1)
     picks = torch.randperm(len(d.y_train), generator=torch.Generator().manual_seed(7))[:SAMPLES]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from playground.core.augmentation import (
+from playground.core.data.augmentation import (
     CACHE_EXCLUDES_AUGMENTATION,
     Augmentation,
     kornia_missing,
@@ -51,7 +51,7 @@ class AugmentRow(QWidget):
         self._show()
 
     def _show(self, *_: object) -> None:
-        from playground.core.efficientnet import trains_on_features
+        from playground.core.model.efficientnet import trains_on_features
 
         missing, aug = kornia_missing(), self.ws.config.augmentation
         text, tip = missing or summary(aug), missing or ""

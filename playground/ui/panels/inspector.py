@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.errors import SpecError
-from playground.core.layers import Param, layer_type
+from playground.core.model.layers import Param, layer_type
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox

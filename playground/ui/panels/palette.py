@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QSize, Qt
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from playground.core.layers import CATALOG, GROUPS
+from playground.core.model.layers import CATALOG, GROUPS
 from playground.ui.widgets.style import GROUP_TITLES, layer_icon
 
 LAYER_MIME = "application/x-playground-layer"

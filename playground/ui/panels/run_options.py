@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.config import TrainConfig
-from playground.core.events import Finished
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import Finished
 from playground.ui.state.workspace import Workspace
 
 DEFAULT_PATIENCE = 3

@@ -8,8 +8,8 @@ from PySide6.QtCore import QByteArray, QMimeData, QPoint, QRect, QRectF, Qt, Sig
 from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
-from playground.core.layers import layer_type, shape_text
-from playground.core.shapes import LayerInfo
+from playground.core.model.layers import layer_type, shape_text
+from playground.core.model.shapes import LayerInfo
 from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.style import (

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
-from playground.core.events import Finished, StepMetrics, StepResult
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import Finished, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
 from playground.ui.panels.run_options import RunOptions
 from playground.ui.state.session import PAUSED, RUNNING

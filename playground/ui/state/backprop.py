@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 
 def _walk(spec, classes, weights, x, label, config, names, optimizer_state, _state):
-    from playground.core.device import set_torch_threads
-    from playground.core.walkthrough import walk_through
+    from playground.core.inspect.walkthrough import walk_through
+    from playground.core.training.device import set_torch_threads
 
     set_torch_threads(1)
     return walk_through(spec, classes, weights, x, label, config, names, optimizer_state)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from playground.ui.state.tasks import Task, TaskState
 
 if TYPE_CHECKING:
-    from playground.core.familiarity import Familiarity
+    from playground.core.inspect.familiarity import Familiarity
     from playground.ui.state.workspace import Workspace
 
 
@@ -21,10 +21,10 @@ def calibrate(ws: Workspace) -> Task | None:
         return None
 
     def work(state: TaskState) -> Familiarity | None:
-        from playground.core.build import logits_part
-        from playground.core.device import set_torch_threads
-        from playground.core.familiarity import fit_familiarity
-        from playground.core.inference import inference_model
+        from playground.core.inspect.familiarity import fit_familiarity
+        from playground.core.inspect.inference import inference_model
+        from playground.core.model.build import logits_part
+        from playground.core.training.device import set_torch_threads
 
         set_torch_threads(1)
         model = inference_model(spec, d.num_classes, weights)

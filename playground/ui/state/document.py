@@ -8,9 +8,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from playground.core.errors import SpecError
-from playground.core.layers import Shape
-from playground.core.shapes import ShapeReport, infer_shapes
-from playground.core.spec import LayerSpec, NetworkSpec
+from playground.core.model.layers import Shape
+from playground.core.model.shapes import ShapeReport, infer_shapes
+from playground.core.model.spec import LayerSpec, NetworkSpec
 
 
 class NetworkDocument(QObject):

@@ -54,7 +54,7 @@ class Explanations(QObject):
     def _next(self, request: int, index: int, job: tuple, model: Any) -> None:
         if request != self._request or index == len(ORDER):
             return
-        from playground.core.explain import METHODS  # torch: loaded once there are weights
+        from playground.core.inspect.explain import METHODS  # torch: loaded once there are weights
 
         method = ORDER[index]
         self.started.emit(method)
@@ -86,9 +86,9 @@ class Explanations(QObject):
 def _explain(method: str, job: tuple, model: Any, state: TaskState) -> tuple[Any, Any]:
     """(the model, method's Explanation or why it cannot be made for this network); the model
     is built from the snapshot by the first method and handed on to the next."""
-    from playground.core.device import set_torch_threads
-    from playground.core.explain import ExplainError, explain
-    from playground.core.inference import inference_model
+    from playground.core.inspect.explain import ExplainError, explain
+    from playground.core.inspect.inference import inference_model
+    from playground.core.training.device import set_torch_threads
 
     set_torch_threads(1)  # beside the training thread's team (see set_torch_threads)
     spec, classes, weights, picture, pre, target = job

@@ -12,18 +12,18 @@ from PySide6.QtCore import QObject, Signal
 
 from playground.core.data.ref import PHOTOS, photo_folder
 from playground.core.errors import DatasetError
-from playground.core.spec import NetworkSpec
+from playground.core.model.spec import NetworkSpec
 
 if TYPE_CHECKING:
     from playground.core.data.dataset import Dataset
-    from playground.core.features import FeatureCache, Features
+    from playground.core.training.features import FeatureCache, Features
     from playground.ui.state.tasks import Task, TaskState
     from playground.ui.state.workspace import Workspace
 
 
 def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
-    from playground.core.device import set_torch_threads, yield_to_other_threads
-    from playground.core.transfer import photo_features
+    from playground.core.training.device import set_torch_threads, yield_to_other_threads
+    from playground.core.training.transfer import photo_features
 
     def progress(fraction: float, text: str) -> None:
         state.check()
@@ -52,13 +52,13 @@ class FeatureTraining(QObject):
     @staticmethod
     def wanted(spec: NetworkSpec, dataset: Dataset) -> bool:
         """Whether spec trains on the cached features of dataset's photos."""
-        from playground.core.efficientnet import trains_on_features
+        from playground.core.model.efficientnet import trains_on_features
 
         return trains_on_features(spec) and bool(dataset.ref.options.get(PHOTOS))
 
     def note(self, spec: NetworkSpec) -> str:
         """What a person should know before spec trains: fine-tuning has no feature cache."""
-        from playground.core.efficientnet import BACKBONE, FINE_TUNED_BLOCKS
+        from playground.core.model.efficientnet import BACKBONE, FINE_TUNED_BLOCKS
 
         first = spec.layers[0] if spec.layers else None
         if first is None or first.type != BACKBONE or not first.params["fine_tune"]:
@@ -71,8 +71,8 @@ class FeatureTraining(QObject):
     def start(self, spec: NetworkSpec, dataset: Dataset, paused: bool = False) -> Task | None:
         """Compute (or fetch) the features, then train the layers after the backbone (paused
         at once if asked); None, said why, when augmentation is asked for too."""
-        from playground.core.augmentation import CACHE_EXCLUDES_AUGMENTATION
-        from playground.core.features import FeatureCache, default_cache_dir
+        from playground.core.data.augmentation import CACHE_EXCLUDES_AUGMENTATION
+        from playground.core.training.features import FeatureCache, default_cache_dir
 
         if self.ws.config.augmentation.active:
             self.ws.document.set_locked(False)
@@ -96,7 +96,7 @@ class FeatureTraining(QObject):
         return task
 
     def _train(self, spec: NetworkSpec, dataset: Dataset, features: Features, paused: bool) -> None:
-        from playground.core.transfer import feature_dataset
+        from playground.core.training.transfer import feature_dataset
 
         try:
             data = feature_dataset(Path(dataset.ref.source).expanduser(), features)
@@ -120,7 +120,7 @@ class FeatureTraining(QObject):
         """A network that now starts with the pretrained backbone takes the image folder's
         photos as ImageNet's network does (224×224 colour): load it again so when it was
         loaded otherwise."""
-        from playground.core.efficientnet import BACKBONE
+        from playground.core.model.efficientnet import BACKBONE
 
         ws, d = self.ws, self.ws.dataset
         layers = ws.document.spec.layers

@@ -12,7 +12,7 @@ from playground.core.errors import PlaygroundError
 from playground.ui.state.tasks import Task, TaskState
 
 if TYPE_CHECKING:
-    from playground.core.gallery import Classified
+    from playground.core.inspect.gallery import Classified
     from playground.ui.state.workspace import Workspace
 
 
@@ -41,10 +41,10 @@ class Gallery(QObject):
         except PlaygroundError as e:
             self.failed.emit(str(e))
             return None
-        from playground.core.gallery import classify_files
+        from playground.core.inspect.gallery import classify_files
 
         def work(state: TaskState) -> list[Classified]:
-            from playground.core.device import set_torch_threads
+            from playground.core.training.device import set_torch_threads
 
             def progress(fraction: float, name: str) -> None:
                 state.check()

@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 
 
 def _inspect(spec, classes, pre, weights, step, epoch, request, data, _state) -> list:
-    from playground.core.device import set_torch_threads
-    from playground.core.inference import inference_model
-    from playground.core.probes import inspect_weights
+    from playground.core.inspect.inference import inference_model
+    from playground.core.inspect.probes import inspect_weights
+    from playground.core.training.device import set_torch_threads
 
     set_torch_threads(1)
     model = inference_model(spec, classes, weights)

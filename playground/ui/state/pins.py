@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from playground.core.errors import PlaygroundError
 
 if TYPE_CHECKING:
-    from playground.core.inference import Prediction
+    from playground.core.inspect.inference import Prediction
     from playground.ui.state.workspace import Workspace
 
 MAX_PINS = 4
@@ -31,9 +31,9 @@ class Pin:
 def _probabilities(spec, classes: int, weights, batch: np.ndarray, _state) -> np.ndarray:
     import torch
 
-    from playground.core.device import set_torch_threads
-    from playground.core.inference import inference_model
-    from playground.core.probes import grid_probabilities
+    from playground.core.inspect.inference import inference_model
+    from playground.core.inspect.probes import grid_probabilities
+    from playground.core.training.device import set_torch_threads
 
     set_torch_threads(1)
     model = inference_model(spec, classes, weights)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 
-from playground.core.project import SUFFIX
+from playground.core.io.project import SUFFIX
 
 MAX_RECENT = 8
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from playground.core.events import Finished
 from playground.core.limits import MAX_RUNS
-from playground.core.runs import MAX_RUN_NAME, Run, new_run
+from playground.core.training.events import Finished
+from playground.core.training.runs import MAX_RUN_NAME, Run, new_run
 from playground.ui.state.session import RUNNING
 
 if TYPE_CHECKING:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from playground.core.config import TrainConfig
-from playground.core.events import (
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import (
     EpochMetrics,
     Evaluation,
     Event,
@@ -28,15 +29,14 @@ from playground.core.events import (
     StepMetrics,
     StepResult,
 )
-from playground.core.history import History
-from playground.core.spec import NetworkSpec
+from playground.core.training.history import History
 from playground.ui.views.redraw import set_budgeted
 
 if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see startup.py)
     from torch import Tensor
 
     from playground.core.data.dataset import Dataset
-    from playground.core.familiarity import Familiarity
+    from playground.core.inspect.familiarity import Familiarity
     from playground.ui.state.worker import TrainingWorker
 
 IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"

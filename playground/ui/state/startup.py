@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from playground.core.data.ref import DatasetRef
 from playground.core.errors import PlaygroundError
-from playground.core.project import sweep_temporaries
+from playground.core.io.project import sweep_temporaries
 from playground.ui.state.project_files import app_home
 
 if TYPE_CHECKING:
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 # What the first click on Train, Open or a drop would otherwise import on the GUI thread.
 PRELOAD = (
-    "playground.core.trainer",
-    "playground.core.inference",
-    "playground.core.project",
+    "playground.core.training.trainer",
+    "playground.core.inspect.inference",
+    "playground.core.io.project",
     "playground.ui.state.worker",
 )
 
@@ -47,7 +47,7 @@ class StartupLoader(QThread):
 
     def run(self) -> None:
         try:
-            from playground.core.device import set_torch_threads
+            from playground.core.training.device import set_torch_threads
 
             set_torch_threads(1)  # this thread's own torch work stays serial, as the GUI's
             for name in PRELOAD:
@@ -63,7 +63,7 @@ class StartupLoader(QThread):
         self._ready.set()
         self.loaded.emit()
         if not isinstance(self._result, str):
-            from playground.core.device import warm_up
+            from playground.core.training.device import warm_up
 
             warm_up()
         # Start-up leaves ~340k long-lived objects (torch, Qt, pyqtgraph); a full collection

@@ -16,17 +16,21 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 from torch import Tensor
 
-from playground.core.backbone import head_model, head_spec, head_weights, whole_weights
-from playground.core.build import build_model
-from playground.core.config import TrainConfig
 from playground.core.data.dataset import Dataset
-from playground.core.device import TRAINING_THREADS, set_torch_threads, yield_to_other_threads
 from playground.core.errors import PlaygroundError
-from playground.core.events import EpochMetrics, Event, Finished, ProbeRequest, StepResult
-from playground.core.history import History
-from playground.core.spec import NetworkSpec
-from playground.core.tensorboard_log import TensorBoardLog
-from playground.core.trainer import Trainer
+from playground.core.model.backbone import head_model, head_spec, head_weights, whole_weights
+from playground.core.model.build import build_model
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.device import (
+    TRAINING_THREADS,
+    set_torch_threads,
+    yield_to_other_threads,
+)
+from playground.core.training.events import EpochMetrics, Event, Finished, ProbeRequest, StepResult
+from playground.core.training.history import History
+from playground.core.training.tensorboard_log import TensorBoardLog
+from playground.core.training.trainer import Trainer
 
 log = logging.getLogger(__name__)
 BATCH_S = 0.1  # the GUI thread is sent the trainer's events at most this often

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from playground.core.config import TrainConfig
 from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
 from playground.core.errors import PlaygroundError
-from playground.core.events import Finished
-from playground.core.history import History
-from playground.core.presets import preset
-from playground.core.project import Project
-from playground.core.spec import NetworkSpec
+from playground.core.io.project import Project
+from playground.core.model.presets import preset
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.events import Finished
+from playground.core.training.history import History
 from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from playground.core.data.dataset import Dataset
-    from playground.core.inference import Classifier, Prediction
+    from playground.core.inspect.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)
 NO_DATASET = object()  # a trained network opened without a data set (see _restore)
@@ -59,7 +59,7 @@ def _serial(fn: Callable[..., Any]) -> Callable[..., Any]:
     second OpenMP team beside the training thread's), without the task's state."""
 
     def run(*args: Any) -> Any:
-        from playground.core.device import set_torch_threads
+        from playground.core.training.device import set_torch_threads
 
         *fn_args, _state = args
         set_torch_threads(1)
@@ -120,7 +120,7 @@ class Workspace(QObject):
             return
         self.start_loading()
         result = self.loader.result()
-        from playground.core.device import device_label, pick_device, set_torch_threads
+        from playground.core.training.device import device_label, pick_device, set_torch_threads
 
         set_torch_threads(1)  # torch threads are for the training thread (see set_torch_threads)
         self.device_text = device_label(pick_device("auto"))
@@ -133,7 +133,7 @@ class Workspace(QObject):
         self.status.emit(f"Ready. Training device: {self.device_text}")
 
     def _on_device(self, device_type: str) -> None:
-        from playground.core.device import device_label, pick_device
+        from playground.core.training.device import device_label, pick_device
 
         self.device_text = device_label(pick_device(device_type))
         self.status.emit(f"Training on {self.device_text}")
@@ -146,7 +146,7 @@ class Workspace(QObject):
         from playground.core.data.registry import load_dataset
 
         def load(state: TaskState) -> Dataset:
-            from playground.core.device import set_torch_threads
+            from playground.core.training.device import set_torch_threads
 
             def progress(fraction: float, text: str) -> None:
                 state.check()
@@ -193,7 +193,7 @@ class Workspace(QObject):
         if config == self.config:
             return
         if self.session.busy:
-            from playground.core.live_settings import only_live_differ
+            from playground.core.training.live_settings import only_live_differ
 
             if not only_live_differ(self.config, config):
                 self.error.emit("Stop training before changing this setting.")
@@ -205,7 +205,7 @@ class Workspace(QObject):
         self.configChanged.emit(config)
 
     def apply_preset(self, key: str) -> None:
-        from playground.core.presets import PRESETS
+        from playground.core.model.presets import PRESETS
 
         if not self.document.locked:
             spec = preset(key, self.document.spec.input_shape, self.document.num_classes)
@@ -281,7 +281,7 @@ class Workspace(QObject):
     def save(self, path: Path, then: Callable[[], None] | None = None) -> Task:
         """Write the project to path off the GUI thread; then() runs once it is saved."""
         self.finish_startup()
-        from playground.core.project import save_project
+        from playground.core.io.project import save_project
 
         project = self.snapshot_project()
         task = self.tasks.start(f"Saving {path.name}", _serial(save_project), path, project)
@@ -319,7 +319,7 @@ class Workspace(QObject):
     def open_trained(self, name: str) -> Task:
         """Put a network that ships trained (Network ▸ Pretrained) in place of the current work:
         it classifies photos at once, and no data set comes with it."""
-        from playground.core.pretrained import TRAINED
+        from playground.core.io.pretrained import TRAINED
 
         title, make = TRAINED[name]
         task = self.tasks.start(f"Loading the {title}", _serial(make))
@@ -362,7 +362,7 @@ class Workspace(QObject):
         if project.weights is None:
             self.error.emit("Train the network before exporting it.")
             return None
-        from playground.core.export import export_project
+        from playground.core.io.export import export_project
 
         task = self.tasks.start(
             f"Exporting {path.name}", _serial(export_project), project, fmt, path, self.dataset
@@ -375,7 +375,7 @@ class Workspace(QObject):
         """Write unsaved work to the recovery file, off the GUI thread (errors are said)."""
         if not self.files.dirty or not self.ready:
             return
-        from playground.core.project import save_project
+        from playground.core.io.project import save_project
 
         self._autosaved_at = time.monotonic()
         task = self.tasks.start(
@@ -394,8 +394,8 @@ class Workspace(QObject):
 
     def open_image(self, path: Path) -> Image.Image:
         """An image file decoded no larger than the network's preprocessing needs."""
-        from playground.core.imageio import open_image
-        from playground.core.inference import open_photo
+        from playground.core.data.imageio import open_image
+        from playground.core.inspect.inference import open_photo
 
         recipe = self.recipe()
         return open_photo(path, recipe[1]) if recipe is not None else open_image(path)
@@ -414,7 +414,7 @@ class Workspace(QObject):
             raise PlaygroundError("The network was edited since it was trained: train it again.")
         if recipe is None:
             raise PlaygroundError("Choose the data set the network was trained on first.")
-        from playground.core.inference import Classifier
+        from playground.core.inspect.inference import Classifier
 
         names, pre = recipe
         return Classifier(s.spec, names, pre, s.current_weights(), s.current_familiarity())
@@ -422,8 +422,8 @@ class Workspace(QObject):
     def classify(self, img: Image.Image) -> Prediction:
         """The trained network's answer for img; PlaygroundError saying why there is none."""
         c = self.classifier()
-        from playground.core.device import serial_torch
-        from playground.core.inference import classify
+        from playground.core.inspect.inference import classify
+        from playground.core.training.device import serial_torch
 
         with serial_torch():
             key, model = self._inference
@@ -443,7 +443,7 @@ def _read_project(path: Path) -> tuple[Project, Dataset | str | None]:
     """A project file, checked (its weights fit its network), and its data set (or why
     that could not be loaded)."""
     from playground.core.data.registry import load_dataset
-    from playground.core.project import load_project
+    from playground.core.io.project import load_project
 
     project = load_project(path)
     if project.weights is not None:

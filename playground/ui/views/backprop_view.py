@@ -15,7 +15,7 @@ from playground.ui.widgets.array_panel import ArrayPanel
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
 
 if TYPE_CHECKING:
-    from playground.core.walkthrough import Walkthrough
+    from playground.core.inspect.walkthrough import Walkthrough
     from playground.ui.state.workspace import Workspace
 
 log = logging.getLogger(__name__)

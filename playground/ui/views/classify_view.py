@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.data.imageio import open_image
 from playground.core.errors import PlaygroundError
-from playground.core.imageio import open_image
 from playground.ui.views.explain_panel import ExplainPanel
 from playground.ui.views.pinned_strip import PinnedStrip
 from playground.ui.widgets.draw_pad import DrawPad
@@ -36,7 +36,7 @@ from playground.ui.widgets.stranger_note import StrangerNote
 from playground.ui.widgets.wide_row import WideRow
 
 if TYPE_CHECKING:
-    from playground.core.inference import Prediction
+    from playground.core.inspect.inference import Prediction
     from playground.ui.state.explanations import Explanations
     from playground.ui.state.pins import Pins
 

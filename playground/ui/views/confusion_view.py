@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.events import Evaluation
+from playground.core.training.events import Evaluation
 from playground.ui.views.base import LiveView
 from playground.ui.widgets.images import array_pixmap
 

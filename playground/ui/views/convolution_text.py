@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playground.core.convolution import ConvWalk
+    from playground.core.inspect.convolution import ConvWalk
 
 MAX_GRID = 5  # kernels up to 5×5 show every product; larger ones their channel sums only
 MAX_CHANNELS = 6

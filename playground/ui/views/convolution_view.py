@@ -23,7 +23,7 @@ from playground.ui.views.base import DIVERGING
 from playground.ui.views.convolution_text import dot_product_text
 
 if TYPE_CHECKING:
-    from playground.core.convolution import ConvWalk
+    from playground.core.inspect.convolution import ConvWalk
     from playground.ui.state.workspace import Workspace
 
 GRAY = pg.colormap.get("CET-L1")
@@ -32,8 +32,8 @@ UNREACHED = (236, 239, 242, 255)
 
 
 def _walk(spec, classes, weights, layer, filter_index, x, _state) -> ConvWalk:
-    from playground.core.convolution import conv_walk
-    from playground.core.inference import inference_model
+    from playground.core.inspect.convolution import conv_walk
+    from playground.core.inspect.inference import inference_model
 
     return conv_walk(inference_model(spec, classes, weights), layer, filter_index, x)
 

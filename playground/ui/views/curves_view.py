@@ -6,8 +6,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from playground.core.events import StepMetrics
-from playground.core.history import History
+from playground.core.training.events import StepMetrics
+from playground.core.training.history import History
 from playground.ui.state.session import TrainingSession
 from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget

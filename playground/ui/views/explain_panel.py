@@ -16,8 +16,8 @@ from playground.ui.widgets.images import pil_pixmap
 from playground.ui.widgets.style import MUTED
 
 if TYPE_CHECKING:
-    from playground.core.explain import Explanation
-    from playground.core.inference import Prediction
+    from playground.core.inspect.explain import Explanation
+    from playground.core.inspect.inference import Prediction
 
 MIN_SIDE, MAX_SIDE = 100, 260  # four maps side by side fit the 1024-pixel-wide window
 HINTS = {
@@ -161,7 +161,7 @@ class ExplainPanel(QWidget):
     def _make_tiles(self) -> None:
         if self.tiles:
             return
-        from playground.core.explain import METHODS
+        from playground.core.inspect.explain import METHODS
 
         for col, method in enumerate(ORDER):
             tile = self.tiles[method] = _Tile(METHODS[method][0], HINTS[method])
@@ -176,7 +176,7 @@ class ExplainPanel(QWidget):
         return self.tiles[method]
 
     def _show(self, method: str, explanation: Explanation) -> None:
-        from playground.core.heatmap import overlay
+        from playground.core.inspect.heatmap import overlay
 
         if self.prediction is None:
             return

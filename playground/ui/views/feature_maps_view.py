@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from playground.core.events import Probe
+from playground.core.training.events import Probe
 from playground.ui.views.base import LiveView, mosaic
 
 MAX_MAPS = 16

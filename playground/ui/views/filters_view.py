@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from playground.core.events import Snapshot
+from playground.core.training.events import Snapshot
 from playground.ui.views.base import DIVERGING, LiveView, mosaic
 from playground.ui.widgets.plots import plot_widget
 

@@ -25,7 +25,7 @@ from playground.ui.views.classify_view import IMAGE_FILTER
 from playground.ui.widgets.images import array_pixmap
 
 if TYPE_CHECKING:
-    from playground.core.gallery import Classified
+    from playground.core.inspect.gallery import Classified
     from playground.ui.state.gallery import Gallery
 
 ICON = 112
@@ -91,7 +91,7 @@ class GalleryView(QWidget):
         self._say(text, error=True)
 
     def _show(self, *_: object) -> None:
-        from playground.core.gallery import ordered
+        from playground.core.inspect.gallery import ordered
 
         results = self.gallery.results
         self.list.clear()

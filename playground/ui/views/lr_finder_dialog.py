@@ -16,7 +16,7 @@ from playground.ui.state.tasks import TaskState
 from playground.ui.widgets.plots import plot_widget
 
 if TYPE_CHECKING:
-    from playground.core.lr_finder import LrFinding
+    from playground.core.training.lr_finder import LrFinding
     from playground.ui.state.workspace import Workspace
 
 RAW, SMOOTHED, SUGGESTED = "#3B73B980", "#3B73B9", "#E07B22"
@@ -95,9 +95,9 @@ class LrFinderDialog(QDialog):
 
 
 def _range_test(spec, dataset, config, weights: Any, state: TaskState) -> LrFinding:
-    from playground.core.device import set_torch_threads
-    from playground.core.inference import inference_model
-    from playground.core.lr_finder import find_lr
+    from playground.core.inspect.inference import inference_model
+    from playground.core.training.device import set_torch_threads
+    from playground.core.training.lr_finder import find_lr
 
     set_torch_threads(1)  # beside the training thread's team (see set_torch_threads)
     model = None if weights is None else inference_model(spec, dataset.num_classes, weights)

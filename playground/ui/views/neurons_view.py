@@ -15,8 +15,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
-from playground.core.events import NeuronLayer, Probe, Snapshot
-from playground.core.weight_templates import weight_templates
+from playground.core.inspect.weight_templates import weight_templates
+from playground.core.training.events import NeuronLayer, Probe, Snapshot
 from playground.ui.views.base import LiveView
 from playground.ui.views.neuron_layout import (
     MAX_INPUT_TILES,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.runs import Run
+from playground.core.training.runs import Run
 from playground.ui.state.runs import RunList, index_of, run_label
 from playground.ui.widgets.plots import plot_widget
 from playground.ui.widgets.smoothing_slider import SmoothingSlider
@@ -303,7 +303,7 @@ class RunsView(QWidget):
             )
 
     def _export_csv(self) -> None:
-        from playground.core.history_csv import history_csv
+        from playground.core.io.history_csv import history_csv
 
         for run in self.chosen():
             label = run_label(self.runs.runs, run)

@@ -30,8 +30,8 @@ from playground.ui.views.step_view import StepView
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:
-    from playground.core.gallery import Classified
-    from playground.core.inference import Prediction
+    from playground.core.inspect.gallery import Classified
+    from playground.core.inspect.inference import Prediction
     from playground.ui.state.workspace import Workspace
 
 

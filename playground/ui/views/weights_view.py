@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.core.events import Snapshot
+from playground.core.training.events import Snapshot
 from playground.ui.views.base import DIVERGING, LiveView, show_layer_names
 from playground.ui.widgets.plots import FollowRange, tune_plot
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from playground.core.smoothing import DEFAULT_LEVEL, LEVELS
+from playground.core.training.smoothing import DEFAULT_LEVEL, LEVELS
 
 
 class SmoothingSlider(QWidget):
     """Stops, not a continuous factor: the history keeps the smoothed curve at each
-    (core/smoothing.py), averaged over every report before any point was merged."""
+    (core/training/smoothing.py), averaged over every report before any point was merged."""
 
     changed = Signal(int)  # the level: an index into LEVELS
 

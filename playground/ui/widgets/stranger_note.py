@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 if TYPE_CHECKING:
-    from playground.core.inference import Prediction
+    from playground.core.inspect.inference import Prediction
 
 STYLE = (
     "QLabel { background: #FFF4E0; border: 1px solid #E8B96A; border-radius: 6px; "

@@ -1,0 +1,165 @@
+"""What the live views show beyond weights: activations and decision boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.core.data.dataset import Dataset, point_inputs
+from playground.core.data.ref import Preprocessing
+from playground.core.data.stream import ImageFiles
+from playground.core.inspect.activations import activation_inputs
+from playground.core.inspect.neurons import neuron_layers
+from playground.core.model.blocks import MBConv, Residual
+from playground.core.model.build import learnable_layers, logits_part
+from playground.core.training.events import (
+    BOUNDARY_EXTENT,
+    BOUNDARY_RESOLUTION,
+    NEURON_RESOLUTION,
+    Evaluation,
+    Event,
+    Probe,
+    ProbeRequest,
+    Snapshot,
+)
+
+PROBE_BATCH = 256
+SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
+
+
+@torch.no_grad()
+def feature_maps(model: nn.Sequential, x: torch.Tensor) -> list[tuple[str, np.ndarray]]:
+    """(layer name, C×H×W activations) after every conv and pooling layer, for one input."""
+    was_training = model.training
+    model.eval()
+    out, maps = x.unsqueeze(0), []
+    for i, module in enumerate(model):
+        out = module(out)
+        if isinstance(module, SPATIAL):
+            maps.append((f"{i + 1} {type(module).__name__}", out[0].cpu().numpy()))
+    model.train(was_training)
+    return maps
+
+
+def boundary_grid(extent: float, resolution: int) -> np.ndarray:
+    """Points (resolution², 2) covering [-extent, extent]² in raw data coordinates."""
+    axis = np.linspace(-extent, extent, resolution, dtype=np.float32)
+    xx, yy = np.meshgrid(axis, axis)
+    return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+@torch.no_grad()
+def grid_probabilities(model: nn.Sequential, grid: torch.Tensor) -> np.ndarray:
+    """Softmax probabilities (N, classes) at already-normalised grid points."""
+    was_training = model.training
+    model.eval()
+    probs = torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
+    model.train(was_training)
+    return probs
+
+
+def weight_snapshot(model: nn.Sequential, step: int, epoch: int) -> Snapshot:
+    """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
+    weights, biases, grads = {}, {}, {}
+    for name, m in learnable_layers(model):
+        weights[name] = m.weight.detach().to("cpu", copy=True).numpy()
+        if getattr(m, "bias", None) is not None:
+            biases[name] = m.bias.detach().to("cpu", copy=True).numpy()
+        if m.weight.grad is not None:
+            grads[name] = m.weight.grad.abs().mean()
+    values = torch.stack(list(grads.values())).tolist() if grads else []  # one device sync
+    return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
+
+
+def probe(
+    model: nn.Sequential,
+    step: int,
+    request: ProbeRequest,
+    batch: torch.Tensor | None,
+    pre: Preprocessing,
+    device: torch.device,
+) -> Probe:
+    """What request asks for: feature maps of its sample, the decision boundary and the dense
+    neurons' outputs over the plane (2-D data), the neurons' mean outputs and the activation
+    layers' inputs on batch (normalised inputs, e.g. the trainer's last)."""
+    maps = grid = neurons = inputs = None
+    if request.sample is not None:
+        maps = feature_maps(model, torch.as_tensor(request.sample, device=device))
+    points = pre.kind == "points"
+    if request.boundary and points:
+        raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
+        probs = grid_probabilities(model, point_inputs(raw, pre).to(device))
+        grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
+    if request.neurons and batch is not None:
+        plane = None
+        if points:
+            raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, NEURON_RESOLUTION))
+            plane = point_inputs(raw, pre).to(device)
+        neurons = neuron_layers(model, batch, plane, NEURON_RESOLUTION)
+    if request.activations and batch is not None:
+        inputs = activation_inputs(model, batch)
+    return Probe(step, maps, grid, neurons, inputs)
+
+
+@torch.no_grad()
+def evaluate_model(
+    model: nn.Sequential,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    chunk: int = 256,
+    between_chunks: Callable[[], None] | None = None,
+) -> tuple[float, float, torch.Tensor]:
+    """Mean loss, accuracy and softmax probabilities (N, classes) in eval mode, in chunks
+    small enough that no single forward holds the GIL for long; between_chunks may raise
+    to stop early."""
+    was_training = model.training
+    model.eval()
+    logits = logits_part(model)
+    loss = torch.zeros((), device=x.device)
+    probs = []
+    try:
+        for start in range(0, len(x), chunk):
+            if between_chunks is not None:
+                between_chunks()
+            out = logits(x[start : start + chunk])
+            loss += F.cross_entropy(out, y[start : start + chunk], reduction="sum")
+            probs.append(torch.softmax(out, dim=1))
+    finally:
+        model.train(was_training)
+    p = torch.cat(probs) if probs else torch.zeros(0, 1, device=x.device)
+    n = max(len(x), 1)
+    return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
+
+
+def probe_batch(data: Dataset | None, size: int = PROBE_BATCH) -> torch.Tensor | None:
+    """The first training samples, on the CPU: the batch probed when no run is going."""
+    if data is None or isinstance(data.x_train, ImageFiles):
+        return None
+    return data.x_train[:size].cpu()
+
+
+def inspect_weights(
+    model: nn.Sequential,
+    pre: Preprocessing,
+    step: int,
+    epoch: int,
+    request: ProbeRequest,
+    data: Dataset | None = None,
+) -> list[Event]:
+    """What the views show of trained weights when no run is going: the weights, the probes
+    asked for and, given the data set, the validation predictions, as the trainer would
+    report them."""
+    device = torch.device("cpu")
+    events: list[Event] = [weight_snapshot(model, step, epoch)]
+    if request.any:
+        batch = probe_batch(data)
+        events.append(probe(model, step, request, batch, pre, device))
+    if data is not None:
+        _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
+        probs = p.numpy()
+        events.append(Evaluation(epoch, probs.argmax(1), probs))
+    return events

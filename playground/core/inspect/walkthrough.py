@@ -1,0 +1,228 @@
+"""Backpropagation walked through for one sample: every layer's activation forward, the
+probabilities and the cost, every layer's gradients backward, then the optimizer's update.
+
+The numbers are PyTorch's own: a copy of the trainer's weights run through the same modules,
+activations and output gradients caught with autograd hooks, the update made by the trainer's
+kind of optimizer (with its state, when the run is paused)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.core.model.build import build_model, learnable_layers, logits_part, make_optimizer
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.config import TrainConfig
+from playground.core.training.regularization import penalised_weights, penalty
+
+Arrays = list[tuple[str, np.ndarray]]
+NAMES = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop"}
+FORMULAS = {
+    "Linear": "z = W·x + b: each neuron's weighted sum of its inputs, plus its bias",
+    "Conv2d": "each filter slides over the input; at every position a dot product + bias",
+    "ReLU": "max(0, z): negatives become 0",
+    "LeakyReLU": "z if z > 0 else a small slope · z",
+    "Sigmoid": "1 / (1 + e^−z): squashed into 0..1",
+    "Tanh": "tanh z: squashed into −1..1",
+    "GELU": "z · Φ(z): a smooth ReLU",
+    "Flatten": "the same numbers in one row",
+    "MaxPool2d": "the largest value of each window",
+    "AvgPool2d": "the mean of each window",
+    "Dropout": "off while looking at one sample (eval mode): passes its input on",
+    "BatchNorm1d": "normalised with the running mean and variance, then scaled and shifted",
+    "BatchNorm2d": "normalised with the running mean and variance, then scaled and shifted",
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One screen of the walk-through: what it is, the numbers, and the arrays to show."""
+
+    kind: str  # "input", "forward", "cost", "backward" or "update"
+    title: str
+    text: str
+    arrays: Arrays = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Walkthrough:
+    label: int
+    probabilities: np.ndarray  # (classes,)
+    loss: float  # the cross-entropy, −log p[label]
+    activations: Arrays  # (layer, its output) in forward order
+    output_grads: Arrays  # (layer, ∂cost/∂its output) in forward order
+    weight_grads: dict[str, np.ndarray]  # parameter name (state-dict key) -> ∂cost/∂it
+    updates: dict[str, tuple[np.ndarray, np.ndarray]]  # parameter name -> (before, after)
+    stages: list[Stage]
+
+
+def _layer_names(model: nn.Sequential) -> list[str]:
+    return [f"{i + 1} {type(m).__name__}" for i, m in enumerate(model)]
+
+
+def walk_through(
+    spec: NetworkSpec,
+    num_classes: int,
+    weights: dict[str, torch.Tensor],
+    x: np.ndarray,
+    label: int,
+    config: TrainConfig,
+    class_names: list[str],
+    optimizer_state: dict[str, Any] | None = None,
+) -> Walkthrough:
+    """Forward, cost, backward and update for one sample x (normalised, without the batch
+    axis) of class label, on a copy of weights; optimizer_state, the trainer's, makes the
+    update the one its next step would make (without it the optimizer starts fresh)."""
+    model = build_model(spec, num_classes)
+    model.load_state_dict(weights)
+    model.eval()  # one sample: dropout off and batch-norm on its running statistics
+    net = logits_part(model)
+    names = _layer_names(model)
+    outputs: list[torch.Tensor] = []
+    grads: dict[int, torch.Tensor] = {}
+
+    def keep(module: nn.Module, args: object, out: torch.Tensor) -> None:
+        index = len(outputs)
+        outputs.append(out)
+        if out.requires_grad:  # not a layer before the first with weights (Flatten)
+            out.register_hook(lambda g: grads.__setitem__(index, g))
+
+    handles = [m.register_forward_hook(keep) for m in net]
+    try:
+        inp = torch.as_tensor(x, dtype=torch.float32).unsqueeze(0)
+        logits = net(inp)
+        loss = F.cross_entropy(logits, torch.tensor([label]))
+        extra = penalty(penalised_weights(model), config)
+        (loss if extra is None else loss + extra).backward()
+    finally:
+        for h in handles:
+            h.remove()
+    probs = torch.softmax(logits.detach(), 1)[0].numpy()
+    acts = [(names[i], o.detach()[0].numpy()) for i, o in enumerate(outputs)]
+    out_grads = [(names[i], grads[i][0].numpy()) for i in range(len(outputs)) if i in grads]
+    params = dict(model.named_parameters())
+    weight_grads = {k: p.grad.numpy().copy() for k, p in params.items() if p.grad is not None}
+    updates = _update(model, config, optimizer_state)
+    stages = _stages(x, label, class_names, acts, out_grads, probs, loss.item(), extra)
+    stages += _backward_stages(model, names, out_grads, weight_grads)
+    stages += _update_stages(model, names, config, weight_grads, updates, optimizer_state)
+    return Walkthrough(label, probs, loss.item(), acts, out_grads, weight_grads, updates, stages)
+
+
+def _update(
+    model: nn.Module, config: TrainConfig, state: dict[str, Any] | None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(before, after) of every parameter after one step of the trainer's optimizer."""
+    params = dict(model.named_parameters())
+    before = {k: p.detach().clone().numpy() for k, p in params.items()}
+    optimizer = make_optimizer(config, params.values())
+    if state is not None:
+        optimizer.load_state_dict(state)
+    with torch.no_grad():
+        optimizer.step()
+    return {k: (before[k], p.detach().numpy().copy()) for k, p in params.items()}
+
+
+def _stages(x, label, class_names, acts, out_grads, probs, loss, extra) -> list[Stage]:
+    name = class_names[label] if label < len(class_names) else str(label)
+    stages = [
+        Stage(
+            "input",
+            "The sample",
+            f"One training sample of class {name}, as the network gets it (normalised). "
+            "Next runs it forward, layer by layer.",
+            [("input", np.asarray(x))],
+        )
+    ]
+    previous = np.asarray(x)
+    for layer, a in acts:
+        kind = layer.split(" ", 1)[1]
+        formula = FORMULAS.get(kind, "its own function of its input")
+        stages.append(
+            Stage(
+                "forward",
+                f"Forward: {layer}",
+                f"{_shape(previous.shape)} in → {_shape(a.shape)} out. {formula}.",
+                [(f"output of {layer}", a)],
+            )
+        )
+        previous = a
+    p = float(probs[label])
+    top = int(np.argmax(probs))
+    verdict = "right" if top == label else f"wrong: it says {class_names[top]}"
+    penalty_text = f" The regularisation adds {extra.item():.4f}." if extra is not None else ""
+    stages.append(
+        Stage(
+            "cost",
+            "Probabilities and the cost",
+            f"softmax turns the scores into probabilities: p[{name}] = {p:.4f} ({verdict}). "
+            f"The cost is the cross-entropy against the label: −log p[{name}] = "
+            f"−log {p:.4f} = {loss:.4f}.{penalty_text} Next goes backward from the cost.",
+            [("scores z", acts[-1][1]), ("probabilities p", probs)],
+        )
+    )
+    return stages
+
+
+def _backward_stages(model, names, out_grads, weight_grads) -> list[Stage]:
+    stages = []
+    by_layer = dict(out_grads)
+    for i in reversed(range(len(by_layer))):
+        layer = names[i]
+        arrays = [(f"∂cost/∂(output of {layer})", by_layer[layer])]
+        for part in ("weight", "bias"):
+            key = f"{i}.{part}"
+            if key in weight_grads:
+                arrays.append((f"∂cost/∂{part}", weight_grads[key]))
+        has_weights = len(arrays) > 1
+        text = (
+            "How the cost changes with this layer's output (the chain rule, from the layer "
+            "above)"
+            + (
+                ", and with each of its weights: input × output gradient."
+                if has_weights
+                else ". It has no weights: it only passes the gradient down."
+            )
+        )
+        stages.append(Stage("backward", f"Backward: {layer}", text, arrays))
+    return stages
+
+
+def _update_stages(model, names, config, weight_grads, updates, state) -> list[Stage]:
+    stages = []
+    # SGD's first step (a fresh momentum buffer is g itself) and momentum-free SGD: w − lr·g
+    fresh = state is None or config.momentum == 0
+    plain = config.optimizer == "sgd" and fresh and config.weight_decay == 0
+    for name, _ in learnable_layers(model):
+        index = int(name.split(" ", 1)[0]) - 1
+        key = f"{index}.weight"
+        if key not in updates or key not in weight_grads:
+            continue
+        before, after = updates[key]
+        g = weight_grads[key]
+        if plain:
+            at = np.unravel_index(int(np.argmax(np.abs(g))), g.shape)
+            text = (
+                f"Gradient descent: w ← w − lr·g with lr = {config.lr:g}. For the weight "
+                f"with the largest gradient: {before[at]:.4f} − {config.lr:g}·{g[at]:.4f} = "
+                f"{after[at]:.4f}."
+            )
+            arrays = [("w before", before), ("lr·g", config.lr * g), ("w after", after)]
+        else:
+            since = "from a fresh state" if state is None else "with the run's own state"
+            text = (
+                f"The update {NAMES[config.optimizer]} makes ({since}, lr = {config.lr:g}); "
+                "it is not exactly lr·g: momentum and moments rescale it. Δw = after − before."
+            )
+            arrays = [("w before", before), ("Δw", after - before), ("w after", after)]
+        stages.append(Stage("update", f"Update: {names[index]}", text, arrays))
+    return stages
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(map(str, shape)) if shape else "1"

@@ -1,0 +1,46 @@
+"""One training step looked at closely: the batch's loss before and after, and how far each
+layer's weights moved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.core.model.build import learnable_layers, logits_part
+from playground.core.training.events import StepResult
+
+
+@torch.no_grad()
+def batch_loss(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor) -> float:
+    """The cross-entropy on (x, y) in eval mode: dropout off, so before and after compare."""
+    was_training = model.training
+    model.eval()
+    try:
+        return F.cross_entropy(logits_part(model)(x), y).item()
+    finally:
+        model.train(was_training)
+
+
+def measured_step(
+    model: nn.Sequential,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    train_step: Callable[[torch.Tensor, torch.Tensor], None],
+    step: int,
+    epoch: int,
+) -> StepResult:
+    """Run train_step(x, y), the trainer's own step, on model; what it did to the batch's
+    loss and to the weights."""
+    layers = learnable_layers(model)
+    before = [m.weight.detach().clone() for _, m in layers]
+    loss_before = batch_loss(model, x, y)
+    train_step(x, y)
+    loss_after = batch_loss(model, x, y)
+    deltas = {
+        name: (m.weight.detach() - w).cpu().numpy()
+        for (name, m), w in zip(layers, before, strict=True)
+    }
+    return StepResult(step, epoch, len(y), loss_before, loss_after, deltas)
