@@ -20,7 +20,7 @@ def _open_dialog(window, qtbot, menu=False):
         window.findChild(QAction, "augment").trigger()
     else:
         QTest.mouseClick(window.training.augment.button, LEFT)
-    dialog = window.training.augment.dialog
+    dialog = window.augment_dialog
     qtbot.waitUntil(dialog.isVisible)
     return dialog
 

@@ -71,7 +71,7 @@ def test_tensorboard_checkbox_writes_event_files_tensorboard_reads(
 
 
 def test_learning_rate_finder_plots_and_applies_its_suggestion(window, qtbot):
-    from playground.ui.views.lr_finder_dialog import LrFinderDialog
+    from playground.ui.dialogs.lr_finder import LrFinderDialog
 
     _gauss_mlp(window, qtbot)
     QTest.mouseClick(window.training.options.find_lr, LEFT)

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, choose_in_combo, click_tab, toy_mlp
-from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.weights_view import as_matrix
+from playground.ui.widgets.live_view import REDRAW_MS
 
 
 def live_weights(window):

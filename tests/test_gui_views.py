@@ -5,12 +5,12 @@ from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab
 from playground.bench.gui import open_all_views
-from playground.ui.views.base import REDRAW_MS
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
-from playground.ui.views.redraw import scheduler
 from playground.ui.views.weights_view import WeightsView, as_matrix
+from playground.ui.widgets.live_view import REDRAW_MS
+from playground.ui.widgets.redraw import scheduler
 
 
 def train(window, qtbot, epochs):

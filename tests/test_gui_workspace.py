@@ -18,7 +18,7 @@ from gui_helpers import (
     wait_for_tasks,
 )
 from playground.core.io.project import load_project
-from playground.ui.views.base import REDRAW_MS
+from playground.ui.widgets.live_view import REDRAW_MS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 Button = QMessageBox.StandardButton

@@ -7,6 +7,7 @@ Workspace; the window owns none of it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 from playground.core.io.cluster import cluster_instructions
 from playground.core.io.project import SUFFIX
 from playground.ui.dataset_commands import DatasetCommands
+from playground.ui.dialogs.text_page import TextPage
 from playground.ui.file_commands import FileCommands
+from playground.ui.lesson_runner import LessonRunner
 from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.panels.inspector import LayerInspector
-from playground.ui.panels.learn_panel import LearnPanel, LessonRunner, fit_dock
+from playground.ui.panels.learn_panel import LearnPanel, fit_dock
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
@@ -38,8 +41,11 @@ from playground.ui.state.workspace import Workspace
 from playground.ui.views.tabs import ViewTabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.file_drops import FileDropTarget
+from playground.ui.widgets.redraw import set_budgeted
 from playground.ui.widgets.task_bar import TaskBar
-from playground.ui.widgets.text_page import TextPage
+
+if TYPE_CHECKING:
+    from playground.ui.dialogs.augment import AugmentDialog
 
 
 def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
@@ -73,6 +79,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.files = FileCommands(self, ws)
         self.datasets = DatasetCommands(self, ws)
         self._after_stop = None  # what to do once a run stopped for closing has ended
+        self.augment_dialog: AugmentDialog | None = None  # made when first asked for
         self._build()
         self.menus = build_menus(self, self.files, ws, self.training, self.views, self.datasets)
         self._wire()
@@ -106,7 +113,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         runner = LessonRunner(ws, self.training, self.views, self.stack)
         self.learn_dock = QDockWidget("Learn", self)
         self.learn_dock.setObjectName("learnDock")
-        self.learn_dock.setWidget(LearnPanel(runner))
+        self.learn_dock.setWidget(LearnPanel(runner.run))
         self.learn_dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
         self.learn_dock.hide()  # opened from View ▸ Learn (F1)
@@ -169,7 +176,11 @@ class MainWindow(FileDropTarget, QMainWindow):
         t.stopClicked.connect(ws.session.stop)
         t.resetClicked.connect(ws.reset)
         t.controlsChanged.connect(self._mirror_controls)
+        t.options.findLrRequested.connect(self.find_lr)
+        t.augment.dialogRequested.connect(self.show_augment_dialog)
         ws.session.stateChanged.connect(self._update_file_actions)
+        # live views yield CPU time to the training thread while it runs
+        ws.session.stateChanged.connect(lambda state: set_budgeted(state == RUNNING))
         ws.session.finished.connect(self._run_ended)
         self._mirror_controls()
 
@@ -240,6 +251,21 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     def _update_file_actions(self, state: str) -> None:
         self.menus.export.setEnabled(state != RUNNING)
+
+    # --- dialogs the panels ask for ---------------------------------------------------------
+    def find_lr(self) -> None:
+        from playground.ui.dialogs.lr_finder import LrFinderDialog
+
+        LrFinderDialog(self.workspace, self).open()
+
+    def show_augment_dialog(self) -> None:
+        from playground.ui.dialogs.augment import AugmentDialog
+
+        if self.augment_dialog is None:
+            self.augment_dialog = AugmentDialog(self.workspace, self)
+        self.augment_dialog.show()
+        self.augment_dialog.raise_()
+        self.augment_dialog.activateWindow()
 
     # --- help -----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

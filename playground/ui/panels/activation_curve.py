@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.model.layers import layer_type
 from playground.core.training.events import InputRange, Probe
-from playground.ui.views.base import LiveView
+from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import plot_widget
 
 if TYPE_CHECKING:

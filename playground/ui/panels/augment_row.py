@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from playground.core.data.augmentation import (
@@ -14,7 +15,6 @@ from playground.core.data.augmentation import (
 )
 
 if TYPE_CHECKING:
-    from playground.ui.panels.augment_dialog import AugmentDialog
     from playground.ui.state.workspace import Workspace
 
 
@@ -33,10 +33,11 @@ def summary(aug: Augmentation) -> str:
 
 
 class AugmentRow(QWidget):
+    dialogRequested = Signal()  # Augment… clicked: the window shows the dialog
+
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = workspace
-        self.dialog: AugmentDialog | None = None
         self.summary = QLabel()
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton("Augment…")
@@ -69,13 +70,4 @@ class AugmentRow(QWidget):
         if kornia_missing():  # only offered then to turn augmentation off
             self.ws.set_config(replace(self.ws.config, augment=""))
         else:
-            self.open_dialog()
-
-    def open_dialog(self) -> None:
-        from playground.ui.panels.augment_dialog import AugmentDialog
-
-        if self.dialog is None:
-            self.dialog = AugmentDialog(self.ws, self.window())
-        self.dialog.show()
-        self.dialog.raise_()
-        self.dialog.activateWindow()
+            self.dialogRequested.emit()

@@ -3,9 +3,9 @@ state that shows it (its data set, network, view and selected card) and starts i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -13,18 +13,11 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from playground.ui.learn_lessons import LESSONS, Lesson
-
-if TYPE_CHECKING:
-    from playground.ui.panels.stack_view import NetworkStackView
-    from playground.ui.panels.training_panel import TrainingPanel
-    from playground.ui.state.workspace import Workspace
-    from playground.ui.views.tabs import ViewTabs
+from playground.ui.panels.learn_lessons import LESSONS, Lesson
 
 
 def fit_dock(dock: QDockWidget, window: QMainWindow) -> None:
@@ -46,74 +39,11 @@ def fit_dock(dock: QDockWidget, window: QMainWindow) -> None:
     QTimer.singleShot(0, place)
 
 
-def bring_forward(view: QWidget) -> None:
-    """Make view the current page of every tab widget it sits in (tabs within tabs too)."""
-    w = view.parentWidget()
-    while w is not None:
-        if isinstance(w, QTabWidget):
-            for i in range(w.count()):
-                page = w.widget(i)
-                if page is view or page.isAncestorOf(view):
-                    w.setCurrentIndex(i)
-        w = w.parentWidget()
-
-
-class LessonRunner(QObject):
-    """Puts the window in a lesson's state: stops a run, loads the data set, sets the network
-    and the settings, shows the view, selects the card, then trains or steps."""
-
-    def __init__(
-        self, ws: Workspace, training: TrainingPanel, views: ViewTabs, stack: NetworkStackView
-    ) -> None:
-        super().__init__(ws)
-        self.ws, self.training, self.views, self.stack = ws, training, views, stack
-        self.lesson: Lesson | None = None
-        self._loading = False  # its data set was asked for
-        ws.session.finished.connect(lambda *_: self._continue())
-        ws.datasetChanged.connect(self._continue)
-
-    def run(self, lesson: Lesson) -> None:
-        self.lesson, self._loading = lesson, False
-        if self.ws.session.busy:
-            self.ws.session.stop()  # goes on when the run has finished
-        else:
-            self._continue()
-
-    def _continue(self) -> None:
-        """The next step of the lesson the window is ready for."""
-        lesson, ws = self.lesson, self.ws
-        if lesson is None or ws.session.busy or not ws.ready:
-            return
-        d = ws.dataset
-        if d is None or d.ref.source != lesson.dataset:
-            if not self._loading:  # goes on when the data set has changed
-                from playground.core.data.ref import DatasetRef
-
-                self._loading = True
-                ws.choose_dataset(DatasetRef(lesson.dataset))
-            return
-        self.lesson = None
-        # after every other follower of the data set change (one clears the selected card)
-        QTimer.singleShot(0, lambda: self._arrange(lesson))
-
-    def _arrange(self, lesson: Lesson) -> None:
-        ws, t = self.ws, self.training
-        ws.apply_preset(lesson.preset)
-        t.lr.setValue(lesson.lr)
-        t.epochs.setValue(lesson.epochs)
-        bring_forward(getattr(self.views, lesson.view))
-        self.stack.select(lesson.card)
-        if lesson.action == "train":
-            ws.train()
-        elif lesson.action == "step":
-            ws.step()
-        ws.status.emit(f"Learn: {lesson.title}")
-
-
 class LearnPanel(QScrollArea):
-    def __init__(self, runner: LessonRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, run: Callable[[Lesson], None], parent: QWidget | None = None) -> None:
+        """run: puts the window in a lesson's state (see LessonRunner)."""
         super().__init__(parent)
-        self.runner = runner
+        self.run = run
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.buttons: dict[str, QPushButton] = {}
@@ -135,7 +65,7 @@ class LearnPanel(QScrollArea):
         text.setWordWrap(True)
         button = QPushButton("Show me")
         button.setToolTip(f"{lesson.preset} on {lesson.dataset}, the {lesson.view} view")
-        button.clicked.connect(lambda _=False, x=lesson: self.runner.run(x))
+        button.clicked.connect(lambda _=False, x=lesson: self.run(x))
         self.buttons[lesson.title] = button
         box.addWidget(title)
         box.addWidget(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -29,6 +30,8 @@ DEFAULT_PATIENCE = 3
 
 class RunOptions(QWidget):
     """Follows the workspace's settings; edits patience only (the panel edits the rest)."""
+
+    findLrRequested = Signal()  # Find LR… clicked: the window opens the finder
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +70,7 @@ class RunOptions(QWidget):
         self.tensorboard.toggled.connect(self._tensorboard_toggled)
         self.restore.clicked.connect(self._restore_best)
         self.keep_last.clicked.connect(self._hide_offer)
-        self.find_lr.clicked.connect(self._find_lr)
+        self.find_lr.clicked.connect(self.findLrRequested)
         s = workspace.session
         s.stateChanged.connect(self._update)
         s.finished.connect(self._offer_best)
@@ -143,11 +146,6 @@ class RunOptions(QWidget):
             f"Each run writes into a new folder in {folder}: tensorboard --logdir {folder}"
         )
         self.ws.status.emit(f"TensorBoard logs of the next runs go to {folder}")
-
-    def _find_lr(self) -> None:
-        from playground.ui.views.lr_finder_dialog import LrFinderDialog
-
-        LrFinderDialog(self.ws, self).open()
 
     # --- the best epoch ---------------------------------------------------------------------
     def _offer_best(self, finished: Finished) -> None:

@@ -30,7 +30,6 @@ from playground.core.training.events import (
     StepResult,
 )
 from playground.core.training.history import History
-from playground.ui.views.redraw import set_budgeted
 
 if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see startup.py)
     from torch import Tensor
@@ -282,5 +281,4 @@ class TrainingSession(QObject):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        set_budgeted(state == RUNNING)  # live views yield CPU time to the training thread
         self.stateChanged.emit(state)

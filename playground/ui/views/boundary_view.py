@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground.core.training.events import BOUNDARY_EXTENT, Probe
-from playground.ui.views.base import LiveView
+from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import plot_widget
 
 CLASS_COLOURS = (

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.training.events import Evaluation
-from playground.ui.views.base import LiveView
 from playground.ui.widgets.images import array_pixmap
+from playground.ui.widgets.live_view import LiveView
 
 MAX_LISTED = 200
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.views.base import DIVERGING
 from playground.ui.views.convolution_text import dot_product_text
+from playground.ui.widgets.plots import DIVERGING
 
 if TYPE_CHECKING:
     from playground.core.inspect.convolution import ConvWalk

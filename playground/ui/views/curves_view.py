@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from playground.core.training.events import StepMetrics
 from playground.core.training.history import History
 from playground.ui.state.session import TrainingSession
-from playground.ui.views.redraw import schedule
 from playground.ui.widgets.plots import FollowRange, plot_widget
+from playground.ui.widgets.redraw import schedule
 from playground.ui.widgets.smoothing_slider import SmoothingSlider
 from playground.ui.widgets.wide_row import WideRow
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from playground.core.training.events import Probe
-from playground.ui.views.base import LiveView, mosaic
+from playground.ui.widgets.images import mosaic
+from playground.ui.widgets.live_view import LiveView
 
 MAX_MAPS = 16
 

@@ -7,8 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.training.events import Snapshot
-from playground.ui.views.base import DIVERGING, LiveView, mosaic
-from playground.ui.widgets.plots import plot_widget
+from playground.ui.widgets.images import mosaic
+from playground.ui.widgets.live_view import LiveView
+from playground.ui.widgets.plots import DIVERGING, plot_widget
 
 MAX_INPUT_CHANNELS = 8
 

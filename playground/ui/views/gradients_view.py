@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.ui.state.session import TrainingSession
-from playground.ui.views.base import LiveView
+from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import FollowRange, plot_widget
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from playground.core.inspect.weight_templates import weight_templates
 from playground.core.training.events import NeuronLayer, Probe, Snapshot
-from playground.ui.views.base import LiveView
 from playground.ui.views.neuron_layout import (
     MAX_INPUT_TILES,
     Column,
@@ -27,6 +26,7 @@ from playground.ui.views.neuron_layout import (
     links_between,
 )
 from playground.ui.widgets.images import array_pixmap
+from playground.ui.widgets.live_view import LiveView
 
 POSITIVE, NEGATIVE = QColor(59, 115, 185), QColor(224, 123, 34)
 NEURON_COLOURS = pg.ColorMap(

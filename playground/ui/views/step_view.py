@@ -7,9 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.training.events import StepResult
-from playground.ui.views.base import DIVERGING, LiveView, show_layer_names
 from playground.ui.views.weights_view import as_matrix
-from playground.ui.widgets.plots import tune_plot
+from playground.ui.widgets.live_view import LiveView, show_layer_names
+from playground.ui.widgets.plots import DIVERGING, tune_plot
 
 MAGNITUDE = pg.colormap.get("viridis")
 HINT = (

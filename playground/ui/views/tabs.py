@@ -10,7 +10,6 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
-from playground.ui.panels.toy_options import ToyOptions
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
@@ -27,6 +26,7 @@ from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.neurons_view import NeuronView
 from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
+from playground.ui.views.toy_options import ToyOptions
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:

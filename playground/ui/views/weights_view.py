@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.core.training.events import Snapshot
-from playground.ui.views.base import DIVERGING, LiveView, show_layer_names
-from playground.ui.widgets.plots import FollowRange, tune_plot
+from playground.ui.widgets.live_view import LiveView, show_layer_names
+from playground.ui.widgets.plots import DIVERGING, FollowRange, tune_plot
 
 
 def as_matrix(w: np.ndarray) -> np.ndarray:

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.views.base import DIVERGING, mosaic
+from playground.ui.widgets.images import mosaic
+from playground.ui.widgets.plots import DIVERGING
 
 MAX_TABLE_VALUES = 64  # up to this many values are written out; more are a heatmap
 

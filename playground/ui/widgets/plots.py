@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from playground.ui.widgets.plot_export import add_export_actions
 
+DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
 GRID_ALPHA = 0.18
 INSET = 0.01  # of the range: keep data this far from the edges (paddings must exceed it)
 

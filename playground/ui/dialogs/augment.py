@@ -27,8 +27,7 @@ from playground.core.data.augmentation import (
     check_applies,
     kornia_missing,
 )
-from playground.ui.views.base import mosaic
-from playground.ui.widgets.images import array_pixmap
+from playground.ui.widgets.images import array_pixmap, mosaic
 
 if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace

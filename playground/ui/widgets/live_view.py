@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from playground.ui.views.redraw import schedule
+from playground.ui.widgets.redraw import schedule
 
-DIVERGING = pg.colormap.get("CET-D1")  # blue, white, red: centred on 0
 REDRAW_MS = 500
 
 
@@ -67,19 +65,3 @@ def show_layer_names(combo: QComboBox, names: list[str]) -> None:
     combo.addItems(names)
     combo.setCurrentIndex(names.index(current) if current in names else 0)
     combo.blockSignals(False)
-
-
-def mosaic(tiles: list, columns: int, pad: int = 1, fill: float = float("nan")):
-    """Lay equal-sized 2-D (or H×W×3) arrays out in a grid, separated by pad."""
-    import numpy as np
-
-    if not tiles:
-        return np.zeros((1, 1))
-    h, w = tiles[0].shape[:2]
-    rows = (len(tiles) + columns - 1) // columns
-    shape = (rows * (h + pad) - pad, columns * (w + pad) - pad, *tiles[0].shape[2:])
-    out = np.full(shape, fill, dtype=np.float32)
-    for i, t in enumerate(tiles):
-        r, c = divmod(i, columns)
-        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = t
-    return out
