@@ -10,7 +10,8 @@ from PIL import Image
 from cli_helpers import run_playground
 from handwriting import photo_of_digit
 from playground.core.data.imageio import ImageError, open_image
-from playground.core.inspect.inference import classify, mnist_recipe
+from playground.core.data.preprocess import mnist_recipe
+from playground.core.inspect.inference import classify
 from playground.core.io.project import save_project
 
 

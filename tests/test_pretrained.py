@@ -11,10 +11,11 @@ from PIL import Image
 
 from cli_helpers import run_playground
 from playground.core.data.imageio import ImageError, open_image
+from playground.core.data.preprocess import IMAGENET_PREPROCESSING, open_photo
 from playground.core.errors import PlaygroundError, WeightsError
-from playground.core.inspect.inference import classify, inference_copy, open_photo
+from playground.core.inspect.inference import classify, inference_copy
 from playground.core.io.export import export_project
-from playground.core.io.pretrained import IMAGENET_PREPROCESSING, imagenet_classifier, open_trained
+from playground.core.io.pretrained import imagenet_classifier, open_trained
 from playground.core.io.project import save_project
 from playground.core.model import efficientnet
 from playground.core.model.shapes import infer_shapes
@@ -205,3 +206,13 @@ def test_cli_classifies_with_imagenet(tmp_path):
     assert len(good["top"]) == 5 and good["top"][0]["class"]
     assert sum(t["probability"] for t in good["top"]) <= 1.0001
     assert "broken.jpg" in bad["error"]
+
+
+def test_the_backbone_cards_parameter_count_is_its_layers_count():
+    from playground.core.model.efficientnet import INPUT_SHAPE, feature_layers
+    from playground.core.model.layers import BACKBONE_PARAMS
+    from playground.core.model.shapes import infer_shapes
+    from playground.core.model.spec import NetworkSpec
+
+    layers = NetworkSpec(INPUT_SHAPE, tuple(feature_layers()))
+    assert infer_shapes(layers).total_params == BACKBONE_PARAMS

@@ -13,13 +13,13 @@ from torch import nn
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.model.build import make_optimizer
 from playground.core.model.presets import preset
 from playground.core.model.spec import LayerSpec, NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.device import yield_to_other_threads
 from playground.core.training.events import EpochMetrics, Finished, Snapshot, StepMetrics
 from playground.core.training.history import History
+from playground.core.training.optim import make_optimizer
 from playground.core.training.trainer import Trainer
 
 

@@ -9,13 +9,15 @@ from PIL import Image
 
 from cli_helpers import run_playground
 from playground.bench.shapes import KINDS, make_photos, photo
+from playground.core.data.preprocess import preprocess
 from playground.core.errors import DatasetError
-from playground.core.inspect.inference import classify, inference_copy, preprocess
+from playground.core.inspect.inference import classify, inference_copy
+from playground.core.model.build import backbone_module
 from playground.core.model.presets import preset
 from playground.core.training import transfer
 from playground.core.training.config import TrainConfig
 from playground.core.training.features import FeatureCache, folder_key
-from playground.core.training.transfer import READER, TransferTrainer, backbone, photo_features
+from playground.core.training.transfer import READER, TransferTrainer, photo_features
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def test_project_is_the_whole_network(trained, photos):
     )[:, None, None]
     with torch.no_grad():
         whole = model(x)
-        head = t.trainer.model.eval()(backbone()(x))
+        head = t.trainer.model.eval()(backbone_module()(x))
     assert (whole - head).abs().max() < 1e-4
     pred = classify(model, img, project.preprocessing, project.class_names)
     assert pred.top[0][0] == "stripes"

@@ -10,11 +10,12 @@ import torch
 import torch.nn.functional as F
 
 from playground.core.data.dataset import Dataset
-from playground.core.model.build import build_model, logits_part, make_optimizer
+from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import StepMetrics
 from playground.core.training.history import History
+from playground.core.training.optim import make_optimizer
 from playground.core.training.trainer import Trainer
 
 

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from playground.core.data.imageio import ImageError
+from playground.core.data.preprocess import open_photo
 from playground.core.errors import PlaygroundError
-from playground.core.inspect.inference import classify, inference_copy, open_photo
+from playground.core.inspect.inference import classify, inference_copy
 from playground.core.io.pretrained import TRAINED, open_trained
 
 

@@ -6,10 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
+from playground.core.data.preprocess import open_photo, preprocess
 from playground.core.errors import PlaygroundError
 from playground.core.inspect.explain import METHODS, class_index, explain
 from playground.core.inspect.heatmap import overlay
-from playground.core.inspect.inference import inference_copy, open_photo, preprocess
+from playground.core.inspect.inference import inference_copy
 from playground.core.io.pretrained import TRAINED, open_trained
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
-from playground.core.io.export import check_python_export, export_project
+from playground.core.io.codegen import check_python_export
+from playground.core.io.export import export_project
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.pretrained import TRAINED, open_trained
 

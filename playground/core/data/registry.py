@@ -13,6 +13,7 @@ import torch
 from playground.core.data.dataset import Dataset, make_dataset, split
 from playground.core.data.folder import Progress, list_folder, load_folder
 from playground.core.data.idx import find_idx_pair, read_idx
+from playground.core.data.preprocess import IMAGENET_PREPROCESSING, decode_side, preprocess
 from playground.core.data.ref import (
     BUNDLED,
     DIGITS,
@@ -163,9 +164,7 @@ def _photos(
 ) -> Dataset:
     """A folder of photos made as the ImageNet network takes them: the centre crop of each at
     224×224 in colour, normalised with that network's fixed mean and spread."""
-    from playground.core.inspect.inference import decode_side, preprocess
-    from playground.core.io.pretrained import IMAGENET_PREPROCESSING as PRE
-
+    PRE = IMAGENET_PREPROCESSING
     (channels, size, _), side = PRE.input_shape, decode_side(PRE)
     x, y, names, skipped = load_folder(
         path, size, channels, progress, lambda img: preprocess(img, PRE), side

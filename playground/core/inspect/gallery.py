@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from playground.core.data.preprocess import open_photo
 from playground.core.errors import PlaygroundError
-from playground.core.inspect.inference import Classifier, Prediction, classify, open_photo
+from playground.core.inspect.inference import Classifier, Prediction, classify
 
 THUMBNAIL = 112  # pixels, the longer side
 MAX_FILES = 1000  # at once: more is a folder to train on, not a gallery to look at

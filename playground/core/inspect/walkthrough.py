@@ -15,9 +15,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.build import build_model, learnable_layers, logits_part, make_optimizer
+from playground.core.model.build import build_model, learnable_layers, logits_part
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
+from playground.core.training.optim import make_optimizer
 from playground.core.training.regularization import penalised_weights, penalty
 
 Arrays = list[tuple[str, np.ndarray]]

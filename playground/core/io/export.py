@@ -15,6 +15,8 @@ from torch import nn
 from playground.core.data.dataset import Dataset
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
+from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, layers_code
+from playground.core.io.export_ddp import export_ddp
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import Project
 
@@ -41,23 +43,11 @@ def export_project(
                 raise PlaygroundError("the python export needs the project's data set")
             return _python(project, model, data, out)
         if fmt == "ddp":
-            from playground.core.io.export_ddp import export_ddp  # it builds on this module
-
             check_python_export(model)
             return export_ddp(project, model, out)
     except OSError as e:
         raise PlaygroundError(f"could not write {out}: {e.strerror or e}") from None
     raise PlaygroundError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
-
-
-def check_python_export(model: nn.Sequential) -> None:
-    """PlaygroundError unless every layer is a torch.nn module the script can write out."""
-    own = sorted({type(m).__name__ for m in model if not type(m).__module__.startswith("torch.")})
-    if own:
-        raise PlaygroundError(
-            "the python export writes only plain torch.nn layers, not Neural Playground's own "
-            f"({', '.join(own)}): export onnx or torchscript instead"
-        )
 
 
 def _onnx(model: nn.Module, example: torch.Tensor, out: Path) -> Path:
@@ -136,20 +126,6 @@ def python_script(
         logits="model[:-1]" if softmax_last else "model",
     )
 
-
-def layers_code(model: nn.Sequential) -> str:
-    """The lines of an nn.Sequential(...) that rebuilds model's plain torch.nn layers."""
-    return "\n".join(f"        nn.{module!r}," for module in model)
-
-
-OPTIMIZER_CODE = {
-    "adam": "torch.optim.Adam(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
-    "adamw": "torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
-    "sgd": "torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM, "
-    "weight_decay=WEIGHT_DECAY)",
-    "rmsprop": "torch.optim.RMSprop(model.parameters(), lr=lr, momentum=MOMENTUM, "
-    "weight_decay=WEIGHT_DECAY)",
-}
 
 _TEMPLATE = '''"""A network exported from Neural Playground.
 

@@ -11,7 +11,7 @@ from string import Template
 from safetensors.torch import save_file
 from torch import nn
 
-from playground.core.io.export import OPTIMIZER_CODE, layers_code
+from playground.core.io.codegen import OPTIMIZER_CODE, layers_code
 from playground.core.io.project import Project, project_meta
 
 

@@ -6,26 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground.core.data.ref import RESOURCES, DatasetRef, Preprocessing
+from playground.core.data.preprocess import IMAGENET_PREPROCESSING
+from playground.core.data.ref import RESOURCES, DatasetRef
 from playground.core.errors import WeightsError
 from playground.core.io.project import Project, load_project
 from playground.core.model.efficientnet import (
     IMAGENET_CLASSES,
-    INPUT_SHAPE,
     lite0_spec,
     load_weights,
 )
 
 IMAGENET = "imagenet"
 IMAGENET_CLASS_FILE = RESOURCES / "imagenet-classes.txt"
-IMAGENET_PREPROCESSING = Preprocessing(
-    kind="image",
-    mean=(127 / 255,) * 3,  # the network was trained on (pixel - 127) / 128, pixels 0…255
-    std=(128 / 255,) * 3,
-    size=(INPUT_SHAPE[1], INPUT_SHAPE[2]),
-    channels=3,
-    recipe="centre-crop",
-)
 
 
 def imagenet_class_names() -> list[str]:

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.layers import residual_projects, se_squeezed, strided
+from playground.core.model.geometry import residual_projects, se_squeezed, strided
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:

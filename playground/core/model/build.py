@@ -1,17 +1,26 @@
-"""Build a torch model, and its optimizer, from a network spec and training settings."""
+"""Build a torch model from a network spec: each card's module, the pretrained backbone's too
+(it is made of catalog cards itself, so it is built here, beside the cards it is made of)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import torch
 from torch import nn
 
 from playground.core.errors import ShapeError
-from playground.core.model.layers import layer_type
+from playground.core.model.efficientnet import (
+    BACKBONE,
+    FINE_TUNED_BLOCKS,
+    FROZEN_LAYERS,
+    feature_layers,
+    lite0_spec,
+    load_weights,
+)
+from playground.core.model.layers import Shape, layer_type
 from playground.core.model.shapes import infer_shapes
 from playground.core.model.spec import NetworkSpec
-from playground.core.training.config import TrainConfig
 
 
 def build_model(spec: NetworkSpec, num_classes: int | None = None) -> nn.Sequential:
@@ -22,9 +31,47 @@ def build_model(spec: NetworkSpec, num_classes: int | None = None) -> nn.Sequent
     modules = []
     shape = tuple(spec.input_shape)
     for layer, info in zip(spec.layers, report.layers, strict=True):
-        modules.append(layer_type(layer.type).build(shape, layer.params))
+        modules.append(make_module(layer.type, shape, layer.params))
         shape = info.output_shape
     return nn.Sequential(*modules)
+
+
+def make_module(type_name: str, shape: Shape, params: dict[str, Any]) -> nn.Module:
+    """The module of one card on an input of shape."""
+    if type_name == BACKBONE:
+        return backbone_module(params["fine_tune"])
+    return layer_type(type_name).build(shape, params)
+
+
+# the layers that fine-tuning lets learn: the last blocks, the head convolution and its
+# BatchNorm (ReLU6 and the pooling after them have no weights)
+TUNED_FROM = len(feature_layers()) - 3 - FINE_TUNED_BLOCKS
+
+
+@functools.cache
+def backbone_weights() -> dict[str, torch.Tensor]:
+    """The ImageNet weights of the backbone's layers (read once; load_state_dict copies them,
+    so nothing ever writes to these)."""
+    return {k: v for k, v in load_weights().items() if int(k.split(".")[0]) < FROZEN_LAYERS}
+
+
+class Backbone(nn.Sequential):
+    """Always in eval mode: its BatchNorm keeps ImageNet's statistics, which a few photos per
+    batch would only spoil, also where fine-tuning trains its last blocks."""
+
+    def train(self, mode: bool = True) -> Backbone:
+        return super().train(False)
+
+
+def backbone_module(fine_tune: bool = False) -> Backbone:
+    """EfficientNet-Lite0 up to its pooled FEATURES, ImageNet weights; frozen, or with its last
+    FINE_TUNED_BLOCKS blocks and head convolution learning when fine_tune."""
+    model = Backbone(*build_model(lite0_spec())[:FROZEN_LAYERS])
+    model.load_state_dict(backbone_weights())
+    model.requires_grad_(False)
+    if fine_tune:
+        model[TUNED_FROM:].requires_grad_(True)
+    return model.eval()
 
 
 def logits_part(model: nn.Sequential) -> nn.Module:
@@ -32,34 +79,6 @@ def logits_part(model: nn.Sequential) -> nn.Module:
     if len(model) and isinstance(model[-1], nn.Softmax):
         return model[:-1]
     return model
-
-
-def make_optimizer(config: TrainConfig, params: Any) -> torch.optim.Optimizer:
-    """The optimizer config names, in its fused form where PyTorch has one for these params.
-
-    A fused optimizer updates every tensor in one kernel instead of about ten small ops per
-    tensor: on a 2-core CPU, Adam trains the MLP preset ~35 % faster and LeNet-5 ~7 % faster.
-    """
-    params = list(params)
-    lr, wd = config.lr, config.weight_decay
-    fused = {"fused": True} if _fusable(params) else {}
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=config.momentum, weight_decay=wd, **fused)
-    if config.optimizer == "rmsprop":  # no fused form; foreach batches its small ops
-        return torch.optim.RMSprop(
-            params, lr=lr, momentum=config.momentum, weight_decay=wd, foreach=bool(fused)
-        )
-    if config.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=lr, weight_decay=wd, **fused)
-    return torch.optim.Adam(params, lr=lr, weight_decay=wd, **fused)
-
-
-def _fusable(params: list[torch.Tensor]) -> bool:
-    """Whether PyTorch's fused optimizers take these params: floating point, on one device it
-    has fused kernels for."""
-    devices = {p.device.type for p in params}
-    floating = all(p.is_floating_point() for p in params)
-    return floating and len(devices) == 1 and devices <= {"cpu", "cuda", "mps"}
 
 
 def learnable_layers(model: nn.Sequential) -> list[tuple[str, nn.Module]]:

@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from playground.core.errors import ShapeError
 from playground.core.limits import brief
+from playground.core.model.geometry import (
+    Shape,
+    residual_projects,
+    se_squeezed,
+    strided,
+)
 
 if TYPE_CHECKING:
     from torch import nn
-
-Shape = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -208,21 +212,6 @@ def _global_pool_shape(shape: Shape, p: dict[str, Any]) -> Shape:
 
 
 # --- blocks (in the convolution group) ----------------------------------------------------
-
-
-def strided(size: tuple[int, int], stride: int) -> tuple[int, int]:
-    """The height and width after a "same"-padded convolution at stride: ceil(size / stride)."""
-    return -(-size[0] // stride), -(-size[1] // stride)
-
-
-def se_squeezed(in_channels: int, se_ratio: float) -> int:
-    """Channels in the squeeze-excite bottleneck; 0 when se_ratio turns it off."""
-    return max(1, int(in_channels * se_ratio)) if se_ratio > 0 else 0
-
-
-def residual_projects(in_channels: int, out_channels: int, stride: int) -> bool:
-    """Whether a residual shortcut needs a 1×1 convolution to match the body's output shape."""
-    return stride != 1 or in_channels != out_channels
 
 
 def _conv_bn_count(cin: int, cout: int, kernel: int, groups: int = 1) -> int:
@@ -572,13 +561,12 @@ _register(
 
 # --- pretrained ----------------------------------------------------------------------------
 PHOTO_SHAPE = (3, 224, 224)
+BACKBONE_PARAMS = 3_371_008  # EfficientNet-Lite0's features (a test counts them from its layers)
 
 
-def _backbone():
-    """core.backbone, imported when first used: it needs torch and the weights package."""
-    from playground.core.model import backbone
-
-    return backbone
+def _built_by_build_py(shape: Shape, p: dict[str, Any]) -> nn.Module:
+    """The backbone is made of catalog cards itself: build.backbone_module builds it."""
+    raise TypeError("build the pretrained backbone with build.make_module")
 
 
 def _backbone_shape(shape: Shape, p: dict[str, Any]) -> Shape:
@@ -609,8 +597,8 @@ _register(
         "Train computes its features of your photos once and keeps them, and the layers under "
         "it train in seconds. This is transfer learning.",
         _backbone_shape,
-        lambda s, p: _backbone().backbone_params(),
-        lambda s, p: _backbone().backbone(p["fine_tune"]),
+        lambda s, p: BACKBONE_PARAMS,
+        _built_by_build_py,
         lambda p: "2 blocks learn" if p["fine_tune"] else "frozen",
     )
 )

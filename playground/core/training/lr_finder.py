@@ -13,11 +13,12 @@ from torch import nn
 
 from playground.core.data.dataset import Dataset
 from playground.core.errors import PlaygroundError
-from playground.core.model.build import build_model, logits_part, make_optimizer
+from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.device import pick_device
 from playground.core.training.history import smooth
+from playground.core.training.optim import make_optimizer
 
 MAX_STEPS = 100
 START_LR, END_LR = 1e-6, 10.0

@@ -21,7 +21,7 @@ from playground.core.inspect.familiarity import Familiarity, fit_familiarity
 from playground.core.inspect.probes import evaluate_model, probe, weight_snapshot
 from playground.core.io.project import Project
 from playground.core.limits import MAX_BATCH_BYTES
-from playground.core.model.build import build_model, logits_part, make_optimizer
+from playground.core.model.build import build_model, logits_part
 from playground.core.model.shapes import infer_shapes
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
@@ -38,6 +38,7 @@ from playground.core.training.events import (
 from playground.core.training.history import History
 from playground.core.training.live_settings import apply_live, live_changes
 from playground.core.training.one_step import measured_step
+from playground.core.training.optim import make_optimizer
 from playground.core.training.regularization import penalised_weights, penalty
 
 Sink = Callable[[Event], None]

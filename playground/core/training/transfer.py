@@ -14,12 +14,17 @@ from torch import nn
 from playground.core.data.augmentation import CACHE_EXCLUDES_AUGMENTATION, AugmentationError
 from playground.core.data.dataset import Dataset, apply_normalisation, make_dataset
 from playground.core.data.folder import Picture, Progress, load_folder
+from playground.core.data.preprocess import (
+    CROP_FRACTION,
+    IMAGENET_PREPROCESSING,
+    decode_side,
+    preprocess,
+)
 from playground.core.data.ref import photo_folder
 from playground.core.errors import DatasetError
-from playground.core.inspect.inference import CROP_FRACTION, decode_side, preprocess
-from playground.core.io.pretrained import IMAGENET_PREPROCESSING
 from playground.core.io.project import Project
-from playground.core.model.backbone import backbone, head_model, head_spec, whole_weights
+from playground.core.model.backbone import head_model, head_spec, whole_weights
+from playground.core.model.build import backbone_module
 from playground.core.model.efficientnet import (
     FEATURES,
     INPUT_SHAPE,
@@ -62,7 +67,7 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
         )
 
     def compute() -> Features:
-        read = feature_reader(backbone())
+        read = feature_reader(backbone_module())
         # a photo's features take ~30 ms: the progress moves every few photos
         x, y, names, skipped = load_folder(root, 1, FEATURES, progress, read, DECODE_SIDE, 4)
         return Features(

@@ -395,7 +395,7 @@ class Workspace(QObject):
     def open_image(self, path: Path) -> Image.Image:
         """An image file decoded no larger than the network's preprocessing needs."""
         from playground.core.data.imageio import open_image
-        from playground.core.inspect.inference import open_photo
+        from playground.core.data.preprocess import open_photo
 
         recipe = self.recipe()
         return open_photo(path, recipe[1]) if recipe is not None else open_image(path)
