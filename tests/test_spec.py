@@ -57,7 +57,7 @@ def _doc(**over):
         (_doc(layers=[{"type": "Dropout", "p": 1.5}]), "p must be at most 0.95"),
         (_doc(layers=[{"type": "Linear", "colour": 3}]), "Linear has no parameter 'colour'"),
         (_doc(layers=[{"type": "Linear", "bias": 1}]), "bias must be true or false"),
-        (_doc(version=2), "newer Neural Playground"),
+        (_doc(version=3), "newer Neural Playground"),
         (_doc(version="1"), "no valid version"),
         (_doc(format="keras"), "not a Neural Playground network"),
         (_doc(input_shape=[0, 3]), "input_shape must be"),

@@ -138,3 +138,22 @@ class GlobalAvgPool2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.mean((2, 3))
+
+
+class Merge(nn.Module):
+    """Where branches meet: Add and Multiply value by value, Concat along dimension 1."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        if self.kind == "Concat":
+            return torch.cat(inputs, dim=1)
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = out + x if self.kind == "Add" else out * x
+        return out
+
+    def extra_repr(self) -> str:
+        return self.kind

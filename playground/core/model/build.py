@@ -19,15 +19,18 @@ from playground.core.model.efficientnet import (
     load_weights,
 )
 from playground.core.model.layers import Shape, layer_type
-from playground.core.model.shapes import infer_shapes
-from playground.core.model.spec import NetworkSpec
+from playground.core.model.shapes import ShapeReport, infer_shapes
+from playground.core.model.spec import INPUT, NetworkSpec
 
 
 def build_model(spec: NetworkSpec, num_classes: int | None = None) -> nn.Sequential:
-    """An nn.Sequential with one module per layer; ShapeError if the spec is not valid."""
+    """An nn.Sequential with one module per layer (a GraphNet for a graph); ShapeError if the
+    spec is not valid."""
     report = infer_shapes(spec, num_classes)
     if not report.ok:
         raise ShapeError(report.error or "invalid network")
+    if spec.is_graph:
+        return GraphNet(spec, report)  # type: ignore[return-value]
     modules = []
     shape = tuple(spec.input_shape)
     for layer, info in zip(spec.layers, report.layers, strict=True):
@@ -74,17 +77,68 @@ def backbone_module(fine_tune: bool = False) -> Backbone:
     return model.eval()
 
 
+class GraphNet(nn.Module):
+    """A graph's nodes as modules named by their ids, run in order: each takes the outputs of
+    the nodes its inputs name. Iterating it gives the nodes' modules in order, as a stack's."""
+
+    def __init__(self, spec: NetworkSpec, report: ShapeReport) -> None:
+        super().__init__()
+        self.order = [(n.id, n.inputs) for n in spec.layers]
+        self.output = spec.output
+        self.nodes = nn.ModuleDict()
+        for node in spec.layers:
+            ins = [_shape_of(source, spec, report) for source in node.inputs]
+            first = tuple(ins) if layer_type(node.type).merges else ins[0]
+            self.nodes[node.id] = make_module(node.type, first, node.params)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        values = {INPUT: x}
+        for node_id, inputs in self.order:
+            values[node_id] = self.nodes[node_id](*(values[s] for s in inputs))
+        return values[self.output]
+
+    def __iter__(self):
+        return iter(self.nodes.values())
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __getitem__(self, index: int) -> nn.Module:
+        return list(self.nodes.values())[index]
+
+    def without_softmax(self) -> GraphNet:
+        """The same modules, ending at the output Softmax's input: scores, not probabilities."""
+        last = next(inputs for node_id, inputs in self.order if node_id == self.output)
+        copy = GraphNet.__new__(GraphNet)
+        nn.Module.__init__(copy)
+        copy.order, copy.nodes, copy.output = self.order, self.nodes, last[0]
+        return copy
+
+
+def _shape_of(source: str, spec: NetworkSpec, report: ShapeReport) -> Shape:
+    if source == INPUT:
+        return tuple(spec.input_shape)
+    return next(info.output_shape for info in report.layers if info.id == source)  # type: ignore[return-value]
+
+
 def logits_part(model: nn.Sequential) -> nn.Module:
     """The model without a final Softmax: the loss wants scores, not probabilities."""
+    if isinstance(model, GraphNet):
+        is_softmax = isinstance(model.nodes[model.output], nn.Softmax)
+        return model.without_softmax() if is_softmax else model
     if len(model) and isinstance(model[-1], nn.Softmax):
         return model[:-1]
     return model
 
 
 def learnable_layers(model: nn.Sequential) -> list[tuple[str, nn.Module]]:
-    """(name, module) of the layers with weights, named like the cards: '3 Linear'."""
-    return [
-        (f"{i + 1} {type(m).__name__}", m)
-        for i, m in enumerate(model)
-        if getattr(m, "weight", None) is not None
-    ]
+    """(name, module) of the layers with weights, named like the cards: '3 Linear' (in a
+    graph by the node's id: 'conv1 Conv2d')."""
+    if isinstance(model, GraphNet):
+        named = model.nodes.items()
+        return [(f"{k} {type(m).__name__}", m) for k, m in named if _learns(m)]
+    return [(f"{i + 1} {type(m).__name__}", m) for i, m in enumerate(model) if _learns(m)]
+
+
+def _learns(module: nn.Module) -> bool:
+    return getattr(module, "weight", None) is not None

@@ -67,6 +67,7 @@ class LayerType:
     param_count: Callable[[Shape, dict[str, Any]], int]
     build: Callable[[Shape, dict[str, Any]], nn.Module]
     summary: Callable[[dict[str, Any]], str] = lambda p: ""
+    merges: bool = False  # takes two or more inputs: its rules get a tuple of their shapes
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -600,6 +601,86 @@ _register(
         lambda s, p: BACKBONE_PARAMS,
         _built_by_build_py,
         lambda p: "2 blocks learn" if p["fine_tune"] else "frozen",
+    )
+)
+
+# --- merges: where the branches of a graph meet -------------------------------------------
+
+
+def _same_shapes(name: str, shapes: tuple[Shape, ...]) -> Shape:
+    first = shapes[0]
+    for i, other in enumerate(shapes[1:], start=2):
+        if other != first:
+            raise ShapeError(
+                f"in{i} is {shape_text(other)} but in1 is {shape_text(first)}",
+                _match_hint(first, other),
+            )
+    return first
+
+
+def _match_hint(want: Shape, got: Shape) -> str:
+    """How to make a branch's shape got match want, said as the card to add."""
+    if len(want) == 3 and len(got) == 3:
+        stride = got[1] // want[1] if want[1] and got[1] % want[1] == 0 else 0
+        if stride > 1:
+            return f"give the shortcut a 1×1 Conv2d with {want[0]} out_channels and stride {stride}"
+        if got[1:] == want[1:]:
+            return f"give the shortcut a 1×1 Conv2d with {want[0]} out_channels"
+        return "make both branches downsample alike (the same strides and pooling)"
+    if len(want) == 1 and len(got) == 1:
+        return f"give the shorter branch a Linear with {want[0]} out_features"
+    return "flatten both branches, or neither"
+
+
+def _concat_shape(shapes: tuple[Shape, ...], p: dict[str, Any]) -> Shape:
+    first = shapes[0]
+    for i, other in enumerate(shapes[1:], start=2):
+        if len(other) != len(first) or other[1:] != first[1:]:
+            what = "height and width" if len(first) == 3 else "rank"
+            raise ShapeError(
+                f"in{i} is {shape_text(other)} but in1 is {shape_text(first)}: Concat joins "
+                f"along channels and needs the same {what}",
+                _match_hint(first, other),
+            )
+    return (sum(s[0] for s in shapes), *first[1:])
+
+
+def _merge_type(name: str, rule: Callable, explanation: str) -> LayerType:
+    return LayerType(
+        name,
+        "merge",
+        (),
+        explanation,
+        rule,
+        _no_params,
+        lambda shapes, p: _blocks().Merge(name),
+        merges=True,
+    )
+
+
+_register(
+    _merge_type(
+        "Add",
+        lambda shapes, p: _same_shapes("Add", shapes),
+        "Adds its inputs value by value: where a shortcut meets its block (ResNet). The "
+        "gradient flows back to both inputs unchanged, so deep networks still learn. The "
+        "inputs must have the same shape.",
+    )
+)
+_register(
+    _merge_type(
+        "Concat",
+        _concat_shape,
+        "Joins its inputs along the channels (or features): the branches of an Inception "
+        "block side by side. Each input keeps its own maps.",
+    )
+)
+_register(
+    _merge_type(
+        "Multiply",
+        lambda shapes, p: _same_shapes("Multiply", shapes),
+        "Multiplies its inputs value by value: one branch gates the other (attention, "
+        "squeeze-and-excite). The inputs must have the same shape.",
     )
 )
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from playground.core.errors import ShapeError
 from playground.core.limits import MAX_ACTIVATIONS, MAX_PARAMS
 from playground.core.model.layers import Shape, layer_type, shape_text
-from playground.core.model.spec import NetworkSpec
+from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class LayerInfo:
     output_shape: Shape | None
     param_count: int
     error: str | None = None
+    id: str = ""  # the node's id in a graph
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class ShapeReport:
 
 def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeReport:
     """Walk the layers from the input; stop at the first layer whose input does not fit."""
+    if spec.is_graph:
+        return _infer_graph(spec, num_classes)
     shape: Shape | None = tuple(spec.input_shape)
     infos: list[LayerInfo] = []
     error = None
@@ -47,6 +50,8 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
             continue
         t = layer_type(layer.type)
         try:
+            if t.merges:
+                raise ShapeError(f"{t.name} joins branches", "wire two inputs to it in a graph")
             out = t.output_shape(shape, layer.params)
             count = t.param_count(shape, layer.params)
             values += math.prod(out)
@@ -61,16 +66,82 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
         total += count
         shape = out
     if error is None and num_classes is not None:
-        error = _output_error(spec, shape, num_classes)
-        if error is None and total == 0:
-            error = (
-                "The network has no weights, so it cannot learn: add a layer with weights "
-                "(Linear or Conv2d)"
-            )
+        error = _trainable_error(spec, shape, num_classes, total)
         if error and infos:
-            last = infos[-1]
-            infos[-1] = LayerInfo(last.index, last.type, last.output_shape, last.param_count, error)
+            infos[-1] = replace(infos[-1], error=error)
     return ShapeReport(tuple(infos), shape, total, error, values)
+
+
+def _trainable_error(
+    spec: NetworkSpec, shape: Shape | None, classes: int, total: int
+) -> str | None:
+    """Why a network that builds cannot learn this data set; None when it can."""
+    error = _output_error(spec, shape, classes)
+    if error is None and total == 0:
+        error = (
+            "The network has no weights, so it cannot learn: add a layer with weights "
+            "(Linear or Conv2d)"
+        )
+    return error
+
+
+def _infer_graph(spec: NetworkSpec, num_classes: int | None) -> ShapeReport:
+    """A graph's nodes in order, each from the shapes of its inputs; every problem is named by
+    its node, and a node whose inputs failed has no shape either."""
+    shapes: dict[str, Shape | None] = {INPUT: tuple(spec.input_shape)}
+    infos: list[LayerInfo] = []
+    errors: list[str] = []
+    total = values = 0
+    for i, node in enumerate(spec.layers):
+        ins = [shapes.get(source) for source in node.inputs]
+        out, count, problem = None, 0, None
+        if all(s is not None for s in ins):
+            try:
+                out, count = _node_shape(node, ins)  # type: ignore[arg-type]
+                values += math.prod(out)
+                _check_size(total + count, values)
+            except ShapeError as e:
+                out, count, problem = None, 0, str(e)
+        if problem:
+            errors.append(f"{node.id} ({node.type}): {problem}")
+        infos.append(LayerInfo(i, node.type, out, count, problem, node.id))
+        shapes[node.id] = out
+        total += count
+    for i in _unconnected(spec):
+        problem = "not connected to the output: wire its output onward or delete it"
+        infos[i] = replace(infos[i], error=infos[i].error or problem)
+        errors.append(f"{spec.layers[i].id} ({spec.layers[i].type}): {problem}")
+    shape = shapes.get(spec.output)
+    if not errors and num_classes is not None:
+        trainable = _trainable_error(spec, shape, num_classes, total)
+        if trainable:
+            errors.append(trainable)
+            last = next(i for i, n in enumerate(spec.layers) if n.id == spec.output)
+            infos[last] = replace(infos[last], error=trainable)
+    return ShapeReport(tuple(infos), shape, total, errors[0] if errors else None, values)
+
+
+def _node_shape(node: LayerSpec, ins: list[Shape]) -> tuple[Shape, int]:
+    """A node's output shape and parameter count from its inputs' shapes."""
+    t = layer_type(node.type)
+    if t.merges:
+        if len(ins) < 2:
+            raise ShapeError(f"{node.type} needs two inputs or more", "wire a second input to it")
+        return t.output_shape(tuple(ins), node.params), 0
+    if len(ins) != 1:
+        raise ShapeError(
+            f"{node.type} takes one input, not {len(ins)}", "join them first with Add or Concat"
+        )
+    return t.output_shape(ins[0], node.params), t.param_count(ins[0], node.params)
+
+
+def _unconnected(spec: NetworkSpec) -> list[int]:
+    """Indices of the nodes the output does not depend on."""
+    needed, by_id = {spec.output}, {n.id: n for n in spec.layers}
+    for node in reversed(spec.layers):
+        if node.id in needed:
+            needed.update(s for s in node.inputs if s in by_id)
+    return [i for i, n in enumerate(spec.layers) if n.id not in needed]
 
 
 def _check_size(weights: int, values: int) -> None:

@@ -1,9 +1,12 @@
-"""The network spec: a plain, serialisable value (input shape + ordered layers)."""
+"""The network spec: a plain, serialisable value. Version 1 files hold a straight stack of
+layers; version 2 files hold a graph: nodes with an id, a type, parameters and the ids of their
+inputs ("input" is the network's input), and the id of the output node."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,9 @@ from playground.core.limits import (
 from playground.core.model.layers import Shape, layer_type
 
 FORMAT = "playground.network"
-VERSION = 1
+VERSION = 2  # the newest this app reads; a straight stack is still written as version 1
+INPUT = "input"  # the id that names the network's input among a node's inputs
+ID_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")  # also a torch module name
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class LayerSpec:
 
     type: str
     params: dict[str, Any] = field(default_factory=dict)
+    id: str = ""  # in a graph: the node's name; empty in a straight stack
+    inputs: tuple[str, ...] = ()  # in a graph: the ids its inputs come from, in order
 
     @classmethod
     def make(cls, type_name: str, **params: Any) -> LayerSpec:
@@ -53,18 +60,38 @@ class LayerSpec:
         return cls(type_name, values)
 
     def with_param(self, name: str, value: Any) -> LayerSpec:
-        return LayerSpec.make(self.type, **{**self.params, name: value})
+        changed = LayerSpec.make(self.type, **{**self.params, name: value})
+        return replace(changed, id=self.id, inputs=self.inputs)
+
+    def wired(self, node_id: str, inputs: tuple[str, ...] | list[str]) -> LayerSpec:
+        """This layer as a graph node named node_id, fed by the nodes named in inputs."""
+        return replace(self, id=node_id, inputs=tuple(inputs))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, **self.params}
 
+    def node_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "params": self.params,
+            "inputs": list(self.inputs),
+        }
+
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """Input shape (no batch dimension) and the layers in order."""
+    """Input shape (no batch dimension) and the layers in order: a straight stack, or a graph's
+    nodes in an order where every node comes after its inputs (then output names the last)."""
 
     input_shape: Shape
     layers: tuple[LayerSpec, ...] = ()
+    output: str = ""  # a graph's output node; empty for a straight stack
+
+    @property
+    def is_graph(self) -> bool:
+        """Whether the layers are wired by name (branches, merges) rather than stacked."""
+        return bool(self.output)
 
     def with_layers(self, layers: list[LayerSpec] | tuple[LayerSpec, ...]) -> NetworkSpec:
         return replace(self, layers=tuple(layers))
@@ -93,9 +120,17 @@ class NetworkSpec:
         return self.with_layers(layers)
 
     def to_dict(self) -> dict[str, Any]:
+        if self.is_graph:
+            return {
+                "format": FORMAT,
+                "version": 2,
+                "input_shape": list(self.input_shape),
+                "nodes": [layer.node_dict() for layer in self.layers],
+                "output": self.output,
+            }
         return {
             "format": FORMAT,
-            "version": VERSION,
+            "version": 1,
             "input_shape": list(self.input_shape),
             "layers": [layer.to_dict() for layer in self.layers],
         }
@@ -125,23 +160,23 @@ class NetworkSpec:
                 f"input_shape {shape} has more than {MAX_INPUT_VALUES:,} values per sample: "
                 "use smaller images"
             )
-        layers = data.get("layers")
-        if not isinstance(layers, list):
-            raise SpecError("layers must be a list")
-        if len(layers) > MAX_LAYERS:
-            raise SpecError(
-                f"the network has {len(layers):,} layers, more than {MAX_LAYERS:,}: use fewer"
-            )
-        parsed = []
-        for i, item in enumerate(layers):
-            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-                raise SpecError(f'layer {i + 1} has no type: give it one, such as "type": "Linear"')
-            params = {k: v for k, v in item.items() if k != "type"}
-            try:
-                parsed.append(LayerSpec.make(item["type"], **params))
-            except SpecError as e:
-                raise SpecError(f"layer {i + 1}: {e}") from None
-        return cls(tuple(shape), tuple(parsed))
+        if version >= 2:
+            layers, output = _parse_nodes(data.get("nodes"), data.get("output"))
+            return cls(tuple(shape), layers, output).as_stack_if_straight()
+        return cls(tuple(shape), tuple(_parse_layers(data.get("layers"))))
+
+    def as_stack_if_straight(self) -> NetworkSpec:
+        """A graph that is one chain in order, from the input to the output, as a plain stack
+        (so every view that knows stacks shows it as before)."""
+        previous = INPUT
+        for layer in self.layers:
+            if layer.inputs != (previous,):
+                return self
+            previous = layer.id
+        if previous != self.output:
+            return self
+        plain = tuple(replace(layer, id="", inputs=()) for layer in self.layers)
+        return NetworkSpec(self.input_shape, plain)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -170,3 +205,86 @@ class NetworkSpec:
             return cls.from_json(raw)
         except SpecError as e:
             raise SpecError(f"{path.name}: {e}") from None
+
+
+def _parse_layers(layers: Any) -> list[LayerSpec]:
+    """Version 1's list of layers, each checked."""
+    if not isinstance(layers, list):
+        raise SpecError("layers must be a list")
+    if len(layers) > MAX_LAYERS:
+        raise SpecError(
+            f"the network has {len(layers):,} layers, more than {MAX_LAYERS:,}: use fewer"
+        )
+    parsed = []
+    for i, item in enumerate(layers):
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            raise SpecError(f'layer {i + 1} has no type: give it one, such as "type": "Linear"')
+        params = {k: v for k, v in item.items() if k != "type"}
+        try:
+            parsed.append(LayerSpec.make(item["type"], **params))
+        except SpecError as e:
+            raise SpecError(f"layer {i + 1}: {e}") from None
+    return parsed
+
+
+def _parse_nodes(nodes: Any, output: Any) -> tuple[tuple[LayerSpec, ...], str]:
+    """Version 2's nodes, each checked, in an order where inputs come first; and the output."""
+    if not isinstance(nodes, list) or not nodes:
+        raise SpecError("nodes must be a list of at least one node")
+    if len(nodes) > MAX_LAYERS:
+        raise SpecError(
+            f"the network has {len(nodes):,} nodes, more than {MAX_LAYERS:,}: use fewer"
+        )
+    parsed: dict[str, LayerSpec] = {}
+    for i, item in enumerate(nodes):
+        node = _parse_node(i, item)
+        if node.id in parsed:
+            raise SpecError(f"two nodes are named {node.id!r}: give each node its own id")
+        parsed[node.id] = node
+    if not isinstance(output, str) or output not in parsed:
+        raise SpecError(f"output must name one of the nodes, not {brief(output)}")
+    for node in parsed.values():
+        for source in node.inputs:
+            if source != INPUT and source not in parsed:
+                raise SpecError(f"{node.id}: its input {brief(source)} is no node of the network")
+    return topological(tuple(parsed.values())), output
+
+
+def _parse_node(i: int, item: Any) -> LayerSpec:
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        raise SpecError(f'node {i + 1} has no type: give it one, such as "type": "Linear"')
+    node_id, params, inputs = item.get("id"), item.get("params", {}), item.get("inputs")
+    if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id) or node_id == INPUT:
+        raise SpecError(
+            f"node {i + 1}'s id {brief(node_id)} is not a name: use letters, digits and _ "
+            f"(at most 64, not starting with a digit, not {INPUT!r})"
+        )
+    if not isinstance(params, dict):
+        raise SpecError(f"{node_id}: params must be an object of parameter values")
+    if not isinstance(inputs, list) or not all(isinstance(s, str) for s in inputs) or not inputs:
+        raise SpecError(f'{node_id}: inputs must list the ids it takes, such as ["{INPUT}"]')
+    try:
+        return LayerSpec.make(item["type"], **params).wired(node_id, inputs)
+    except SpecError as e:
+        raise SpecError(f"{node_id}: {e}") from None
+
+
+def topological(nodes: tuple[LayerSpec, ...]) -> tuple[LayerSpec, ...]:
+    """nodes ordered so that each comes after its inputs (stable: the given order where it
+    allows); SpecError naming the nodes of a cycle."""
+    by_id = {n.id: n for n in nodes}
+    placed: set[str] = {INPUT}
+    order: list[LayerSpec] = []
+    waiting = list(nodes)
+    while waiting:
+        ready = next(
+            (i for i, n in enumerate(waiting) if all(s in placed for s in n.inputs if s in by_id)),
+            None,
+        )
+        if ready is None:
+            cycle = " → ".join(n.id for n in waiting)
+            raise SpecError(f"the nodes {cycle} feed each other in a cycle: remove a wire")
+        node = waiting.pop(ready)
+        order.append(node)
+        placed.add(node.id)
+    return tuple(order)

@@ -1,0 +1,195 @@
+"""Networks as graphs: version 2 files, shapes per node with errors that name the fix, and
+models that branch and merge."""
+
+import json
+
+import pytest
+import torch
+
+from playground.core.errors import SpecError
+from playground.core.model.build import build_model, learnable_layers, logits_part
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import LayerSpec, NetworkSpec
+
+L = LayerSpec.make
+
+
+def residual(shortcut: list[LayerSpec] | None = None, stride: int = 2) -> NetworkSpec:
+    """conv → [conv(stride) → bn] + shortcut → relu → flatten → linear, on 1×28×28."""
+    nodes = [
+        L("Conv2d", out_channels=16, kernel_size=3, padding=1).wired("stem", ["input"]),
+        L("Conv2d", out_channels=32, kernel_size=3, padding=1, stride=stride).wired(
+            "body", ["stem"]
+        ),
+        L("BatchNorm2d").wired("bn", ["body"]),
+    ]
+    join = "stem"
+    for i, layer in enumerate(shortcut or []):
+        nodes.append(layer.wired(f"short{i}", [join]))
+        join = f"short{i}"
+    nodes += [
+        L("Add").wired("add", ["bn", join]),
+        L("ReLU").wired("relu", ["add"]),
+        L("Flatten").wired("flat", ["relu"]),
+        L("Linear", out_features=10).wired("out", ["flat"]),
+    ]
+    return NetworkSpec((1, 28, 28), tuple(nodes), "out")
+
+
+def test_a_size_mismatch_names_the_node_the_input_and_the_fix():
+    report = infer_shapes(residual(), 10)
+    assert report.error == (
+        "add (Add): in2 is 16×28×28 but in1 is 32×14×14: give the shortcut a 1×1 Conv2d with "
+        "32 out_channels and stride 2"
+    )
+    bad = next(info for info in report.layers if info.id == "add")
+    assert bad.output_shape is None and "in2 is 16×28×28" in bad.error
+
+
+def test_the_projection_shortcut_fixes_it_and_the_network_learns():
+    spec = residual([L("Conv2d", out_channels=32, kernel_size=1, stride=2)])
+    report = infer_shapes(spec, 10)
+    assert report.ok, report.error
+    shapes = {info.id: info.output_shape for info in report.layers}
+    assert shapes["add"] == (32, 14, 14) and shapes["out"] == (10,)
+    model = build_model(spec, 10)
+    assert sum(p.numel() for p in model.parameters()) == report.total_params
+    assert "nodes.short0.weight" in model.state_dict()
+    assert [name for name, _ in learnable_layers(model)][:2] == ["stem Conv2d", "body Conv2d"]
+    x, y = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    losses = []
+    for _ in range(5):
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
+
+
+def test_concat_joins_branches_along_channels():
+    nodes = (
+        L("Conv2d", out_channels=4, kernel_size=1).wired("a", ["input"]),
+        L("Conv2d", out_channels=6, kernel_size=3, padding=1).wired("b", ["input"]),
+        L("MaxPool2d", kernel_size=3, stride=1, padding=1).wired("c", ["input"]),
+        L("Concat").wired("cat", ["a", "b", "c"]),
+        L("Flatten").wired("flat", ["cat"]),
+    )
+    spec = NetworkSpec((3, 8, 8), nodes, "flat")
+    report = infer_shapes(spec)
+    assert {i.id: i.output_shape for i in report.layers}["cat"] == (13, 8, 8)
+    assert build_model(spec)(torch.zeros(2, 3, 8, 8)).shape == (2, 13 * 64)
+
+
+def test_concat_of_different_sizes_says_what_differs():
+    nodes = (
+        L("MaxPool2d", kernel_size=2).wired("half", ["input"]),
+        L("Concat").wired("cat", ["input", "half"]),
+    )
+    error = infer_shapes(NetworkSpec((3, 8, 8), nodes, "cat")).error
+    assert error.startswith("cat (Concat): in2 is 3×4×4 but in1 is 3×8×8")
+
+
+def test_a_merge_with_one_input_and_a_loose_node_are_named():
+    nodes = (
+        L("Linear", out_features=4).wired("a", ["input"]),
+        L("Linear", out_features=4).wired("loose", ["input"]),
+        L("Add").wired("add", ["a"]),
+    )
+    report = infer_shapes(NetworkSpec((2,), nodes, "add"))
+    assert report.error == "add (Add): Add needs two inputs or more: wire a second input to it"
+    loose = next(i for i in report.layers if i.id == "loose")
+    assert "not connected to the output" in loose.error
+
+
+def test_version_2_files_round_trip_and_version_1_still_opens():
+    spec = residual([L("Conv2d", out_channels=32, kernel_size=1, stride=2)])
+    data = json.loads(spec.to_json())
+    assert data["version"] == 2 and data["output"] == "out"
+    assert data["nodes"][2] == {
+        "id": "bn",
+        "type": "BatchNorm2d",
+        "params": L("BatchNorm2d").params,
+        "inputs": ["body"],
+    }
+    assert NetworkSpec.from_json(spec.to_json()) == spec
+    stack = NetworkSpec((4,), (L("Linear", out_features=2),))
+    assert json.loads(stack.to_json())["version"] == 1
+    assert NetworkSpec.from_json(stack.to_json()) == stack
+
+
+def test_a_straight_version_2_graph_opens_as_a_stack():
+    nodes = [
+        {"id": "flat", "type": "Flatten", "inputs": ["input"]},
+        {"id": "fc", "type": "Linear", "params": {"out_features": 3}, "inputs": ["flat"]},
+    ]
+    text = json.dumps(
+        {"format": "playground.network", "version": 2, "input_shape": [1, 2, 2], "nodes": nodes}
+        | {"output": "fc"}
+    )
+    spec = NetworkSpec.from_json(text)
+    assert not spec.is_graph
+    assert spec.layers == (L("Flatten"), L("Linear", out_features=3))
+
+
+def test_nodes_listed_out_of_order_are_put_in_order():
+    nodes = [
+        {"id": "add", "type": "Add", "inputs": ["a", "b"]},
+        {"id": "a", "type": "Linear", "params": {"out_features": 3}, "inputs": ["input"]},
+        {"id": "b", "type": "Linear", "params": {"out_features": 3}, "inputs": ["input"]},
+    ]
+    data = {"format": "playground.network", "version": 2, "input_shape": [2]}
+    spec = NetworkSpec.from_dict(data | {"nodes": nodes, "output": "add"})
+    assert [n.id for n in spec.layers] == ["a", "b", "add"]
+
+
+@pytest.mark.parametrize(
+    ("nodes", "output", "message"),
+    [
+        (
+            [
+                {"id": "a", "type": "ReLU", "inputs": ["b"]},
+                {"id": "b", "type": "ReLU", "inputs": ["a"]},
+            ],
+            "b",
+            "the nodes a → b feed each other in a cycle: remove a wire",
+        ),
+        ([{"id": "a", "type": "ReLU", "inputs": ["ghost"]}], "a", "a: its input 'ghost' is no"),
+        ([{"id": "a.b", "type": "ReLU", "inputs": ["input"]}], "a.b", "node 1's id 'a.b' is not"),
+        ([{"id": "a", "type": "ReLU", "inputs": ["input"]}], "zzz", "output must name one of"),
+        (
+            [
+                {"id": "a", "type": "ReLU", "inputs": ["input"]},
+                {"id": "a", "type": "ReLU", "inputs": ["input"]},
+            ],
+            "a",
+            "two nodes are named 'a'",
+        ),
+        ([{"id": "a", "type": "ReLU", "inputs": []}], "a", "a: inputs must list the ids"),
+        (
+            [{"id": "a", "type": "Linear", "params": {"out_features": -1}, "inputs": ["input"]}],
+            "a",
+            "a: Linear: out_features must be at least 1",
+        ),
+    ],
+)
+def test_broken_graph_files_are_refused_in_one_line(nodes, output, message):
+    data = {"format": "playground.network", "version": 2, "input_shape": [2]}
+    with pytest.raises(SpecError) as caught:
+        NetworkSpec.from_dict(data | {"nodes": nodes, "output": output})
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_graph_ending_in_softmax_trains_on_its_scores():
+    nodes = (
+        L("Linear", out_features=3).wired("a", ["input"]),
+        L("Linear", out_features=3).wired("b", ["input"]),
+        L("Add").wired("add", ["a", "b"]),
+        L("Softmax").wired("p", ["add"]),
+    )
+    model = build_model(NetworkSpec((2,), nodes, "p"))
+    x = torch.randn(4, 2)
+    scores = logits_part(model)(x)
+    assert torch.allclose(torch.softmax(scores, 1), model(x))
