@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playground.core.errors import PlaygroundError
 
-COMMANDS = ("train", "lr-find", "classify", "explain", "export", "bench")
+COMMANDS = ("train", "lr-find", "classify", "explain", "export", "bench", "summary")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,10 +47,10 @@ def _gui(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from playground.commands import bench, classify, explain, export, lr_find, train
+    from playground.commands import bench, classify, explain, export, lr_find, summary, train
 
     parser = argparse.ArgumentParser(prog="playground")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (train, lr_find, classify, explain, export, bench):
+    for command in (train, lr_find, classify, explain, export, bench, summary):
         command.add_parser(sub)
     return parser
