@@ -110,6 +110,28 @@ def test_stop_while_paused(xor):
     assert not thread.is_alive()
 
 
+def test_stop_during_a_single_step_ends_the_run(xor, monkeypatch):
+    """Stop pressed while Step's one mini-batch runs: the step used to pause again after it,
+    undoing the stop's wake-up, and the run waited for ever (the window stayed busy)."""
+    import playground.core.training.trainer as module
+
+    trainer = _trainer(xor, epochs=1000)
+    measured = module.measured_step
+
+    def stopped_meanwhile(*args, **kwargs):
+        result = measured(*args, **kwargs)
+        trainer.stop()
+        return result
+
+    monkeypatch.setattr(module, "measured_step", stopped_meanwhile)
+    thread = threading.Thread(target=trainer.run)
+    trainer.pause()
+    thread.start()
+    trainer.step_once()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
 @pytest.mark.parametrize("poison", ["exploding", "nan_sample"])
 def test_non_finite_loss_stops_and_keeps_finite_weights(xor, poison):
     x = xor.x_train.clone()

@@ -270,9 +270,10 @@ class Trainer:
             self.sink(event)
 
     def _end_single(self, result: Event) -> None:
-        """After a single step: pause again (unless resumed meanwhile), then tell of it."""
+        """After a single step: pause again (unless resumed or stopped meanwhile), then tell
+        of it."""
         with self._rest_lock:
-            if self._paused and not self._single:
+            if self._paused and not self._single and not self._stop.is_set():
                 self._run.clear()
                 # nothing writes the weights between here and the wait for Resume or Step
                 # (but a roll-back, which says so): they may be copied from now on
