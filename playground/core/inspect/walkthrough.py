@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.build import build_model, learnable_layers, logits_part
+from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
 from playground.core.training.optim import make_optimizer
@@ -170,25 +170,39 @@ def _stages(x, label, class_names, acts, out_grads, probs, loss, extra) -> list[
     return stages
 
 
+def _own_params(index: int, weight_grads: dict[str, np.ndarray]) -> list[str]:
+    """The state-dict keys of layer index's parameters that have gradients: weight and bias
+    of a plain layer, or a block's (MBConv, Residual) inner ones, in the module's order."""
+    prefix = f"{index}."
+    own = [k for k in weight_grads if k.startswith(prefix)]
+    plain = [f"{prefix}{part}" for part in ("weight", "bias") if f"{prefix}{part}" in own]
+    return plain or own
+
+
+def _index(layer: str) -> int:
+    """The module index of a layer named like its card: '3 Linear' -> 2."""
+    return int(layer.split(" ", 1)[0]) - 1
+
+
 def _backward_stages(model, names, out_grads, weight_grads) -> list[Stage]:
     stages = []
-    by_layer = dict(out_grads)
-    for i in reversed(range(len(by_layer))):
-        layer = names[i]
-        arrays = [(f"∂cost/∂(output of {layer})", by_layer[layer])]
-        for part in ("weight", "bias"):
-            key = f"{i}.{part}"
-            if key in weight_grads:
-                arrays.append((f"∂cost/∂{part}", weight_grads[key]))
-        has_weights = len(arrays) > 1
+    # only layers whose output has a gradient: none before the first layer with weights
+    for layer, grad in reversed(out_grads):
+        own = _own_params(_index(layer), weight_grads)
+        arrays = [(f"∂cost/∂(output of {layer})", grad)]
+        arrays += [(f"∂cost/∂{k.split('.', 1)[1]}", weight_grads[k]) for k in own[:2]]
+        if len(own) > 2:
+            weights = (
+                f", and with each of its {len(own)} weight tensors (a block: the chain rule "
+                "runs through its inner layers too); shown: the first two."
+            )
+        elif own:
+            weights = ", and with each of its weights: input × output gradient."
+        else:
+            weights = ". It has no weights: it only passes the gradient down."
         text = (
             "How the cost changes with this layer's output (the chain rule, from the layer "
-            "above)"
-            + (
-                ", and with each of its weights: input × output gradient."
-                if has_weights
-                else ". It has no weights: it only passes the gradient down."
-            )
+            f"above){weights}"
         )
         stages.append(Stage("backward", f"Backward: {layer}", text, arrays))
     return stages
@@ -199,11 +213,13 @@ def _update_stages(model, names, config, weight_grads, updates, state) -> list[S
     # SGD's first step (a fresh momentum buffer is g itself) and momentum-free SGD: w − lr·g
     fresh = state is None or config.momentum == 0
     plain = config.optimizer == "sgd" and fresh and config.weight_decay == 0
-    for name, _ in learnable_layers(model):
-        index = int(name.split(" ", 1)[0]) - 1
-        key = f"{index}.weight"
-        if key not in updates or key not in weight_grads:
+    for index, layer in enumerate(names):
+        own = [k for k in _own_params(index, weight_grads) if k in updates]
+        if not own:
             continue
+        key = own[0]  # a plain layer's weight, a block's first weight tensor
+        inner = key.split(".", 1)[1]
+        what = "" if inner == "weight" else f" ({inner})"
         before, after = updates[key]
         g = weight_grads[key]
         if plain:
@@ -221,7 +237,7 @@ def _update_stages(model, names, config, weight_grads, updates, state) -> list[S
                 "it is not exactly lr·g: momentum and moments rescale it. Δw = after − before."
             )
             arrays = [("w before", before), ("Δw", after - before), ("w after", after)]
-        stages.append(Stage("update", f"Update: {names[index]}", text, arrays))
+        stages.append(Stage("update", f"Update: {layer}{what}", text, arrays))
     return stages
 
 
