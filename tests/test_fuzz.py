@@ -161,6 +161,9 @@ def test_random_settings_preprocessing_and_references(seed):
             "size": rng.choice([[28, 28], [0, 5], ["a", 3], [10**12, 2], None, 7]),
             "channels": _value(rng, None),
             "recipe": rng.choice(["resize", "mnist", "crop", None]),
+            "task": rng.choice(["classification", "regression", "dance", 3, None]),
+            "inputs": rng.choice([["age"], ["a", "b"], [3], "age", ["x" * 500], None]),
+            "target": rng.choice([[0.0, 1.0], [5, 0], [math.inf, 1], "x", [1], None]),
         }
         ref = {"source": _value(rng, None), "options": rng.choice([{}, [], {"size": {}}, None])}
         for parse, value in (

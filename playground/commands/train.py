@@ -17,7 +17,7 @@ from pathlib import Path
 from torch import nn
 
 from playground.core.data.dataset import Dataset
-from playground.core.data.ref import DatasetRef
+from playground.core.data.ref import TASKS, DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy_features import FEATURES
 from playground.core.errors import PlaygroundError, ProjectError, SpecError
@@ -112,8 +112,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dataset",
-        help="mnist5k, circle, xor, gauss, spiral, an image folder or IDX files (default "
-        "mnist5k, or the project's)",
+        help="mnist5k, circle, xor, gauss, spiral, a CSV/TSV table, an image folder or IDX "
+        "files (default mnist5k, or the project's)",
+    )
+    p.add_argument(
+        "--target", metavar="COLUMN", help="tables: the column to predict (default the last)"
+    )
+    p.add_argument(
+        "--inputs",
+        metavar="A,B,…",
+        help="tables: the input columns (default every column of numbers or categories)",
+    )
+    p.add_argument(
+        "--task",
+        choices=TASKS,
+        help="tables: classes or a number (default from the target: words or a few whole "
+        "numbers are classes)",
+    )
+    p.add_argument(
+        "--fill",
+        action="store_true",
+        help="tables: fill a blank or non-numeric cell of a numeric input with the column's "
+        "training mean (default: refuse the table, naming the cell)",
     )
     p.add_argument("--noise", type=float, help="toy data sets: noise from 0 to 1")
     p.add_argument("--samples", type=int, help="toy data sets: number of points")
@@ -135,9 +155,14 @@ def dataset_ref(args: argparse.Namespace) -> DatasetRef:
         "size": args.image_size,
         "features": args.features,
         "test_ratio": args.test_ratio,
+        "target": args.target,
+        "inputs": args.inputs,
+        "task": args.task,
     }
     if args.gray:
         options["channels"] = 1
+    if args.fill:
+        options["fill"] = 1
     return DatasetRef(
         args.dataset or "mnist5k", {k: v for k, v in options.items() if v is not None}
     )

@@ -35,6 +35,11 @@ MAX_CLASS_NAME = 200  # characters
 MAX_IMAGE_PIXELS = 40_000_000  # decoded, after any reduced-size decoding
 MAX_SEED = 2**63 - 1
 MAX_INFLATION = 100  # real data compresses ~5×; a compression bomb ~1,000×
+MAX_TABLE_BYTES = 200 * MiB  # a CSV/TSV file, checked before reading
+MAX_TABLE_ROWS = 1_000_000
+MAX_TABLE_COLUMNS = 1_000
+MAX_CELL = 200  # characters of one table cell or column name
+MAX_CATEGORIES = 100  # different values of a categorical input, each one input when one-hot
 
 
 _BRIEF = reprlib.Repr()  # a hostile value is quoted in a message, never in full

@@ -40,7 +40,13 @@ class Dataset:
         return tuple(self.x_train.shape[1:])
 
     @property
+    def task(self) -> str:
+        """classification, or regression: one output, a number."""
+        return self.preprocessing.task
+
+    @property
     def num_classes(self) -> int:
+        """The network's outputs: one per class (a regression's one number has one name)."""
         return len(self.class_names)
 
     @property

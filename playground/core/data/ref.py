@@ -30,8 +30,11 @@ BUNDLED = ("mnist5k", *TOY_NAMES)
 DIGITS = [str(d) for d in range(10)]
 TOY_CLASSES = ["blue", "orange"]
 RECIPES = ("resize", "mnist", "centre-crop")
+CLASSIFICATION, REGRESSION = "classification", "regression"
+TASKS = (CLASSIFICATION, REGRESSION)
 MAX_SIDE = 4096  # pixels, of images a network takes
 MAX_SOURCE = 4096  # characters of a data set's name or path
+MAX_INPUT_NAME = 402  # a table's column and one of its values: "column=value"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ class Preprocessing:
     # points: the input features made of each (x1, x2) point (toy_features keys); () the
     # coordinates themselves
     features: tuple[str, ...] = ()
+    # a table's inputs: the name of each ("age", or "colour=red" for one of a one-hot column)
+    inputs: tuple[str, ...] = ()
+    task: str = CLASSIFICATION  # regression: the network's one output is a number
+    # regression: the target's training mean and spread; the network predicts the target
+    # standardised with them
+    target: tuple[float, float] = (0.0, 1.0)
 
     @property
     def input_shape(self) -> Shape:
@@ -82,7 +91,29 @@ class Preprocessing:
         mean = _values(d.get("mean"), "mean", count, -1e6, 1e6)
         std = _values(d.get("std"), "std", count, 1e-12, 1e6)
         features = _features(d.get("features"), count, image)
-        return cls(d["kind"], mean, std, size, channels, recipe, features)  # type: ignore[arg-type]
+        inputs = _inputs(d.get("inputs"), count)
+        task = d.get("task", CLASSIFICATION)
+        if task not in TASKS:
+            raise DatasetError(f"preprocessing task must be one of {', '.join(TASKS)}")
+        target = d.get("target", [0.0, 1.0])
+        if not isinstance(target, list | tuple) or len(target) != 2:
+            raise DatasetError("preprocessing target must be [mean, spread]")
+        target = (
+            finite_number(target[0], "preprocessing target mean", -1e12, 1e12),
+            finite_number(target[1], "preprocessing target spread", 1e-12, 1e12),
+        )
+        return cls(
+            d["kind"],
+            mean,
+            std,
+            size,
+            channels,
+            recipe,
+            features,
+            inputs,
+            task,
+            target,  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True)
@@ -120,6 +151,19 @@ def _features(keys: Any, count: int | None, image: bool) -> tuple[str, ...]:
     if len(features) != len(keys) or len(features) != count:
         raise DatasetError("preprocessing features must name one feature per mean, once each")
     return features
+
+
+def _inputs(names: Any, count: int | None) -> tuple[str, ...]:
+    """The saved names of a table's inputs: one per mean, or none."""
+    if not names:
+        return ()
+    if (
+        not isinstance(names, list)
+        or len(names) != count
+        or not all(isinstance(n, str) and 0 < len(n) <= MAX_INPUT_NAME for n in names)
+    ):
+        raise DatasetError("preprocessing inputs must name each input of the table once")
+    return tuple(names)
 
 
 PHOTOS = "photos"  # the image-folder option: 1 loads photos as a pretrained network sees them

@@ -24,6 +24,9 @@ from playground.core.data.ref import (
     Preprocessing,
 )
 from playground.core.data.stream import ImageFiles, pixel_stats
+from playground.core.data.table import TableChoice
+from playground.core.data.table_data import load_table
+from playground.core.data.table_read import is_table
 from playground.core.data.toy import TOY_NAMES, make_toy
 from playground.core.data.toy_features import DEFAULT as DEFAULT_FEATURES
 from playground.core.data.toy_features import derive, parse_features
@@ -35,6 +38,10 @@ TOY_OPTIONS: Options = {
     "samples": (1000, 20, 1_000_000, True),
     "noise": (0.1, 0, 1, False),
     "test_ratio": (0.2, 0.1, 0.9, False),  # the fraction held out to validate on
+}
+TABLE_OPTIONS: Options = {
+    "fill": (0, 0, 1, True),  # 1: a gap in a numeric input takes the column's training mean
+    "test_ratio": TOY_OPTIONS["test_ratio"],
 }
 # photos 1: as a pretrained ImageNet network sees them (size and channels are then its own)
 FOLDER_OPTIONS: Options = {
@@ -66,8 +73,10 @@ def load_dataset(
     if not path.exists():
         raise DatasetError(
             f"unknown data set '{source}': use one of {', '.join(BUNDLED)}, "
-            "an image folder or IDX files"
+            "a CSV/TSV table, an image folder or IDX files"
         )
+    if is_table(path):
+        return _table(ref, path, seed, val_fraction)
     if path.is_dir() and not any("idx" in p.name for p in path.iterdir()):
         return _folder(ref, path, seed, val_fraction, progress)
     images, labels = find_idx_pair(path)
@@ -105,6 +114,19 @@ def _toy(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
     )
     raw_train, _, raw_val, _ = split(raw, y, val_fraction, seed)  # the same split as x's
     return replace(data, points=(raw_train, raw_val))
+
+
+def _table(ref: DatasetRef, path: Path, seed: int, val_fraction: float) -> Dataset:
+    """A CSV/TSV table; its options choose the target, the inputs, the task and filling."""
+    opts = _options(ref, TABLE_OPTIONS, text=("target", "inputs", "task"))
+    if "test_ratio" in ref.options:
+        val_fraction = opts["test_ratio"]
+    text = {k: ref.options.get(k, "") for k in ("target", "inputs", "task")}
+    if not all(isinstance(v, str) for v in text.values()):
+        raise DatasetError(f"{path.name}: the target, inputs and task options must be text")
+    inputs = tuple(n.strip() for n in text["inputs"].split(",") if n.strip())
+    choice = TableChoice(text["target"], inputs, text["task"], bool(opts["fill"]))
+    return load_table(path, ref, choice, seed, val_fraction)
 
 
 def _from_idx(
