@@ -118,6 +118,8 @@ def test_training_settings_from_a_file_are_normalised():
         (idx_bytes(0x0E, [2**31, 2**31]), digits_idx(4)[1], "more than the"),
         (idx_bytes(0x08, [100, 1000, 1000]), digits_idx(4)[1], "would inflate from"),
         (idx_bytes(0x08, [1000, 28, 28], b"\0" * 999), digits_idx(4)[1], "truncated"),
+        (idx_bytes(0x08, []), digits_idx(4)[1], "declares no dimensions"),
+        (digits_idx(4)[0], idx_bytes(0x08, [], b"\1"), "declares no dimensions"),
         (*digits_idx(20, [0, 1] * 9 + [1, 200]), "labels go up to 200 (sample 20)"),
         (*digits_idx(20, [0, 1] * 9 + [1, -3], 0x09), "label -3 of sample 20 is negative"),
         (*digits_idx(20, [0, 1] * 9 + [1, 0.5], 0x0D), "label 0.5 of sample 20 is not a whole"),

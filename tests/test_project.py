@@ -274,6 +274,37 @@ def test_non_finite_weights_refused(tmp_path, trained):
         load_project(path)
 
 
+@pytest.mark.parametrize("dtype", [torch.int8, torch.bool, torch.int64])
+def test_weights_that_are_not_floating_point_refused(tmp_path, trained, dtype):
+    """Cast silently, int8 or bool weights would give the same answer for every input."""
+    project, _ = trained
+    bad = dict(project.weights)
+    name = next(iter(bad))
+    bad[name] = bad[name].to(dtype)
+    path = tmp_path / "ints.playground"
+    save_project(path, Project(project.spec, project.dataset, weights=bad))
+    with pytest.raises(ProjectError) as e:
+        load_project(path)
+    message = str(e.value)
+    assert f"{name} holds {str(dtype).removeprefix('torch.')}" in message
+    assert "\n" not in message
+
+
+def test_batch_norm_counts_are_whole_numbers_and_open(tmp_path):
+    from playground.core.model.build import build_model
+    from playground.core.model.spec import LayerSpec, NetworkSpec
+
+    L = LayerSpec.make
+    spec = NetworkSpec(
+        (2,), [L("Linear", out_features=4), L("BatchNorm1d"), L("Linear", out_features=2)]
+    )
+    weights = build_model(spec).state_dict()
+    assert weights["1.num_batches_tracked"].dtype == torch.int64
+    path = tmp_path / "bn.playground"
+    save_project(path, Project(spec, load_dataset("gauss", seed=0).ref, weights=weights))
+    assert load_project(path).weights["1.num_batches_tracked"].dtype == torch.int64
+
+
 def test_save_through_a_symbolic_link_keeps_it_and_the_permissions(tmp_path, trained):
     project, _ = trained
     real = tmp_path / "store" / "real.playground"

@@ -41,11 +41,13 @@ def _read_stream(f: BinaryIO, name: str, packed: int | None) -> np.ndarray:
         raise DatasetError(f"{name} is not an IDX file")
     dtype = np.dtype(_DTYPES[magic[2]])
     ndim = magic[3]
+    if ndim == 0:  # a single number, not a list of samples: nothing to train on
+        raise DatasetError(f"{name} declares no dimensions: an IDX data file lists samples")
     head = f.read(4 * ndim)
     if len(head) < 4 * ndim:
         raise DatasetError(f"{name} is truncated")
     dims = [int.from_bytes(head[4 * i : 4 * i + 4], "big") for i in range(ndim)]
-    count = math.prod(dims) if dims else 0
+    count = math.prod(dims)
     if count > MAX_IDX_VALUES:
         raise DatasetError(
             f"{name} declares {'×'.join(map(str, dims))} = {count:,} values, more than the "

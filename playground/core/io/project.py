@@ -250,12 +250,28 @@ def _weights(path: Path, raw: bytes) -> dict[str, torch.Tensor]:
     except (SafetensorError, ValueError, TypeError) as e:
         raise ProjectError(f"the weights in {path.name} are damaged ({e})") from None
     for name, tensor in weights.items():
+        if not _is_weight_dtype(name, tensor):
+            kind = str(tensor.dtype).removeprefix("torch.")
+            raise ProjectError(
+                f"the weights in {path.name} are not a network's: {name} holds {kind}, not "
+                "floating-point numbers"
+            )
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
             raise ProjectError(
                 f"the weights in {path.name} hold NaN or infinite values ({name}): train the "
                 "network again"
             )
     return weights
+
+
+def _is_weight_dtype(name: str, tensor: torch.Tensor) -> bool:
+    """Floating point, or a BatchNorm's count of batches (int64). Loading casts anything else
+    silently: int8 or bool weights would give the same nonsense answer for every input."""
+    import torch
+
+    if name.endswith("num_batches_tracked"):
+        return tensor.dtype == torch.int64
+    return tensor.is_floating_point()
 
 
 def _project_from_meta(meta: dict[str, Any]) -> Project:
