@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playground.core.errors import PlaygroundError
 
+INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C
 COMMANDS = ("train", "lr-find", "classify", "explain", "export", "bench", "summary")
 
 
@@ -41,9 +42,13 @@ def _gui(argv: list[str]) -> int:
     )
     parser.add_argument("project", nargs="?", help="a .playground project to open")
     args = parser.parse_args(argv)
-    from playground.ui.app import run_app  # Qt is loaded only for the GUI
+    try:
+        from playground.ui.app import run_app  # Qt is loaded only for the GUI
 
-    return run_app(Path(args.project) if args.project else None)
+        return run_app(Path(args.project) if args.project else None)
+    except KeyboardInterrupt:  # Ctrl-C while it starts, or once the window took it and closed
+        print("playground: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,11 +1,17 @@
 """The window opens before PyTorch loads, then becomes ready to train by itself."""
 
+import os
+import signal
 import subprocess
 import sys
+import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui_helpers import LEFT, wait_for_tasks
+from playground.cli import main
 from playground.core.data.ref import DatasetRef
 from playground.core.io.project import Project, save_project
 from playground.core.model.presets import preset
@@ -15,7 +21,9 @@ from playground.ui.main_window import MainWindow
 
 FRESH_START = """
 import sys, time
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from playground.ui.app import create_app
 app = create_app()
 from playground.ui.main_window import MainWindow
@@ -91,3 +99,30 @@ def test_missing_bundled_data_is_explained(qtbot, tmp_path, monkeypatch):
     assert w.workspace.session.state == "idle"
     w.workspace.files.dirty = False
     w.close()
+
+
+def test_ctrl_c_while_it_starts_ends_in_one_line():
+    child = subprocess.Popen(
+        [sys.executable, "-m", "playground"], stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(1)  # importing Qt and building the window
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert "Traceback" not in stderr and "QThread" not in stderr
+    assert stderr.strip().splitlines()[-1] == "playground: interrupted"
+
+
+def test_ctrl_c_once_the_window_is_up_closes_it(qtbot, capsys):
+    def press_ctrl_c_when_ready() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and windows[0].training.train_button.isEnabled():
+            os.kill(os.getpid(), signal.SIGINT)
+        else:
+            QTimer.singleShot(20, press_ctrl_c_when_ready)
+
+    QTimer.singleShot(0, press_ctrl_c_when_ready)
+    assert main([]) == 130  # the window closed, the event loop ended
+    assert capsys.readouterr().err.strip().splitlines() == ["playground: interrupted"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

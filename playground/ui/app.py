@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from playground.ui.logs import start_logging
 from playground.ui.widgets.theme import apply_theme
@@ -24,13 +27,40 @@ def create_app() -> QApplication:
 
 
 def run_app(project: Path | None = None) -> int:
+    """Show the window and run until it closes. Ctrl-C in the terminal closes the window as its
+    close button would, then raises KeyboardInterrupt for the command to end in one line."""
     app = create_app()
     from playground.ui.main_window import MainWindow  # after QApplication: widgets need it
 
     window = MainWindow()
-    window.show()  # PyTorch loads in the background from here (state/startup.py)
-    start_up(window, project)
-    return app.exec()
+    try:
+        window.show()  # PyTorch loads in the background from here (state/startup.py)
+        start_up(window, project)
+    except KeyboardInterrupt:  # before the event loop: no thread may outlive the window
+        window.close()
+        raise
+    pressed = _close_on_ctrl_c(window)
+    try:
+        code = app.exec()
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pressed.is_set():
+        raise KeyboardInterrupt
+    return code
+
+
+def _close_on_ctrl_c(window: QMainWindow) -> threading.Event:
+    """From here on Ctrl-C closes the window (asking about unsaved work) instead of raising in
+    whichever slot runs next, where Qt prints the traceback and carries on. The handler runs
+    at the next Python code on the GUI thread: the redraw timer runs some every 50 ms."""
+    pressed = threading.Event()
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        pressed.set()
+        QTimer.singleShot(0, window, window.close)  # from the event loop, not mid-slot
+
+    signal.signal(signal.SIGINT, on_ctrl_c)
+    return pressed
 
 
 def start_up(window, project: Path | None) -> None:
