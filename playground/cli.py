@@ -10,7 +10,7 @@ from pathlib import Path
 from playground.core.errors import PlaygroundError
 
 INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C
-COMMANDS = ("train", "lr-find", "classify", "explain", "export", "bench", "summary")
+COMMANDS = ("train", "lr-find", "classify", "explain", "export", "embed", "bench", "summary")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,10 +52,19 @@ def _gui(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from playground.commands import bench, classify, explain, export, lr_find, summary, train
+    from playground.commands import (
+        bench,
+        classify,
+        embed,
+        explain,
+        export,
+        lr_find,
+        summary,
+        train,
+    )
 
     parser = argparse.ArgumentParser(prog="playground")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (train, lr_find, classify, explain, export, bench, summary):
+    for command in (train, lr_find, classify, explain, export, embed, bench, summary):
         command.add_parser(sub)
     return parser

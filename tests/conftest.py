@@ -92,3 +92,20 @@ def qapp():
     from playground.ui.app import create_app
 
     return create_app()
+
+
+@pytest.fixture(scope="session")
+def lenet_project(mnist5k, tmp_path_factory):
+    """A LeNet-5 trained two epochs on mnist5k (94 %), saved: the path of its project file."""
+    from playground.core.io.project import save_project
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import Trainer
+
+    t = Trainer(
+        preset("lenet5", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=2, seed=1, lr=2e-3)
+    )
+    t.run()
+    path = tmp_path_factory.mktemp("lenet") / "lenet.playground"
+    save_project(path, t.project())
+    return path
