@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -10,7 +11,18 @@ from pathlib import Path
 from playground.core.errors import PlaygroundError
 
 INTERRUPTED = 130  # the shell's code for a program ended by Ctrl-C
-COMMANDS = ("train", "lr-find", "classify", "explain", "export", "embed", "bench", "summary")
+# each sub-command and its module in playground.commands, one a line
+COMMANDS = {
+    "train": "train",
+    "lr-find": "lr_find",
+    "classify": "classify",
+    "explain": "explain",
+    "export": "export",
+    "embed": "embed",
+    "bench": "bench",
+    "summary": "summary",
+    "import": "import_model",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,19 +64,8 @@ def _gui(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from playground.commands import (
-        bench,
-        classify,
-        embed,
-        explain,
-        export,
-        lr_find,
-        summary,
-        train,
-    )
-
     parser = argparse.ArgumentParser(prog="playground")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (train, lr_find, classify, explain, export, embed, bench, summary):
-        command.add_parser(sub)
+    for module in COMMANDS.values():
+        importlib.import_module(f"playground.commands.{module}").add_parser(sub)
     return parser
