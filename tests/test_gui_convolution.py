@@ -39,7 +39,7 @@ def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):
     with torch.no_grad():
         expected = model[:4](x)[0, 5].numpy()  # torch's own convolution, filter 5
     r, c = divmod(position, expected.shape[1])
-    written = float(re.findall(r"<b>([-+]\d+\.\d+)</b>", view.numbers.text())[-1])
+    written = float(re.findall(r"<b>([-+]?[\d.]+(?:e-?\d+)?)</b>", view.numbers.text())[-1])
     assert np.isclose(written, expected[r, c], atol=1e-4)
     assert np.allclose(view.output_image.image, expected, atol=1e-5)
     cover = view.unreached.image[..., 3].ravel()  # opaque where the filter has not been yet

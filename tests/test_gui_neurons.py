@@ -8,6 +8,7 @@ from test_gui_views import click_tab, train
 from gui_helpers import LEFT, NO_MOD, choose_in_combo
 from playground.core.data.dataset import point_inputs
 from playground.core.inspect.probes import boundary_grid
+from playground.core.numbers import number
 from playground.core.training.events import BOUNDARY_EXTENT, NEURON_RESOLUTION
 from playground.ui.views.neuron_layout import distance_to_line
 from playground.ui.views.neurons_view import NEAR_PX
@@ -45,13 +46,16 @@ def test_neurons_on_2d_data_show_outputs_over_the_plane(window, qtbot):
 
     link = view.links[1][0]  # the strongest link into the first hidden layer
     hover(canvas, clear_point(view, link))
-    assert shown_number(view.hover) == round(float(w["0.weight"][link.target, link.source]), 4)
+    assert shown_number(view.hover) == float(number(w["0.weight"][link.target, link.source]))
     assert "Weight from input" in view.hover.text()
 
     column = view.columns[1]
     i = column.first + 2
     hover(canvas, column.tiles[2].center())
-    assert f"bias {w['0.bias'][i]:+.4f}" in view.hover.text() and "ReLU" in view.hover.text()
+    assert (
+        f"bias {number(w['0.bias'][i], signed=True)}" in view.hover.text()
+        and "ReLU" in view.hover.text()
+    )
     # The tile is the neuron's output over the plane, y pointing up
     pre = window.workspace.dataset.preprocessing
     grid = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, NEURON_RESOLUTION))
@@ -89,4 +93,4 @@ def test_neurons_on_digits_show_weight_templates_and_page(window, qtbot):
     assert link.source >= page
     hover(canvas, clear_point(view, link))
     w2 = window.workspace.session.weights["3.weight"].numpy()
-    assert shown_number(view.hover) == round(float(w2[link.target, link.source]), 4)
+    assert shown_number(view.hover) == float(number(w2[link.target, link.source]))

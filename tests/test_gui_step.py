@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT, choose_in_combo, click_tab, toy_mlp
+from playground.core.numbers import apart
 from playground.ui.views.weights_view import as_matrix
 from playground.ui.widgets.live_view import REDRAW_MS
 
@@ -26,10 +27,11 @@ def test_step_runs_one_batch_of_the_trainer_and_shows_what_it_did(window, qtbot)
     assert session.state == "paused"
     assert session.history.last_step == 1
     r = first.args[0]
-    qtbot.waitUntil(lambda: f"{r.loss_before:.4f} → {r.loss_after:.4f}" in view.headline.text())
+    line = "{} → {}".format(*apart(r.loss_before, r.loss_after))
+    qtbot.waitUntil(lambda: line in view.headline.text())
     assert "one mini-batch of 64" in view.headline.text()
     assert window.training.pause_button.text() == "Resume"
-    assert f"{r.loss_before:.4f} → {r.loss_after:.4f}" in window.training.status.text()
+    assert line in window.training.status.text()
     before = live_weights(window)  # paused: the trainer's own model, between steps
     with qtbot.waitSignal(session.stepMeasured, timeout=30_000) as second:
         QTest.mouseClick(window.training.step_button, LEFT)

@@ -17,6 +17,7 @@ from torch import nn
 
 from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
+from playground.core.numbers import apart, number
 from playground.core.training.config import TrainConfig
 from playground.core.training.optim import make_optimizer
 from playground.core.training.regularization import penalised_weights, penalty
@@ -156,14 +157,14 @@ def _stages(x, label, class_names, acts, out_grads, probs, loss, extra) -> list[
     p = float(probs[label])
     top = int(np.argmax(probs))
     verdict = "right" if top == label else f"wrong: it says {class_names[top]}"
-    penalty_text = f" The regularisation adds {extra.item():.4f}." if extra is not None else ""
+    penalty_text = f" The regularisation adds {number(extra.item())}." if extra is not None else ""
     stages.append(
         Stage(
             "cost",
             "Probabilities and the cost",
-            f"softmax turns the scores into probabilities: p[{name}] = {p:.4f} ({verdict}). "
+            f"softmax turns the scores into probabilities: p[{name}] = {number(p)} ({verdict}). "
             f"The cost is the cross-entropy against the label: −log p[{name}] = "
-            f"−log {p:.4f} = {loss:.4f}.{penalty_text} Next goes backward from the cost.",
+            f"−log {number(p)} = {number(loss)}.{penalty_text} Next goes backward from the cost.",
             [("scores z", acts[-1][1]), ("probabilities p", probs)],
         )
     )
@@ -224,10 +225,11 @@ def _update_stages(model, names, config, weight_grads, updates, state) -> list[S
         g = weight_grads[key]
         if plain:
             at = np.unravel_index(int(np.argmax(np.abs(g))), g.shape)
+            w_before, w_after = apart(before[at], after[at])
             text = (
                 f"Gradient descent: w ← w − lr·g with lr = {config.lr:g}. For the weight "
-                f"with the largest gradient: {before[at]:.4f} − {config.lr:g}·{g[at]:.4f} = "
-                f"{after[at]:.4f}."
+                f"with the largest gradient: {w_before} − {config.lr:g}·({number(g[at])}) = "
+                f"{w_after}."
             )
             arrays = [("w before", before), ("lr·g", config.lr * g), ("w after", after)]
         else:

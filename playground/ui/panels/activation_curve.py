@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.core.model.layers import layer_type
+from playground.core.numbers import number
 from playground.core.training.events import InputRange, Probe
 from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import plot_widget
@@ -110,6 +111,7 @@ class ActivationCurve(LiveView):
         self.bars.setOpts(x=(edges[:-1] + edges[1:]) / 2, height=heights, width=edges[1] - edges[0])
         self.note.setText(
             f"{KEY} Shaded: 98 % of the inputs this layer received on a training batch, "
-            f"{seen.low:+.2f} to {seen.high:+.2f} (grey: how many). Where the dashed slope is "
-            "near 0, the layer passes almost no gradient back."
+            f"{number(seen.low, signed=True)} to {number(seen.high, signed=True)} "
+            "(grey: how many). Where the dashed slope is near 0, the layer passes almost no "
+            "gradient back."
         )

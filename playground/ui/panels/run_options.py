@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.numbers import number
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import Finished
 from playground.ui.state.workspace import Workspace
@@ -157,7 +158,8 @@ class RunOptions(QWidget):
         if best.epoch == last.epoch or finished.status == "error":
             return
         self.offer_text.setText(
-            f"Epoch {best.epoch} was best (val. loss {best.val_loss:.3g}, last {last.val_loss:.3g})"
+            f"Epoch {best.epoch} was best (val. loss {number(best.val_loss)}, "
+            f"last {number(last.val_loss)})"
         )
         self.offer_text.setToolTip(
             f"Epoch {best.epoch} had the lowest validation loss; restore its weights, or keep "

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
+from playground.core.numbers import apart, duration
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import Finished, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
@@ -50,11 +51,6 @@ OPTIMIZER_NAMES = [
 
 
 STATUS_INTERVAL_S = 0.25
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
 
 
 class TrainingPanel(QWidget):
@@ -357,16 +353,17 @@ class TrainingPanel(QWidget):
         self.progress.setValue(int(m.progress * 1000))
         total = max(self._total_epochs, m.last_epoch)
         known = self.ws.session.state == RUNNING and m.eta_s >= 0
-        eta = f"  ·  ETA {_duration(m.eta_s)}" if known else ""
+        eta = f"  ·  ETA {duration(m.eta_s)}" if known else ""
         self.status.setText(
             f"Epoch {m.epoch}/{total}  ·  {m.samples_per_s:,.0f} samples/s{eta}  ·  "
             f"{self.ws.device_text}"
         )
 
     def _show_single_step(self, r: StepResult) -> None:
+        before, after = apart(r.loss_before, r.loss_after)
         self.status.setText(
-            f"Step {r.step:,}: loss on its batch of {r.batch_size} {r.loss_before:.4f} → "
-            f"{r.loss_after:.4f}  ·  paused (Step tab: how far each weight moved)"
+            f"Step {r.step:,}: loss on its batch of {r.batch_size} {before} → {after}  ·  "
+            "paused (Step tab: how far each weight moved)"
         )
 
     def _show_finished(self, f: Finished) -> None:

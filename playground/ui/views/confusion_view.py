@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.numbers import number
 from playground.core.training.events import Evaluation
 from playground.ui.widgets.images import array_pixmap
 from playground.ui.widgets.live_view import LiveView
@@ -133,5 +134,6 @@ class ConfusionView(LiveView):
                 pic = pic[0] if pic.shape[0] == 1 else pic.transpose(1, 2, 0)
                 item.setIcon(QIcon(array_pixmap(pic, 48)))
             elif self.points is not None:
-                item.setText(f"{text} at ({self.points[i, 0]:.2f}, {self.points[i, 1]:.2f})")
+                x, y = (number(v) for v in self.points[i])
+                item.setText(f"{text} at ({x}, {y})")
             self.examples.addItem(item)

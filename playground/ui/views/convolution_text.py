@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playground.core.numbers import number
+
 if TYPE_CHECKING:
     from playground.core.inspect.convolution import ConvWalk
 
@@ -12,7 +14,7 @@ MAX_CHANNELS = 6
 
 
 def _term(w: float, x: float) -> str:
-    return f"{w:+.2f}×{x:+.2f}"
+    return f"{number(w, 2, signed=True)}×{number(x, 2, signed=True)}"
 
 
 def dot_product_text(walk: ConvWalk, position: int) -> str:
@@ -32,12 +34,16 @@ def dot_product_text(walk: ConvWalk, position: int) -> str:
         )
         lines.append(f'<table cellspacing="6" style="font-family: monospace">{rows}</table>')
     if len(sums) == 1:
-        lines.append(f"Σ of the {k * k} products = {sums[0]:+.4f}")
+        lines.append(f"Σ of the {k * k} products = {number(sums[0], 4, signed=True)}")
     else:
-        shown = " ".join(f"{x:+.3f}" for x in sums[:MAX_CHANNELS])
+        shown = " ".join(number(x, signed=True) for x in sums[:MAX_CHANNELS])
         more = " …" if len(sums) > MAX_CHANNELS else ""
         lines.append(
-            f"Σ over each of the {len(sums)} channels: {shown}{more} → total {sums.sum():+.4f}"
+            f"Σ over each of the {len(sums)} channels: {shown}{more} → total "
+            f"{number(sums.sum(), 4, signed=True)}"
         )
-    lines.append(f"{sums.sum():+.4f} + bias {walk.bias:+.4f} = <b>{walk.value(position):+.4f}</b>")
+    total, bias, value = (
+        number(v, 4, signed=True) for v in (sums.sum(), walk.bias, walk.value(position))
+    )
+    lines.append(f"{total} + bias {bias} = <b>{value}</b>")
     return "<br>".join(lines)

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.core.numbers import number
 from playground.core.training.events import Snapshot
 from playground.ui.widgets.images import mosaic
 from playground.ui.widgets.live_view import LiveView
@@ -89,5 +90,5 @@ class FiltersView(LiveView):
         per = "RGB composited" if rgb else f"rows: {out_c} filters, columns: input channels"
         self.note.setText(
             f"{name}: {out_c} filters of {k}×{k} ({per}); blue negative, red "
-            f"positive, colour scale fixed at ±{self.scale:.3f}."
+            f"positive, colour scale fixed at ±{number(self.scale)}."
         )

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from playground.core.inspect.weight_templates import weight_templates
+from playground.core.numbers import number
 from playground.core.training.events import NeuronLayer, Probe, Snapshot
 from playground.ui.views.neuron_layout import (
     MAX_INPUT_TILES,
@@ -187,7 +188,7 @@ class NeuronView(LiveView):
         left, right = self.columns[k - 1], self.columns[k]
         return (
             f"Weight from {_neuron_name(left.name, link.source)} to "
-            f"{_neuron_name(right.name, link.target)}: {link.weight:+.4f}"
+            f"{_neuron_name(right.name, link.target)}: {number(link.weight, signed=True)}"
         )
 
 
@@ -203,11 +204,11 @@ def _neuron_name(layer: str, i: int) -> str:
 
 
 def _describe_neuron(layer: NeuronLayer, i: int, snap: Snapshot | None) -> str:
-    mean = f"mean output {layer.mean_output[i]:+.4f} on the last batch"
+    mean = f"mean output {number(layer.mean_output[i], signed=True)} on the last batch"
     if layer.name == "input":
         return f"Input {i + 1}: {mean}"
     bias = snap.biases.get(layer.name) if snap else None
-    b = f"bias {bias[i]:+.4f}" if bias is not None and i < len(bias) else "no bias"
+    b = f"bias {number(bias[i], signed=True)}" if bias is not None and i < len(bias) else "no bias"
     act = f"activation {layer.activation}" if layer.activation else "no activation"
     return f"Neuron {i + 1} of {layer.name}: {b}, {act}, {mean}"
 

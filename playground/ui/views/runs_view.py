@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.numbers import duration, number
 from playground.core.training.runs import Run
 from playground.ui.state.runs import RunList, index_of, run_label
 from playground.ui.widgets.plots import plot_widget
@@ -79,10 +80,10 @@ def _row(runs: list[Run], run: Run) -> list[QTableWidgetItem]:
         _Cell(_epochs(run), final.epoch if final else 0),
         _Cell(f"{final.val_accuracy:.1%}" if final else "–", final.val_accuracy if final else -1),
         _Cell(
-            f"{best.val_loss:.4g} (epoch {best.epoch})" if best else "–",
+            f"{number(best.val_loss, 4)} (epoch {best.epoch})" if best else "–",
             best.val_loss if best else float("inf"),
         ),
-        _Cell(_duration(run.duration_s), run.duration_s),
+        _Cell(duration(run.duration_s), run.duration_s),
         _Cell(run.device, run.device),
         _Cell(time.strftime("%d %b %H:%M", time.localtime(run.started)), run.started),
     ]
@@ -95,11 +96,6 @@ def _epochs(run: Run) -> str:
         return "0"
     first, last = epochs[0].epoch, epochs[-1].epoch
     return str(last) if first == 1 else f"{first}–{last}"
-
-
-def _duration(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s"
 
 
 def differences(runs: list[Run], chosen: list[Run]) -> str:

@@ -6,10 +6,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from playground.core.numbers import apart, number
 from playground.core.training.events import StepResult
 from playground.ui.views.weights_view import as_matrix
 from playground.ui.widgets.live_view import LiveView, show_layer_names
-from playground.ui.widgets.plots import DIVERGING, tune_plot
+from playground.ui.widgets.plots import DIVERGING, color_bar, tune_plot
 
 MAGNITUDE = pg.colormap.get("viridis")
 HINT = (
@@ -39,8 +40,7 @@ class StepView(LiveView):
         self.plot.addItem(self.heatmap)
         self.plot.invertY(True)
         tune_plot(self.plot)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=MAGNITUDE, interactive=False)
-        self.colorbar.setImageItem(self.heatmap, insert_in=self.plot)
+        self.colorbar = color_bar((0, 1), MAGNITUDE, self.heatmap, self.plot)
         self.summary = QLabel()
         self.summary.setObjectName("explanation")
         self.summary.setWordWrap(True)
@@ -62,9 +62,10 @@ class StepView(LiveView):
 
     def render(self, r: StepResult) -> None:
         change = r.loss_after - r.loss_before
+        before, after = apart(r.loss_before, r.loss_after)
         self.headline.setText(
             f"Step {r.step:,} (epoch {r.epoch}), one mini-batch of {r.batch_size}: the loss on "
-            f"this batch went {r.loss_before:.4f} → {r.loss_after:.4f} ({change:+.4f})"
+            f"this batch went {before} → {after} ({number(change, signed=True)})"
         )
         show_layer_names(self.layer, list(r.weight_deltas))
         delta = r.weight_deltas.get(self.layer.currentText())
@@ -72,7 +73,7 @@ class StepView(LiveView):
             self._draw(as_matrix(delta))
         self.summary.setText(
             "Mean |Δw| per layer: "
-            + ",  ".join(f"{k} {np.abs(v).mean():.2e}" for k, v in r.weight_deltas.items())
+            + ",  ".join(f"{k} {number(np.abs(v).mean())}" for k, v in r.weight_deltas.items())
         )
 
     def _draw(self, m: np.ndarray) -> None:

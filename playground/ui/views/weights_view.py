@@ -6,9 +6,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from playground.core.numbers import number
 from playground.core.training.events import Snapshot
 from playground.ui.widgets.live_view import LiveView, show_layer_names
-from playground.ui.widgets.plots import DIVERGING, FollowRange, tune_plot
+from playground.ui.widgets.plots import DIVERGING, FollowRange, color_bar, tune_plot
 
 
 def as_matrix(w: np.ndarray) -> np.ndarray:
@@ -31,8 +32,7 @@ class WeightsView(LiveView):
         self.heatmap.setColorMap(DIVERGING)
         self.matrix_plot.addItem(self.heatmap)
         self.matrix_plot.invertY(True)
-        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=DIVERGING, interactive=False)
-        self.colorbar.setImageItem(self.heatmap, insert_in=self.matrix_plot)
+        self.colorbar = color_bar((-1, 1), DIVERGING, self.heatmap, self.matrix_plot)
         self.bias_plot = self.plots.addPlot(title="bias")
         self.bias_image = pg.ImageItem()
         self.bias_image.setColorMap(DIVERGING)
@@ -87,4 +87,5 @@ class WeightsView(LiveView):
         pos = event.pos()
         row, col = int(pos.y()), int(pos.x())
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
-            self.hover.setText(f"neuron (row) {row}, input (column) {col}: {image[row, col]:+.4f}")
+            value = number(image[row, col], signed=True)
+            self.hover.setText(f"neuron (row) {row}, input (column) {col}: {value}")

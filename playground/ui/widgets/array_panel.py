@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.numbers import number, scaled
 from playground.ui.widgets.images import mosaic
-from playground.ui.widgets.plots import DIVERGING
+from playground.ui.widgets.plots import DIVERGING, plot_widget
 
 MAX_TABLE_VALUES = 64  # up to this many values are written out; more are a heatmap
 
@@ -52,7 +53,7 @@ class ArrayPanel(QWidget):
         self.table = QTableWidget()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.invertY(True)
         for w in (self.table, self.plot):  # three panels side by side share a narrow view
             w.setMinimumWidth(60)
@@ -79,15 +80,18 @@ class ArrayPanel(QWidget):
     def show_array(self, title: str, a: np.ndarray, row_names: list[str] | None = None) -> None:
         """row_names label a vector's rows (class names for probabilities)."""
         a = np.asarray(a, dtype=np.float32)
-        self.title.setText(f"{title}  ({'×'.join(map(str, a.shape)) or '1'})")
+        shape = "×".join(map(str, a.shape)) or "1"
         finite = a[np.isfinite(a)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-        self._range_text = f"from {low:.4g} to {high:.4g}"
+        self._range_text = f"from {number(low)} to {number(high)}"
         self.range.setText(self._range_text)
         if a.size <= MAX_TABLE_VALUES:
-            self._fill_table(as_table(a), row_names if a.ndim == 1 else None)
+            values, scale = scaled(a)  # tiny gradients: the scale said once, in the title
+            self.title.setText(f"{title}  ({shape}{', values ' + scale if scale else ''})")
+            self._fill_table(as_table(values), row_names if a.ndim == 1 else None)
             self.stack.setCurrentWidget(self.table)
         else:
+            self.title.setText(f"{title}  ({shape})")
             limit = max(abs(low), abs(high)) or 1.0
             # pictures (feature maps, a wrapped vector) keep square pixels; a matrix fills
             self.plot.setAspectLocked(a.ndim in (1, 3))
@@ -106,7 +110,7 @@ class ArrayPanel(QWidget):
         self.table.horizontalHeader().setVisible(m.shape[1] > 1)
         for r in range(m.shape[0]):
             for c in range(m.shape[1]):
-                self.table.setItem(r, c, QTableWidgetItem(f"{m[r, c]:.4f}"))
+                self.table.setItem(r, c, QTableWidgetItem(number(m[r, c], 4)))
         if row_names is not None and len(row_names) == m.shape[0]:
             self.table.setVerticalHeaderLabels(row_names)
 
@@ -117,7 +121,8 @@ class ArrayPanel(QWidget):
             return
         row, col = int(event.pos().y()), int(event.pos().x())
         if 0 <= row < image.shape[0] and 0 <= col < image.shape[1]:
-            self.range.setText(f"row {row}, column {col}: {image[row, col]:+.5g}")
+            value = number(image[row, col], 4, signed=True)
+            self.range.setText(f"row {row}, column {col}: {value}")
 
     def cell_texts(self) -> list[list[str]]:
         """The table's numbers as shown."""

@@ -22,15 +22,28 @@ INSET = 0.01  # of the range: keep data this far from the edges (paddings must e
 
 def tune_plot(plot: pg.PlotItem, grid: bool = False) -> None:
     """Cache plot's axes and, with grid, draw grid lines at the two coarser tick levels; its
-    context menu saves it as PNG or SVG."""
+    context menu saves it as PNG or SVG. No axis scales its ticks by a hidden SI multiplier
+    (a loss of 0.55 read as 550 with "(x0.001)" in the label)."""
     add_export_actions(plot)
     for axis in plot.axes.values():
         item = axis["item"]
+        item.enableAutoSIPrefix(False)
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if grid:
             item.setStyle(maxTickLevel=1)
     if grid:
         plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+
+
+def color_bar(
+    values: tuple[float, float], colormap: pg.ColorMap, image: pg.ImageItem, plot: pg.PlotItem
+) -> pg.ColorBarItem:
+    """A fixed colour bar for image, beside it in plot; its axis, too, without SI multiplier."""
+    bar = pg.ColorBarItem(values=values, colorMap=colormap, interactive=False)
+    bar.setImageItem(image, insert_in=plot)
+    for axis in bar.axes.values():
+        axis["item"].enableAutoSIPrefix(False)
+    return bar
 
 
 def plot_widget(title: str | None = None, grid: bool = False) -> pg.PlotWidget:
