@@ -22,6 +22,7 @@ COMMANDS = {
     "bench": "bench",
     "summary": "summary",
     "import": "import_model",
+    "challenge": "challenge",
 }
 
 

@@ -1,0 +1,288 @@
+"""The kinds of check a challenge sets, and how each judges the facts measured of a project.
+
+Each check says what it asks (label) and, judged, what it found in the learner's terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playground.core.errors import PlaygroundError
+from playground.core.limits import brief, finite_number
+from playground.core.practice.facts import Facts
+
+METRICS = {  # name: (the words, shown as a percentage)
+    "val_accuracy": ("accuracy on the validation data", True),
+    "val_loss": ("loss on the validation data", False),
+    "train_loss": ("loss on the training data", False),
+}
+LIMITS = {  # name: (singular, plural, verb phrase of "your network …")
+    "hidden_layers": ("hidden layer", "hidden layers", "has"),
+    "neurons": ("hidden neuron", "hidden neurons", "has"),
+    "params": ("parameter", "parameters", "has"),
+    "epochs": ("epoch", "epochs", "has trained"),
+    "steps": ("training step", "training steps", "has taken"),
+}
+RULES = (
+    "conv_before_linear",
+    "no_activation",
+    "has_activation",
+    "contains",
+    "lacks",
+    "ends_with",
+    "same_as_start",
+    "frozen",
+)
+MEASURES = ("loss_gap",)
+SETTINGS = {  # name: the words
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "batch_size": "batch size",
+    "regularization": "regularisation",
+    "reg_rate": "regularisation rate",
+    "weight_decay": "weight decay",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # metric, limit, structure, behaviour, setting
+    what: str  # the metric, limit, rule, measure or setting
+    low: float | None = None
+    high: float | None = None
+    value: Any = None  # a layer type (structure) or a setting's required value
+
+    @property
+    def label(self) -> str:
+        """What the check asks, before it is run."""
+        return _LABELS[self.kind](self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    check: Check
+    passed: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.check.kind,
+            "check": self.check.label,
+            "passed": self.passed,
+            "message": self.message,
+        }
+
+
+def parse_check(d: Any, n: int) -> Check:
+    """Check n of a challenge file; PlaygroundError naming what is wrong."""
+    if not isinstance(d, dict):
+        raise PlaygroundError(f"check {n} must be an object")
+    kind = d.get("kind")
+    names = {
+        "metric": METRICS,
+        "limit": LIMITS,
+        "structure": RULES,
+        "behaviour": MEASURES,
+        "setting": SETTINGS,
+    }
+    key = {
+        "metric": "metric",
+        "limit": "what",
+        "structure": "rule",
+        "behaviour": "measure",
+        "setting": "name",
+    }
+    if kind not in names:
+        raise PlaygroundError(f"check {n}: kind must be one of {', '.join(names)}")
+    what = d.get(key[kind])
+    if what not in names[kind]:
+        raise PlaygroundError(f"check {n}: {key[kind]} must be one of {', '.join(names[kind])}")
+    low, high = (_bound(d.get(b), f"check {n} {b}") for b in ("min", "max"))
+    value = d.get("layer", d.get("equals"))
+    if kind == "structure" and what in ("contains", "lacks", "ends_with"):
+        if not isinstance(value, str):
+            raise PlaygroundError(f"check {n}: {what} needs a layer type")
+    elif kind in ("metric", "limit", "behaviour") and low is None and high is None:
+        raise PlaygroundError(f"check {n}: give a min or a max")
+    elif kind == "setting" and value is None and low is None and high is None:
+        raise PlaygroundError(f"check {n}: give equals, a min or a max")
+    if value is not None and not isinstance(value, str | int | float):
+        raise PlaygroundError(f"check {n}: {brief(value)} is not a value a check compares")
+    return Check(kind, what, low, high, value)
+
+
+def _bound(value: Any, what: str) -> float | None:
+    return None if value is None else finite_number(value, what, -1e12, 1e12)
+
+
+def judge(check: Check, facts: Facts) -> Verdict:
+    """The check's verdict on the facts of one project."""
+    passed, message = _JUDGES[check.kind](check, facts)
+    return Verdict(check, passed, message)
+
+
+# --- labels ---------------------------------------------------------------------------------
+def _range(c: Check, show) -> str:
+    if c.low is not None and c.high is not None:
+        return f"from {show(c.low)} to {show(c.high)}"
+    return f"at least {show(c.low)}" if c.low is not None else f"at most {show(c.high)}"
+
+
+def _percent(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1 else f"{x:.3g}"
+
+
+def _show(metric: str):
+    return _percent if METRICS[metric][1] else _number
+
+
+def _count(n: float, limit: str) -> str:
+    one, many, _ = LIMITS[limit]
+    return f"{_number(n)} {one if n == 1 else many}"
+
+
+_LABELS = {
+    "data": lambda c: f"The challenge's data set ({c.value})",
+    "metric": lambda c: _cap(f"{METRICS[c.what][0]} {_range(c, _show(c.what))}"),
+    "limit": lambda c: f"{LIMITS[c.what][1].capitalize()}: {_range(c, _number)}",
+    "structure": lambda c: _RULE_LABELS[c.what](c),
+    "behaviour": lambda c: f"Validation loss at most {_number(c.high or 0)} above training loss",
+    "setting": lambda c: (
+        f"{SETTINGS[c.what].capitalize()} "
+        + (f"{c.value}" if c.value is not None else _range(c, _number))
+    ),
+}
+_RULE_LABELS = {
+    "conv_before_linear": lambda c: "A Conv2d before the first Linear layer",
+    "no_activation": lambda c: "No activation function",
+    "has_activation": lambda c: "An activation function",
+    "contains": lambda c: f"{_cap(_a(c.value))} layer",
+    "lacks": lambda c: f"No {c.value} layer",
+    "ends_with": lambda c: f"Ends with {c.value}",
+    "same_as_start": lambda c: "The network this challenge starts with",
+    "frozen": lambda c: "Pretrained layers frozen",
+}
+
+
+# --- judges ---------------------------------------------------------------------------------
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1].upper() in "AEIOU" else f"a {word}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _within(c: Check, x: float) -> bool:
+    return (c.low is None or x >= c.low) and (c.high is None or x <= c.high)
+
+
+def _asks(c: Check, show) -> str:
+    return f"this asks for {_range(c, show)}"
+
+
+def _metric(c: Check, f: Facts) -> tuple[bool, str]:
+    if f.unmeasured:
+        return False, f.unmeasured
+    x, show = getattr(f, c.what), _show(c.what)
+    words = METRICS[c.what][0]
+    if _within(c, x):
+        return True, f"your network's {words} is {show(x)}"
+    return False, f"your network's {words} is {show(x)}; {_asks(c, show)}"
+
+
+def _limit(c: Check, f: Facts) -> tuple[bool, str]:
+    x = getattr(f, c.what)
+    said = f"your network {LIMITS[c.what][2]} {_count(x, c.what)}"
+    return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
+
+
+def _behaviour(c: Check, f: Facts) -> tuple[bool, str]:
+    if f.unmeasured:
+        return False, f.unmeasured
+    gap = f.val_loss - f.train_loss
+    said = (
+        f"your validation loss is {_number(f.val_loss)} and your training loss "
+        f"{_number(f.train_loss)}: a gap of {_number(gap)}"
+    )
+    if _within(c, gap):
+        return True, said
+    return False, (
+        f"{said}; this asks for at most {_number(c.high or 0)}: the network learned its "
+        "training points by heart"
+    )
+
+
+def _setting(c: Check, f: Facts) -> tuple[bool, str]:
+    x = f.settings.get(c.what)
+    words = SETTINGS[c.what]
+    if c.value is not None:
+        ok = x == c.value
+        return ok, f"your {words} is {x}" + ("" if ok else f"; this asks for {c.value}")
+    said = f"your {words} is {_number(x)}"
+    return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
+
+
+def _structure(c: Check, f: Facts) -> tuple[bool, str]:
+    types = f.layer_types
+    if c.what == "conv_before_linear":
+        first_linear = types.index("Linear") if "Linear" in types else len(types)
+        if "Conv2d" in types[:first_linear]:
+            return True, "your network looks at the image with a Conv2d first"
+        return False, "your network has no Conv2d before its first Linear layer; add one"
+    if c.what == "no_activation":
+        found = [(i, t) for i, t in enumerate(types) if t in f.activations]
+        if not found:
+            return True, "your network has no activation function"
+        i, t = found[0]
+        return False, (
+            f"your network has an activation function ({t}, layer {i + 1}); this asks for none"
+        )
+    if c.what == "has_activation":
+        found = [t for t in types if t in f.activations]
+        if found:
+            return True, f"your network has an activation function ({found[0]})"
+        return False, (
+            "your network has no activation function; add one (ReLU, say) after a hidden layer"
+        )
+    if c.what == "contains":
+        if c.value in types:
+            return True, f"your network has {_a(c.value)} layer"
+        return False, f"your network has no {c.value} layer; this asks for one"
+    if c.what == "lacks":
+        if c.value not in types:
+            return True, f"your network has no {c.value} layer"
+        i = types.index(c.value)
+        return False, f"your network has {_a(c.value)} layer (layer {i + 1}); this asks for none"
+    if c.what == "ends_with":
+        last = types[-1] if types else "nothing"
+        if last == c.value:
+            return True, f"your network ends with {c.value}"
+        return False, f"your network ends with {last}; this asks for it to end with {c.value}"
+    if c.what == "same_as_start":
+        if f.same_as_start:
+            return True, "your network is the one this challenge starts with"
+        return False, (
+            "your network is not the one this challenge starts with; load the challenge "
+            "again to run it as it is"
+        )
+    learning = [i for i, layer in enumerate(f.layers) if layer.get("fine_tune")]
+    if not learning:
+        return True, "your pretrained layers are frozen"
+    return False, (
+        f"your pretrained layers learn (layer {learning[0] + 1} has fine_tune on); this asks "
+        "for them frozen"
+    )
+
+
+_JUDGES = {
+    "metric": _metric,
+    "limit": _limit,
+    "behaviour": _behaviour,
+    "setting": _setting,
+    "structure": _structure,
+}

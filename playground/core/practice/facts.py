@@ -1,0 +1,83 @@
+"""What a check looks at: the network's structure, read from its spec, and its metrics,
+measured here on the data set's validation split (never numbers stored in a project file)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from playground.core.model.layers import CATALOG
+from playground.core.model.shapes import infer_shapes
+from playground.core.model.spec import NetworkSpec
+
+if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
+    from playground.core.io.project import Project
+
+# layers made of neurons that learn: all but the last of them are hidden layers
+NEURON_LAYERS = ("Linear", "Conv2d", "MBConv", "Residual", "EfficientNet-Lite0")
+# activation functions; Softmax only turns the scores into probabilities
+ACTIVATIONS = frozenset(
+    name for name, t in CATALOG.items() if t.group == "activations" and name != "Softmax"
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    layers: tuple[dict[str, Any], ...]  # each layer's parameters
+    layer_types: tuple[str, ...]
+    hidden_layers: int
+    neurons: int  # of the hidden Linear layers
+    params: int
+    epochs: int
+    steps: int
+    settings: dict[str, Any]
+    same_as_start: bool
+    activations: frozenset[str] = ACTIVATIONS
+    val_accuracy: float = math.nan
+    val_loss: float = math.nan
+    train_loss: float = math.nan
+    unmeasured: str = ""  # why the metrics could not be measured; "" when they were
+    measured: dict[str, float] = field(default_factory=dict)
+
+
+def structure_facts(project: Project, start: NetworkSpec | None) -> dict[str, Any]:
+    """The facts read from the spec, the settings and the history (no torch needed)."""
+    spec = project.spec
+    types = tuple(layer.type for layer in spec.layers)
+    learning = [i for i, t in enumerate(types) if t in NEURON_LAYERS]
+    hidden = learning[:-1]
+    neurons = sum(spec.layers[i].params["out_features"] for i in hidden if types[i] == "Linear")
+    report = infer_shapes(spec, len(project.class_names) or None)
+    same = start is not None and spec.layers == start.layers
+    return {
+        "layers": tuple(dict(layer.params) for layer in spec.layers),
+        "layer_types": types,
+        "hidden_layers": len(hidden),
+        "neurons": neurons,
+        "params": report.total_params,
+        "epochs": project.history.epochs_done,
+        "steps": project.history.last_step,
+        "settings": project.config.to_dict(),
+        "same_as_start": same,
+    }
+
+
+def measure(project: Project, data: Dataset) -> dict[str, float]:
+    """Loss and accuracy of the project's weights on data's validation and training splits,
+    computed here; PlaygroundError if the weights do not fit the network."""
+    import torch
+
+    from playground.core.inspect.probes import evaluate_model
+
+    model = project.build_trained_model()
+    with torch.no_grad():
+        val_loss, val_acc, _ = evaluate_model(model, data.x_val, data.y_val)
+        train_loss, train_acc, _ = evaluate_model(model, data.x_train, data.y_train)
+    return {
+        "val_accuracy": val_acc,
+        "val_loss": val_loss,
+        "train_loss": train_loss,
+        "train_accuracy": train_acc,
+    }
