@@ -156,3 +156,28 @@ def toy_mlp(window, qtbot, key: str = "circle") -> None:
     with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
         choose_in_combo(window.training.dataset, key)
     window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+
+
+def click_menu(window, *path: str) -> None:
+    """Open the menu bar's menu and submenus by their titles (without the & marks) and click
+    the last entry, with real mouse clicks, as a person would."""
+    from PySide6.QtWidgets import QMenu
+
+    def entry(actions, title):
+        return next(a for a in actions if a.text().replace("&", "") == title)
+
+    bar = window.menuBar()
+    top = entry(bar.actions(), path[0])
+    QTest.mouseClick(bar, LEFT, NO_MOD, bar.actionGeometry(top).center())
+    menu: QMenu = top.menu()
+    assert QTest.qWaitForWindowExposed(menu, 2000), path[0]
+    for title in path[1:]:
+        item = entry(menu.actions(), title)
+        assert item.isEnabled(), f"{title} is disabled"
+        QTest.mouseMove(menu, menu.actionGeometry(item).center())  # a submenu opens on hover
+        QTest.mouseClick(menu, LEFT, NO_MOD, menu.actionGeometry(item).center())
+        if item.menu() is None:
+            break
+        menu = item.menu()
+        assert QTest.qWaitForWindowExposed(menu, 2000), title
+    window.activateWindow()  # the offscreen platform leaves the closed popup active

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from playground.core.data.ref import DatasetRef
+from playground.ui.state.guard import WEIGHTS
 from playground.ui.state.tasks import Task, TaskState
 from playground.ui.state.workspace import Workspace
 
@@ -22,6 +24,12 @@ class DatasetCommands:
         self.window, self.ws = window, workspace
         self.preview = None  # the folder preview dialog while it is open
         self.classes = None  # the dialog of the classes of your photos, once opened
+
+    def choose(self, ref: DatasetRef) -> bool:
+        """Load another data set in place of this one, asked first when that resets unsaved
+        trained weights; False if the person cancelled."""
+        what = f"The data set {Path(ref.source).name or ref.source}"
+        return self.ws.guard.confirm(what, lambda: self.ws.choose_dataset(ref), WEIGHTS)
 
     def add_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(
@@ -48,7 +56,7 @@ class DatasetCommands:
         first = spec.layers[0].type if spec.layers else ""
         ref = folder_ref(root, first)
         self.preview = dialog = FolderPreviewDialog(root, classes, loads_as(ref), self.window)
-        dialog.accepted.connect(lambda: self.ws.choose_dataset(ref))
+        dialog.accepted.connect(lambda: self.choose(ref))
         dialog.finished.connect(lambda: setattr(self, "preview", None))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -78,8 +86,11 @@ class DatasetCommands:
         from playground.core.data.ref import photo_folder
         from playground.core.model.efficientnet import BACKBONE
 
-        layers = self.ws.document.spec.layers
-        if not layers or layers[0].type != BACKBONE:
-            self.ws.apply_preset("transfer")
-        self.ws.choose_dataset(photo_folder(root))
-        self.classes.accept()
+        def use() -> None:
+            layers = self.ws.document.spec.layers
+            if not layers or layers[0].type != BACKBONE:
+                self.ws.apply_preset("transfer")
+            self.ws.choose_dataset(photo_folder(root))
+            self.classes.accept()
+
+        self.ws.guard.confirm("Training on these classes", use, WEIGHTS)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import SUFFIX
+from playground.ui.state.guard import WEIGHTS, WHOLE
 from playground.ui.state.project_files import recovery_path
 from playground.ui.state.workspace import Workspace
 
@@ -22,28 +23,44 @@ Button = QMessageBox.StandardButton
 class FileCommands:
     def __init__(self, window: QWidget, workspace: Workspace) -> None:
         self.window, self.ws = window, workspace
+        self._asking = False  # the unsaved-changes question is open
 
-    def ask_to_save(self) -> str:
+    def ask_to_save(self, why: str = "") -> str:
         """'save', 'discard' or 'cancel': the person's answer about unsaved changes."""
-        answer = QMessageBox.question(
-            self.window,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Unsaved changes",
             f"Save the changes to {self.ws.files.display_name} first?",
             Button.Save | Button.Discard | Button.Cancel,
-            Button.Save,
+            self.window,
         )
+        box.setInformativeText(why)
+        box.setDefaultButton(Button.Save)
+        answer = box.exec()
         return {Button.Save: "save", Button.Discard: "discard"}.get(answer, "cancel")
 
-    def confirm_discard(self, then: Callable[[], None]) -> None:
-        """then() once nothing unsaved would be lost: unchanged, saved, or discarded."""
-        answer = self.ask_to_save() if self.ws.files.dirty else "discard"
+    def confirm(self, what: str, then: Callable[[], None], loses: str = WHOLE) -> bool:
+        """The window's guard of the work (see state/guard.py): asks first when unsaved work
+        would be lost, then runs then() once it is saved or discarded; False if cancelled."""
+        if not self.ws.would_lose(loses):
+            then()
+            return True
+        if self._asking:  # a second request while the question is open (a focus change)
+            return False
+        lost = "the network, its trained weights and runs" if loses == WHOLE else "the trained weights"
+        self._asking = True
+        try:
+            answer = self.ask_to_save(f"{what} replaces {lost}.")
+        finally:
+            self._asking = False
         if answer == "save":
             self.save(then)
         elif answer == "discard":
             then()
+        return answer != "cancel"
 
     def new(self) -> None:
-        self.confirm_discard(self.ws.new)
+        self.confirm("A new project", self.ws.new)
 
     def open_dialog(self) -> None:
         def pick() -> None:
@@ -53,10 +70,23 @@ class FileCommands:
             if path:
                 self.ws.open(Path(path))
 
-        self.confirm_discard(pick)
+        self.confirm("Opening a project", pick)
 
     def open_path(self, path: Path) -> None:
-        self.confirm_discard(lambda: self.ws.open(Path(path)))
+        self.confirm(f"Opening {Path(path).name}", lambda: self.ws.open(Path(path)))
+
+    def open_trained(self, key: str) -> None:
+        """Network ▸ Pretrained: a network that ships trained in place of the work."""
+        from playground.core.io.pretrained import TRAINED
+
+        self.confirm(f"The {TRAINED[key][0]}", lambda: self.ws.open_trained(key))
+
+    def apply_preset(self, key: str) -> None:
+        """Network ▸ Presets: an undoable edit, asked first when it strands trained weights."""
+        from playground.core.model.presets import PRESETS
+
+        what = f"The preset {PRESETS[key][0]}"
+        self.confirm(what, lambda: self.ws.apply_preset(key), WEIGHTS)
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         path = self.ws.files.path

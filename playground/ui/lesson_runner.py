@@ -43,6 +43,11 @@ class LessonRunner(QObject):
         ws.datasetChanged.connect(self._continue)
 
     def run(self, lesson: Lesson) -> None:
+        """Show lesson: its data set, network and settings in place of the work (asked first
+        when that loses unsaved work)."""
+        self.ws.guard.confirm(f"The lesson {lesson.title}", lambda: self._start(lesson))
+
+    def _start(self, lesson: Lesson) -> None:
         self.lesson, self._loading = lesson, False
         if self.ws.session.busy:
             self.ws.session.stop()  # goes on when the run has finished

@@ -77,6 +77,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         super().__init__()
         self.workspace = ws = Workspace(self)
         self.files = FileCommands(self, ws)
+        ws.guard = self.files  # every replacement of the work asks here first
         self.datasets = DatasetCommands(self, ws)
         self._after_stop = None  # what to do once a run stopped for closing has ended
         self.augment_dialog: AugmentDialog | None = None  # made when first asked for
@@ -168,7 +169,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         ws.datasetChanged.connect(self._show_dataset)
         ws.tasks.started.connect(self.task_bar.follow)
         self.stack.selectionChanged.connect(self.inspector.show_layer)
-        t.datasetRequested.connect(ws.choose_dataset)
+        t.datasetRequested.connect(self.datasets.choose)
         t.folderRequested.connect(self.datasets.add_folder)
         t.trainClicked.connect(ws.train)
         t.stepClicked.connect(ws.step)

@@ -79,12 +79,12 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     network = bar.addMenu("&Network")
     presets = network.addMenu("&Presets")
     for key, (title, _) in PRESETS.items():
-        presets.addAction(action(w, title, lambda k=key: ws.apply_preset(k), name=f"preset-{key}"))
+        presets.addAction(action(w, title, lambda k=key: files.apply_preset(k), name=f"preset-{key}"))
 
     pretrained = network.addMenu("P&retrained")
     for key, (title, _) in TRAINED.items():
         pretrained.addAction(
-            action(w, title, lambda k=key: ws.open_trained(k), name=f"pretrained-{key}")
+            action(w, title, lambda k=key: files.open_trained(k), name=f"pretrained-{key}")
         )
 
     run = bar.addMenu("&Training")

@@ -28,6 +28,7 @@ from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.feature_training import FeatureTraining
+from playground.ui.state.guard import WHOLE, Guard, Proceed
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
 from playground.ui.state.session import PAUSED, RUNNING, TrainingSession
@@ -84,6 +85,8 @@ class Workspace(QObject):
         self.files = ProjectFiles(self)
         self.tasks = TaskRunner(self)
         self.features = FeatureTraining(self)
+        # Asked before the work is replaced; the window puts its unsaved-changes question here.
+        self.guard: Guard = Proceed()
         self.dataset: Dataset | None = None
         # what classifying needs when no data set says it: a trained network's class names
         # and preprocessing, from its project
@@ -107,6 +110,14 @@ class Workspace(QObject):
         s.finished.connect(self._on_finished)
         s.epochEnded.connect(self._epoch_ended)
         s.deviceChosen.connect(self._on_device)
+
+    def would_lose(self, loses: str = WHOLE) -> bool:
+        """Whether replacing the work now loses unsaved work: any unsaved change, or (loses
+        WEIGHTS: an action that keeps the network or changes it as an undoable edit) unsaved
+        trained weights."""
+        if not self.files.dirty:
+            return False
+        return loses == WHOLE or self.session.weights is not None
 
     # --- start-up ---------------------------------------------------------------------
     def start_loading(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.data.toy_features import DEFAULT, FEATURES
+from playground.ui.state.guard import WEIGHTS
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
 
 if TYPE_CHECKING:
@@ -95,7 +96,9 @@ class ToyOptions(QWidget):
             return
         ref = self.ref()
         if self._shown is None or _values(ref) != _values(self._shown):
-            self.ws.choose_dataset(ref)
+            what = "Other toy-data options"
+            if not self.ws.guard.confirm(what, lambda: self.ws.choose_dataset(ref), WEIGHTS):
+                self.show_ref(self._shown)  # cancelled: the options of the data set loaded
 
 
 def _values(ref: DatasetRef) -> tuple:
