@@ -17,8 +17,11 @@ def mnist5k():
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
-    """Recovery and recent files go to a fresh folder for every test."""
+    """Recovery, recent files and settings go to a fresh folder for every test."""
     home = tmp_path / "home"
+    home.mkdir()
+    # as after a first launch: the start card was dismissed (test_gui_start_card removes this)
+    (home / "settings.ini").write_text("[start]\ncard_dismissed=true\n")
     monkeypatch.setenv("PLAYGROUND_HOME", str(home))
     return home
 

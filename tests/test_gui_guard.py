@@ -4,6 +4,7 @@ and Cancel keeps everything. Each action is driven as a person would: menus clic
 buttons clicked, files dropped, the question answered with a click."""
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
@@ -172,3 +173,28 @@ def test_nothing_is_asked_without_unsaved_trained_work(window, qtbot):
     click_menu(window, "Network", "Presets", "Perceptron")  # a question would block till answered
     assert not seen
     assert window.workspace.document.spec.layers[-1].type == "Linear"
+
+
+def test_a_lessons_own_setup_goes_without_a_question_your_edits_do_not(window, qtbot):
+    """What a lesson's Show me set up is not the person's work: the next lesson replaces it
+    at once. Once the person edits the network, a lesson asks first."""
+    ws = window.workspace
+    click_menu(window, "View", "Learn: concepts, each shown in the window")
+    buttons = window.learn_dock.widget().buttons
+    with qtbot.waitSignal(ws.session.stepMeasured, timeout=60_000):
+        QTest.mouseClick(buttons["Gradient descent"], LEFT)  # xor, one Step
+    seen = []
+    answer_next_dialog(Button.Cancel, seen, tries=25)
+    QTest.mouseClick(buttons["Neuron"], LEFT)  # xor, trains
+    qtbot.waitUntil(lambda: ws.session.state == "running", timeout=60_000)
+    assert not seen
+    with qtbot.waitSignal(ws.session.finished, timeout=30_000):
+        QTest.mouseClick(window.training.stop_button, LEFT)
+    card = window.stack.card_rect(1).center()
+    QTest.mouseClick(window.stack, LEFT, pos=card)
+    QTest.keyClick(window.stack, Qt.Key.Key_Delete)  # the person's own edit
+    edited = ws.document.spec
+    answer_next_dialog(Button.Cancel, seen)
+    QTest.mouseClick(buttons["Cost"], LEFT)
+    assert seen == ["Save the changes to Untitled first?"]
+    assert ws.document.spec == edited and ws.dataset.ref.source == "xor"

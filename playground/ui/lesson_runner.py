@@ -74,6 +74,7 @@ class LessonRunner(QObject):
     def _arrange(self, lesson: Lesson) -> None:
         ws, t = self.ws, self.training
         ws.apply_preset(lesson.preset)
+        ws.lesson_setup = (ws.document.spec, ws.dataset.ref)  # replaced without a question
         t.lr.setValue(lesson.lr)
         t.epochs.setValue(lesson.epochs)
         bring_forward(getattr(self.views, lesson.view))

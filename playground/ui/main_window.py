@@ -36,12 +36,14 @@ from playground.ui.panels.learn_panel import LearnPanel, fit_dock
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
+from playground.ui.state.project_files import app_settings
 from playground.ui.state.session import RUNNING
 from playground.ui.state.workspace import Workspace
 from playground.ui.views.tabs import ViewTabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.redraw import set_budgeted
+from playground.ui.widgets.start_card import StartCard
 from playground.ui.widgets.task_bar import TaskBar
 
 if TYPE_CHECKING:
@@ -109,6 +111,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         )
         self.training = TrainingPanel(ws)
         self.banner = MessageBanner()
+        self.start_card = StartCard(app_settings(), self._open_learn)
         self.task_bar = TaskBar()
         self.views = ViewTabs(ws)
         runner = LessonRunner(ws, self.training, self.views, self.stack)
@@ -131,6 +134,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(_panel("Training", self.training, stretch_last=False))
+        right_layout.addWidget(self.start_card)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.task_bar)
         right_layout.addWidget(self.views.group_bar)
@@ -267,6 +271,10 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.augment_dialog.show()
         self.augment_dialog.raise_()
         self.augment_dialog.activateWindow()
+
+    def _open_learn(self) -> None:
+        self.learn_dock.show()
+        self.learn_dock.raise_()
 
     # --- help -----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
 
 from playground.core.io.project import SUFFIX
 
@@ -21,6 +21,12 @@ def app_home() -> Path:
     path = Path(home)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def app_settings() -> QSettings:
+    """The app's remembered choices, in its home (so that tests, with a home each, start
+    afresh)."""
+    return QSettings(str(app_home() / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def recovery_path() -> Path:

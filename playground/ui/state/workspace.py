@@ -87,6 +87,7 @@ class Workspace(QObject):
         self.features = FeatureTraining(self)
         # Asked before the work is replaced; the window puts its unsaved-changes question here.
         self.guard: Guard = Proceed()
+        self.lesson_setup: tuple | None = None  # (spec, data set) a lesson put in place
         self.dataset: Dataset | None = None
         # what classifying needs when no data set says it: a trained network's class names
         # and preprocessing, from its project
@@ -115,9 +116,15 @@ class Workspace(QObject):
         """Whether replacing the work now loses unsaved work: any unsaved change, or (loses
         WEIGHTS: an action that keeps the network or changes it as an undoable edit) unsaved
         trained weights."""
-        if not self.files.dirty:
+        if not self.files.dirty or self._shows_lesson():
             return False
         return loses == WHOLE or self.session.weights is not None
+
+    def _shows_lesson(self) -> bool:
+        """The work is what a lesson's Show me set up (its network on its data set): nothing
+        the person made is lost by replacing it."""
+        d = self.dataset
+        return self.lesson_setup == (self.document.spec, d.ref if d is not None else None)
 
     # --- start-up ---------------------------------------------------------------------
     def start_loading(self) -> None:
@@ -347,6 +354,7 @@ class Workspace(QObject):
             self.error.emit("Stop training before opening another project.")
             return
         self.messagesOutdated.emit()
+        self.lesson_setup = None
         has_recipe = project.class_names and project.preprocessing is not None
         self._project_recipe = (project.class_names, project.preprocessing) if has_recipe else None
         if dataset is NO_DATASET:
