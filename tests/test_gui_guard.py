@@ -17,8 +17,8 @@ from gui_helpers import (
     toy_mlp,
     wait_for_tasks,
 )
-from playground.core.io.project import save_project
 from playground.bench.shapes import make_photos
+from playground.core.io.project import save_project
 
 Button = QMessageBox.StandardButton
 

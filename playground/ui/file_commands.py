@@ -47,7 +47,7 @@ class FileCommands:
             return True
         if self._asking:  # a second request while the question is open (a focus change)
             return False
-        lost = "the network, its trained weights and runs" if loses == WHOLE else "the trained weights"
+        lost = "the trained weights" if loses != WHOLE else "the network, its weights and runs"
         self._asking = True
         try:
             answer = self.ask_to_save(f"{what} replaces {lost}.")

@@ -79,7 +79,8 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     network = bar.addMenu("&Network")
     presets = network.addMenu("&Presets")
     for key, (title, _) in PRESETS.items():
-        presets.addAction(action(w, title, lambda k=key: files.apply_preset(k), name=f"preset-{key}"))
+        choose = action(w, title, lambda k=key: files.apply_preset(k), name=f"preset-{key}")
+        presets.addAction(choose)
 
     pretrained = network.addMenu("P&retrained")
     for key, (title, _) in TRAINED.items():
