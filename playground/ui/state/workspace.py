@@ -31,7 +31,7 @@ from playground.ui.state.feature_training import FeatureTraining
 from playground.ui.state.guard import WHOLE, Guard, Proceed
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
-from playground.ui.state.session import PAUSED, RUNNING, TrainingSession
+from playground.ui.state.session import PAUSED, TrainingSession
 from playground.ui.state.startup import StartupLoader
 from playground.ui.state.tasks import Task, TaskRunner, TaskState
 
@@ -424,7 +424,10 @@ class Workspace(QObject):
         """What classifying needs, as plain values a task may take along; PlaygroundError
         saying why there is nothing to classify with."""
         s, recipe = self.session, self.recipe()
-        if s.weights is None and s.state != RUNNING:
+        weights = s.current_weights()  # a run's newest, from its first step on
+        if weights is None and s.busy:
+            raise PlaygroundError("The run has only just begun: classify again in a moment.")
+        if weights is None:
             raise PlaygroundError(
                 "Train the network first (or open a trained project): an untrained network "
                 "can only guess."
@@ -436,7 +439,7 @@ class Workspace(QObject):
         from playground.core.inspect.inference import Classifier
 
         names, pre = recipe
-        return Classifier(s.spec, names, pre, s.current_weights(), s.current_familiarity())
+        return Classifier(s.spec, names, pre, weights, s.current_familiarity())
 
     def classify(self, img: Image.Image) -> Prediction:
         """The trained network's answer for img; PlaygroundError saying why there is none."""

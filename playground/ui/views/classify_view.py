@@ -151,7 +151,8 @@ class ClassifyView(QWidget):
 
     def paste(self) -> None:
         clip = QApplication.clipboard()
-        urls = [u for u in clip.mimeData().urls() if u.isLocalFile()]
+        mime = clip.mimeData()  # None while the clipboard holds nothing at all
+        urls = [u for u in mime.urls() if u.isLocalFile()] if mime is not None else []
         if urls:
             self.classify_path(Path(urls[0].toLocalFile()))
             return
