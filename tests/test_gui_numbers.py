@@ -27,3 +27,19 @@ def test_no_axis_in_the_window_hides_an_si_multiplier(window):
     ]
     assert len(axes) > 10
     assert not [a.labelText for a in axes if a.autoSIPrefix]
+
+
+def test_a_pooling_card_shows_its_real_stride(window, qtbot):
+    """MaxPool's stride 0 means "the window size": the inspector read "Stride 0"."""
+    from PySide6.QtTest import QTest
+
+    from gui_helpers import LEFT, NO_MOD
+
+    layers = window.workspace.document.spec.layers
+    pool = next(i for i, layer in enumerate(layers) if layer.type == "MaxPool2d")
+    QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(pool).center())
+    stride, kernel = window.inspector.editors["stride"], window.inspector.editors["kernel_size"]
+    assert stride.value() == 0 and stride.text() == f"{kernel.value()} (= kernel size)"
+    kernel.setValue(3)
+    stride = window.inspector.editors["stride"]
+    assert stride.text() == "3 (= kernel size)"

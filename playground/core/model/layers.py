@@ -30,6 +30,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    zero_is: str = ""  # the parameter whose value 0 stands for (a pool's stride: its window)
 
     def check(self, value: Any) -> Any:
         """Return value converted to this parameter's kind, or raise ValueError saying why."""
@@ -281,7 +282,9 @@ _STRIDE = Param("stride", int, 1, 1, 16, "How many pixels the window moves each 
 _PADDING = Param("padding", int, 0, 0, 15, "Zeros added around the border before sliding.")
 _BIAS = Param("bias", bool, True, help="Add a learnable constant to each output.")
 _POOL_KERNEL = Param("kernel_size", int, 2, 1, 16, "Size of the square pooling window.")
-_POOL_STRIDE = Param("stride", int, 0, 0, 16, "Step of the window; 0 means the window size.")
+_POOL_STRIDE = Param(
+    "stride", int, 0, 0, 16, "Step of the window; 0 means the window size.", "kernel_size"
+)
 _POOL_PADDING = Param("padding", int, 0, 0, 8, "Border added before pooling.")
 
 

@@ -96,6 +96,7 @@ class LayerInspector(QWidget):
             self.form.addRow(none)
         for param in t.params:
             editor = self._editor(param, layer.params[param.name])
+            self._name_zero(editor, param, layer.params)
             editor.setEnabled(not self.doc.locked)
             editor.setToolTip(param.help)
             self.editors[param.name] = editor
@@ -103,7 +104,9 @@ class LayerInspector(QWidget):
 
     def _update_values(self, values: dict[str, Any]) -> None:
         """Same layer still shown: refresh values in place so the focused editor keeps focus."""
+        params = {p.name: p for p in layer_type(self.doc.spec.layers[self.index].type).params}
         for name, editor in self.editors.items():
+            self._name_zero(editor, params[name], values)
             editor.blockSignals(True)
             if isinstance(editor, QCheckBox):
                 editor.setChecked(values[name])
@@ -130,6 +133,13 @@ class LayerInspector(QWidget):
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         spin.valueChanged.connect(lambda v, n=param.name: self._set(n, v))
         return spin
+
+    @staticmethod
+    def _name_zero(editor: QWidget, param: Param, values: dict[str, Any]) -> None:
+        """Where 0 stands for another parameter's value, the editor shows that value."""
+        if param.zero_is and isinstance(editor, QAbstractSpinBox):
+            other = param.zero_is.replace("_", " ")
+            editor.setSpecialValueText(f"{values[param.zero_is]} (= {other})")
 
     def _set(self, name: str, value: Any) -> None:
         try:
