@@ -21,7 +21,7 @@ def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):
     assert view.timer.isActive()  # it plays as soon as there is something to show
 
     choose_in_combo(view.layer, 16)  # 4 Conv2d, 16 filters
-    set_spin(view.filter, 5)
+    set_spin(view.filter, 6)  # counted from 1, as its channels are
     qtbot.waitUntil(lambda: view.walk is not None and view.walk.layer == "4 Conv2d", timeout=30_000)
     QTest.mouseClick(view.play, LEFT)
     assert view.play.text() == "Play" and not view.timer.isActive()
@@ -37,7 +37,7 @@ def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):
     model = inference_model(ws.session.spec, 10, ws.session.weights)
     x = ws.dataset.x_val[:1]
     with torch.no_grad():
-        expected = model[:4](x)[0, 5].numpy()  # torch's own convolution, filter 5
+        expected = model[:4](x)[0, 5].numpy()  # torch's own convolution, the 6th filter
     r, c = divmod(position, expected.shape[1])
     written = float(re.findall(r"<b>([-+]?[\d.]+(?:e-?\d+)?)</b>", view.numbers.text())[-1])
     assert np.isclose(written, expected[r, c], atol=1e-4)

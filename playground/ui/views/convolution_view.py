@@ -48,6 +48,7 @@ class ConvolutionView(QWidget):
         self._samples: np.ndarray | None = None
         self.layer, self.filter, self.sample_index = QComboBox(), QSpinBox(), QSpinBox()
         self.filter.setPrefix("filter ")
+        self.filter.setMinimum(1)  # counted from 1, as channels and layers are
         self.sample_index.setPrefix("validation sample ")
         self.play = QPushButton("Pause")
         self.speed = QSlider(Qt.Orientation.Horizontal)
@@ -173,7 +174,7 @@ class ConvolutionView(QWidget):
 
     def _layer_chosen(self, *_: object) -> None:
         filters = self.layer.currentData()
-        self.filter.setMaximum(max((filters or 1) - 1, 0))
+        self.filter.setMaximum(max(filters or 1, 1))
         self._ask()
 
     # --- computing ---------------------------------------------------------------------------
@@ -193,7 +194,8 @@ class ConvolutionView(QWidget):
         if key == self._asked:
             return
         self._asked = key
-        args = (s.spec, ws.document.num_classes, weights, layer, self.filter.value(), self.sample)
+        index = self.filter.value() - 1
+        args = (s.spec, ws.document.num_classes, weights, layer, index, self.sample)
         task = ws.tasks.start("Sliding the filter", _walk, *args)
         task.done.connect(lambda walk: self._take(key, walk))
         task.ended.connect(lambda: self._forget(key))
