@@ -27,3 +27,23 @@ def test_range_zooms_in_when_the_data_shrink():
 def test_flat_data_get_a_range():
     lo, hi = sticky_range((0.0, 0.0), 2.3, 2.3, 0.08, 0.08)
     assert lo < 2.3 < hi
+
+
+def test_an_epoch_axis_starts_at_the_first_epoch(qtbot):
+    """The epoch axis of a 1-epoch run started at -3; a run has no epoch before the first."""
+    import pyqtgraph as pg
+
+    from playground.ui.widgets.plots import FollowRange, plot_widget
+
+    w = plot_widget()
+    qtbot.addWidget(w)
+    follow = FollowRange(w.plotItem, y_range=(0, 1), first_x=1)
+    w.plot([1], [0.9], symbol="o")
+    follow.update(x_end=1)
+    (x0, x1), _ = w.plotItem.getViewBox().viewRange()
+    assert 0.5 <= x0 < 1 < x1 <= 2
+    w.plot([1, 2, 3], [0.9, 0.95, 0.97])
+    follow.update(x_end=3)
+    (x0, x1), _ = w.plotItem.getViewBox().viewRange()
+    assert 0.5 <= x0 < 1 and 3 < x1 < 3.5
+    assert isinstance(w, pg.PlotWidget)

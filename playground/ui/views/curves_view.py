@@ -50,7 +50,7 @@ class CurvesView(QWidget):
         self.acc_plot.setLabel("bottom", "epoch")
         self._make_items()
         self.loss_range = FollowRange(self.loss_plot.plotItem)
-        self.acc_range = FollowRange(self.acc_plot.plotItem, y_range=(0, 1.02))
+        self.acc_range = FollowRange(self.acc_plot.plotItem, y_range=(0, 1.02), first_x=1)
         self._loss_dirty = self._acc_dirty = False
         self._loss_epochs_drawn: tuple = ()
         self._run_end = (0, 0)  # the step and epoch the current run ends at
@@ -111,6 +111,9 @@ class CurvesView(QWidget):
 
     def _on_history_replaced(self) -> None:
         self._run_end = (0, 0)
+        if not self.history.epochs and not self.history.last_step:
+            for follow in (self.loss_range, self.acc_range):
+                follow.clear()
         self._mark_dirty()
 
     def _draw_marks(self, *_: object) -> None:

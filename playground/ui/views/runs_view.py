@@ -164,8 +164,6 @@ class RunsView(QWidget):
         w.setLabel("bottom", x)
         w.setLabel("left", y)
         w.addLegend(offset=legend, labelTextColor="#1F2328", brush="#FFFFFFD0")
-        for axis in ("left", "bottom"):
-            w.getAxis(axis).enableAutoSIPrefix(False)  # "0.1", not "100" with "(x0.001)"
         # small minimums: the window's room goes to the table, and this tab never makes the
         # tab widget taller than the other views need
         w.setMinimumSize(120, 70)

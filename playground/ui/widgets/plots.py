@@ -78,10 +78,18 @@ class FollowRange:
     END_PAD = (0.02, 0.03)
     Y_PAD = (0.08, 0.08)
 
-    def __init__(self, plot: pg.PlotItem, y_range: tuple[float, float] | None = None) -> None:
-        """y_range fixes the y axis (accuracy: 0 to 1); None follows the data on both axes."""
+    def __init__(
+        self,
+        plot: pg.PlotItem,
+        y_range: tuple[float, float] | None = None,
+        first_x: float | None = None,
+    ) -> None:
+        """y_range fixes the y axis (accuracy: 0 to 1); None follows the data on both axes.
+        first_x, where the x axis counts (epoch 1), starts the view half a unit before it and
+        holds at least one unit (one epoch alone spread over -3..5 otherwise)."""
         self.box = plot.getViewBox()
         self.y_range = y_range
+        self.first_x = first_x
         self.following = True
         self.box.sigRangeChangedManually.connect(self._stop)
 
@@ -91,6 +99,13 @@ class FollowRange:
     def reset(self) -> None:
         """Fit the data afresh at the next update (after a change of scale)."""
         self.box.enableAutoRange()
+
+    def clear(self) -> None:
+        """No data any more (a new run, File ▸ New): a blank view, not the last run's axes;
+        the next update fits the new data."""
+        first = 0.0 if self.first_x is None else self.first_x - 0.5
+        self.box.setRange(xRange=(first, first + 1), yRange=self.y_range or (0, 1), padding=0)
+        self.following = True
 
     def update(self, x_end: float = 0) -> None:
         """Call after setting the items' data; x_end, where known, is where the x data will
@@ -106,6 +121,8 @@ class FollowRange:
         (x0, x1), (y0, y1) = bounds
         x_pad = self.END_PAD if x_end else self.X_PAD
         x = sticky_range((a, b), x0, max(x1, x_end), *x_pad)
+        if self.first_x is not None:
+            x = (self.first_x - 0.5, max(x[1], self.first_x + 0.5))
         y = self.y_range or sticky_range((c, d), y0, y1, *self.Y_PAD)
         if (x, y) != ((a, b), (c, d)):
             self.box.setRange(xRange=x, yRange=y, padding=0)
