@@ -13,7 +13,7 @@ def test_file_new_forgets_the_plot_ranges_of_the_last_run(window, qtbot):
         plot.plotItem.getViewBox().setRange(xRange=(100, 600), yRange=(0.2, 2.3))
     window.findChild(QAction, "new").trigger()
     qtbot.waitUntil(lambda: curves.loss_plot.plotItem.getViewBox().viewRange()[0][1] < 10)
-    (x0, x1), (y0, y1) = curves.loss_plot.plotItem.getViewBox().viewRange()
+    (x0, x1), _ = curves.loss_plot.plotItem.getViewBox().viewRange()
     assert x0 <= 0 and x1 <= 10
     (x0, x1), _ = curves.acc_plot.plotItem.getViewBox().viewRange()
     assert x0 == 0.5 and x1 <= 10
