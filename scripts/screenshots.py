@@ -61,7 +61,7 @@ def preset(w, key: str) -> None:
 
 
 def show_tab(w, attribute: str) -> None:
-    from playground.ui.panels.learn_panel import bring_forward
+    from playground.ui.lesson_runner import bring_forward
 
     bring_forward(getattr(w.views, attribute))
 

@@ -198,3 +198,14 @@ def test_a_lessons_own_setup_goes_without_a_question_your_edits_do_not(window, q
     QTest.mouseClick(buttons["Cost"], LEFT)
     assert seen == ["Save the changes to Untitled first?"]
     assert ws.document.spec == edited and ws.dataset.ref.source == "xor"
+
+
+def test_a_data_set_the_network_does_not_fit_is_said_in_words(window, qtbot):
+    """The digits CNN on 2-D points: the cards turn red and the window says why and what to
+    do, instead of only drawing them red."""
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, "circle")
+    text = window.banner.text()
+    assert text.startswith("The network does not fit") and "Network ▸ Presets" in text
+    click_menu(window, "Network", "Presets", "MLP")
+    assert window.banner.text() == "" and window.workspace.document.report.ok
