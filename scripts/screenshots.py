@@ -21,13 +21,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's playground, wherever the script is run from
+
+from playground.ui.app import create_app  # noqa: E402
+from playground.ui.lesson_runner import bring_forward  # noqa: E402
+from playground.ui.main_window import MainWindow  # noqa: E402
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 300.0) -> None:
     """Process events until condition() holds; RuntimeError after timeout seconds."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
-
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -36,8 +43,6 @@ def wait_until(condition: Callable[[], bool], timeout: float = 300.0) -> None:
 
 
 def open_window(size: tuple[int, int]):
-    from playground.ui.main_window import MainWindow
-
     w = MainWindow()
     w.resize(*size)
     w.show()
@@ -55,21 +60,15 @@ def choose_dataset(w, key: str) -> None:
 
 
 def preset(w, key: str) -> None:
-    from PySide6.QtGui import QAction
-
     w.findChild(QAction, f"preset-{key}").trigger()
 
 
 def show_tab(w, attribute: str) -> None:
-    from playground.ui.lesson_runner import bring_forward
-
     bring_forward(getattr(w.views, attribute))
 
 
 def settle(seconds: float = 0.6) -> None:
     """Let the views' throttled redraws happen before a grab."""
-    from PySide6.QtCore import QCoreApplication
-
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         QCoreApplication.processEvents()
@@ -109,9 +108,6 @@ def training_picture(out: Path, size: tuple[int, int]) -> None:
 
 
 def classify_picture(out: Path, size: tuple[int, int]) -> None:
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtTest import QTest
-
     w = open_window(size)
     preset(w, "mlp")
     w.training.epochs.setValue(2)
@@ -146,9 +142,6 @@ def main(argv: list[str] | None = None) -> int:
     size = tuple(int(v) for v in args.size.lower().split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PLAYGROUND_HOME"] = tempfile.mkdtemp(prefix="playground-screenshots-")
-    sys.path.insert(0, str(ROOT))
-    from playground.ui.app import create_app
-
     create_app()
     start_picture(args.out, size)
     training_picture(args.out, size)
