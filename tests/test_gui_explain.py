@@ -58,6 +58,22 @@ def test_four_maps_for_the_top_class_then_for_a_clicked_bar(qtbot, window, digit
     assert {"saliency", "gradcam", "ig"} <= set(changed), changed
 
 
+def test_no_map_of_the_previous_photo_stays_beside_a_new_one(qtbot, window, digit_model, tmp_path):
+    """A user saw the occlusion map of the previous image beside a new photo."""
+    _open(qtbot, window, digit_model[1], tmp_path)
+    why = _classify(qtbot, window, tmp_path, 7)
+    before = _maps(why)
+    assert all(p is not None for p in before.values())
+    path = tmp_path / "digit3.png"
+    photo_of_digit(3, 3).save(path)
+    drop_files(window, [path])  # classified at once; its maps follow as tasks
+    assert "Why “3”" in why.heading.text()
+    assert all(why.tiles[m].picture.pixmap is None for m in METHODS), why.captions()
+    wait_for_tasks(qtbot, window)
+    after = _maps(why)
+    assert all(after[m].toImage() != before[m].toImage() for m in METHODS)
+
+
 def test_grad_cam_says_why_it_is_unavailable_for_a_network_without_convolutions(
     qtbot, window, digit_model, tmp_path
 ):

@@ -129,7 +129,7 @@ def test_cancel_the_features(window, qtbot, shapes, monkeypatch):
     bar = window.task_bar
     qtbot.waitUntil(lambda: bar.isVisible() and "Features of" in bar.label.text(), timeout=10_000)
     QTest.mouseClick(bar.cancel, LEFT)
-    qtbot.waitUntil(lambda: ws.features.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: ws.transfer.task is None, timeout=30_000)
     assert ws.session.state == "idle" and not ws.document.locked
     assert window.training.train_button.isEnabled()
     assert window.training.status.text() == "Ready to train"

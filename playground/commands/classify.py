@@ -10,13 +10,15 @@ from playground.core.data.imageio import ImageError
 from playground.core.data.preprocess import open_photo
 from playground.core.errors import PlaygroundError
 from playground.core.inspect.inference import classify, inference_copy
-from playground.core.io.pretrained import TRAINED, open_trained
+from playground.core.io.pretrained import PRETRAINED_NETWORKS, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="classify images with a trained project")
     p.add_argument(
-        "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
+        "project",
+        type=Path,
+        help=f"a .playground file, or {', '.join(PRETRAINED_NETWORKS)} (ships trained)",
     )
     p.add_argument("images", type=Path, nargs="+")
     p.add_argument("--top", type=int, default=3, help="how many classes to show (default 3)")

@@ -11,13 +11,15 @@ from playground.core.errors import PlaygroundError
 from playground.core.inspect.explain import METHODS, class_index, explain
 from playground.core.inspect.heatmap import overlay
 from playground.core.inspect.inference import inference_copy
-from playground.core.io.pretrained import TRAINED, open_trained
+from playground.core.io.pretrained import PRETRAINED_NETWORKS, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="show which pixels drove a class's score")
     p.add_argument(
-        "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
+        "project",
+        type=Path,
+        help=f"a .playground file, or {', '.join(PRETRAINED_NETWORKS)} (ships trained)",
     )
     p.add_argument("image", type=Path)
     p.add_argument("--method", choices=list(METHODS), required=True)

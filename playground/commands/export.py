@@ -11,13 +11,15 @@ from playground.core.errors import PlaygroundError
 from playground.core.io.codegen import check_python_export
 from playground.core.io.export import export_project
 from playground.core.io.export_formats import FORMATS
-from playground.core.io.pretrained import TRAINED, open_trained
+from playground.core.io.pretrained import PRETRAINED_NETWORKS, open_trained
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export a trained project")
     p.add_argument(
-        "project", type=Path, help=f"a .playground file, or {', '.join(TRAINED)} (ships trained)"
+        "project",
+        type=Path,
+        help=f"a .playground file, or {', '.join(PRETRAINED_NETWORKS)} (ships trained)",
     )
     p.add_argument("--format", choices=list(FORMATS), required=True)
     p.add_argument("-o", "--output", type=Path, required=True)

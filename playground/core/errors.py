@@ -7,6 +7,12 @@ class PlaygroundError(Exception):
     """Base for every error the user should see as a message, not a traceback."""
 
 
+def one_line(e: BaseException) -> str:
+    """What went wrong, in one line for the user: a PlaygroundError's own sentence, else the
+    exception's type and text (the log has the traceback)."""
+    return str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
+
+
 class SpecError(PlaygroundError):
     """A network spec or file that cannot be read or is not valid."""
 

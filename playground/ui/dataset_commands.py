@@ -9,14 +9,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from playground.core.data.ref import DatasetRef
 from playground.ui.state.guard import WEIGHTS
-from playground.ui.state.tasks import Task, TaskState
+from playground.ui.state.tasks import Task, stateless
 from playground.ui.state.workspace import Workspace
-
-
-def _preview(root: Path, _state: TaskState) -> list:
-    from playground.core.data.preview import folder_preview
-
-    return folder_preview(root)
 
 
 class DatasetCommands:
@@ -43,9 +37,11 @@ class DatasetCommands:
     def look_at(self, root: Path) -> Task:
         """Count the folder's classes and make their thumbnails off the GUI thread, then show
         them; a folder that cannot be a data set is refused with the reason."""
-        task = self.ws.tasks.start(f"Looking at {root.name}", _preview, root)
+        from playground.core.data.preview import folder_preview
+
+        task = self.ws.tasks.start(f"Looking at {root.name}", stateless(folder_preview), root)
         task.done.connect(lambda classes: self._show(root, classes))
-        task.failed.connect(lambda e: self.ws._refuse(f"Cannot load {root.name}", e))
+        task.failed.connect(lambda e: self.ws.refuse(f"Cannot load {root.name}", e))
         return task
 
     def _show(self, root: Path, classes: list) -> None:

@@ -37,7 +37,7 @@ from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
 from playground.ui.state.project_files import app_settings
-from playground.ui.state.session import RUNNING
+from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
 from playground.ui.views.tabs import ViewTabs
 from playground.ui.widgets.banner import MessageBanner
@@ -185,7 +185,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         t.augment.dialogRequested.connect(self.show_augment_dialog)
         ws.session.stateChanged.connect(self._update_file_actions)
         # live views yield CPU time to the training thread while it runs
-        ws.session.stateChanged.connect(lambda state: set_budgeted(state == RUNNING))
+        ws.session.stateChanged.connect(lambda state: set_budgeted(state == SessionState.RUNNING))
         ws.session.finished.connect(self._run_ended)
         self._mirror_controls()
 
@@ -214,7 +214,7 @@ class MainWindow(FileDropTarget, QMainWindow):
 
     def _toggle_pause(self) -> None:
         s = self.workspace.session
-        s.resume() if s.state == "paused" else s.pause()
+        s.resume() if s.state == SessionState.PAUSED else s.pause()
 
     def _mirror_controls(self) -> None:
         """The Training menu's actions are enabled as the panel's buttons are."""
@@ -255,7 +255,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         menu.setEnabled(bool(paths))
 
     def _update_file_actions(self, state: str) -> None:
-        self.menus.export.setEnabled(state != RUNNING)
+        self.menus.export.setEnabled(state != SessionState.RUNNING)
 
     # --- dialogs the panels ask for ---------------------------------------------------------
     def find_lr(self) -> None:

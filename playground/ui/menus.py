@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from playground.core.io.export_formats import FORMATS
-from playground.core.io.pretrained import TRAINED
+from playground.core.io.pretrained import PRETRAINED_NETWORKS
 from playground.core.model.presets import PRESETS
 
 K = QKeySequence.StandardKey
@@ -83,7 +83,7 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
         presets.addAction(choose)
 
     pretrained = network.addMenu("P&retrained")
-    for key, (title, _) in TRAINED.items():
+    for key, (title, _) in PRETRAINED_NETWORKS.items():
         pretrained.addAction(
             action(w, title, lambda k=key: files.open_trained(k), name=f"pretrained-{key}")
         )

@@ -184,3 +184,23 @@ def preview(
         rows += [apply(images) if apply else images for _ in range(copies)]
     pixels = torch.stack([denormalise(r, pre).clamp(0, 1) for r in rows])
     return pixels.permute(0, 1, 3, 4, 2).cpu().numpy()
+
+
+def preview_grid(
+    aug: Augmentation, dataset, seed: int, samples: int, copies: int, gap: int
+) -> np.ndarray:
+    """The preview mosaic: samples of dataset's training pictures in a row, copies augmented
+    versions below them, gap pixels between the two (pixels in [0, 1])."""
+    import numpy as np
+    import torch
+
+    from playground.core.inspect.mosaic import mosaic
+
+    picks = torch.randperm(len(dataset.y_train), generator=torch.Generator().manual_seed(7))
+    images = dataset.x_train[picks[:samples].to(dataset.y_train.device)].cpu()
+    rows = preview(aug, dataset.preprocessing, images, copies, seed)  # (rows, N, H, W, C)
+    rows = rows[..., 0] if rows.shape[-1] == 1 else rows
+    first = mosaic(list(rows[0]), len(images), pad=2, fill=1.0)
+    rest = mosaic([t for row in rows[1:] for t in row], len(images), pad=2, fill=1.0)
+    space = np.ones((gap, *first.shape[1:]), np.float32)  # the pictures apart from their changes
+    return np.concatenate([first, space, rest])

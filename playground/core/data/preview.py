@@ -73,3 +73,16 @@ def loads_as(ref: DatasetRef) -> str:
         return "as 224×224 colour photos, as the pretrained network takes them"
     side, channels = ref.options.get("size", 32), ref.options.get("channels", 3)
     return f"as {side}×{side} {'colour' if channels == 3 else 'gray'} images"
+
+
+def thumbnails(paths: list[Path], check=lambda: None) -> list[tuple[Path, np.ndarray | None]]:
+    """Each file's thumbnail, None for one that cannot be read; check() between files (it
+    raises to stop)."""
+    pictures = []
+    for path in paths:
+        check()
+        try:
+            pictures.append((path, thumbnail(path)))
+        except ImageError:
+            pictures.append((path, None))
+    return pictures

@@ -72,3 +72,10 @@ def conv_walk(model: nn.Sequential, layer: str, filter_index: int, x: np.ndarray
     patches = padded.unfold(1, k, s).unfold(2, k, s)  # (C, H', W', k, k)
     output = torch.einsum("chwij,cij->hw", patches, kernel) + bias
     return ConvWalk(layer, padded.numpy(), p, kernel.numpy(), bias, s, output.numpy())
+
+
+def snapshot_walk(spec, classes: int, weights, layer: str, filter_index: int, x) -> ConvWalk:
+    """conv_walk on a network built from a weight snapshot (weights of spec)."""
+    from playground.core.inspect.inference import inference_model
+
+    return conv_walk(inference_model(spec, classes, weights), layer, filter_index, x)

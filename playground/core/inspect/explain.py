@@ -200,3 +200,26 @@ def _unit(a: torch.Tensor) -> np.ndarray:
     """a scaled into [0, 1] by its maximum (all zeros stay zeros), as float32 numpy."""
     top = float(a.max())
     return (a / top if top > 0 else torch.zeros_like(a)).numpy().astype(np.float32)
+
+
+def explain_snapshot(
+    method: str, job: tuple, model: nn.Module | None, check: Callable[[], None]
+) -> tuple[nn.Module, Explanation | str]:
+    """(the model, method's Explanation or why it cannot be made for this network). job:
+    (spec, classes, weights, picture, preprocessing, target); the model is built from the weight
+    snapshot when None, and handed back for the next method. check() raises to stop."""
+    from playground.core.inspect.inference import inference_model
+
+    spec, classes, weights, picture, pre, target = job
+    if model is None:
+        model = inference_model(spec, classes, weights)
+    check()
+    # a cancel ends the work within one forward pass: occlusion and Integrated Gradients run
+    # hundreds of them, tens of seconds on a pretrained network on a CPU
+    hook = model.register_forward_pre_hook(lambda *_: check())
+    try:
+        return model, explain(model, picture, pre, method, target)
+    except ExplainError as e:  # expected (Grad-CAM of a network without convolutions)
+        return model, str(e)
+    finally:
+        hook.remove()

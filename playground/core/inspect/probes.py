@@ -163,3 +163,21 @@ def inspect_weights(
         probs = p.numpy()
         events.append(Evaluation(epoch, probs.argmax(1), probs))
     return events
+
+
+def inspect_snapshot(
+    spec, classes: int, pre: Preprocessing, weights, step: int, epoch: int, request, data=None
+) -> list[Event]:
+    """inspect_weights of a network built from a weight snapshot (weights of spec)."""
+    from playground.core.inspect.inference import inference_model
+
+    return inspect_weights(inference_model(spec, classes, weights), pre, step, epoch, request, data)
+
+
+def snapshot_probabilities(spec, classes: int, weights, batch: np.ndarray) -> np.ndarray:
+    """grid_probabilities of the inputs batch (N×C×H×W) by a network built from a weight
+    snapshot (weights of spec)."""
+    from playground.core.inspect.inference import inference_model
+
+    model = inference_model(spec, classes, weights)
+    return grid_probabilities(model, torch.from_numpy(batch))

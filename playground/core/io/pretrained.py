@@ -42,7 +42,7 @@ def imagenet_classifier() -> Project:
     )
 
 
-TRAINED: dict[str, tuple[str, Callable[[], Project]]] = {
+PRETRAINED_NETWORKS: dict[str, tuple[str, Callable[[], Project]]] = {
     IMAGENET: ("ImageNet classifier (EfficientNet-Lite0)", imagenet_classifier),
 }
 
@@ -50,6 +50,6 @@ TRAINED: dict[str, tuple[str, Callable[[], Project]]] = {
 def open_trained(source: str | Path) -> Project:
     """The project file at source or, where there is no such file, the trained network of
     that name."""
-    if str(source) in TRAINED and not Path(source).is_file():
-        return TRAINED[str(source)][1]()
+    if str(source) in PRETRAINED_NETWORKS and not Path(source).is_file():
+        return PRETRAINED_NETWORKS[str(source)][1]()
     return load_project(source)

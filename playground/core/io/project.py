@@ -45,7 +45,7 @@ from playground.core.limits import (
 )
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import EpochMetrics
+from playground.core.training.events import EpochMetrics, RunStatus
 from playground.core.training.history import History
 from playground.core.training.runs import MAX_RUN_NAME, STATUSES, Run
 
@@ -353,7 +353,7 @@ def _run(r: Any, n: int) -> Run:
             TrainConfig.from_dict(r.get("training") or {}),
             DatasetRef.from_dict(r.get("dataset")),
             _history(r.get("history")),
-            status,
+            RunStatus(status),
             finite_number(r.get("started"), "started", 0, 1e11),
             finite_number(r.get("duration_s"), "duration_s", 0, 1e9),
             device,

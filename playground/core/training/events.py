@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -145,9 +146,19 @@ class StepResult:
     weight_deltas: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+class RunStatus(StrEnum):
+    """How a run ended (equal to its name as a string: projects store the string)."""
+
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    DIVERGED = "diverged"
+    ERROR = "error"
+    INTERRUPTED = "interrupted"  # the command line's Ctrl-C
+
+
 @dataclass(frozen=True)
 class Finished:
-    status: str  # "completed", "stopped", "diverged" or "error"
+    status: RunStatus  # completed, stopped, diverged or error
     message: str
     epochs_done: int
     step: int

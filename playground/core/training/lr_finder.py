@@ -100,3 +100,13 @@ def _finding(lrs: np.ndarray, losses: np.ndarray) -> LrFinding:
     lowest = max(int(np.argmin(smoothed)), WARM_UP + 1)
     best = WARM_UP + int(np.argmin(slope[WARM_UP:lowest]))
     return LrFinding(lrs, losses, smoothed, float(lrs[best]))
+
+
+def range_test(
+    spec: NetworkSpec, dataset: Dataset, config: TrainConfig, weights: dict | None
+) -> LrFinding:
+    """find_lr on a copy of the trained network (weights of spec), or on a new one (None)."""
+    from playground.core.inspect.inference import inference_model
+
+    model = None if weights is None else inference_model(spec, dataset.num_classes, weights)
+    return find_lr(spec, dataset, config, model)

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 from playground.core.data.ref import DatasetRef
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import EpochMetrics, Finished
+from playground.core.training.events import EpochMetrics, Finished, RunStatus
 from playground.core.training.history import History
 
 if TYPE_CHECKING:
     import torch
 
 RUN_POINTS = 256  # step points kept of a run's curve: enough to draw it, small to keep 100
-STATUSES = ("completed", "stopped", "diverged", "error", "interrupted")
+STATUSES = tuple(RunStatus)
 MAX_RUN_NAME = 100  # characters
 
 
@@ -27,7 +27,7 @@ class Run:
     config: TrainConfig
     dataset: DatasetRef
     history: History  # this run's steps and epochs only, at most RUN_POINTS step points
-    status: str
+    status: RunStatus
     started: float  # seconds since 1970 (UTC)
     duration_s: float  # wall-clock, validation and pauses included
     device: str

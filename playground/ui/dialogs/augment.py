@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +26,8 @@ from playground.core.data.augmentation import (
     check_applies,
     kornia_missing,
 )
-from playground.ui.widgets.images import array_pixmap, mosaic
+from playground.ui.state.tasks import stateless
+from playground.ui.widgets.images import array_pixmap
 
 if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace
@@ -64,7 +64,8 @@ class AugmentDialog(QDialog):
         self.resample = QPushButton("Draw again")
         self.resample.clicked.connect(self._new_seed)
         self._seed = 0
-        self._shown: tuple | None = None  # what the grid shows: (settings, data set, seed)
+        self._asked: tuple | None = None  # what the grid shows or will: (settings, data, seed)
+        self._preview = workspace.tasks.slot()  # a new setting's grid replaces one on its way
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._draw)
         self._build()
@@ -195,22 +196,26 @@ class AugmentDialog(QDialog):
         if d is None or d.preprocessing.kind != "image" or kornia_missing():
             self.grid.clear()
             self.grid.setText("No pictures to show")
-            self._shown = None
+            self._asked = None
+            self._preview.cancel()
             return
         aug = self.augmentation()
         key = (aug, id(d), self._seed)
-        if key == self._shown:
-            return
-        self._shown = key
-        task = self.ws.tasks.start("Drawing the augmentation preview", _grid, aug, d, self._seed)
-        task.done.connect(lambda grid, k=key: self._show_grid(k, grid))
+        if key == self._asked:
+            return  # settings that do not change the pictures (the learning rate) changed
+        self._asked = key
+        from playground.core.data.augmentation import preview_grid
+
+        args = (aug, d, self._seed, SAMPLES, COPIES, GAP)
+        title = "Drawing the augmentation preview"
+        task = self._preview.start(title, stateless(preview_grid), *args)
+        task.done.connect(self._show_grid)
         task.failed.connect(lambda e: self.grid.setText(f"No preview: {e}"))
 
-    def _show_grid(self, key: tuple, grid) -> None:
-        if key == self._shown:  # a later setting's grid is on its way otherwise
-            pixmap = array_pixmap(grid, GRID_SIDE)
-            self.grid.setMinimumHeight(max(self.grid.minimumHeight(), pixmap.height() + 8))
-            self.grid.setPixmap(pixmap)
+    def _show_grid(self, grid) -> None:
+        pixmap = array_pixmap(grid, GRID_SIDE)
+        self.grid.setMinimumHeight(max(self.grid.minimumHeight(), pixmap.height() + 8))
+        self.grid.setPixmap(pixmap)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -219,21 +224,3 @@ class AugmentDialog(QDialog):
     def hideEvent(self, event) -> None:
         self._timer.stop()
         super().hideEvent(event)
-
-
-def _grid(aug: Augmentation, d, seed: int, state) -> np.ndarray:
-    """The preview mosaic: SAMPLES pictures in a row, their augmented versions below."""
-    import torch
-
-    from playground.core.data.augmentation import preview
-    from playground.core.training.device import set_torch_threads
-
-    set_torch_threads(1)
-    picks = torch.randperm(len(d.y_train), generator=torch.Generator().manual_seed(7))[:SAMPLES]
-    images = d.x_train[picks.to(d.y_train.device)].cpu()
-    rows = preview(aug, d.preprocessing, images, COPIES, seed)  # (rows, N, H, W, C)
-    rows = rows[..., 0] if rows.shape[-1] == 1 else rows
-    first = mosaic(list(rows[0]), len(images), pad=2, fill=1.0)
-    rest = mosaic([t for row in rows[1:] for t in row], len(images), pad=2, fill=1.0)
-    gap = np.ones((GAP, *first.shape[1:]), np.float32)  # the pictures apart from their changes
-    return np.concatenate([first, gap, rest])

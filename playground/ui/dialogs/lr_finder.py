@@ -4,15 +4,15 @@ loss plotted against the learning rate (log axis) with the suggestion marked; Ap
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from playground.core.errors import PlaygroundError
-from playground.ui.state.tasks import TaskState
+from playground.core.errors import one_line
+from playground.ui.state.tasks import stateless
 from playground.ui.widgets.plots import plot_widget
 
 if TYPE_CHECKING:
@@ -58,9 +58,11 @@ class LrFinderDialog(QDialog):
 
     def _start(self):
         ws, s = self.ws, self.ws.session
-        weights = s.current_weights() if s.continues(ws.document.spec) else None
+        weights = s.weights_for(ws.document.spec)
         job = (ws.document.spec, ws.dataset, ws.config, weights)
-        task = ws.tasks.start("Finding a learning rate", _range_test, *job)
+        from playground.core.training.lr_finder import range_test
+
+        task = ws.tasks.start("Finding a learning rate", stateless(range_test), *job)
         task.done.connect(self._show)
         task.failed.connect(self._failed)
         self.rejected.connect(task.cancel)
@@ -83,7 +85,7 @@ class LrFinderDialog(QDialog):
         self.apply_button.setEnabled(True)
 
     def _failed(self, e: BaseException) -> None:
-        reason = str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
+        reason = one_line(e)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setText(f"The range test failed: {reason}")
 
@@ -92,14 +94,3 @@ class LrFinderDialog(QDialog):
             self.ws.set_config(replace(self.ws.config, lr=float(f"{self.finding.suggestion:.2g}")))
             self.ws.status.emit(f"Learning rate set to {self.finding.suggestion:.2g}")
         self.accept()
-
-
-def _range_test(spec, dataset, config, weights: Any, state: TaskState) -> LrFinding:
-    from playground.core.inspect.inference import inference_model
-    from playground.core.training.device import set_torch_threads
-    from playground.core.training.lr_finder import find_lr
-
-    set_torch_threads(1)  # beside the training thread's team (see set_torch_threads)
-    model = None if weights is None else inference_model(spec, dataset.num_classes, weights)
-    state.check()
-    return find_lr(spec, dataset, config, model)

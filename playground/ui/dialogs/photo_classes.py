@@ -24,32 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.data.photo_classes import PhotoClasses
-from playground.core.data.preview import THUMB_SIDE
+from playground.core.data.preview import THUMB_SIDE, thumbnails
 from playground.core.errors import DatasetError
-from playground.ui.state.tasks import TaskRunner, TaskState
+from playground.ui.state.tasks import TaskRunner, checked, stateless
 from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.images import array_pixmap
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 PHOTO_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp)"
-
-
-def _copy(classes: PhotoClasses, name: str, paths: list[Path], _state: TaskState) -> tuple:
-    return classes.add_photos(name, paths)
-
-
-def _thumbnails(paths: list[Path], state: TaskState) -> list[tuple[Path, object]]:
-    from playground.core.data.imageio import ImageError
-    from playground.core.data.preview import thumbnail
-
-    pictures = []
-    for path in paths:
-        state.check()
-        try:
-            pictures.append((path, thumbnail(path)))
-        except ImageError:
-            pictures.append((path, None))
-    return pictures
 
 
 class DropList(FileDropTarget, QListWidget):
@@ -199,7 +181,8 @@ class PhotoClassesDialog(QDialog):
             self.message.setText("Add a class first, then drop its photos on it.")
             return
         if paths:
-            task = self.tasks.start(f"Copying photos into {name}", _copy, self.classes, name, paths)
+            add = stateless(self.classes.add_photos)
+            task = self.tasks.start(f"Copying photos into {name}", add, name, paths)
             task.done.connect(lambda result: self._copied(name, *result))
             task.failed.connect(lambda e: self.message.setText(f"Could not copy: {e}"))
 
@@ -222,7 +205,7 @@ class PhotoClassesDialog(QDialog):
             self.photo_list.addItem(item)
         self._update_buttons()
         if paths:
-            task = self.tasks.start(f"Pictures of {name}", _thumbnails, paths)
+            task = self.tasks.start(f"Pictures of {name}", checked(thumbnails), paths)
             task.done.connect(self._show_thumbnails)
 
     def _show_thumbnails(self, pictures: list[tuple[Path, object]]) -> None:

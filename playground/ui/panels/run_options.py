@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from playground.core.numbers import number
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import Finished
+from playground.core.training.events import Finished, RunStatus
+from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
 
 DEFAULT_PATIENCE = 3
@@ -76,7 +77,7 @@ class RunOptions(QWidget):
         s.stateChanged.connect(self._update)
         s.finished.connect(self._offer_best)
         s.historyReplaced.connect(self._hide_offer)  # a new run, a reset, another project
-        s.stateChanged.connect(lambda state: state == "running" and self._hide_offer())
+        s.stateChanged.connect(lambda state: state == SessionState.RUNNING and self._hide_offer())
         workspace.configChanged.connect(self.show_config)
         workspace.readyChanged.connect(self._update)
         workspace.datasetChanged.connect(self._update)
@@ -155,7 +156,7 @@ class RunOptions(QWidget):
         best = s.best[0] if s.best else None
         if not self.keep_best.isChecked() or best is None or last is None:
             return
-        if best.epoch == last.epoch or finished.status == "error":
+        if best.epoch == last.epoch or finished.status == RunStatus.ERROR:
             return
         self.offer_text.setText(
             f"Epoch {best.epoch} was best (val. loss {number(best.val_loss)}, "

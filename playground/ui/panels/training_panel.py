@@ -24,10 +24,10 @@ from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.numbers import apart, duration
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import Finished, StepMetrics, StepResult
+from playground.core.training.events import Finished, RunStatus, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
 from playground.ui.panels.run_options import RunOptions
-from playground.ui.state.session import PAUSED, RUNNING
+from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
 
@@ -106,7 +106,7 @@ class TrainingPanel(QWidget):
         s.finished.connect(self._show_finished)
         ws.document.changed.connect(self._network_edited)
         ws.readyChanged.connect(self._update)
-        ws.features.changed.connect(self._update)
+        ws.transfer.changed.connect(self._update)
         ws.datasetChanged.connect(self._show_dataset)
         ws.configChanged.connect(self.set_config)
 
@@ -286,11 +286,11 @@ class TrainingPanel(QWidget):
         ws, s = self.ws, self.ws.session
         busy, state = s.busy, s.state
         report = ws.document.report
-        preparing = ws.features.task is not None  # Train computes the backbone's features
+        preparing = ws.transfer.task is not None  # Train computes the backbone's features
         can_train = ws.ready and not busy and not preparing and report.ok and ws.dataset is not None
         continues = s.continues(ws.document.spec)
         self.train_button.setEnabled(can_train)
-        self.step_button.setEnabled(can_train or state == PAUSED)
+        self.step_button.setEnabled(can_train or state == SessionState.PAUSED)
         self.train_button.setText("▶  Continue" if continues else "▶  Train")
         self.train_button.setToolTip(
             f"Train {self.epochs.value()} more epochs from the current weights"
@@ -299,21 +299,21 @@ class TrainingPanel(QWidget):
         )
         self.dataset.setEnabled(ws.ready and not busy and not preparing)
         self.pause_button.setEnabled(busy)
-        self.pause_button.setText("Resume" if state == PAUSED else "Pause")
+        self.pause_button.setText("Resume" if state == SessionState.PAUSED else "Pause")
         self.stop_button.setEnabled(busy)
         self.reset_button.setEnabled(not busy and s.weights is not None)
         for w in (*self._settings_widgets(), self.regularization):
             w.setEnabled(not busy or w in self._live_spins())
         self.momentum.setEnabled(self.optimizer.currentData() in WITH_MOMENTUM)
         self.reg_rate.setEnabled(self.regularization.currentData() != "none")
-        if state == RUNNING and not self._total_epochs:
+        if state == SessionState.RUNNING and not self._total_epochs:
             self._total_epochs = s.history.epochs_done + self.epochs.value()
             self.progress.setValue(0)
             self.status.setText("Starting…")
         if not busy:
             self._total_epochs = 0
             self.status.setText(self._idle_text(report, continues))
-        elif state == PAUSED:
+        elif state == SessionState.PAUSED:
             text = self.status.text().split("  ·  ETA")[0]
             self.status.setText(text if "paused" in text else text + "  ·  paused")
         self.controlsChanged.emit()
@@ -322,7 +322,7 @@ class TrainingPanel(QWidget):
         ws, s = self.ws, self.ws.session
         if not ws.ready:
             return "Loading PyTorch and the data set…"
-        if ws.features.task is not None:
+        if ws.transfer.task is not None:
             return "Computing the backbone's features of the photos, once: the next runs reuse them"
         if ws.dataset is None:
             return "Choose a data set to train on"
@@ -352,7 +352,7 @@ class TrainingPanel(QWidget):
         self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
         total = max(self._total_epochs, m.last_epoch)
-        known = self.ws.session.state == RUNNING and m.eta_s >= 0
+        known = self.ws.session.state == SessionState.RUNNING and m.eta_s >= 0
         eta = f"  ·  ETA {duration(m.eta_s)}" if known else ""
         self.status.setText(
             f"Epoch {m.epoch}/{total}  ·  {m.samples_per_s:,.0f} samples/s{eta}  ·  "
@@ -369,12 +369,12 @@ class TrainingPanel(QWidget):
     def _show_finished(self, f: Finished) -> None:
         epochs = self.ws.session.history.epochs
         accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
-        if f.status == "completed":
+        if f.status == RunStatus.COMPLETED:
             self.progress.setValue(1000)
             # early stopping is a completed run whose message says when and why it stopped
             early = f.message.startswith("Stopped early")
             self._outcome = f"{f.message if early else f'Trained {f.epochs_done} epochs'}{accuracy}"
-        elif f.status == "stopped":
+        elif f.status == RunStatus.STOPPED:
             self._outcome = f"Stopped after {f.epochs_done} epochs{accuracy}"
         else:
             self._outcome = f.message

@@ -6,18 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from playground.core.errors import PlaygroundError
+from playground.ui.state.tasks import stateless
 
 if TYPE_CHECKING:
-    from playground.ui.state.tasks import Task
+    from playground.ui.state.tasks import Task, TaskSlot
     from playground.ui.state.workspace import Workspace
-
-
-def _walk(spec, classes, weights, x, label, config, names, optimizer_state, _state):
-    from playground.core.inspect.walkthrough import walk_through
-    from playground.core.training.device import set_torch_threads
-
-    set_torch_threads(1)
-    return walk_through(spec, classes, weights, x, label, config, names, optimizer_state)
 
 
 def sample(ws: Workspace, index: int) -> tuple:
@@ -28,11 +21,11 @@ def sample(ws: Workspace, index: int) -> tuple:
     return d.x_val[index].cpu().numpy(), int(d.y_val[index])
 
 
-def start_walkthrough(ws: Workspace, index: int) -> Task:
+def start_walkthrough(ws: Workspace, slot: TaskSlot, index: int) -> Task:
     """The walk-through of validation sample index; PlaygroundError saying why not."""
     s, d = ws.session, ws.dataset
     x, label = sample(ws, index)
-    if s.spec is None or s.spec != ws.document.spec:
+    if s.weights_for(ws.document.spec) is None:
         raise PlaygroundError(
             "The network has no trained weights yet: press Step (F10) once, or train it, "
             "then walk through its numbers."
@@ -42,4 +35,6 @@ def start_walkthrough(ws: Workspace, index: int) -> Task:
     if weights is None:
         raise PlaygroundError("The network has no weights yet: press Step (F10) or Train.")
     args = (s.spec, d.num_classes, weights, x, label, ws.config, d.class_names, optimizer_state)
-    return ws.tasks.start("Walking through backpropagation", _walk, *args)
+    from playground.core.inspect.walkthrough import walk_through
+
+    return slot.start("Walking through backpropagation", stateless(walk_through), *args)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from playground.ui.state.tasks import Task, TaskState
+from playground.ui.state.tasks import Task, checked
 
 if TYPE_CHECKING:
-    from playground.core.inspect.familiarity import Familiarity
     from playground.ui.state.workspace import Workspace
 
 
@@ -20,17 +19,10 @@ def calibrate(ws: Workspace) -> Task | None:
     if weights is None or spec is None or d is None:
         return None
 
-    def work(state: TaskState) -> Familiarity | None:
-        from playground.core.inspect.familiarity import fit_familiarity
-        from playground.core.inspect.inference import inference_model
-        from playground.core.model.build import logits_part
-        from playground.core.training.device import set_torch_threads
+    from playground.core.inspect.familiarity import snapshot_familiarity
 
-        set_torch_threads(1)
-        model = inference_model(spec, d.num_classes, weights)
-        return fit_familiarity(logits_part(model), d.x_val, state.check)
-
-    task = ws.tasks.start("Calibrating the stranger warning", work)
+    args = (spec, d.num_classes, weights, d.x_val)
+    task = ws.tasks.start("Calibrating the stranger warning", checked(snapshot_familiarity), *args)
     task.done.connect(lambda familiarity: s.set_familiarity(weights, familiarity))
     task.failed.connect(
         lambda e: ws.error.emit(f"Could not calibrate the stranger warning ({e}): it stays off")

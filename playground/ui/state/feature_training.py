@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
-    from playground.core.training.device import set_torch_threads, yield_to_other_threads
+    from playground.core.training.device import yield_to_other_threads
     from playground.core.training.transfer import photo_features
 
     def progress(fraction: float, text: str) -> None:
@@ -32,7 +32,6 @@ def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
     # one photo at a time on one thread, at a low priority: the window stays fluid, and on a
     # busy 2-core machine two threads took 390 ms a photo where one took 49
     yield_to_other_threads()
-    set_torch_threads(1)
     return photo_features(root, cache, progress)
 
 
@@ -134,7 +133,7 @@ class FeatureTraining(QObject):
 
     def _refused(self, e: BaseException) -> None:
         self.ws.document.set_locked(False)
-        self.ws._refuse("Could not compute the photos' features", e)
+        self.ws.refuse("Could not compute the photos' features", e)
 
     def _ended(self) -> None:
         self.task = None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.errors import PlaygroundError
-from playground.ui.state.tasks import Task, TaskState
+from playground.ui.state.tasks import Task, with_progress
 
 if TYPE_CHECKING:
     from playground.core.inspect.gallery import Classified
@@ -27,13 +27,13 @@ class Gallery(QObject):
         super().__init__(parent)
         self.ws = workspace
         self.results: list[Classified] = []
-        self._task: Task | None = None
+        self._slot = workspace.tasks.slot()  # new files (or weights) replace the work under way
         workspace.session.weightsChanged.connect(self.forget)
         workspace.datasetChanged.connect(self.forget)
 
     def classify(self, paths: list[Path]) -> Task | None:
         """Classify every file as a task; the results replace the gallery's when it is done."""
-        self._cancel()
+        self._slot.cancel()
         try:
             classifier = self.ws.classifier()
             if classifier.pre.kind != "image":
@@ -43,42 +43,21 @@ class Gallery(QObject):
             return None
         from playground.core.inspect.gallery import classify_files
 
-        def work(state: TaskState) -> list[Classified]:
-            from playground.core.training.device import set_torch_threads
-
-            def progress(fraction: float, name: str) -> None:
-                state.check()
-                state.set_progress(fraction, name)
-
-            set_torch_threads(1)
-            return classify_files(classifier, paths, progress)
-
-        task = self._task = self.ws.tasks.start(f"Classifying {len(paths)} images", work)
+        title = f"Classifying {len(paths)} images"
+        task = self._slot.start(title, with_progress(classify_files), classifier, paths)
         task.done.connect(self._done)
         task.failed.connect(lambda e: self.failed.emit(str(e)))
-        task.cancelled.connect(lambda: self._cancelled(task))
+        task.cancelled.connect(self.changed)  # from the task strip: what it had before stays
         self.started.emit(len(paths))
         return task
 
     def _done(self, results: list[Classified]) -> None:
-        self._task = None
         self.results = results
         self.changed.emit()
 
-    def _cancelled(self, task: Task) -> None:
-        """Cancelled from the task strip: the gallery shows what it had before."""
-        if task is self._task:
-            self._task = None
-            self.changed.emit()
-
     def forget(self) -> None:
         """The answers belong to weights or data that are gone."""
-        self._cancel()
+        self._slot.cancel()
         if self.results:
             self.results = []
             self.changed.emit()
-
-    def _cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.errors import PlaygroundError
+from playground.ui.state.tasks import stateless
 
 if TYPE_CHECKING:
     from playground.core.inspect.inference import Prediction
@@ -28,18 +29,6 @@ class Pin:
     now: np.ndarray | None = None  # probabilities from the newest weights
 
 
-def _probabilities(spec, classes: int, weights, batch: np.ndarray, _state) -> np.ndarray:
-    import torch
-
-    from playground.core.inspect.inference import inference_model
-    from playground.core.inspect.probes import grid_probabilities
-    from playground.core.training.device import set_torch_threads
-
-    set_torch_threads(1)
-    model = inference_model(spec, classes, weights)
-    return grid_probabilities(model, torch.from_numpy(batch))
-
-
 class Pins(QObject):
     """The pinned inputs and their probabilities from the newest weights (as a task)."""
 
@@ -49,9 +38,9 @@ class Pins(QObject):
         super().__init__(workspace)
         self.ws = workspace
         self.pins: list[Pin] = []
-        self._busy = self._again = False
+        self._slot = workspace.tasks.slot()  # newer weights replace the computation under way
         s = workspace.session
-        s.snapshotTaken.connect(self.refresh)
+        s.snapshotTaken.connect(self._snapshot)
         s.weightsChanged.connect(self.refresh)
         s.historyReplaced.connect(self._new_run)
         workspace.datasetChanged.connect(self.clear)
@@ -106,25 +95,28 @@ class Pins(QObject):
             pin.first = pin.now = None
         self.changed.emit()
 
+    def _snapshot(self, *_: object) -> None:
+        """A run's new weights: computed unless the last snapshot's still are (snapshots come
+        faster than a big network answers; the run's end replaces whatever is under way)."""
+        if not self._slot.busy:
+            self.refresh()
+
     def refresh(self, *_: object) -> None:
-        """Compute the pins' probabilities from the newest weights (one task at a time)."""
+        """Compute the pins' probabilities from the newest weights."""
         ws, s = self.ws, self.ws.session
-        if not self.pins:
+        self._slot.cancel()
+        weights = s.weights_for(ws.document.spec)
+        if not self.pins or weights is None:
             return
-        if self._busy:
-            self._again = True
+        if not self.class_names():
             return
-        weights = s.current_weights()
-        if weights is None or s.spec != ws.document.spec or not self.class_names():
-            return
+        from playground.core.inspect.probes import snapshot_probabilities
+
         batch = np.stack([p.x for p in self.pins])
         pinned = list(self.pins)
-        self._busy = True
-        task = ws.tasks.start(
-            "Pinned images", _probabilities, s.spec, len(self.class_names()), weights, batch
-        )
+        args = (s.spec, len(self.class_names()), weights, batch)
+        task = self._slot.start("Pinned images", stateless(snapshot_probabilities), *args)
         task.done.connect(lambda probs: self._show(pinned, probs))
-        task.ended.connect(self._ended)
 
     def _show(self, pinned: list[Pin], probs: np.ndarray) -> None:
         for pin, p in zip(pinned, probs, strict=True):
@@ -132,12 +124,6 @@ class Pins(QObject):
                 pin.first = p
             pin.now = p
         self.changed.emit()
-
-    def _ended(self) -> None:
-        self._busy = False
-        if self._again:
-            self._again = False
-            self.refresh()
 
 
 def _drawable(picture: np.ndarray) -> np.ndarray:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from playground.core.limits import MAX_RUNS
-from playground.core.training.events import Finished
+from playground.core.training.events import Finished, RunStatus
 from playground.core.training.runs import MAX_RUN_NAME, Run, new_run
-from playground.ui.state.session import RUNNING
+from playground.ui.state.session import SessionState
 
 if TYPE_CHECKING:
     from playground.ui.state.workspace import Workspace
@@ -50,7 +50,7 @@ class RunList(QObject):
 
     def _state_changed(self, state: str) -> None:
         s, d = self.ws.session, self.ws.dataset
-        if state == RUNNING and self._start is None and d is not None:
+        if state == SessionState.RUNNING and self._start is None and d is not None:
             first_step = s.history.last_step
             self._start = (self.ws.config, d.ref, s.spec, first_step, time.time(), time.monotonic())
 
@@ -60,7 +60,7 @@ class RunList(QObject):
         config, ref, spec, first_step, started, began = self._start
         self._start = None
         s = self.ws.session
-        weights = s.weights if self.keep_weights and finished.status != "error" else None
+        weights = s.weights if self.keep_weights and finished.status != RunStatus.ERROR else None
         run = new_run(
             config,
             ref,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,14 @@ if TYPE_CHECKING:  # torch-land: the worker is imported on the first Train (see 
     from playground.core.inspect.familiarity import Familiarity
     from playground.ui.state.worker import TrainingWorker
 
-IDLE, RUNNING, PAUSED, TRAINED = "idle", "running", "paused", "trained"
+
+class SessionState(StrEnum):
+    IDLE = "idle"  # no weights
+    RUNNING = "running"
+    PAUSED = "paused"
+    TRAINED = "trained"  # weights, and no run going
+
+
 Weights = dict[str, "Tensor"]
 
 
@@ -59,7 +67,7 @@ class TrainingSession(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = IDLE
+        self.state = SessionState.IDLE
         self.spec: NetworkSpec | None = None  # what the weights were trained for
         self.weights: Weights | None = None  # CPU tensors, replaced whole, never written
         self.familiarity: Familiarity | None = None  # of these weights (flags strangers)
@@ -67,18 +75,24 @@ class TrainingSession(QObject):
         self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
         self.probes = ProbeRequest()  # what the visible views want computed
-        self.runs = 0  # counts runs, so that caches keyed on it never mix two runs
+        self.weights_version = 0  # counts replacements of the weights: caches keyed on it
+        # (weights_key) never mix two runs
         # the last run's best epoch and a CPU copy of its weights, to restore them on request
         self.best: tuple[EpochMetrics, Weights] | None = None
         self.tensorboard_dir: Path | None = None  # each run writes event files below it
 
     @property
     def busy(self) -> bool:
-        return self.state in (RUNNING, PAUSED)
+        return self.state in (SessionState.RUNNING, SessionState.PAUSED)
 
     def continues(self, spec: NetworkSpec) -> bool:
         """Whether training spec now goes on from the current weights and history."""
         return self.weights is not None and spec == self.spec
+
+    def weights_for(self, spec: NetworkSpec) -> Weights | None:
+        """current_weights() if they were trained for spec (the network as it is drawn now),
+        else None: the one test of whether weights belong to a network."""
+        return self.current_weights() if spec == self.spec else None
 
     def current_weights(self) -> Weights | None:
         """The newest consistent weights: a running trainer's last finite copy, else the
@@ -92,13 +106,13 @@ class TrainingSession(QObject):
         """While the run is paused between steps: copies of its live weights and optimizer
         state (see Trainer.resting_copy); None otherwise."""
         worker = self._worker
-        if self.state != PAUSED or worker is None or worker.trainer is None:
+        if self.state != SessionState.PAUSED or worker is None or worker.trainer is None:
             return None
         return worker.trainer.resting_copy()
 
     def weights_key(self) -> tuple:
         """Changes whenever current_weights() may have (for caches built from them)."""
-        return (self.runs, self.history.last_step, self.state, id(self.weights))
+        return (self.weights_version, self.history.last_step, self.state, id(self.weights))
 
     def start(
         self,
@@ -116,7 +130,7 @@ class TrainingSession(QObject):
         if not self.continues(spec):
             self._replace(spec, None, History(), keep_previous=True)
         self.spec = spec
-        self.runs += 1
+        self.weights_version += 1
         from playground.ui.state.worker import TrainingWorker
 
         history, log_dir = self.history.copy(), self.log_dir()
@@ -129,21 +143,21 @@ class TrainingSession(QObject):
         self._worker = worker
         if paused:
             worker.pause()
-        self._set_state(PAUSED if paused else RUNNING)
+        self._set_state(SessionState.PAUSED if paused else SessionState.RUNNING)
         worker.start()
 
     def log_dir(self) -> Path | None:
         """A new folder for the next run's TensorBoard files (runs show side by side there)."""
         if self.tensorboard_dir is None:
             return None
-        return self.tensorboard_dir / time.strftime(f"run-%Y%m%d-%H%M%S-{self.runs}")
+        return self.tensorboard_dir / time.strftime(f"run-%Y%m%d-%H%M%S-{self.weights_version}")
 
     def restore_best(self) -> EpochMetrics | None:
         """Make the last run's best epoch's weights the trained ones; that epoch, or None."""
         if self.busy or self.best is None:
             return None
         metrics, self.weights = self.best
-        self.runs += 1  # the weights changed: caches keyed on weights_key start over
+        self.weights_version += 1  # caches keyed on weights_key start over
         self.weightsChanged.emit()
         return metrics
 
@@ -160,18 +174,18 @@ class TrainingSession(QObject):
             self.probesChanged.emit()
 
     def pause(self) -> None:
-        if self._worker and self.state == RUNNING:
+        if self._worker and self.state == SessionState.RUNNING:
             self._worker.pause()
-            self._set_state(PAUSED)
+            self._set_state(SessionState.PAUSED)
 
     def resume(self) -> None:
-        if self._worker and self.state == PAUSED:
+        if self._worker and self.state == SessionState.PAUSED:
             self._worker.resume()
-            self._set_state(RUNNING)
+            self._set_state(SessionState.RUNNING)
 
     def step(self) -> None:
         """Run one mini-batch of the paused run (see Workspace.step to start one for it)."""
-        if self._worker and self.state == PAUSED:
+        if self._worker and self.state == SessionState.PAUSED:
             self._worker.step()
 
     def change_settings(self, config: TrainConfig) -> None:
@@ -217,8 +231,8 @@ class TrainingSession(QObject):
         self.spec, self.weights, self.history = spec, weights, history
         self.best = None
         self.familiarity = None
-        self.runs += 1
-        self._set_state(TRAINED if weights is not None else IDLE)
+        self.weights_version += 1
+        self._set_state(SessionState.TRAINED if weights is not None else SessionState.IDLE)
         self.historyReplaced.emit()
         self.weightsChanged.emit()
 
@@ -269,7 +283,7 @@ class TrainingSession(QObject):
             self.familiarity = None  # calibrated for these weights after the run (calibration.py)
         self.best = worker.best
         self._release(worker)
-        self._set_state(TRAINED if self.weights is not None else IDLE)
+        self._set_state(SessionState.TRAINED if self.weights is not None else SessionState.IDLE)
         self.finished.emit(finished)
         self.weightsChanged.emit()
 
@@ -279,6 +293,6 @@ class TrainingSession(QObject):
         worker.setParent(None)
         self._worker = None
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: SessionState) -> None:
         self.state = state
         self.stateChanged.emit(state)

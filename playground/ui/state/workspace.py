@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
-from playground.core.errors import PlaygroundError
+from playground.core.errors import PlaygroundError, one_line
 from playground.core.io.project import Project
 from playground.core.model.presets import preset
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import Finished
+from playground.core.training.events import Finished, RunStatus
 from playground.core.training.history import History
 from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
@@ -31,9 +31,9 @@ from playground.ui.state.feature_training import FeatureTraining
 from playground.ui.state.guard import WHOLE, Guard, Proceed
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
-from playground.ui.state.session import PAUSED, TrainingSession
+from playground.ui.state.session import SessionState, TrainingSession
 from playground.ui.state.startup import StartupLoader
-from playground.ui.state.tasks import Task, TaskRunner, TaskState
+from playground.ui.state.tasks import Task, TaskRunner, stateless, with_progress
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -55,20 +55,6 @@ def default_network() -> tuple[NetworkSpec, int]:
     return preset(DEFAULT_PRESET, shape, len(classes)), len(classes)
 
 
-def _serial(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A plain function as a task's work: run with one torch thread (a task must not start a
-    second OpenMP team beside the training thread's), without the task's state."""
-
-    def run(*args: Any) -> Any:
-        from playground.core.training.device import set_torch_threads
-
-        *fn_args, _state = args
-        set_torch_threads(1)
-        return fn(*fn_args)
-
-    return run
-
-
 class Workspace(QObject):
     datasetChanged = Signal()  # dataset replaced
     configChanged = Signal(object)  # TrainConfig
@@ -84,7 +70,7 @@ class Workspace(QObject):
         self.session = TrainingSession(self)
         self.files = ProjectFiles(self)
         self.tasks = TaskRunner(self)
-        self.features = FeatureTraining(self)
+        self.transfer = FeatureTraining(self)  # transfer learning on cached backbone features
         # Asked before the work is replaced; the window puts its unsaved-changes question here.
         self.guard: Guard = Proceed()
         self.lesson_setup: tuple | None = None  # (spec, data set) a lesson put in place
@@ -98,7 +84,7 @@ class Workspace(QObject):
         self.loader = StartupLoader(DatasetRef(DEFAULT_DATASET), self)
         self.loader.loaded.connect(self.finish_startup)
         self._inference: tuple[tuple, Any] = ((), None)
-        self._inspector = inspection.Inspector(self)
+        self._drawing = inspection.WeightsDrawing(self)
         self._autosaved_at = -AUTOSAVE_EPOCH_S
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -163,19 +149,9 @@ class Workspace(QObject):
         self.finish_startup()
         from playground.core.data.registry import load_dataset
 
-        def load(state: TaskState) -> Dataset:
-            from playground.core.training.device import set_torch_threads
-
-            def progress(fraction: float, text: str) -> None:
-                state.check()
-                state.set_progress(fraction, text)
-
-            set_torch_threads(1)
-            return load_dataset(ref, progress=progress)
-
-        task = self.tasks.start(f"Loading {ref.source}", load)
+        task = self.tasks.start(f"Loading {ref.source}", with_progress(load_dataset), ref)
         task.done.connect(self._dataset_loaded)
-        task.failed.connect(lambda e: self._refuse("Could not load the data set", e))
+        task.failed.connect(lambda e: self.refuse("Could not load the data set", e))
         return task
 
     def _dataset_loaded(self, dataset: Dataset) -> None:
@@ -202,7 +178,7 @@ class Workspace(QObject):
         if dataset is not None:
             self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
         self.datasetChanged.emit()
-        self._inspector.refresh()
+        self._drawing.refresh()
 
     def recipe(self) -> tuple[list[str], Preprocessing] | None:
         """The class names and preprocessing that classifying uses: the data set's, or the
@@ -237,7 +213,7 @@ class Workspace(QObject):
     # --- training -----------------------------------------------------------------------
     def step(self) -> None:
         """Run one mini-batch and pause: of the paused run, or of a new one started for it."""
-        if self.session.state == PAUSED:
+        if self.session.state == SessionState.PAUSED:
             self.session.step()
         elif not self.session.busy:
             self.train(paused=True)
@@ -247,7 +223,7 @@ class Workspace(QObject):
         """Start (or continue) training, paused at once if asked; says why not when it
         cannot."""
         report, spec, d = self.document.report, self.document.spec, self.dataset
-        if self.features.task is not None:
+        if self.transfer.task is not None:
             return  # a click while the features are computed: training starts after them
         if d is None:
             self.error.emit("Choose a data set to train on first.")
@@ -257,10 +233,10 @@ class Workspace(QObject):
             self.messagesOutdated.emit()
             self.files.mark_dirty()  # the weights will change
             self.document.set_locked(True)
-            if self.features.wanted(spec, d):
-                self.features.start(spec, d, paused)
+            if self.transfer.wanted(spec, d):
+                self.transfer.start(spec, d, paused)
             else:
-                if note := self.features.note(spec):
+                if note := self.transfer.note(spec):
                     self.info.emit(note)
                 self.session.start(spec, d, self.config, paused)
 
@@ -278,7 +254,7 @@ class Workspace(QObject):
     def _on_finished(self, f: Finished) -> None:
         self.document.set_locked(False)
         calibrate(self)
-        if f.status in ("diverged", "error"):
+        if f.status in (RunStatus.DIVERGED, RunStatus.ERROR):
             self.error.emit(f.message)
         if self.session.weights is not None:
             self.files.mark_dirty()
@@ -288,7 +264,7 @@ class Workspace(QObject):
     def snapshot_project(self) -> Project:
         """The work as a project: the newest consistent weights (a running trainer's too)."""
         s, d = self.session, self.dataset
-        weights = s.current_weights() if s.spec == self.document.spec else None
+        weights = s.weights_for(self.document.spec)
         return Project(
             self.document.spec,
             d.ref if d else DatasetRef(DEFAULT_DATASET),
@@ -307,7 +283,7 @@ class Workspace(QObject):
         from playground.core.io.project import save_project
 
         project = self.snapshot_project()
-        task = self.tasks.start(f"Saving {path.name}", _serial(save_project), path, project)
+        task = self.tasks.start(f"Saving {path.name}", stateless(save_project), path, project)
 
         def saved(_: object) -> None:
             self.files.set_clean(path)
@@ -318,7 +294,7 @@ class Workspace(QObject):
 
         task.done.connect(saved)
         task.failed.connect(
-            lambda e: self._refuse("", e, "The previous file, if any, is unchanged.")
+            lambda e: self.refuse("", e, "The previous file, if any, is unchanged.")
         )
         return task
 
@@ -327,9 +303,11 @@ class Workspace(QObject):
         broken file is refused with the reason, and the current work stays."""
         self.finish_startup()
         name = path.name if path else "the recovery file"
-        task = self.tasks.start(f"Opening {name}", _serial(_read_project), path or recovery_path())
+        task = self.tasks.start(
+            f"Opening {name}", stateless(_read_project), path or recovery_path()
+        )
         task.done.connect(lambda result: self._restore(*result, path, recovered))
-        task.failed.connect(lambda e: self._refuse(f"Could not open {name}", e))
+        task.failed.connect(lambda e: self.refuse(f"Could not open {name}", e))
         return task
 
     def new(self) -> None:
@@ -342,12 +320,12 @@ class Workspace(QObject):
     def open_trained(self, name: str) -> Task:
         """Put a network that ships trained (Network ▸ Pretrained) in place of the current work:
         it classifies photos at once, and no data set comes with it."""
-        from playground.core.io.pretrained import TRAINED
+        from playground.core.io.pretrained import PRETRAINED_NETWORKS
 
-        title, make = TRAINED[name]
-        task = self.tasks.start(f"Loading the {title}", _serial(make))
+        title, make = PRETRAINED_NETWORKS[name]
+        task = self.tasks.start(f"Loading the {title}", stateless(make))
         task.done.connect(lambda project: self._restore(project, NO_DATASET, None, False))
-        task.failed.connect(lambda e: self._refuse(f"Could not load the {title}", e))
+        task.failed.connect(lambda e: self.refuse(f"Could not load the {title}", e))
         return task
 
     def _restore(
@@ -389,10 +367,10 @@ class Workspace(QObject):
         from playground.core.io.export import export_project
 
         task = self.tasks.start(
-            f"Exporting {path.name}", _serial(export_project), project, fmt, path, self.dataset
+            f"Exporting {path.name}", stateless(export_project), project, fmt, path, self.dataset
         )
         task.done.connect(lambda files: self.info.emit("Exported " + ", ".join(map(str, files))))
-        task.failed.connect(lambda e: self._refuse("Export failed", e))
+        task.failed.connect(lambda e: self.refuse("Export failed", e))
         return task
 
     def autosave(self) -> None:
@@ -403,16 +381,16 @@ class Workspace(QObject):
 
         self._autosaved_at = time.monotonic()
         task = self.tasks.start(
-            "Autosave", _serial(save_project), recovery_path(), self.snapshot_project()
+            "Autosave", stateless(save_project), recovery_path(), self.snapshot_project()
         )
-        task.failed.connect(lambda e: self._refuse("Autosave failed", e))
+        task.failed.connect(lambda e: self.refuse("Autosave failed", e))
 
     def discard_recovery(self) -> None:
         recovery_path().unlink(missing_ok=True)
 
-    def _refuse(self, what: str, e: BaseException, after: str = "") -> None:
+    def refuse(self, what: str, e: BaseException, after: str = "") -> None:
         """Say in one line why something could not be done (the log has the traceback)."""
-        reason = str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
+        reason = one_line(e)
         text = f"{what}: {reason}" if what else reason
         self.error.emit(f"{text.rstrip('.')}. {after}".strip())
 
@@ -437,7 +415,8 @@ class Workspace(QObject):
                 "Train the network first (or open a trained project): an untrained network "
                 "can only guess."
             )
-        if s.spec != self.document.spec:
+        weights = s.weights_for(self.document.spec)
+        if weights is None:
             raise PlaygroundError("The network was edited since it was trained: train it again.")
         if recipe is None:
             raise PlaygroundError("Choose the data set the network was trained on first.")

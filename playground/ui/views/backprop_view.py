@@ -31,6 +31,7 @@ class BackpropView(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = workspace
+        self._walking = workspace.tasks.slot()  # one walk at a time: a new one replaces it
         self.walk: Walkthrough | None = None
         self.stage = 0
         self.step_seen = 0  # the training step whose weights the walk-through was made of
@@ -97,7 +98,7 @@ class BackpropView(QWidget):
     # --- computing ----------------------------------------------------------------------
     def compute(self) -> None:
         try:
-            task = start_walkthrough(self.ws, self.sample.value())
+            task = start_walkthrough(self.ws, self._walking, self.sample.value())
         except PlaygroundError as e:
             self._forget()
             self.text.setText(str(e))

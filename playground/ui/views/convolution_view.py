@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.ui.state.tasks import stateless
 from playground.ui.views.convolution_text import dot_product_text
 from playground.ui.widgets.plots import DIVERGING
 
@@ -31,19 +32,12 @@ FRAME = pg.mkPen("#E07B22", width=2)
 UNREACHED = (236, 239, 242, 255)
 
 
-def _walk(spec, classes, weights, layer, filter_index, x, _state) -> ConvWalk:
-    from playground.core.inspect.convolution import conv_walk
-    from playground.core.inspect.inference import inference_model
-
-    return conv_walk(inference_model(spec, classes, weights), layer, filter_index, x)
-
-
 class ConvolutionView(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = workspace
         self.walk: ConvWalk | None = None
-        self._asked: tuple | None = None
+        self._walking = workspace.tasks.slot()  # the newest choices' walk; older ones are dropped
         self.sample: np.ndarray | None = None  # normalised C×H×W: the input slid over
         self._samples: np.ndarray | None = None
         self.layer, self.filter, self.sample_index = QComboBox(), QSpinBox(), QSpinBox()
@@ -127,7 +121,7 @@ class ConvolutionView(QWidget):
         self.ws.document.changed.connect(self._layers_changed)
         self.ws.session.weightsChanged.connect(self._ask)
         # a run's first weights: something to show before the run ends (then: weightsChanged)
-        self.ws.session.snapshotTaken.connect(lambda _: self.walk is None and self._ask())
+        self.ws.session.snapshotTaken.connect(self._snapshot)
         self._set_speed(self.speed.value())
 
     # --- choices ----------------------------------------------------------------------------
@@ -178,27 +172,31 @@ class ConvolutionView(QWidget):
         self._ask()
 
     # --- computing ---------------------------------------------------------------------------
+    def _snapshot(self, *_: object) -> None:
+        """A run's new weights, while no walk is shown yet: the first that can be made is
+        (snapshots come faster than a walk is made on a busy machine)."""
+        if self.walk is None and not self._walking.busy:
+            self._ask()
+
     def _ask(self, *_: object) -> None:
         """Compute the walk for the current choices from the newest weights, as a task."""
         if not self.isVisible():
             return
         ws, s = self.ws, self.ws.session
-        weights, layer = s.current_weights(), self.layer.currentText()
+        weights, layer = s.weights_for(ws.document.spec), self.layer.currentText()
         why = self._missing(weights, layer)
         if why:
+            self._walking.cancel()
             self.walk = None
             self.note.setText(why)
             self._clear()
             return
-        key = (s.weights_key(), layer, self.filter.value(), id(self.sample))
-        if key == self._asked:
-            return
-        self._asked = key
-        index = self.filter.value() - 1
+        from playground.core.inspect.convolution import snapshot_walk
+
+        index = self.filter.value() - 1  # counted from 1 on screen
         args = (s.spec, ws.document.num_classes, weights, layer, index, self.sample)
-        task = ws.tasks.start("Sliding the filter", _walk, *args)
-        task.done.connect(lambda walk: self._take(key, walk))
-        task.ended.connect(lambda: self._forget(key))
+        task = self._walking.start("Sliding the filter", stateless(snapshot_walk), *args)
+        task.done.connect(self._take)
 
     def _missing(self, weights, layer: str) -> str:
         if not layer:
@@ -207,17 +205,11 @@ class ConvolutionView(QWidget):
             )
         if self.sample is None:
             return "The convolution animation needs image data: choose MNIST or an image folder."
-        if weights is None or self.ws.session.spec != self.ws.document.spec:
+        if weights is None:
             return "Train the network (or press Step) to slide its learned filters."
         return ""
 
-    def _forget(self, key: tuple) -> None:
-        if self.walk is None and self._asked == key:
-            self._asked = None
-
-    def _take(self, key: tuple, walk: ConvWalk) -> None:
-        if key != self._asked:
-            return  # the choices moved on while it was computed
+    def _take(self, walk: ConvWalk) -> None:
         self.walk = walk
         c, k = walk.kernel.shape[0], walk.kernel.shape[-1]
         h, w = walk.output.shape

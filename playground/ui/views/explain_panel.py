@@ -146,6 +146,8 @@ class ExplainPanel(QWidget):
             "four ways. Click another bar to explain that class."
         )
         self._make_tiles()
+        for tile in self.tiles.values():  # no map of the picture before stays beside this one
+            tile.waiting()
         self.show()
         self.explanations.request(prediction.model_input, index)
 

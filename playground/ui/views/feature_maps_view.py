@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from playground.core.inspect.mosaic import mosaic
 from playground.core.training.events import Probe
-from playground.ui.widgets.images import mosaic
 from playground.ui.widgets.live_view import LiveView
 
 MAX_MAPS = 16

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.inspect.mosaic import mosaic
 from playground.core.numbers import number, scaled
-from playground.ui.widgets.images import mosaic
 from playground.ui.widgets.plots import DIVERGING, plot_widget
 
 MAX_TABLE_VALUES = 64  # up to this many values are written out; more are a heatmap

@@ -33,17 +33,3 @@ def saliency_overlay(model_input: np.ndarray, saliency: np.ndarray) -> np.ndarra
     rgb = np.repeat(base[..., None], 3, axis=2) * 0.6
     heat = saliency[..., None] * np.array([1.0, 0.25, 0.0])
     return np.clip(rgb + heat, 0, 1)
-
-
-def mosaic(tiles: list, columns: int, pad: int = 1, fill: float = float("nan")):
-    """Lay equal-sized 2-D (or H×W×3) arrays out in a grid, separated by pad."""
-    if not tiles:
-        return np.zeros((1, 1))
-    h, w = tiles[0].shape[:2]
-    rows = (len(tiles) + columns - 1) // columns
-    shape = (rows * (h + pad) - pad, columns * (w + pad) - pad, *tiles[0].shape[2:])
-    out = np.full(shape, fill, dtype=np.float32)
-    for i, t in enumerate(tiles):
-        r, c = divmod(i, columns)
-        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = t
-    return out

@@ -41,7 +41,7 @@ class TaskBar(QFrame):
         self.label.setText(f"{task.title}…")
         self.bar.setRange(0, 0)  # busy until the first progress report
         task.progressed.connect(lambda f, text, t=task: self._progress(t, f, text))
-        task.ended.connect(lambda t=task: self._ended(t))
+        task.closed.connect(lambda t=task: self._ended(t))
         self._show_timer.start()
 
     def _progress(self, task: Task, fraction: float, text: str) -> None:
