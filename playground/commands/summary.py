@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from playground.core.io.pretrained import TRAINED, open_trained
+from playground.core.io.pretrained import PRETRAINED_NETWORKS, open_trained
 from playground.core.io.project import SUFFIX
 from playground.core.model.layers import shape_text
 from playground.core.model.presets import PRESETS, preset
@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "network",
         help=f"a network JSON file, a {SUFFIX} project, a preset ({', '.join(PRESETS)}, on "
-        f"MNIST's 1×28×28) or {', '.join(TRAINED)}",
+        f"MNIST's 1×28×28) or {', '.join(PRETRAINED_NETWORKS)}",
     )
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(run=run)
