@@ -67,7 +67,9 @@ def _shape(text: str) -> Shape:
     except ValueError:
         shape = ()
     if len(shape) not in (1, 3) or min(shape) < 1:
-        raise SpecError(f"--input-shape must be C,H,W or FEATURES of positive whole numbers: {text}")
+        raise SpecError(
+            f"--input-shape must be C,H,W or FEATURES of positive whole numbers: {text}"
+        )
     return shape
 
 

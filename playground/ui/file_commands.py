@@ -77,9 +77,9 @@ class FileCommands:
 
     def open_trained(self, key: str) -> None:
         """Network ▸ Pretrained: a network that ships trained in place of the work."""
-        from playground.core.io.pretrained import TRAINED
+        from playground.core.io.pretrained import PRETRAINED_NETWORKS
 
-        self.confirm(f"The {TRAINED[key][0]}", lambda: self.ws.open_trained(key))
+        self.confirm(f"The {PRETRAINED_NETWORKS[key][0]}", lambda: self.ws.open_trained(key))
 
     def apply_preset(self, key: str) -> None:
         """Network ▸ Presets: an undoable edit, asked first when it strands trained weights."""
