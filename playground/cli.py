@@ -19,6 +19,7 @@ COMMANDS = {
     "explain": "explain",
     "export": "export",
     "embed": "embed",
+    "sweep": "sweep",
     "bench": "bench",
     "summary": "summary",
     "import": "import_model",

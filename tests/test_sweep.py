@@ -1,0 +1,213 @@
+"""Sweeps: a study on a toy set finds better settings than a bad default; two processes add
+trials to one study through a shared SQLite file; a real PostgreSQL server as the storage."""
+
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from playground.core.data.ref import DatasetRef
+from playground.core.data.registry import load_dataset
+from playground.core.errors import PlaygroundError
+from playground.core.io.project import load_project
+from playground.core.model.presets import preset
+from playground.core.training.config import TrainConfig
+from playground.core.training.sweep import SweepPlan, open_study, run_sweep
+from playground.core.training.sweep_space import parse_param
+from playground.core.training.trainer import Trainer
+
+CIRCLE = DatasetRef("circle", {"samples": 300})
+BAD = TrainConfig(lr=1e-5, epochs=2, batch_size=32)  # learns nothing in 2 epochs
+
+
+def _plan(storage: str, study: str = "toy", trials: int = 4, **kw) -> SweepPlan:
+    params = (parse_param("lr=1e-2..3e-1:log"), parse_param("layers.0.out_features=4..16"))
+    spec = preset("mlp", (2,), 2)
+    return SweepPlan(spec, CIRCLE, BAD, params, storage, study, trials, **kw)
+
+
+def test_a_study_beats_a_bad_default(tmp_path):
+    default = Trainer(preset("mlp", (2,), 2), load_dataset(CIRCLE), BAD)
+    default.run()
+    bad = default.history.epochs[-1].val_accuracy
+    heard = []
+    results = run_sweep(_plan(f"sqlite:///{tmp_path}/s.db"), on_trial=heard.append)
+    assert heard == results and len(results) == 4
+    assert {r.state for r in results} <= {"complete", "pruned"}
+    best = max(r.value for r in results if r.value is not None)
+    assert best > bad + 0.2, (best, bad)
+    complete = [r for r in results if r.state == "complete"]
+    assert all(r.run.config.lr == r.values["lr"] for r in complete)
+    assert all(
+        r.run.spec.layers[0].params["out_features"] == r.values["layers.0.out_features"]
+        for r in complete
+    )
+
+
+def test_cancel_stops_between_steps(tmp_path):
+    asked = []
+
+    def stop():
+        asked.append(1)
+        return len(asked) > 3  # a few steps into the first trial
+
+    results = run_sweep(_plan(f"sqlite:///{tmp_path}/c.db", trials=5), stop=stop)
+    assert results == []  # the trial under way is not counted; none after it starts
+    study = open_study(_plan(f"sqlite:///{tmp_path}/c.db"))
+    assert len(study.trials) == 1 and study.trials[0].state.name == "FAIL"
+
+
+def test_two_processes_add_to_one_study(tmp_path):
+    """A `playground sweep` process with two workers and this process share a study (SQLite)
+    and a project (the trials land in its runs)."""
+    storage = f"sqlite:///{tmp_path}/shared.db"
+    project = tmp_path / "toy.playground"
+    args = [
+        "--dataset",
+        "circle",
+        "--samples",
+        "300",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "32",
+        "--lr",
+        "1e-5",
+        "--param",
+        "lr=1e-2..3e-1:log",
+        "--param",
+        "layers.0.out_features=4..16",
+        "--storage",
+        storage,
+        "--study",
+        "shared",
+        "-o",
+        str(project),
+    ]
+    other = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "playground",
+            "sweep",
+            "mlp",
+            *args,
+            "--trials",
+            "2",
+            "--workers",
+            "2",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    try:
+        from playground.cli import main
+
+        assert main(["sweep", "mlp", *args, "--trials", "2"]) == 0
+        out, err = other.communicate(timeout=300)
+    finally:
+        other.kill()
+    assert other.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["trials"] == 2 and summary["study"] == "shared"
+    study = open_study(_plan(storage, "shared"))
+    assert len(study.trials) == 4  # each process's two
+    assert summary["best"]["val_accuracy"] > 0.7
+    runs = load_project(project).runs
+    assert sorted(r.name for r in runs) == [f"shared trial {n}" for n in range(4)]
+
+
+def test_a_storage_that_cannot_be_opened_is_one_line(tmp_path):
+    with pytest.raises(PlaygroundError, match="journal file"):
+        run_sweep(_plan(str(tmp_path / "study.db")))
+    with pytest.raises(PlaygroundError, match="cannot open the study storage"):
+        run_sweep(_plan("postgresql://nobody@127.0.0.1:1/none"))
+
+
+def test_a_journal_file_holds_a_study(tmp_path):
+    results = run_sweep(_plan(str(tmp_path / "study.log"), trials=2, sampler="random"))
+    assert len(results) == 2
+    assert len(open_study(_plan(str(tmp_path / "study.log"))).trials) == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_program(name: str) -> str | None:
+    """On the PATH, or where Debian's packages put it (/usr/lib/postgresql/VERSION/bin)."""
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return shutil.which(name) or (found[-1] if found else None)
+
+
+@pytest.fixture
+def postgres():
+    """A throwaway PostgreSQL server on 127.0.0.1 and a free port, in a temporary folder:
+    its URL. Skips, saying why, where none can run."""
+    pytest.importorskip("psycopg", reason="the psycopg driver (test extra) is not installed")
+    initdb, pg_ctl = _postgres_program("initdb"), _postgres_program("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): apt-get install postgresql")
+    as_user: list[str] = []
+    folder = tempfile.mkdtemp(prefix="playground-pg-")
+    if os.geteuid() == 0:  # the server refuses to run as root: as the postgres user
+        if not shutil.which("runuser"):
+            pytest.skip("PostgreSQL refuses root and runuser is missing")
+        shutil.chown(folder, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = os.path.join(folder, "data"), _free_port()
+    try:
+        subprocess.run(
+            [*as_user, initdb, "-D", data, "-A", "trust", "-U", "playground"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        options = f"-h 127.0.0.1 -p {port} -k {folder}"
+        subprocess.run(
+            [
+                *as_user,
+                pg_ctl,
+                "-D",
+                data,
+                "-o",
+                options,
+                "-w",
+                "-l",
+                os.path.join(folder, "log"),
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        yield f"postgresql://playground@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_study_on_a_postgresql_server(postgres):
+    began = time.perf_counter()
+    results = run_sweep(_plan(postgres, "pg", trials=2, sampler="random"))
+    assert len(results) == 2
+    study = open_study(_plan(postgres, "pg"))
+    assert [t.number for t in study.trials] == [0, 1]
+    assert time.perf_counter() - began < 120
