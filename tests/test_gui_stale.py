@@ -17,3 +17,26 @@ def test_file_new_forgets_the_plot_ranges_of_the_last_run(window, qtbot):
     assert x0 <= 0 and x1 <= 10
     (x0, x1), _ = curves.acc_plot.plotItem.getViewBox().viewRange()
     assert x0 == 0.5 and x1 <= 10
+
+
+def test_status_and_banner_end_with_the_state_they_described(window, qtbot):
+    """The status bar said "Training on CPU" after runs ended; an error banner stayed while
+    the person went on stepping."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from gui_helpers import LEFT, toy_mlp
+
+    toy_mlp(window, qtbot)
+    ws = window.workspace
+    with qtbot.waitSignal(ws.session.stepMeasured, timeout=30_000):
+        QTest.keyClick(window, Qt.Key.Key_F10)
+    assert window.statusBar().currentMessage().startswith("Training on")
+    ws.error.emit("Stop training before changing this setting.")
+    assert window.banner.isVisible()
+    with qtbot.waitSignal(ws.session.stepMeasured, timeout=30_000):
+        QTest.keyClick(window, Qt.Key.Key_F10)
+    assert not window.banner.isVisible()
+    QTest.mouseClick(window.training.stop_button, LEFT)
+    qtbot.waitUntil(lambda: not ws.session.busy, timeout=30_000)
+    assert "Training on" not in window.statusBar().currentMessage()

@@ -214,6 +214,7 @@ class Workspace(QObject):
     def step(self) -> None:
         """Run one mini-batch and pause: of the paused run, or of a new one started for it."""
         if self.session.state == SessionState.PAUSED:
+            self.messagesOutdated.emit()  # new work: what was said of the last step is old
             self.session.step()
         elif not self.session.busy:
             self.train(paused=True)
@@ -253,6 +254,7 @@ class Workspace(QObject):
 
     def _on_finished(self, f: Finished) -> None:
         self.document.set_locked(False)
+        self.status.emit(f.message)  # not "Training on CPU" once it no longer is
         calibrate(self)
         if f.status in (RunStatus.DIVERGED, RunStatus.ERROR):
             self.error.emit(f.message)
