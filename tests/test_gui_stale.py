@@ -40,3 +40,17 @@ def test_status_and_banner_end_with_the_state_they_described(window, qtbot):
     QTest.mouseClick(window.training.stop_button, LEFT)
     qtbot.waitUntil(lambda: not ws.session.busy, timeout=30_000)
     assert "Training on" not in window.statusBar().currentMessage()
+
+
+def test_answers_open_on_a_view_that_applies_to_the_data(window, qtbot):
+    """For digits the Answers group opened on an empty Boundary tab (a 2-D points view)."""
+    from PySide6.QtTest import QTest
+
+    from gui_helpers import LEFT, NO_MOD
+
+    qtbot.waitUntil(lambda: window.workspace.dataset is not None, timeout=30_000)
+    assert window.workspace.dataset.preprocessing.kind == "image"
+    groups = window.views.group_bar
+    answers = next(g for g in range(groups.count()) if groups.tabText(g) == "Answers")
+    QTest.mouseClick(groups, LEFT, NO_MOD, groups.tabRect(answers).center())
+    assert window.views.currentWidget() is window.views.classify

@@ -58,6 +58,7 @@ class GroupBar(QTabBar):
         for name, _ in GROUPS:
             self.addTab(name)
         self._last = [self.index_of(titles[0]) for _, titles in GROUPS]  # per group
+        self._inapplicable: set[int] = set()  # tabs with nothing to show for this data set
         self.currentChanged.connect(self._show_group)
         tabs.currentChanged.connect(self._follow)
         self._show_group(0)
@@ -74,6 +75,18 @@ class GroupBar(QTabBar):
         for i in range(self.tabs.count()):
             self.tabs.setTabVisible(i, self.group_of(i) == group)
         QTabWidget.setCurrentIndex(self.tabs, target)
+
+    def set_applies(self, title: str, applies: bool, instead: str) -> None:
+        """Whether tab title has something to show for the data set: where not, its group
+        opens on tab instead (Answers opened on an empty Boundary tab for digits)."""
+        index = self.index_of(title)
+        if applies:
+            self._inapplicable.discard(index)
+            return
+        self._inapplicable.add(index)
+        group = self.group_of(index)
+        if self._last[group] == index:
+            self._last[group] = self.index_of(instead)
 
     def reveal(self, index: int) -> None:
         """Choose the group of tab `index`, which it then shows."""
@@ -173,12 +186,14 @@ class ViewTabs(QTabWidget):
             view.clear()
         self.classify.forget()
         if d is None:  # a trained network that came without one: nothing of data to show
+            self.group_bar.set_applies("Boundary", False, "Classify")
             self.feature_maps.set_dataset_samples(None)
             self.convolution.set_dataset_samples(None)
             self.boundary.set_points(None, None)
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
             return
         is_image = d.preprocessing.kind == "image"
+        self.group_bar.set_applies("Boundary", not is_image, "Classify")
         samples = d.x_val.cpu().numpy() if is_image else None
         self.feature_maps.set_dataset_samples(samples)
         self.convolution.set_dataset_samples(samples)
