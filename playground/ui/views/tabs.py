@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
+from playground.ui.state.projection import Projection
 from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
@@ -24,6 +25,7 @@ from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gallery_view import GalleryView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.neurons_view import NeuronView
+from playground.ui.views.projector_view import ProjectorView
 from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
 from playground.ui.views.toy_options import ToyOptions
@@ -39,7 +41,7 @@ GROUPS = (
     ("Training", ("Curves", "Runs", "Step")),
     ("Inside the network", ("Weights", "Filters", "Feature maps", "Neurons", "Convolution",
                             "Gradients")),
-    ("Answers", ("Boundary", "Confusion", "Classify", "Gallery")),
+    ("Answers", ("Boundary", "Confusion", "Classify", "Gallery", "Projector")),
 )  # fmt: skip
 
 
@@ -118,6 +120,7 @@ class ViewTabs(QTabWidget):
         self.neurons = NeuronView()
         self.convolution = ConvolutionView(workspace)
         self.gallery = GalleryView(Gallery(workspace, self))
+        self.projector = ProjectorView(Projection(workspace, self))
         # one tab for one training step, seen two ways: fewer tabs fit a 1024-pixel window
         self.step_tab = QTabWidget()
         self.step_tab.setDocumentMode(True)
@@ -137,6 +140,7 @@ class ViewTabs(QTabWidget):
             "Confusion": self.confusion,
             "Classify": self.classify,
             "Gallery": self.gallery,
+            "Projector": self.projector,
         }
         for title in (t for _, titles in GROUPS for t in titles):
             self.addTab(pages[title], title)
@@ -158,6 +162,7 @@ class ViewTabs(QTabWidget):
         self.feature_maps.sampleChanged.connect(self._ask_probes)
         self.classify.classified.connect(self._use_prediction)
         self.gallery.picked.connect(self._show_picked)
+        self.projector.sampleClicked.connect(self._classify_sample)
 
     def _blank_views(self) -> tuple:
         return (
@@ -191,6 +196,7 @@ class ViewTabs(QTabWidget):
             self.convolution.set_dataset_samples(None)
             self.boundary.set_points(None, None)
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
+            self.projector.set_samples(None, [])
             return
         is_image = d.preprocessing.kind == "image"
         self.group_bar.set_applies("Boundary", not is_image, "Classify")
@@ -205,6 +211,7 @@ class ViewTabs(QTabWidget):
             self.boundary.set_points(
                 (raw_train, d.y_train.cpu().numpy()), (raw_val, d.y_val.cpu().numpy())
             )
+        self.projector.set_samples(_pictures(raw_val) if is_image else None, d.class_names)
         self.confusion.set_data(
             d.class_names,
             d.y_val.cpu().numpy(),
@@ -235,6 +242,18 @@ class ViewTabs(QTabWidget):
         else:
             self.setCurrentWidget(self.classify)
             self.classify.classify_paths(paths)
+
+    def _classify_sample(self, index: int) -> None:
+        """A point clicked in the projector: its sample, classified."""
+        pictures = self.projector.pictures
+        if pictures is None:
+            self.ws.status.emit("Points of a plane are not pictures: Classify takes pictures")
+            return
+        from PIL import Image
+
+        picture = (np.clip(pictures[index], 0, 1) * 255).astype(np.uint8)
+        self.setCurrentWidget(self.classify)
+        self.classify.classify_image(Image.fromarray(picture), f"validation sample {index}")
 
     def _show_picked(self, picked: Classified) -> None:
         """A picture clicked in the gallery: its answer in detail."""
@@ -273,3 +292,8 @@ class ViewTabs(QTabWidget):
             self.ws.status.emit(f"Saved {path}")
         else:
             self.ws.error.emit(f"Could not write {path}: check the folder exists and is writable")
+
+
+def _pictures(raw: np.ndarray) -> np.ndarray:
+    """(N, C, H, W) samples in [0, 1] as pictures: (N, H, W) gray or (N, H, W, 3) colour."""
+    return raw[:, 0] if raw.shape[1] == 1 else raw.transpose(0, 2, 3, 1)
