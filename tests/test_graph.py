@@ -193,3 +193,28 @@ def test_a_graph_ending_in_softmax_trains_on_its_scores():
     x = torch.randn(4, 2)
     scores = logits_part(model)(x)
     assert torch.allclose(torch.softmax(scores, 1), model(x))
+
+
+def test_the_code_of_a_graph_rebuilds_it_and_takes_its_weights():
+    from playground.core.io.codegen import logits_code, model_code
+
+    nodes = (
+        L("Conv2d", out_channels=4, kernel_size=3, padding=1).wired("a", ["input"]),
+        L("Conv2d", out_channels=4, kernel_size=1).wired("b", ["input"]),
+        L("Add").wired("add", ["a", "b"]),
+        L("Concat").wired("cat", ["add", "input"]),
+        L("Flatten").wired("flat", ["cat"]),
+        L("Linear", out_features=3).wired("fc", ["flat"]),
+        L("Softmax").wired("p", ["fc"]),
+    )
+    model = build_model(NetworkSpec((2, 5, 5), nodes, "p")).eval()
+    code = model_code(model)
+    assert "add = a + b" in code and "cat = torch.cat([add, input], dim=1)" in code
+    scope: dict = {}
+    exec("import torch\nfrom torch import nn\n" + code, scope)  # what a user would paste
+    rebuilt = scope["build_model"]().eval()
+    rebuilt.load_state_dict(model.state_dict())
+    x = torch.randn(2, 2, 5, 5)
+    torch.testing.assert_close(rebuilt(x), model(x))
+    scores = eval(logits_code(model), scope | {"model": rebuilt})
+    torch.testing.assert_close(scores(x), logits_part(model)(x))

@@ -1,5 +1,6 @@
-"""`playground import FILE.py:CLASS|FILE.onnx [--input-shape C,H,W] -o PROJECT`: a model written
-in PyTorch (traced with torch.fx) or saved as ONNX, as a project of catalog nodes with its weights."""
+"""`playground import FILE.py:CLASS|FILE.onnx [--input-shape C,H,W] -o PROJECT`: a model
+written in PyTorch (traced with torch.fx) or saved as ONNX, as a project of catalog nodes with
+its weights."""
 
 from __future__ import annotations
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from torch import nn
 
 from playground.core.errors import PlaygroundError
+from playground.core.model.blocks import Merge
+from playground.core.model.build import GraphNet
 
 
-def check_python_export(model: nn.Sequential) -> None:
-    """PlaygroundError unless every layer is a torch.nn module the script can write out."""
-    own = sorted({type(m).__name__ for m in model if not type(m).__module__.startswith("torch.")})
+def check_python_export(model: nn.Module) -> None:
+    """PlaygroundError unless every layer is a torch.nn module the script can write out (the
+    merges of a graph are written as + , * and torch.cat)."""
+    layers = [m for m in model if not isinstance(m, Merge)]  # type: ignore[attr-defined]
+    own = sorted({type(m).__name__ for m in layers if not type(m).__module__.startswith("torch.")})
     if own:
         raise PlaygroundError(
             "the python export writes only plain torch.nn layers, not Neural Playground's own "
@@ -22,6 +26,68 @@ def layers_code(model: nn.Sequential) -> str:
     return "\n".join(f"        nn.{module!r}," for module in model)
 
 
+def model_code(model: nn.Module) -> str:
+    """PyTorch source that defines build_model() for model: an nn.Sequential for a stack, a
+    Net class for a graph whose forward wires the nodes by name. Its state_dict keys are the
+    model's, so the app's weights load into it as they are."""
+    if not isinstance(model, GraphNet):
+        body = layers_code(model)  # type: ignore[arg-type]
+        return f"def build_model() -> nn.Module:\n    return nn.Sequential(\n{body}\n    )\n"
+    modules = [
+        f'            "{node_id}": nn.{module!r},'
+        for node_id, module in model.nodes.items()
+        if not isinstance(module, Merge)
+    ]
+    lines = [_forward_line(model, node_id, inputs) for node_id, inputs in model.order]
+    softmax = isinstance(model.nodes[model.output], nn.Softmax)
+    if softmax:  # the loss wants the scores before the Softmax
+        before = next(inputs for node_id, inputs in model.order if node_id == model.output)[0]
+        lines.insert(-1, f"        if scores:\n            return {before}")
+    code = _GRAPH_TEMPLATE.format(
+        modules="\n".join(modules),
+        forward="\n".join(lines),
+        output=model.output,
+        scores=", scores: bool = False" if softmax else "",
+    )
+    return code + (_SCORES if softmax else "")
+
+
+def logits_code(model: nn.Module) -> str:
+    """The expression, in the code model_code writes, for the model without its last Softmax
+    (the loss wants scores)."""
+    if isinstance(model, GraphNet):
+        return "Scores(model)" if isinstance(model.nodes[model.output], nn.Softmax) else "model"
+    return "model[:-1]" if len(model) and isinstance(model[-1], nn.Softmax) else "model"  # type: ignore[arg-type]
+
+
+def _forward_line(model: GraphNet, node_id: str, inputs: tuple[str, ...]) -> str:
+    module = model.nodes[node_id]
+    if isinstance(module, Merge):
+        if module.kind == "Concat":
+            return f"        {node_id} = torch.cat([{', '.join(inputs)}], dim=1)"
+        return f"        {node_id} = {(' + ' if module.kind == 'Add' else ' * ').join(inputs)}"
+    return f'        {node_id} = self.nodes["{node_id}"]({inputs[0]})'
+
+
+_GRAPH_TEMPLATE = """class Net(nn.Module):
+    \"\"\"The network's graph: each node's layer, named by its id, wired in forward.\"\"\"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes = nn.ModuleDict({{
+{modules}
+        }})
+
+    def forward(self, input: torch.Tensor{scores}) -> torch.Tensor:
+{forward}
+        return {output}
+
+
+def build_model() -> nn.Module:
+    return Net()
+"""
+
+
 OPTIMIZER_CODE = {
     "adam": "torch.optim.Adam(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
     "adamw": "torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=WEIGHT_DECAY)",
@@ -30,3 +96,17 @@ OPTIMIZER_CODE = {
     "rmsprop": "torch.optim.RMSprop(model.parameters(), lr=lr, momentum=MOMENTUM, "
     "weight_decay=WEIGHT_DECAY)",
 }
+
+
+_SCORES = """
+
+class Scores(nn.Module):
+    \"\"\"The network's scores before its last Softmax: what the loss wants.\"\"\"
+
+    def __init__(self, net: Net) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return self.net(input, scores=True)
+"""

@@ -15,7 +15,7 @@ from torch import nn
 from playground.core.data.dataset import Dataset
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
-from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, layers_code
+from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, logits_code, model_code
 from playground.core.io.export_ddp import export_ddp
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import Project
@@ -107,13 +107,12 @@ def _python(project: Project, model: nn.Sequential, data: Dataset, out: Path) ->
 
 
 def python_script(
-    project: Project, model: nn.Sequential, script: str, weights: str, arrays: str
+    project: Project, model: nn.Module, script: str, weights: str, arrays: str
 ) -> str:
     c = project.config
-    softmax_last = bool(len(model)) and isinstance(model[-1], nn.Softmax)
     return _TEMPLATE.format(
         script=script,
-        layers=layers_code(model),
+        model=model_code(model),
         weights=weights,
         data=arrays,
         classes=project.class_names,
@@ -123,7 +122,7 @@ def python_script(
         momentum=c.momentum,
         batch=c.batch_size,
         seed=c.seed,
-        logits="model[:-1]" if softmax_last else "model",
+        logits=logits_code(model),
     )
 
 
@@ -158,11 +157,7 @@ MOMENTUM = {momentum!r}
 SEED = {seed!r}
 
 
-def build_model() -> nn.Sequential:
-    return nn.Sequential(
-{layers}
-    )
-
+{model}
 
 def load_data(device):
     """(x_train, y_train, x_val, y_val) tensors on device."""

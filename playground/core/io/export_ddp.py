@@ -11,7 +11,7 @@ from string import Template
 from safetensors.torch import save_file
 from torch import nn
 
-from playground.core.io.codegen import OPTIMIZER_CODE, layers_code
+from playground.core.io.codegen import OPTIMIZER_CODE, logits_code, model_code
 from playground.core.io.project import Project, project_meta
 
 
@@ -23,13 +23,13 @@ def export_ddp(project: Project, model: nn.Sequential, out: Path) -> list[Path]:
     return [out, weights]
 
 
-def ddp_script(project: Project, model: nn.Sequential, script: str, weights: str) -> str:
+def ddp_script(project: Project, model: nn.Module, script: str, weights: str) -> str:
     c = project.config
     epochs = [asdict(e) for e in project.history.epochs]
     return _TEMPLATE.substitute(
         script=script,
         stem=Path(script).stem,
-        layers=layers_code(model),
+        model=model_code(model),
         weights=weights,
         project=repr(json.dumps(project_meta(project))),
         history=repr(json.dumps(epochs)),
@@ -39,7 +39,7 @@ def ddp_script(project: Project, model: nn.Sequential, script: str, weights: str
         wd=repr(c.weight_decay),
         momentum=repr(c.momentum),
         seed=repr(c.seed),
-        softmax_last=bool(len(model)) and isinstance(model[-1], nn.Softmax),
+        logits=logits_code(model),
     )
 
 
@@ -91,7 +91,6 @@ BATCH_SIZE = $batch  # of all processes together
 WEIGHT_DECAY = $wd
 MOMENTUM = $momentum
 SEED = $seed
-SOFTMAX_LAST = $softmax_last  # the loss wants scores: the last Softmax is left out in training
 VAL_FRACTION, SPLIT_SEED = 0.2, 0  # the validation split the app makes
 IGNORED = -100  # the label of an unreadable image: cross_entropy leaves it out
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -100,11 +99,7 @@ MEAN = torch.tensor(PRE["mean"]).view(-1, 1, 1)
 STD = torch.tensor(PRE["std"]).view(-1, 1, 1)
 
 
-def build_model() -> nn.Sequential:
-    return nn.Sequential(
-$layers
-    )
-
+$model
 
 def idx_array(path: Path) -> torch.Tensor:
     """The uint8 array in an IDX file, gzipped or not."""
@@ -320,7 +315,7 @@ def main() -> None:
     model = build_model()
     model.load_state_dict(load_file(WEIGHTS))
     model.to(device)
-    logits = model[:-1] if SOFTMAX_LAST else model
+    logits = $logits
     lr = args.lr
     optimizer = $optimizer
     history = list(HISTORY)
