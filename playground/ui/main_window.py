@@ -31,6 +31,7 @@ from playground.ui.lesson_runner import LessonRunner
 from playground.ui.logs import log_path
 from playground.ui.menus import build_menus
 from playground.ui.panels.activation_curve import ActivationCurve
+from playground.ui.panels.code_panel import CodePanel
 from playground.ui.panels.inspector import LayerInspector
 from playground.ui.panels.learn_panel import LearnPanel, fit_dock
 from playground.ui.panels.palette import LayerPalette
@@ -121,6 +122,11 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.learn_dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
         self.learn_dock.hide()  # opened from View ▸ Learn (F1)
+        self.code_dock = QDockWidget("Code", self)
+        self.code_dock.setObjectName("codeDock")
+        self.code_dock.setWidget(CodePanel(self.workspace.document))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.code_dock)
+        self.code_dock.hide()  # opened from View ▸ Code
         self.learn_dock.visibilityChanged.connect(
             lambda shown: shown and fit_dock(self.learn_dock, self)
         )

@@ -108,6 +108,11 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     learn.setObjectName("learn")
     learn.setShortcut(QKeySequence("F1"))
     view.addAction(learn)
+    code = w.code_dock.toggleViewAction()
+    code.setText("&Code: the network as a PyTorch module")
+    code.setObjectName("code")
+    code.setShortcut(QKeySequence("Ctrl+Shift+K"))
+    view.addAction(code)
 
     help_menu = bar.addMenu("&Help")
     help_text = _shortcuts_text(

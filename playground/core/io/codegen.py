@@ -6,7 +6,8 @@ from torch import nn
 
 from playground.core.errors import PlaygroundError
 from playground.core.model.blocks import Merge
-from playground.core.model.build import GraphNet
+from playground.core.model.build import GraphNet, build_model
+from playground.core.model.spec import NetworkSpec
 
 
 def check_python_export(model: nn.Module) -> None:
@@ -50,6 +51,14 @@ def model_code(model: nn.Module) -> str:
         scores=", scores: bool = False" if softmax else "",
     )
     return code + (_SCORES if softmax else "")
+
+
+def network_code(spec: NetworkSpec) -> str:
+    """The whole module source of spec, ready to paste: imports and build_model(); a
+    PlaygroundError naming what stops it (a network that does not build, an own block)."""
+    model = build_model(spec)
+    check_python_export(model)
+    return "import torch\nfrom torch import nn\n\n\n" + model_code(model)
 
 
 def logits_code(model: nn.Module) -> str:
