@@ -37,6 +37,7 @@ from playground.ui.panels.learn_panel import LearnPanel, fit_dock
 from playground.ui.panels.palette import LayerPalette
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
+from playground.ui.practice_runner import practice_dock
 from playground.ui.state.project_files import app_settings
 from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
@@ -130,6 +131,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.learn_dock.visibilityChanged.connect(
             lambda shown: shown and fit_dock(self.learn_dock, self)
         )
+        self.practice_dock = practice_dock(self, ws, self.files.confirm_discard)
         self.curves, self.classify_view = self.views.curves, self.views.classify
 
         left = QSplitter(Qt.Orientation.Vertical)

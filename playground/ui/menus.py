@@ -108,6 +108,11 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     learn.setObjectName("learn")
     learn.setShortcut(QKeySequence("F1"))
     view.addAction(learn)
+    practice = w.practice_dock.toggleViewAction()
+    practice.setText("&Practice: challenges that check themselves")
+    practice.setObjectName("practice")
+    practice.setShortcut(QKeySequence("F2"))
+    view.addAction(practice)
     code = w.code_dock.toggleViewAction()
     code.setText("&Code: the network as a PyTorch module")
     code.setObjectName("code")
@@ -126,6 +131,7 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
             ("Redo", redo),
             ("Save", save),
             ("Learn panel", learn),
+            ("Practice panel", practice),
         ]
     )
     help_menu.addAction(learn)

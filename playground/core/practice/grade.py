@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.core.data.ref import PHOTOS, DatasetRef, bundled_shape
-from playground.core.data.registry import TOY_OPTIONS
 from playground.core.data.toy import TOY_NAMES
 from playground.core.data.toy_features import parse_features
 from playground.core.errors import PlaygroundError
@@ -109,6 +108,8 @@ def data_problem(challenge: Challenge, ref: DatasetRef) -> str:
 
 def _options(ref: DatasetRef) -> dict[str, Any]:
     """The options that make the points and their split (input features do not)."""
+    from playground.core.data.registry import TOY_OPTIONS
+
     if ref.source in TOY_NAMES:
         return {k: ref.options.get(k, default) for k, (default, *_) in TOY_OPTIONS.items()}
     return dict(ref.options)

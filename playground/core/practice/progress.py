@@ -9,12 +9,14 @@ import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground.core.errors import PlaygroundError
 from playground.core.limits import MAX_SEED, parse_json, read_limited
 from playground.core.practice.challenge import IDEAS, Challenge
-from playground.core.practice.grade import Report
+
+if TYPE_CHECKING:
+    from playground.core.practice.grade import Report
 
 FORMAT = "playground.progress"
 MAX_PROGRESS_BYTES = 1024 * 1024

@@ -319,6 +319,17 @@ class Workspace(QObject):
         if self.dataset is None or self.dataset.ref.source != DEFAULT_DATASET:
             self.choose_dataset(DatasetRef(DEFAULT_DATASET))
 
+    def open_project(self, project: Project, title: str, keep_dataset: bool = False) -> Task:
+        """Put a project made in memory (a challenge's start) in place of the current work,
+        untitled and unchanged, with its data set loaded off the GUI thread (or the current
+        one kept)."""
+        self.finish_startup()
+        work = (lambda p: (p, None)) if keep_dataset else _with_dataset
+        task = self.tasks.start(f"Loading {title}", _serial(work), project)
+        task.done.connect(lambda result: self._restore(*result, None, False))
+        task.failed.connect(lambda e: self._refuse(f"Could not load {title}", e))
+        return task
+
     def open_trained(self, name: str) -> Task:
         """Put a network that ships trained (Network ▸ Pretrained) in place of the current work:
         it classifies photos at once, and no data set comes with it."""
@@ -450,12 +461,18 @@ class Workspace(QObject):
 def _read_project(path: Path) -> tuple[Project, Dataset | str | None]:
     """A project file, checked (its weights fit its network), and its data set (or why
     that could not be loaded)."""
-    from playground.core.data.registry import load_dataset
     from playground.core.io.project import load_project
 
     project = load_project(path)
     if project.weights is not None:
         project.build_trained_model()  # ProjectError if the weights do not fit
+    return _with_dataset(project)
+
+
+def _with_dataset(project: Project) -> tuple[Project, Dataset | str]:
+    """project and its data set loaded, or why that could not be."""
+    from playground.core.data.registry import load_dataset
+
     try:
         return project, load_dataset(project.dataset)
     except PlaygroundError as e:
