@@ -67,6 +67,14 @@ def test_a_challenge_from_the_list_to_a_pass(window, qtbot, _isolated_home):
     assert len(lines) == 4 and all(line.startswith("✓") for line in lines)
     assert panel.item(name).text(0).endswith("✓")
 
+    # Load again over the trained work: the guard asks first; Cancel keeps the work
+    seen = []
+    answer_next_dialog(QMessageBox.StandardButton.Cancel, seen)
+    QTest.mouseClick(panel.load_button, LEFT)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0].startswith("Save the changes to")
+    assert window.workspace.config.lr == 0.1 and window.workspace.session.weights is not None
+
     saved = json.loads((_isolated_home / "practice.json").read_text())
     record = saved["challenges"][name]
     assert record["attempts"] == 2 and record["passed"] and not record["with_solution"]

@@ -131,7 +131,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.learn_dock.visibilityChanged.connect(
             lambda shown: shown and fit_dock(self.learn_dock, self)
         )
-        self.practice_dock = practice_dock(self, ws, self.files.confirm_discard)
+        self.practice_dock = practice_dock(self, ws)
         self.curves, self.classify_view = self.views.curves, self.views.classify
 
         left = QSplitter(Qt.Orientation.Vertical)

@@ -1,41 +1,33 @@
 """What the Practice panel asks of the window: load a challenge's start or solution (through
-the document guard, which asks before replacing unsaved work) and check the work in a task
+the guard of the work, which asks before replacing unsaved work) and check the work in a task
 off the GUI thread."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from playground.core.errors import PlaygroundError
+from playground.core.errors import one_line
 from playground.core.practice.challenge import Challenge
 from playground.core.practice.grade import grade, solution_project, start_project
+from playground.ui.state.tasks import stateless
 
 if TYPE_CHECKING:
     from playground.ui.state.tasks import Task
     from playground.ui.state.workspace import Workspace
 
 PROGRESS_FILE = "practice.json"  # in the app's data folder
-Guard = Callable[[Callable[[], None]], None]  # runs its argument once no unsaved work is lost
-
-
-def _grade(challenge, project, data, state) -> object:
-    from playground.core.training.device import set_torch_threads
-
-    set_torch_threads(1)  # beside a training thread: one OpenMP team is enough
-    return grade(challenge, project, data)
 
 
 class PracticeRunner(QObject):
     checked = Signal(object, object)  # Challenge, Report
     checkFailed = Signal(object, str)  # Challenge, one line
 
-    def __init__(self, ws: Workspace, guard: Guard) -> None:
+    def __init__(self, ws: Workspace) -> None:
         super().__init__(ws)
-        self.ws, self.guard = ws, guard
+        self.ws = ws
         self._task: Task | None = None  # the one check under way
 
     def load(self, challenge: Challenge, solution: bool = False) -> None:
@@ -52,7 +44,7 @@ class PracticeRunner(QObject):
                     "Classes of your photos (a folder with a sub-folder per class)."
                 )
 
-        self.guard(replace)
+        self.ws.guard.confirm(f"Loading {what}", replace)
 
     def check(self, challenge: Challenge) -> None:
         """Grade the current work (its newest weights) off the GUI thread."""
@@ -61,10 +53,10 @@ class PracticeRunner(QObject):
         self.ws.finish_startup()
         project, data = self.ws.snapshot_project(), self.ws.dataset
         task = self._task = self.ws.tasks.start(
-            f"Checking “{challenge.title}”", _grade, challenge, project, data
+            f"Checking “{challenge.title}”", stateless(grade), challenge, project, data
         )
         task.done.connect(lambda report: self.checked.emit(challenge, report))
-        task.failed.connect(lambda e: self.checkFailed.emit(challenge, _one_line(e)))
+        task.failed.connect(lambda e: self.checkFailed.emit(challenge, one_line(e)))
         task.ended.connect(lambda: self._forget(task))
 
     def _forget(self, task: Task) -> None:
@@ -72,11 +64,7 @@ class PracticeRunner(QObject):
             self._task = None
 
 
-def _one_line(e: BaseException) -> str:
-    return str(e) if isinstance(e, PlaygroundError) else f"{type(e).__name__}: {e}"
-
-
-def practice_dock(window: QMainWindow, ws: Workspace, guard: Guard) -> QDockWidget:
+def practice_dock(window: QMainWindow, ws: Workspace) -> QDockWidget:
     """The Practice panel in a dock beside Learn, hidden until View ▸ Practice opens it; its
     progress is kept in the app's data folder."""
     from playground.core.practice.challenge import all_challenges
@@ -85,7 +73,7 @@ def practice_dock(window: QMainWindow, ws: Workspace, guard: Guard) -> QDockWidg
     from playground.ui.panels.practice_panel import PracticePanel
     from playground.ui.state.project_files import app_home
 
-    runner = PracticeRunner(ws, guard)
+    runner = PracticeRunner(ws)
     panel = PracticePanel(Progress(app_home() / PROGRESS_FILE), all_challenges())
     panel.loadRequested.connect(runner.load)
     panel.checkRequested.connect(runner.check)

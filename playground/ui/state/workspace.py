@@ -325,9 +325,9 @@ class Workspace(QObject):
         one kept)."""
         self.finish_startup()
         work = (lambda p: (p, None)) if keep_dataset else _with_dataset
-        task = self.tasks.start(f"Loading {title}", _serial(work), project)
+        task = self.tasks.start(f"Loading {title}", stateless(work), project)
         task.done.connect(lambda result: self._restore(*result, None, False))
-        task.failed.connect(lambda e: self._refuse(f"Could not load {title}", e))
+        task.failed.connect(lambda e: self.refuse(f"Could not load {title}", e))
         return task
 
     def open_trained(self, name: str) -> Task:
