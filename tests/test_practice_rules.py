@@ -177,3 +177,39 @@ def test_transfer_on_own_photos_passes_and_fine_tuning_fails(photo_answer):
     assert any("layer 1 has fine_tune on); this asks for them frozen" in m for m in messages)
     report = grade(c, replace(project, dataset=DatasetRef("mnist5k")))
     assert "your own photos" in report.verdicts[0].message
+
+
+ODD = [0, -1, 2.5, 10**400, 1e300, True, None, "x", "", [], {}, [1], {"a": 1}, "h" * 3000]
+
+
+def _mutated(value, rng):
+    """value with one field somewhere replaced by an odd one."""
+    if isinstance(value, dict) and value and rng.random() < 0.8:
+        key = rng.choice(sorted(value))
+        return {**value, key: _mutated(value[key], rng)}
+    if isinstance(value, list) and value and rng.random() < 0.8:
+        i = rng.randrange(len(value))
+        return [*value[:i], _mutated(value[i], rng), *value[i + 1 :]]
+    return rng.choice(ODD)
+
+
+def test_random_challenge_files_are_read_or_refused_in_one_line(tmp_path):
+    """Every shipped challenge with random fields broken: a challenge or a ChallengeError,
+    never another exception; the same for random progress files."""
+    import random
+
+    from playground.core.practice.challenge import _folder
+
+    rng = random.Random(7)
+    files = [json.loads(p.read_text()) for p in sorted(_folder().glob("*.json"))]
+    for _ in range(600):
+        data = _mutated(rng.choice(files), rng)
+        try:
+            parse_challenge(data)
+        except ChallengeError as e:
+            assert "\n" not in str(e) and len(str(e)) < 400
+    progress = {"format": "playground.progress", "challenges": {"a": {"attempts": 1}}}
+    path = tmp_path / "practice.json"
+    for _ in range(200):
+        path.write_text(json.dumps(_mutated(progress, rng), default=str))
+        Progress(path).get("a")

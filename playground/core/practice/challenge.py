@@ -103,7 +103,7 @@ def _challenge(d: Any) -> Challenge:
     if not isinstance(name, str) or not NAME.fullmatch(name):
         raise ChallengeError(f"name must be lower-case letters, digits and '-', not {brief(name)}")
     idea = d.get("idea")
-    if idea not in IDEA_TITLES:
+    if not isinstance(idea, str) or idea not in IDEA_TITLES:
         raise ChallengeError(f"idea must be one of {', '.join(IDEA_TITLES)}, not {brief(idea)}")
     checks = _list(d.get("checks"), "checks", MAX_CHECKS)
     if not checks:
@@ -134,7 +134,7 @@ def _setup(d: Any, what: str, base: Setup | None = None) -> Setup:
     preset, layers = (base.preset, base.layers) if base else ("", ())
     if "preset" in d or "layers" in d:
         preset, layers = d.get("preset", ""), d.get("layers", [])
-        if preset and preset not in PRESETS:
+        if not isinstance(preset, str) or (preset and preset not in PRESETS):
             raise ChallengeError(f"{what}: unknown preset {brief(preset)}")
         layers = tuple(_list(layers, f"{what} layers", 64))
         # the layers are checked as a spec is (input shape aside): NetworkSpec parses them
@@ -152,6 +152,9 @@ def _setup(d: Any, what: str, base: Setup | None = None) -> Setup:
     training = d.get("training", {})
     if not isinstance(training, dict):
         raise ChallengeError(f"{what} training must be an object")
+    for key, value in training.items():  # a setting's message quotes its value in full
+        if isinstance(value, str) and len(value) > 200:
+            raise ChallengeError(f"{what} training {brief(key)} is longer than 200 characters")
     return Setup(dataset, preset, layers, TrainConfig.from_dict({**settings, **training}))
 
 

@@ -92,10 +92,10 @@ def parse_check(d: Any, n: int) -> Check:
         "behaviour": "measure",
         "setting": "name",
     }
-    if kind not in names:
+    if not isinstance(kind, str) or kind not in names:
         raise PlaygroundError(f"check {n}: kind must be one of {', '.join(names)}")
     what = d.get(key[kind])
-    if what not in names[kind]:
+    if not isinstance(what, str) or what not in names[kind]:
         raise PlaygroundError(f"check {n}: {key[kind]} must be one of {', '.join(names[kind])}")
     low, high = (_bound(d.get(b), f"check {n} {b}") for b in ("min", "max"))
     value = d.get("layer", d.get("equals"))
