@@ -24,3 +24,31 @@ def test_the_code_follows_the_design_and_copies(window, qtbot):
     scope: dict = {}
     exec(panel.code.toPlainText(), scope)  # what was copied runs
     assert sum(p.numel() for p in scope["build_model"]().parameters()) > 0
+
+
+def test_a_graph_opens_as_its_nodes_with_their_inputs_and_trains(window, qtbot, tmp_path):
+    from gui_helpers import drop_project
+    from playground.core.data.ref import DatasetRef
+    from playground.core.io.project import Project
+    from playground.core.model.build import build_model
+    from playground.core.model.spec import LayerSpec, NetworkSpec
+
+    L = LayerSpec.make
+    nodes = (
+        L("Linear", out_features=8).wired("a", ["input"]),
+        L("Tanh").wired("t", ["a"]),
+        L("Linear", out_features=8).wired("b", ["t"]),
+        L("Add").wired("skip", ["b", "a"]),
+        L("Linear", out_features=2).wired("out", ["skip"]),
+    )
+    spec = NetworkSpec((2,), nodes, "out")
+    project = Project(spec, DatasetRef("xor"), weights=build_model(spec).state_dict())
+    project.class_names = ["0", "1"]
+    drop_project(window, qtbot, project, tmp_path)
+    assert window.stack.card_text(3).startswith("skip  Add  ← b, a")
+    QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(3).center())
+    QTest.keyClick(window.stack, Qt.Key.Key_Delete)  # a graph's cards are not deleted here
+    assert len(window.workspace.document.spec.layers) == 5
+    QTest.mouseClick(window.training.train_button, LEFT)
+    qtbot.waitUntil(lambda: window.workspace.session.state == "trained", timeout=60_000)
+    assert "error" not in window.statusBar().currentMessage().lower()

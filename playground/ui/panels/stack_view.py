@@ -24,7 +24,7 @@ from playground.ui.widgets.style import (
 
 MOVE_MIME = "application/x-playground-move"
 MARGIN, GAP, CARD_H, ICON = 12, 10, 54, 26
-BANNER_H = 34
+BANNER_H = 40  # two lines where the panel is narrow
 
 
 @dataclass
@@ -82,7 +82,7 @@ class NetworkStackView(QWidget):
         if self.selected >= len(self.doc.spec.layers):
             self.select(len(self.doc.spec.layers) - 1)
         width = max(self.width(), self.minimumWidth()) - 2 * MARGIN
-        y = MARGIN + (BANNER_H + GAP if self.doc.locked else 0)
+        y = MARGIN + (BANNER_H + GAP if self._banner() else 0)
         self.cards = []
         report = self.doc.report
         input_text = shape_text(self.doc.spec.input_shape)
@@ -122,11 +122,15 @@ class NetworkStackView(QWidget):
                 QRect(0, 0, width - ICON - 40, 1000), Qt.TextFlag.TextWordWrap, error
             )
             height += text_rect.height() + 6
+        title, detail = f"{info.index + 1}  {info.type}", t.summary(params)
+        if info.id:  # a graph's node: its name, and where its inputs come from
+            inputs = ", ".join(self.doc.spec.layers[info.index].inputs)
+            title, detail = f"{info.id}  {info.type}", f"← {inputs}   {detail}".rstrip()
         return Card(
             info.index,
             info.type,
-            f"{info.index + 1}  {info.type}",
-            t.summary(params),
+            title,
+            detail,
             shape,
             count,
             error,
@@ -147,7 +151,7 @@ class NetworkStackView(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.doc.locked:
+        if self._banner():
             self._paint_banner(p)
         for card in self.cards:
             self._paint_card(p, card)
@@ -168,11 +172,15 @@ class NetworkStackView(QWidget):
         p.setBrush(QColor("#FFF4E5"))
         p.drawRoundedRect(r, 6, 6)
         p.setPen(QColor("#8A4B00"))
-        p.drawText(
-            r,
-            Qt.AlignmentFlag.AlignCenter,
-            "Locked while training: stop it to edit",
-        )
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._banner())
+
+    def _banner(self) -> str:
+        """Why cards cannot be added, removed or moved now; empty when they can."""
+        if self.doc.locked:
+            return "Locked while training: stop it to edit"
+        if self.doc.spec.is_graph:
+            return "A graph, inputs after ←: edit settings here; add or move cards in stacks"
+        return ""
 
     def _paint_card(self, p: QPainter, c: Card) -> None:
         selected = c.index == self.selected and c.index >= 0
@@ -265,7 +273,7 @@ class NetworkStackView(QWidget):
         if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
             return
         distance = (event.position().toPoint() - self._press).manhattanLength()
-        if distance < QApplication.startDragDistance() or self.doc.locked:
+        if distance < QApplication.startDragDistance() or self._banner():
             return
         self._press = None
         mime = QMimeData()
@@ -284,7 +292,7 @@ class NetworkStackView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected >= 0:
-            if not self.doc.locked:
+            if not self._banner():
                 index = self.selected
                 self.doc.remove_layer(index)
                 self.select(min(index, len(self.doc.spec.layers) - 1))
@@ -318,7 +326,7 @@ class NetworkStackView(QWidget):
         return len(self.doc.spec.layers)
 
     def _accepts(self, mime: QMimeData) -> bool:
-        return not self.doc.locked and (mime.hasFormat(LAYER_MIME) or mime.hasFormat(MOVE_MIME))
+        return not self._banner() and (mime.hasFormat(LAYER_MIME) or mime.hasFormat(MOVE_MIME))
 
     def dragEnterEvent(self, event) -> None:
         if self._accepts(event.mimeData()):

@@ -14,6 +14,7 @@ GROUP_COLOURS = {
     "activations": QColor("#E07B22"),
     "regularisation": QColor("#3E9B5B"),
     "pretrained": QColor("#B0306A"),
+    "merge": QColor("#00897B"),  # where a graph's branches meet
 }
 GROUP_TITLES = {
     "layers": "Layers",
@@ -21,6 +22,7 @@ GROUP_TITLES = {
     "activations": "Activations",
     "regularisation": "Regularisation",
     "pretrained": "Pretrained",
+    "merge": "Merges",
 }
 ERROR = QColor("#C62828")
 ERROR_BG = QColor("#FDECEA")
