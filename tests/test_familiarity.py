@@ -98,3 +98,12 @@ def test_a_handful_of_validation_samples_calibrates_nothing(digits, mnist5k):
     # the largest of a few scores would call the next ordinary sample a stranger
     assert fit_familiarity(logits_part(model), mnist5k.x_val[: MIN_SAMPLES - 1]) is None
     assert fit_familiarity(logits_part(model), mnist5k.x_val[:MIN_SAMPLES]) is not None
+
+
+def test_too_few_validation_samples_say_there_is_no_stranger_check():
+    from playground.core.inspect.familiarity import MIN_SAMPLES, uncalibrated_note
+
+    note = uncalibrated_note(12)
+    assert note.startswith("No stranger check") and f"needs {MIN_SAMPLES}" in note
+    assert "has 12" in note and "Add pictures" in note
+    assert uncalibrated_note(MIN_SAMPLES) == ""

@@ -106,6 +106,19 @@ def describe(class_names: list[str], pre: Preprocessing | None) -> str:
     return f"the pictures of {shown}" if shown else "the pictures"
 
 
+def uncalibrated_note(validation_samples: int) -> str:
+    """Said beside an answer where the stranger check could not be calibrated: a data set
+    with fewer than MIN_SAMPLES validation samples (else ""). An answer for a rocket from a
+    3-class photo network read "motorcycle 51 %" with nothing to say it means little."""
+    if validation_samples >= MIN_SAMPLES:
+        return ""
+    return (
+        f"No stranger check: it needs {MIN_SAMPLES} validation pictures to calibrate and this "
+        f"data set has {validation_samples}, so a picture unlike all of them gets an answer "
+        "too. Add pictures to the data set to turn the check on."
+    )
+
+
 def stranger_warning(class_names: list[str], pre: Preprocessing | None) -> str:
     return (
         f"This looks nothing like {describe(class_names, pre)} this network learned from: its "

@@ -29,6 +29,7 @@ class Prediction:
     # None when the network has no statistics of its training data
     strangeness: float | None = None
     warning: str = ""  # for a stranger: what it is not like, in words
+    unchecked: str = ""  # why there is no stranger check, where it could not be calibrated
 
     @property
     def stranger(self) -> bool:

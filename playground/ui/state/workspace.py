@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from playground.core.data.dataset import Dataset
+    from playground.core.inspect.familiarity import Familiarity
     from playground.core.inspect.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)
@@ -449,7 +450,21 @@ class Workspace(QObject):
             if key != self.session.weights_key():
                 model = c.model()
                 self._inference = (self.session.weights_key(), model)
-            return classify(model, img, c.pre, c.names, 5, c.familiarity)
+            prediction = classify(model, img, c.pre, c.names, 5, c.familiarity)
+        return self._note_uncalibrated(prediction, c.familiarity)
+
+    def _note_uncalibrated(
+        self, prediction: Prediction, familiarity: Familiarity | None
+    ) -> Prediction:
+        """prediction, saying so where the stranger check could not be calibrated."""
+        d = self.dataset
+        if familiarity is not None or d is None or self.session.weights is None:
+            return prediction
+        from dataclasses import replace
+
+        from playground.core.inspect.familiarity import uncalibrated_note
+
+        return replace(prediction, unchecked=uncalibrated_note(len(d.y_val)))
 
     def shutdown(self) -> None:
         """At closing: cancel tasks and wait for the threads (training is stopped before)."""

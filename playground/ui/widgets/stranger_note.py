@@ -27,6 +27,11 @@ class StrangerNote(QLabel):
         self.hide()
 
     def show_for(self, prediction: Prediction | None) -> None:
+        if prediction is not None and prediction.unchecked:
+            self.setText(f"ⓘ  {prediction.unchecked}")
+            self.setToolTip("")
+            self.show()
+            return
         if prediction is None or not prediction.stranger:
             self.hide()
             return

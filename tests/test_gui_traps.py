@@ -1,0 +1,29 @@
+"""No silent traps: where an answer means little, or the data cannot fit the network, the
+window says so where the person looks."""
+
+import numpy as np
+
+from playground.core.inspect.familiarity import uncalibrated_note
+from playground.core.inspect.inference import Prediction
+from playground.ui.views.classify_view import ClassifyView
+
+
+def test_an_answer_without_a_stranger_check_says_so(qtbot):
+    """A 3-class photo network called a rocket "motorcycle 51 %" with no word that its 12
+    validation photos were too few to calibrate the stranger check."""
+    from PIL import Image
+
+    picture = np.zeros((3, 8, 8), dtype=np.float32)
+    prediction = Prediction(
+        [("motorcycle", 0.51), ("cat", 0.3)],
+        np.array([0.51, 0.3, 0.19]),
+        picture,
+        np.zeros((8, 8), dtype=np.float32),
+        unchecked=uncalibrated_note(12),
+    )
+    view = ClassifyView(lambda img: prediction)
+    qtbot.addWidget(view)
+    view.show()
+    view.classify_image(Image.new("RGB", (8, 8)))
+    assert view.stranger.isVisible()
+    assert view.stranger.text().endswith(uncalibrated_note(12))
