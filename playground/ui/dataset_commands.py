@@ -48,9 +48,7 @@ class DatasetCommands:
         from playground.core.data.preview import folder_ref, loads_as
         from playground.ui.dialogs.folder_preview import FolderPreviewDialog
 
-        spec = self.ws.document.spec
-        first = spec.layers[0].type if spec.layers else ""
-        ref = folder_ref(root, first)
+        ref = folder_ref(root, self.ws.document.spec)
         self.preview = dialog = FolderPreviewDialog(root, classes, loads_as(ref), self.window)
         dialog.accepted.connect(lambda: self.choose(ref))
         dialog.finished.connect(lambda: setattr(self, "preview", None))

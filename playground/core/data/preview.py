@@ -12,7 +12,8 @@ from playground.core.data.folder import list_folder
 from playground.core.data.imageio import ImageError, open_image, to_mode
 from playground.core.data.ref import PHOTOS, DatasetRef, photo_folder
 from playground.core.errors import DatasetError
-from playground.core.model.efficientnet import BACKBONE
+from playground.core.model.efficientnet import BACKBONE, INPUT_SHAPE
+from playground.core.model.spec import NetworkSpec
 
 THUMBNAILS = 4  # per class
 THUMB_SIDE = 96  # pixels
@@ -61,10 +62,14 @@ def thumbnail(path: Path) -> np.ndarray:
     return np.asarray(to_mode(img, 3), dtype=np.uint8)
 
 
-def folder_ref(root: str | Path, first_layer: str) -> DatasetRef:
-    """How to load an image folder for a network: as photos for the pretrained backbone, else
-    at the folder's default size, in colour (the network adapts to it)."""
-    return photo_folder(root) if first_layer == BACKBONE else DatasetRef(str(root))
+def folder_ref(root: str | Path, spec: NetworkSpec) -> DatasetRef:
+    """How to load an image folder for a network: as 224×224 photos for one that takes them
+    (the pretrained backbone card, the ImageNet classifier: at 32×32 it would run on 2×2
+    maps, its training meaningless), else at the folder's default size, in colour (the
+    network adapts to it)."""
+    first = spec.layers[0].type if spec.layers else ""
+    takes_photos = first == BACKBONE or tuple(spec.input_shape) == INPUT_SHAPE
+    return photo_folder(root) if takes_photos else DatasetRef(str(root))
 
 
 def loads_as(ref: DatasetRef) -> str:

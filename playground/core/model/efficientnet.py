@@ -88,6 +88,22 @@ def trains_on_features(spec: NetworkSpec) -> bool:
     return first is not None and first.type == BACKBONE and not first.params["fine_tune"]
 
 
+def misfit_warning(spec: NetworkSpec) -> str:
+    """What to say when the ImageNet network's layers get pictures other than the 224×224
+    colour photos they were trained on ("" when they get those, or it is another network):
+    on 32×32 pictures its last maps are 1×1 and its ImageNet training means little."""
+    features = tuple(feature_layers())
+    if tuple(spec.layers[: len(features)]) != features or tuple(spec.input_shape) == INPUT_SHAPE:
+        return ""
+    shape = "×".join(map(str, spec.input_shape))
+    return (
+        f"EfficientNet-Lite0 learned from 224×224 colour photos; on these {shape} pictures its "
+        "ImageNet training means little. For your photos choose Data set ▸ Add image folder… "
+        "with this network loaded (they load at 224×224), or start from Network ▸ Presets ▸ "
+        "Transfer learning."
+    )
+
+
 def lite0_spec() -> NetworkSpec:
     """The whole ImageNet network: 4,652,008 parameters."""
     return NetworkSpec(INPUT_SHAPE, (*feature_layers(), *classifier_layers(IMAGENET_CLASSES)))

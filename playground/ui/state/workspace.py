@@ -164,7 +164,11 @@ class Workspace(QObject):
         self.session.reset(keep_previous=False)  # another data set's curves compare nothing
         self._set_dataset(dataset)
         self.document.fit_output(dataset.num_classes)
-        if not self.document.report.ok:  # said, not only drawn red on a card
+        from playground.core.model.efficientnet import misfit_warning
+
+        if warning := misfit_warning(self.document.spec):
+            self.error.emit(warning)
+        elif not self.document.report.ok:  # said, not only drawn red on a card
             self.info.emit(
                 f"The network does not fit {dataset.name}: {self.document.report.error}. "
                 "Network ▸ Presets has networks that do."
