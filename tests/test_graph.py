@@ -218,3 +218,72 @@ def test_the_code_of_a_graph_rebuilds_it_and_takes_its_weights():
     torch.testing.assert_close(rebuilt(x), model(x))
     scores = eval(logits_code(model), scope | {"model": rebuilt})
     torch.testing.assert_close(scores(x), logits_part(model)(x))
+
+
+def _skip_cnn() -> NetworkSpec:
+    nodes = (
+        L("Conv2d", out_channels=3, kernel_size=3, padding=1).wired("stem", ["input"]),
+        L("ReLU").wired("r", ["stem"]),
+        L("Conv2d", out_channels=3, kernel_size=3, padding=1).wired("body", ["r"]),
+        L("Add").wired("add", ["body", "stem"]),
+        L("MaxPool2d", kernel_size=2).wired("pool", ["add"]),
+        L("Flatten").wired("flat", ["pool"]),
+        L("Linear", out_features=4).wired("out", ["flat"]),
+    )
+    return NetworkSpec((1, 6, 6), nodes, "out")
+
+
+def test_the_views_see_each_node_with_its_own_inputs():
+    from playground.core.inspect.convolution import conv_layers, conv_walk
+    from playground.core.inspect.probes import feature_maps
+
+    torch.manual_seed(0)
+    model = build_model(_skip_cnn()).eval()
+    x = torch.randn(1, 6, 6)
+    maps = dict(feature_maps(model, x))
+    stem = model.nodes["stem"](x[None])
+    joined = model.nodes["body"](torch.relu(stem)) + stem  # the skip connection
+    torch.testing.assert_close(
+        torch.from_numpy(maps["pool MaxPool2d"]), model.nodes["pool"](joined)[0]
+    )
+    assert list(conv_layers(model)) == ["stem Conv2d", "body Conv2d"]
+    walk = conv_walk(model, "body Conv2d", 0, x.numpy())
+    torch.testing.assert_close(
+        torch.from_numpy(walk.output), model.nodes["body"](torch.relu(stem))[0, 0]
+    )
+
+
+def test_the_walk_through_goes_in_order_and_sums_where_a_value_fans_out():
+    from playground.core.inspect.walkthrough import walk_through
+    from playground.core.training.config import TrainConfig
+
+    torch.manual_seed(0)
+    spec = _skip_cnn()
+    model = build_model(spec, 4)
+    x = torch.randn(1, 6, 6)
+    walk = walk_through(
+        spec, 4, model.state_dict(), x.numpy(), 2, TrainConfig(optimizer="sgd"), list("abcd")
+    )
+    assert [name for name, _ in walk.activations][:4] == [
+        "stem Conv2d",
+        "r ReLU",
+        "body Conv2d",
+        "add Add",
+    ]
+    grads = dict(walk.output_grads)
+    # stem's output feeds body (through ReLU) and the Add: its gradient is the sum of both
+    reference = build_model(spec, 4)
+    reference.load_state_dict(model.state_dict())
+    stem_out = reference.nodes["stem"](x[None])
+    stem_out.retain_grad()
+    out = reference.nodes["out"](
+        reference.nodes["flat"](
+            reference.nodes["pool"](reference.nodes["body"](torch.relu(stem_out)) + stem_out)
+        )
+    )
+    torch.nn.functional.cross_entropy(out, torch.tensor([2])).backward()
+    np_grad = grads["stem Conv2d"]
+    torch.testing.assert_close(torch.from_numpy(np_grad), stem_out.grad[0])
+    assert "nodes.stem.weight" in walk.weight_grads
+    stem_stage = next(s for s in walk.stages if s.title == "Backward: stem Conv2d")
+    assert "Its output feeds 2 nodes (r ReLU, add Add)" in stem_stage.text

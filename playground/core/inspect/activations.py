@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from playground.core.inspect.neurons import ACTIVATIONS
+from playground.core.model.build import node_names
 from playground.core.model.layers import layer_type
 from playground.core.training.events import InputRange
 
@@ -43,9 +44,8 @@ def activation_inputs(model: nn.Sequential, batch: torch.Tensor) -> dict[str, In
     """What each top-level activation layer receives on batch, by card name ('3 Sigmoid')."""
     seen: dict[str, InputRange] = {}
     handles = []
-    for i, module in enumerate(model):
+    for name, module in zip(node_names(model), model, strict=True):
         if isinstance(module, ACTIVATIONS):
-            name = f"{i + 1} {type(module).__name__}"
 
             def record(_m: nn.Module, args: tuple, name: str = name) -> None:
                 seen[name] = input_range(args[0])

@@ -10,6 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from playground.core.model.build import node_names
+
 
 @dataclass(frozen=True)
 class ConvWalk:
@@ -47,8 +49,8 @@ class ConvWalk:
 def conv_layers(model: nn.Sequential) -> dict[str, int]:
     """Card name → index of each top-level convolution an animation can show (one group)."""
     return {
-        f"{i + 1} Conv2d": i
-        for i, m in enumerate(model)
+        name: i
+        for i, (name, m) in enumerate(zip(node_names(model), model, strict=True))
         if isinstance(m, nn.Conv2d) and m.groups == 1 and m.dilation == (1, 1)
     }
 
@@ -61,10 +63,14 @@ def conv_walk(model: nn.Sequential, layer: str, filter_index: int, x: np.ndarray
     conv: nn.Conv2d = model[index]
     was_training = model.training
     model.eval()
+    seen: list[torch.Tensor] = []  # what reaches the convolution (in a graph, its own input)
+    handle = conv.register_forward_pre_hook(lambda m, args: seen.append(args[0]))
     try:
-        inputs = model[:index](torch.as_tensor(x, dtype=torch.float32)[None])[0]
+        model(torch.as_tensor(x, dtype=torch.float32)[None])
     finally:
         model.train(was_training)
+        handle.remove()
+    inputs = seen[0][0]
     p, s, k = conv.padding[0], conv.stride[0], conv.kernel_size[0]
     padded = F.pad(inputs, (p, p, p, p))
     kernel = conv.weight[filter_index]

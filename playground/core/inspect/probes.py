@@ -15,7 +15,7 @@ from playground.core.data.stream import ImageFiles
 from playground.core.inspect.activations import activation_inputs
 from playground.core.inspect.neurons import neuron_layers
 from playground.core.model.blocks import MBConv, Residual
-from playground.core.model.build import learnable_layers, logits_part
+from playground.core.model.build import learnable_layers, logits_part, node_outputs
 from playground.core.training.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
@@ -31,18 +31,9 @@ PROBE_BATCH = 256
 SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
 
 
-@torch.no_grad()
-def feature_maps(model: nn.Sequential, x: torch.Tensor) -> list[tuple[str, np.ndarray]]:
+def feature_maps(model: nn.Module, x: torch.Tensor) -> list[tuple[str, np.ndarray]]:
     """(layer name, C×H×W activations) after every conv and pooling layer, for one input."""
-    was_training = model.training
-    model.eval()
-    out, maps = x.unsqueeze(0), []
-    for i, module in enumerate(model):
-        out = module(out)
-        if isinstance(module, SPATIAL):
-            maps.append((f"{i + 1} {type(module).__name__}", out[0].cpu().numpy()))
-    model.train(was_training)
-    return maps
+    return [(name, out[0].cpu().numpy()) for name, out in node_outputs(model, x[None], SPATIAL)]
 
 
 def boundary_grid(extent: float, resolution: int) -> np.ndarray:

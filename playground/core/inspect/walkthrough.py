@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.build import build_model, logits_part
+from playground.core.model.build import build_model, logits_part, node_consumers, node_prefixes
 from playground.core.model.spec import NetworkSpec
 from playground.core.numbers import apart, number
 from playground.core.training.config import TrainConfig
@@ -63,10 +63,6 @@ class Walkthrough:
     stages: list[Stage]
 
 
-def _layer_names(model: nn.Sequential) -> list[str]:
-    return [f"{i + 1} {type(m).__name__}" for i, m in enumerate(model)]
-
-
 def walk_through(
     spec: NetworkSpec,
     num_classes: int,
@@ -84,7 +80,8 @@ def walk_through(
     model.load_state_dict(weights)
     model.eval()  # one sample: dropout off and batch-norm on its running statistics
     net = logits_part(model)
-    names = _layer_names(model)
+    prefixes = node_prefixes(model)
+    names = list(prefixes)
     outputs: list[torch.Tensor] = []
     grads: dict[int, torch.Tensor] = {}
 
@@ -111,8 +108,8 @@ def walk_through(
     weight_grads = {k: p.grad.numpy().copy() for k, p in params.items() if p.grad is not None}
     updates = _update(model, config, optimizer_state)
     stages = _stages(x, label, class_names, acts, out_grads, probs, loss.item(), extra)
-    stages += _backward_stages(model, names, out_grads, weight_grads)
-    stages += _update_stages(model, names, config, weight_grads, updates, optimizer_state)
+    stages += _backward_stages(prefixes, node_consumers(model), out_grads, weight_grads)
+    stages += _update_stages(prefixes, config, weight_grads, updates, optimizer_state)
     return Walkthrough(label, probs, loss.item(), acts, out_grads, weight_grads, updates, stages)
 
 
@@ -171,27 +168,22 @@ def _stages(x, label, class_names, acts, out_grads, probs, loss, extra) -> list[
     return stages
 
 
-def _own_params(index: int, weight_grads: dict[str, np.ndarray]) -> list[str]:
-    """The state-dict keys of layer index's parameters that have gradients: weight and bias
+def _own_params(prefix: str, weight_grads: dict[str, np.ndarray]) -> list[str]:
+    """The state-dict keys under prefix (one layer's) that have gradients: weight and bias
     of a plain layer, or a block's (MBConv, Residual) inner ones, in the module's order."""
-    prefix = f"{index}."
     own = [k for k in weight_grads if k.startswith(prefix)]
     plain = [f"{prefix}{part}" for part in ("weight", "bias") if f"{prefix}{part}" in own]
     return plain or own
 
 
-def _index(layer: str) -> int:
-    """The module index of a layer named like its card: '3 Linear' -> 2."""
-    return int(layer.split(" ", 1)[0]) - 1
-
-
-def _backward_stages(model, names, out_grads, weight_grads) -> list[Stage]:
+def _backward_stages(prefixes, consumers, out_grads, weight_grads) -> list[Stage]:
     stages = []
     # only layers whose output has a gradient: none before the first layer with weights
     for layer, grad in reversed(out_grads):
-        own = _own_params(_index(layer), weight_grads)
+        prefix = prefixes[layer]
+        own = _own_params(prefix, weight_grads)
         arrays = [(f"∂cost/∂(output of {layer})", grad)]
-        arrays += [(f"∂cost/∂{k.split('.', 1)[1]}", weight_grads[k]) for k in own[:2]]
+        arrays += [(f"∂cost/∂{k[len(prefix) :]}", weight_grads[k]) for k in own[:2]]
         if len(own) > 2:
             weights = (
                 f", and with each of its {len(own)} weight tensors (a block: the chain rule "
@@ -201,25 +193,33 @@ def _backward_stages(model, names, out_grads, weight_grads) -> list[Stage]:
             weights = ", and with each of its weights: input × output gradient."
         else:
             weights = ". It has no weights: it only passes the gradient down."
+        readers = consumers.get(layer, [])
+        source = "the layer above" if len(readers) < 2 else "each of them, summed"
         text = (
-            "How the cost changes with this layer's output (the chain rule, from the layer "
-            f"above){weights}"
+            f"How the cost changes with this layer's output (the chain rule, from {source})"
+            f"{weights}"
         )
+        if len(readers) > 1:
+            text += (
+                f" Its output feeds {len(readers)} nodes ({', '.join(readers)}): the gradients "
+                "that come back along each path add up here. That is what a skip connection "
+                "does: the gradient reaches early layers by the short path too."
+            )
         stages.append(Stage("backward", f"Backward: {layer}", text, arrays))
     return stages
 
 
-def _update_stages(model, names, config, weight_grads, updates, state) -> list[Stage]:
+def _update_stages(prefixes, config, weight_grads, updates, state) -> list[Stage]:
     stages = []
     # SGD's first step (a fresh momentum buffer is g itself) and momentum-free SGD: w − lr·g
     fresh = state is None or config.momentum == 0
     plain = config.optimizer == "sgd" and fresh and config.weight_decay == 0
-    for index, layer in enumerate(names):
-        own = [k for k in _own_params(index, weight_grads) if k in updates]
+    for layer, prefix in prefixes.items():
+        own = [k for k in _own_params(prefix, weight_grads) if k in updates]
         if not own:
             continue
         key = own[0]  # a plain layer's weight, a block's first weight tensor
-        inner = key.split(".", 1)[1]
+        inner = key[len(prefix) :]
         what = "" if inner == "weight" else f" ({inner})"
         before, after = updates[key]
         g = weight_grads[key]

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from playground.core.errors import ShapeError
+from playground.core.model.blocks import Merge
 from playground.core.model.efficientnet import (
     BACKBONE,
     FINE_TUNED_BLOCKS,
@@ -138,6 +139,60 @@ def learnable_layers(model: nn.Sequential) -> list[tuple[str, nn.Module]]:
         named = model.nodes.items()
         return [(f"{k} {type(m).__name__}", m) for k, m in named if _learns(m)]
     return [(f"{i + 1} {type(m).__name__}", m) for i, m in enumerate(model) if _learns(m)]
+
+
+def node_names(model: nn.Module) -> list[str]:
+    """Each node's name as its card shows it: '3 Linear' in a stack (from 1), 'conv1 Conv2d'
+    in a graph (its id)."""
+    return list(node_prefixes(model))
+
+
+def node_prefixes(model: nn.Module) -> dict[str, str]:
+    """Each node's name → the start of its parameters' state-dict keys ('2.', 'nodes.conv1.')."""
+    if isinstance(model, GraphNet):
+        return {f"{k} {_kind(m)}": f"nodes.{k}." for k, m in model.nodes.items()}
+    return {f"{i + 1} {_kind(m)}": f"{i}." for i, m in enumerate(model)}
+
+
+def node_consumers(model: nn.Module) -> dict[str, list[str]]:
+    """Each node's name → the names of the nodes that read its output (in a stack, the next)."""
+    names = node_names(model)
+    if not isinstance(model, GraphNet):
+        return {name: names[i + 1 : i + 2] for i, name in enumerate(names)}
+    by_id = dict(zip(model.nodes, names, strict=True))
+    readers: dict[str, list[str]] = {name: [] for name in names}
+    for node_id, inputs in model.order:
+        for source in inputs:
+            if source in by_id:
+                readers[by_id[source]].append(by_id[node_id])
+    return readers
+
+
+def _kind(module: nn.Module) -> str:
+    return module.kind if isinstance(module, Merge) else type(module).__name__
+
+
+@torch.no_grad()
+def node_outputs(
+    model: nn.Module, x: torch.Tensor, wanted: tuple[type, ...]
+) -> list[tuple[str, torch.Tensor]]:
+    """(name, output) of every node whose module is one of wanted, for the batch x, in the
+    order they ran (hooks: in a graph each node sees its own inputs, not its neighbour's)."""
+    seen: list[tuple[str, torch.Tensor]] = []
+    handles = [
+        module.register_forward_hook(lambda m, a, out, name=name: seen.append((name, out)))
+        for name, module in zip(node_names(model), model, strict=True)
+        if isinstance(module, wanted)
+    ]
+    was_training = model.training
+    model.eval()
+    try:
+        model(x)
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()
+    return seen
 
 
 def _learns(module: nn.Module) -> bool:
