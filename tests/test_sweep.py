@@ -211,3 +211,43 @@ def test_a_study_on_a_postgresql_server(postgres):
     study = open_study(_plan(postgres, "pg"))
     assert [t.number for t in study.trials] == [0, 1]
     assert time.perf_counter() - began < 120
+
+
+def test_a_study_read_back(tmp_path):
+    """Trials written straight into a study: its table, best trial, importances, and the
+    trials as parallel coordinates."""
+    import optuna
+
+    from playground.core.training.sweep_results import parallel_coordinates, read_study
+
+    storage = str(tmp_path / "read.log")
+    study = open_study(_plan(storage, "read"))
+    lr = optuna.distributions.FloatDistribution(1e-4, 1e-1, log=True)
+    opt = optuna.distributions.CategoricalDistribution(["adam", "sgd"])
+    for rate, name, value in [
+        (1e-4, "sgd", 0.5),
+        (1e-3, "adam", 0.7),
+        (1e-2, "adam", 0.9),
+        (1e-1, "sgd", 0.6),
+    ]:
+        study.add_trial(
+            optuna.trial.create_trial(
+                params={"lr": rate, "optimizer": name},
+                distributions={"lr": lr, "optimizer": opt},
+                value=value,
+                intermediate_values={1: value - 0.1, 2: value},
+            )
+        )
+    table = read_study(storage, "read")
+    assert table.names == ["lr", "optimizer"] and len(table.rows) == 4
+    assert table.best.number == 2 and table.best.curve == {1: 0.8, 2: 0.9}
+    assert set(table.importances) == {"lr", "optimizer"}
+    assert sum(table.importances.values()) == pytest.approx(1)
+    axes, positions, results = parallel_coordinates(table)
+    assert list(results) == [0.5, 0.7, 0.9, 0.6]
+    assert axes == ["lr", "optimizer", "val accuracy"] and positions.shape == (4, 3)
+    assert positions[:, 0] == pytest.approx([0, 1 / 3, 2 / 3, 1])  # lr on a log axis
+    assert list(positions[:, 1]) == [1, 0, 0, 1]  # adam, sgd in order
+    assert positions[2, 2] == 1 and positions[0, 2] == 0
+    with pytest.raises(PlaygroundError, match="no study named 'other'"):
+        read_study(storage, "other")

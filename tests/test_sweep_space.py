@@ -5,7 +5,13 @@ import pytest
 from playground.core.errors import PlaygroundError
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
-from playground.core.training.sweep_space import Param, apply_values, check_params, parse_param
+from playground.core.training.sweep_space import (
+    Param,
+    apply_values,
+    candidates,
+    check_params,
+    parse_param,
+)
 
 MLP = preset("mlp", (2,), 2)  # 0 Linear 128, 1 ReLU, 2 Linear 64, 3 ReLU, 4 Linear 2
 
@@ -64,3 +70,12 @@ def test_grid_takes_the_ends_and_middle():
     assert parse_param("lr=1e-3..1e-1:log").grid() == pytest.approx([1e-3, 1e-2, 1e-1])
     assert parse_param("epochs=1..4").grid() == [1, 2, 4]  # the middle rounded, 2.5 → 2
     assert parse_param("optimizer=adam,sgd").grid() == ["adam", "sgd"]
+
+
+def test_candidates_name_the_settings_and_the_hidden_cards():
+    names = dict(candidates(MLP))
+    assert names["lr"] == "1e-4..1e-1:log" and "optimizer" in names
+    assert names["layers.0.out_features"] == "64..256" and "layers.2.out_features" in names
+    assert "layers.4.out_features" not in names  # the last card's width is the classes
+    for name, values in candidates(preset("small-cnn", (1, 28, 28), 10)):
+        check_params([parse_param(f"{name}={values}")], preset("small-cnn", (1, 28, 28), 10))

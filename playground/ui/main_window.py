@@ -271,6 +271,16 @@ class MainWindow(FileDropTarget, QMainWindow):
 
         LrFinderDialog(self.workspace, self).open()
 
+    def show_sweep_dialog(self) -> None:
+        """Training ▸ Sweep…: the sweep it starts is shown in the Sweep tab."""
+        from playground.ui.dialogs.sweep import SweepDialog
+
+        sweeps = self.views.sweep.sweeps
+        dialog = SweepDialog(self.workspace, sweeps, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.started.connect(lambda: self.views.setCurrentWidget(self.views.sweep))
+        dialog.show()
+
     def show_augment_dialog(self) -> None:
         from playground.ui.dialogs.augment import AugmentDialog
 

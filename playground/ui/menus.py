@@ -100,6 +100,7 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     augment = action(w, "&Augment…", t.augment.button.click, None, "augment")
     run.addAction(augment)
     augment.setEnabled(t.augment.button.isEnabled())  # off, like the button, without Kornia
+    run.addAction(action(w, "S&weep…", w.show_sweep_dialog, None, "sweep"))
 
     view = bar.addMenu("&View")
     view.addAction(action(w, "Save current view as &PNG…", views.save_png_dialog, None, "savePng"))

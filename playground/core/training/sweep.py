@@ -33,6 +33,7 @@ SAMPLERS = ("tpe", "random", "grid")
 JOURNAL_SUFFIXES = (".log", ".journal", ".jsonl")  # a --storage path with these: a journal file
 SQLITE_TIMEOUT_S = 60  # processes writing one SQLite file wait for each other this long
 MAX_WORKERS = 64
+SCHEMA_TRIES = 5
 POLL_S = 0.2  # how often the sweep's process looks for finished trials and a cancel
 
 
@@ -82,19 +83,27 @@ def storage_of(url: str) -> Any:
     kwargs: dict[str, Any] = {"poolclass": NullPool}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": SQLITE_TIMEOUT_S}
-    try:
-        return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
-    except (ImportError, ModuleNotFoundError) as e:
-        raise PlaygroundError(f"--storage {url!r} needs a database driver: {e}") from None
-    except Exception as e:  # SQLAlchemy's errors: a refused connection, a bad URL
-        raise PlaygroundError(f"cannot open the study storage {url!r}: {_first_line(e)}") from None
+    for attempt in range(SCHEMA_TRIES):
+        try:
+            return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+        except (ImportError, ModuleNotFoundError) as e:
+            raise PlaygroundError(f"--storage {url!r} needs a database driver: {e}") from None
+        except Exception as e:  # SQLAlchemy's errors: a refused connection, a bad URL
+            # two processes making a new database's tables at once: one loses, then finds them
+            if "already exists" in str(e) and attempt + 1 < SCHEMA_TRIES:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            raise PlaygroundError(
+                f"cannot open the study storage {url!r}: {_first_line(e)}"
+            ) from None
+    raise AssertionError("unreachable")
 
 
 def open_study(plan: SweepPlan) -> optuna.Study:
     """The plan's study, created on first use: any process opening it adds to the same one."""
     import optuna
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # failures: told in our own words
     pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1)
     return optuna.create_study(
         storage=storage_of(plan.storage),
@@ -249,9 +258,12 @@ def run_sweep(
     workers: int = 1,
     on_trial: Callable[[TrialResult], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
+    processes: bool | None = None,
 ) -> list[TrialResult]:
     """Run plan.trials trials, in this process or spread over workers processes (each with
-    its share of the cores); on_trial hears each finished trial here, in this process."""
+    its share of the cores); on_trial hears each finished trial here, in this process.
+    processes: trials in worker processes even for one worker (a window stays fluid when no
+    training shares its interpreter); by default only for several."""
     if not 1 <= workers <= MAX_WORKERS:
         raise PlaygroundError(f"workers must be from 1 to {MAX_WORKERS}")
     open_study(plan)  # a storage that cannot be opened fails here, in one line
@@ -262,7 +274,7 @@ def run_sweep(
         if on_trial:
             on_trial(result)
 
-    if workers == 1:
+    if not (workers > 1 if processes is None else processes):
         optimize(plan, plan.trials, heard, stop)
     else:
         _in_processes(plan, workers, heard, stop)

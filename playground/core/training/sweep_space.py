@@ -58,6 +58,35 @@ class Param:
         return sorted({round(p) if self.whole else p for p in points})
 
 
+# what a sweep of each setting tries unless told otherwise
+SETTING_RANGES = {
+    "lr": "1e-4..1e-1:log",
+    "batch_size": "16..256:log",
+    "epochs": "1..10",
+    "optimizer": "adam,adamw,sgd,rmsprop",
+    "weight_decay": "1e-6..1e-2:log",
+    "momentum": "0.5..0.99",
+}
+
+
+def candidates(spec: NetworkSpec) -> list[tuple[str, str]]:
+    """(name, values to try) of the settings and of every card's numeric parameters but the
+    last card's (its width is the number of classes)."""
+    cards = []
+    for i, layer in enumerate(spec.layers[:-1]):
+        for name, value in layer.params.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value == 0:
+                continue  # a switch, text, or a zero (padding) with no range around it
+            if isinstance(value, int):
+                span = f"{max(1, value // 2)}..{max(2, value * 2)}"
+            else:
+                span = (
+                    f"0..{max(0.5, value * 2):g}" if value < 1 else f"{value / 2:g}..{value * 2:g}"
+                )
+            cards.append((f"layers.{i}.{name}", span))
+    return [*SETTING_RANGES.items(), *cards]
+
+
 def parse_param(text: str) -> Param:
     """`NAME=LOW..HIGH[:log]` or `NAME=A,B,C`; PlaygroundError saying what is wrong."""
     name, sep, values = text.partition("=")

@@ -77,6 +77,12 @@ class RunList(QObject):
         self.ws.files.mark_dirty()
         self.changed.emit()
 
+    def add(self, run: Run) -> None:
+        """A run made elsewhere (a sweep's trial)."""
+        self.runs = [*self.runs, run][-MAX_RUNS:]
+        self.ws.files.mark_dirty()
+        self.changed.emit()
+
     def _new_name(self) -> str:
         numbers = [int(m[1]) for r in self.runs if (m := re.fullmatch(r"Run (\d+)", r.name))]
         return f"Run {max(numbers, default=len(self.runs)) + 1}"

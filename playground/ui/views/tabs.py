@@ -14,6 +14,7 @@ from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
 from playground.ui.state.projection import Projection
+from playground.ui.state.sweeps import Sweeps
 from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
@@ -28,6 +29,7 @@ from playground.ui.views.neurons_view import NeuronView
 from playground.ui.views.projector_view import ProjectorView
 from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
+from playground.ui.views.sweep_view import SweepView
 from playground.ui.views.toy_options import ToyOptions
 from playground.ui.views.weights_view import WeightsView
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
 
 GROUPS = (
-    ("Training", ("Curves", "Runs", "Step")),
+    ("Training", ("Curves", "Runs", "Step", "Sweep")),
     ("Inside the network", ("Weights", "Filters", "Feature maps", "Neurons", "Convolution",
                             "Gradients")),
     ("Answers", ("Boundary", "Confusion", "Classify", "Gallery", "Projector")),
@@ -121,6 +123,7 @@ class ViewTabs(QTabWidget):
         self.convolution = ConvolutionView(workspace)
         self.gallery = GalleryView(Gallery(workspace, self))
         self.projector = ProjectorView(Projection(workspace, self))
+        self.sweep = SweepView(Sweeps(workspace, self))
         # one tab for one training step, seen two ways: fewer tabs fit a 1024-pixel window
         self.step_tab = QTabWidget()
         self.step_tab.setDocumentMode(True)
@@ -130,6 +133,7 @@ class ViewTabs(QTabWidget):
             "Curves": self.curves,
             "Runs": self.runs,
             "Step": self.step_tab,
+            "Sweep": self.sweep,
             "Weights": self.weights,
             "Filters": self.filters,
             "Feature maps": self.feature_maps,

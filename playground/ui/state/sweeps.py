@@ -1,0 +1,155 @@
+"""The window's sweeps: one study run as a task (its trials in worker processes when asked),
+each finished trial added to the runs, and a watched study read back from its storage every
+few seconds, so a study that other processes or machines add to is seen growing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground.core.errors import PlaygroundError
+from playground.ui.state.tasks import Task, TaskState
+
+if TYPE_CHECKING:
+    from playground.core.training.sweep import SweepPlan, TrialResult
+    from playground.core.training.sweep_results import StudyTable, TrialRow
+    from playground.ui.state.workspace import Workspace
+
+WATCH_MS = 2000  # how often a watched study is read again
+
+
+class Sweeps(QObject):
+    """The one owner of the running sweep and of the watched study."""
+
+    trialEnded = Signal(object)  # TrialResult; emitted from the sweep's thread, queued here
+    studyReady = Signal(str, str)  # storage, study: made (or found), from the sweep's thread
+    progressed = Signal(float, str)
+    running = Signal(bool)
+    read = Signal(object)  # StudyTable
+    failed = Signal(str)  # one line
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.watched: tuple[str, str] | None = None  # (storage, study)
+        self.table: StudyTable | None = None
+        self.task: Task | None = None
+        self._reading: Task | None = None
+        self._again = False  # asked to read while a read was under way
+        self._timer = QTimer(self)
+        self._timer.setInterval(WATCH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.trialEnded.connect(self._trial_ended)
+        self.studyReady.connect(self.watch)
+
+    def start(self, plan: SweepPlan, workers: int) -> Task | None:
+        """Run plan as a task (none while another sweep runs) and watch its study."""
+        if self.task is not None:
+            self.failed.emit("A sweep is running: cancel it first.")
+            return None
+        task = self.task = self.ws.tasks.start(f"Sweep {plan.study}", self._sweep, plan, workers)
+        task.progressed.connect(self.progressed)
+        task.failed.connect(lambda e: self.failed.emit(str(e)))
+        task.ended.connect(self._ended)
+        self.running.emit(True)
+        return task
+
+    def _sweep(self, plan: SweepPlan, workers: int, state: TaskState) -> list[TrialResult]:
+        from playground.core.training.sweep import open_study, run_sweep
+
+        open_study(plan)  # its tables made before anyone reads them
+        self.studyReady.emit(plan.storage, plan.study)
+        done: list[TrialResult] = []
+
+        def heard(result: TrialResult) -> None:
+            done.append(result)
+            self.trialEnded.emit(result)
+            value = f"{result.value:.3f}" if result.value is not None else result.state
+            state.set_progress(len(done) / plan.trials, f"trial {result.number}: {value}")
+
+        state.set_progress(0.0, f"{plan.trials} trials, {workers} at a time")
+        # trials in worker processes: training in the window's interpreter would hold its GIL
+        return run_sweep(plan, workers, heard, lambda: state.cancelled, processes=True)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _ended(self) -> None:
+        self.task = None
+        self.running.emit(False)
+        self.refresh()
+
+    def _trial_ended(self, result: TrialResult) -> None:
+        if result.run is not None:
+            self.ws.runs.add(result.run)
+        self.refresh()
+
+    def watch(self, storage: str, study: str) -> None:
+        """Read this study now and every WATCH_MS from now on."""
+        self.watched = (storage, study)
+        self.refresh()
+        self._timer.start()
+
+    def stop_watching(self) -> None:
+        self._timer.stop()
+        self.watched = None
+
+    def refresh(self) -> None:
+        """Read the watched study again (once the read under way has ended, if one is)."""
+        if self._reading is not None:
+            self._again = True
+            return
+        if self.watched is None:
+            return
+        from playground.core.training.sweep_results import read_study
+
+        task = self._reading = self.ws.tasks.start(
+            "Reading the study", _read, read_study, *self.watched
+        )
+        task.done.connect(self._read_done)
+        task.failed.connect(self._read_failed)
+        task.ended.connect(self._read_ended)
+
+    def _read_done(self, table: StudyTable) -> None:
+        if self.watched == (table.storage, table.study):
+            self.table = table
+            self.read.emit(table)
+
+    def _read_failed(self, error: Exception) -> None:
+        self.failed.emit(str(error))
+        if self.task is None:  # nothing will fix it by itself: stop asking
+            self._timer.stop()
+
+    def _read_ended(self) -> None:
+        self._reading = None
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def make_current(self, row: TrialRow) -> None:
+        """The trial's run made current when this window has it (its settings and network);
+        otherwise its values applied to the current network and settings."""
+        study = self.table.study if self.table else ""
+        name = f"{study} trial {row.number}"
+        run = next((r for r in reversed(self.ws.runs.runs) if r.name == name), None)
+        if run is not None:
+            self.ws.runs.make_current(run)
+            return
+        from playground.core.training.sweep_space import apply_values
+
+        ws = self.ws
+        try:
+            spec, config = apply_values(row.params, ws.document.spec, ws.config)
+        except PlaygroundError as e:
+            ws.error.emit(f"Trial {row.number}'s values do not fit this network: {e}")
+            return
+        if spec != ws.document.spec:
+            ws.document.replace_layers(spec, f"Network of trial {row.number}")
+        ws.set_config(config)
+        ws.info.emit(f"Trial {row.number}'s settings are current: Train trains with them.")
+
+
+def _read(read_study, storage: str, study: str, state: TaskState) -> StudyTable:
+    return read_study(storage, study)
