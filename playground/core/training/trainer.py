@@ -39,6 +39,7 @@ from playground.core.training.history import History
 from playground.core.training.live_settings import apply_live, live_changes
 from playground.core.training.one_step import measured_step
 from playground.core.training.optim import make_optimizer
+from playground.core.training.pace import Pace
 from playground.core.training.regularization import penalised_weights, penalty
 
 Sink = Callable[[Event], None]
@@ -91,6 +92,7 @@ class Trainer:
         self._run = threading.Event()
         self._run.set()
         self._stop = threading.Event()
+        self.pace = Pace()  # full speed unless a person slows it down to watch
         self._paused = False  # asked to pause; a single step (step_once) pauses again after it
         self._single = False
         self._rest_lock = threading.Lock()
@@ -139,6 +141,10 @@ class Trainer:
             if not self._resting:
                 return None
             return _clone_state(self.model, "cpu"), _cpu_copy(self.optimizer.state_dict())
+
+    def set_pace(self, steps_per_s: float) -> None:
+        """At most steps_per_s steps a second from now on (0: full speed); any thread."""
+        self.pace.set(steps_per_s)
 
     def change_settings(self, config: TrainConfig) -> None:
         """New live settings (learning rate, momentum, weight decay, regularisation rate),
@@ -205,6 +211,7 @@ class Trainer:
             for x, y in self.data.batches(order, batches, bs):
                 if not self._wait_if_paused():
                     return self._end_stopped(epoch - 1, step)
+                self.pace.wait(self._stop)
                 single, self._single = self._single, False
                 self._apply_live(step)
                 began = time.perf_counter()
