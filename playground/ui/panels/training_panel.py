@@ -53,6 +53,10 @@ OPTIMIZER_NAMES = [
 STATUS_INTERVAL_S = 0.25
 
 
+# training paces (steps a second, 0: full speed): slow enough to watch toy data learn
+SPEEDS = (("Full speed", 0.0), ("20 steps/s", 20.0), ("5 steps/s", 5.0), ("1 step/s", 1.0))
+
+
 class TrainingPanel(QWidget):
     """Settings, run buttons, progress and a status line that always tells the truth: it
     follows the workspace (data set, network, session) through their signals."""
@@ -181,9 +185,17 @@ class TrainingPanel(QWidget):
         self.pause_button.clicked.connect(self.pauseClicked)
         self.stop_button.clicked.connect(self.stopClicked)
         self.reset_button.clicked.connect(self.resetClicked)
+        self.speed = QComboBox()
+        for text, steps_per_s in SPEEDS:
+            self.speed.addItem(text, steps_per_s)
+        self.speed.setToolTip(
+            "Training speed: full, or a few steps a second, slow enough to watch toy data "
+            "learn (as TensorFlow Playground's play); it can change while training runs"
+        )
+        self.speed.activated.connect(lambda i: self.ws.session.set_pace(self.speed.itemData(i)))
         self.buttons = QHBoxLayout()
         buttons = (self.train_button, self.step_button, self.pause_button, self.stop_button)
-        for b in (*buttons, self.reset_button):
+        for b in (*buttons, self.reset_button, self.speed):
             self.buttons.addWidget(b)
 
     # --- values -----------------------------------------------------------------------

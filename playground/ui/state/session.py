@@ -75,6 +75,7 @@ class TrainingSession(QObject):
         self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
         self.probes = ProbeRequest()  # what the visible views want computed
+        self.pace = 0.0  # steps a second the trainer keeps to, 0: full speed
         self.weights_version = 0  # counts replacements of the weights: caches keyed on it
         # (weights_key) never mix two runs
         # the last run's best epoch and a CPU copy of its weights, to restore them on request
@@ -139,6 +140,7 @@ class TrainingSession(QObject):
         )
         worker.eventsReady.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         worker.set_probes(self.probes)
+        worker.set_pace(self.pace)
         worker.deviceChosen.connect(self.deviceChosen)
         self._worker = worker
         if paused:
@@ -172,6 +174,13 @@ class TrainingSession(QObject):
             self._worker.set_probes(request)
         else:
             self.probesChanged.emit()
+
+    def set_pace(self, steps_per_s: float) -> None:
+        """At most steps_per_s training steps a second (0: full speed), for this run and the
+        next: slow enough to watch toy data learn."""
+        self.pace = steps_per_s
+        if self._worker is not None:
+            self._worker.set_pace(steps_per_s)
 
     def pause(self) -> None:
         if self._worker and self.state == SessionState.RUNNING:

@@ -70,6 +70,7 @@ class TrainingWorker(QThread):
         self._step_asked = False
         self._settings: TrainConfig | None = None  # changed before the trainer was made
         self._probes = ProbeRequest()
+        self._pace = 0.0  # steps a second, 0: full speed
         self._pending: list[Event] = []
         self._sent_at = 0.0
 
@@ -92,6 +93,7 @@ class TrainingWorker(QThread):
                 if self._stop_asked:
                     trainer.stop()
                 trainer.set_probes(self._usable(self._probes))
+                trainer.set_pace(self._pace)
             self.deviceChosen.emit(trainer.device.type)
             try:
                 trainer.run()
@@ -188,6 +190,12 @@ class TrainingWorker(QThread):
             self._settings = config
             if self.trainer:
                 self.trainer.change_settings(config)
+
+    def set_pace(self, steps_per_s: float) -> None:
+        with self._lock:
+            self._pace = steps_per_s
+            if self.trainer:
+                self.trainer.set_pace(steps_per_s)
 
     def set_probes(self, request: ProbeRequest) -> None:
         with self._lock:
