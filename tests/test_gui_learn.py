@@ -2,13 +2,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from gui_helpers import LEFT
+from playground.ui.panels.learn_lessons import LESSONS
 
 
 def test_learn_buttons_put_the_window_in_the_state_that_shows_the_concept(window, qtbot):
     ws, views = window.workspace, window.views
     window.findChild(QAction, "learn").trigger()
     panel = window.learn_dock.widget()
-    assert window.learn_dock.isVisible() and len(panel.buttons) == 11
+    assert window.learn_dock.isVisible() and len(panel.buttons) == len(LESSONS)
 
     QTest.mouseClick(panel.buttons["Vanishing gradients"], LEFT)
     qtbot.waitUntil(lambda: ws.session.busy, timeout=10_000)

@@ -37,13 +37,11 @@ def test_catalog_is_complete_and_explained():
 
 
 def _torch_shapes(model, input_shape):
-    x = torch.zeros(2, *input_shape)
-    shapes = []
-    model.eval()
-    for m in model:
-        x = m(x)
-        shapes.append(tuple(x.shape[1:]))
-    return shapes
+    """Each layer's output shape as torch makes it (a graph's nodes each from their inputs)."""
+    from playground.core.model.build import node_outputs
+
+    outputs = node_outputs(model, torch.zeros(2, *input_shape), (torch.nn.Module,))
+    return [tuple(out.shape[1:]) for _, out in outputs]
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -125,6 +125,17 @@ LESSONS = (
         "gradients",
     ),
     Lesson(
+        "Skip connections",
+        "The same six sigmoid layers, now each with a shortcut around it: its input is added "
+        "to its output (an Add card, reading from two places). Backpropagation then has a "
+        "short path back to the first layers as well, and the gradients of both paths add "
+        "up. Compare the Gradients tab with the Vanishing gradients lesson: the first layers' "
+        "curves no longer lie far below the last one's. This is what lets ResNets be deep.",
+        "mnist5k",
+        "deep-sigmoid-skip",
+        "gradients",
+    ),
+    Lesson(
         "Learning rate",
         "The learning rate is the size of each gradient-descent step. Too small and training "
         "crawls; too large (here 1.0) and every step overshoots: the cost jumps about instead "
