@@ -9,7 +9,7 @@ from typing import Any
 
 from playground.core.errors import PlaygroundError
 from playground.core.limits import brief, finite_number
-from playground.core.practice.facts import Facts
+from playground.core.practice.facts import ACTIVATIONS, Facts
 
 METRICS = {  # name: (the words, shown as a percentage)
     "val_accuracy": ("accuracy on the validation data", True),
@@ -169,6 +169,9 @@ _RULE_LABELS = {
 
 
 # --- judges ---------------------------------------------------------------------------------
+Finding = tuple[bool, str]  # passed, and what was found
+
+
 def _a(word: str) -> str:
     return f"an {word}" if word[:1].upper() in "AEIOU" else f"a {word}"
 
@@ -185,7 +188,7 @@ def _asks(c: Check, show) -> str:
     return f"this asks for {_range(c, show)}"
 
 
-def _metric(c: Check, f: Facts) -> tuple[bool, str]:
+def _metric(c: Check, f: Facts) -> Finding:
     if f.unmeasured:
         return False, f.unmeasured
     x, show = getattr(f, c.what), _show(c.what)
@@ -195,13 +198,13 @@ def _metric(c: Check, f: Facts) -> tuple[bool, str]:
     return False, f"your network's {words} is {show(x)}; {_asks(c, show)}"
 
 
-def _limit(c: Check, f: Facts) -> tuple[bool, str]:
+def _limit(c: Check, f: Facts) -> Finding:
     x = getattr(f, c.what)
     said = f"your network {LIMITS[c.what][2]} {_count(x, c.what)}"
     return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
 
 
-def _behaviour(c: Check, f: Facts) -> tuple[bool, str]:
+def _behaviour(c: Check, f: Facts) -> Finding:
     if f.unmeasured:
         return False, f.unmeasured
     gap = f.val_loss - f.train_loss
@@ -217,7 +220,7 @@ def _behaviour(c: Check, f: Facts) -> tuple[bool, str]:
     )
 
 
-def _setting(c: Check, f: Facts) -> tuple[bool, str]:
+def _setting(c: Check, f: Facts) -> Finding:
     x = f.settings.get(c.what)
     words = SETTINGS[c.what]
     if c.value is not None:
@@ -227,49 +230,63 @@ def _setting(c: Check, f: Facts) -> tuple[bool, str]:
     return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
 
 
-def _structure(c: Check, f: Facts) -> tuple[bool, str]:
+def _conv_first(c: Check, f: Facts) -> Finding:
     types = f.layer_types
-    if c.what == "conv_before_linear":
-        first_linear = types.index("Linear") if "Linear" in types else len(types)
-        if "Conv2d" in types[:first_linear]:
-            return True, "your network looks at the image with a Conv2d first"
-        return False, "your network has no Conv2d before its first Linear layer; add one"
-    if c.what == "no_activation":
-        found = [(i, t) for i, t in enumerate(types) if t in f.activations]
-        if not found:
-            return True, "your network has no activation function"
-        i, t = found[0]
-        return False, (
-            f"your network has an activation function ({t}, layer {i + 1}); this asks for none"
-        )
-    if c.what == "has_activation":
-        found = [t for t in types if t in f.activations]
-        if found:
-            return True, f"your network has an activation function ({found[0]})"
-        return False, (
-            "your network has no activation function; add one (ReLU, say) after a hidden layer"
-        )
-    if c.what == "contains":
-        if c.value in types:
-            return True, f"your network has {_a(c.value)} layer"
-        return False, f"your network has no {c.value} layer; this asks for one"
-    if c.what == "lacks":
-        if c.value not in types:
-            return True, f"your network has no {c.value} layer"
-        i = types.index(c.value)
-        return False, f"your network has {_a(c.value)} layer (layer {i + 1}); this asks for none"
-    if c.what == "ends_with":
-        last = types[-1] if types else "nothing"
-        if last == c.value:
-            return True, f"your network ends with {c.value}"
-        return False, f"your network ends with {last}; this asks for it to end with {c.value}"
-    if c.what == "same_as_start":
-        if f.same_as_start:
-            return True, "your network is the one this challenge starts with"
-        return False, (
-            "your network is not the one this challenge starts with; load the challenge "
-            "again to run it as it is"
-        )
+    first_linear = types.index("Linear") if "Linear" in types else len(types)
+    if "Conv2d" in types[:first_linear]:
+        return True, "your network looks at the image with a Conv2d first"
+    return False, "your network has no Conv2d before its first Linear layer; add one"
+
+
+def _no_activation(c: Check, f: Facts) -> Finding:
+    found = [(i, t) for i, t in enumerate(f.layer_types) if t in ACTIVATIONS]
+    if not found:
+        return True, "your network has no activation function"
+    i, t = found[0]
+    return False, (
+        f"your network has an activation function ({t}, layer {i + 1}); this asks for none"
+    )
+
+
+def _has_activation(c: Check, f: Facts) -> Finding:
+    found = [t for t in f.layer_types if t in ACTIVATIONS]
+    if found:
+        return True, f"your network has an activation function ({found[0]})"
+    return False, (
+        "your network has no activation function; add one (ReLU, say) after a hidden layer"
+    )
+
+
+def _contains(c: Check, f: Facts) -> Finding:
+    if c.value in f.layer_types:
+        return True, f"your network has {_a(c.value)} layer"
+    return False, f"your network has no {c.value} layer; this asks for one"
+
+
+def _lacks(c: Check, f: Facts) -> Finding:
+    if c.value not in f.layer_types:
+        return True, f"your network has no {c.value} layer"
+    i = f.layer_types.index(c.value)
+    return False, f"your network has {_a(c.value)} layer (layer {i + 1}); this asks for none"
+
+
+def _ends_with(c: Check, f: Facts) -> Finding:
+    last = f.layer_types[-1] if f.layer_types else "nothing"
+    if last == c.value:
+        return True, f"your network ends with {c.value}"
+    return False, f"your network ends with {last}; this asks for it to end with {c.value}"
+
+
+def _same_as_start(c: Check, f: Facts) -> Finding:
+    if f.same_as_start:
+        return True, "your network is the one this challenge starts with"
+    return False, (
+        "your network is not the one this challenge starts with; load the challenge again to "
+        "run it as it is"
+    )
+
+
+def _frozen(c: Check, f: Facts) -> Finding:
     learning = [i for i, layer in enumerate(f.layers) if layer.get("fine_tune")]
     if not learning:
         return True, "your pretrained layers are frozen"
@@ -277,6 +294,22 @@ def _structure(c: Check, f: Facts) -> tuple[bool, str]:
         f"your pretrained layers learn (layer {learning[0] + 1} has fine_tune on); this asks "
         "for them frozen"
     )
+
+
+_RULES = {
+    "conv_before_linear": _conv_first,
+    "no_activation": _no_activation,
+    "has_activation": _has_activation,
+    "contains": _contains,
+    "lacks": _lacks,
+    "ends_with": _ends_with,
+    "same_as_start": _same_as_start,
+    "frozen": _frozen,
+}
+
+
+def _structure(c: Check, f: Facts) -> Finding:
+    return _RULES[c.what](c, f)
 
 
 _JUDGES = {

@@ -4,7 +4,7 @@ measured here on the data set's validation split (never numbers stored in a proj
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from playground.core.model.layers import CATALOG
@@ -34,12 +34,10 @@ class Facts:
     steps: int
     settings: dict[str, Any]
     same_as_start: bool
-    activations: frozenset[str] = ACTIVATIONS
     val_accuracy: float = math.nan
     val_loss: float = math.nan
     train_loss: float = math.nan
     unmeasured: str = ""  # why the metrics could not be measured; "" when they were
-    measured: dict[str, float] = field(default_factory=dict)
 
 
 def structure_facts(project: Project, start: NetworkSpec | None) -> dict[str, Any]:

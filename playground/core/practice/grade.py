@@ -132,7 +132,6 @@ def grade(challenge: Challenge, project: Project, data: Dataset | None = None) -
     full = Facts(
         **facts,
         unmeasured=unmeasured,
-        measured=measured,
         **{k: v for k, v in measured.items() if k in ("val_accuracy", "val_loss", "train_loss")},
     )
     source = challenge.start.dataset.source if challenge.start.dataset else "your photos"
