@@ -40,6 +40,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 300.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"gave up waiting after {timeout:.0f} s")
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)  # a busy loop would hold the GIL the training thread needs
 
 
 def open_window(size: tuple[int, int]):
@@ -99,7 +100,7 @@ def training_picture(out: Path, size: tuple[int, int]) -> None:
     show_tab(w, "boundary")
     s = w.workspace.session
     w.training.train_button.click()
-    wait_until(lambda: len(s.history.epochs) >= 25, timeout=900)  # seconds on a free CPU
+    wait_until(lambda: len(s.history.epochs) >= 12, timeout=900)  # seconds on a free CPU
     settle()
     save(w, out / "window.png")
     s.stop()
