@@ -40,6 +40,7 @@ def test_check_grades_a_saved_project(projects, capsys):
     assert main(["challenge", "check", "neuron-one-line", str(good)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "good.playground: neuron-one-line passed (3 of 3 checks)"
+    assert out[-1] == "  (the network is exactly the challenge's own solution)"
     assert main(["challenge", "check", "neuron-one-line", str(wrong), "--json"]) == 2
     report = json.loads(capsys.readouterr().out)
     assert report["passed"] is False

@@ -65,4 +65,6 @@ def run_check(args: argparse.Namespace) -> int:
         )
         for v in report.verdicts:
             print(f"  {'✓' if v.passed else '✗'} {v.check.label}: {v.message}")
+        if report.matches_solution:
+            print("  (the network is exactly the challenge's own solution)")
     return 0 if report.passed else NOT_PASSED
