@@ -24,15 +24,20 @@ def test_neuron_outputs_are_the_dense_layers_outputs():
     assert np.allclose(layers[3].mean_output, model(batch).mean(0).detach().numpy(), atol=1e-6)
 
 
-def test_first_dense_layer_of_a_cnn_and_its_templates():
-    model = build_model(preset("lenet5", (1, 28, 28), 10), 10)
-    layers = neuron_layers(model, torch.randn(2, 1, 28, 28), None, 4)
-    assert layers[0].shape == (16, 5, 5) and layers[1].name == "8 Linear"
-    w = model[7].weight.detach().numpy()
+def test_first_dense_layer_of_an_mlp_weighs_pixels_and_of_a_cnn_feature_maps():
+    """A CNN's first dense layer weighs feature maps, not a picture: drawn as 16 maps side by
+    side, its weights read as noise stripes. Only pixels are drawn as pictures."""
+    mlp = build_model(preset("mlp", (3, 8, 8), 10), 10)
+    layers = neuron_layers(mlp, torch.randn(2, 3, 8, 8), None, 4)
+    assert layers[0].shape == (3, 8, 8) and layers[1].name == "2 Linear"
+    w = mlp[1].weight.detach().numpy()
     templates = weight_templates(w, layers[0].shape)
-    assert templates.shape == (120, 5, 80)
-    assert np.array_equal(templates[3, :, 5:10], w[3].reshape(16, 5, 5)[1])
-    assert weight_templates(w, (400,)) is None
+    assert templates.shape == (128, 8, 24)
+    assert np.array_equal(templates[3, :, 8:16], w[3].reshape(3, 8, 8)[1])
+    cnn = build_model(preset("lenet5", (1, 28, 28), 10), 10)
+    layers = neuron_layers(cnn, torch.randn(2, 1, 28, 28), None, 4)
+    assert layers[0].shape == (400,) and layers[1].name == "8 Linear"
+    assert weight_templates(cnn[7].weight.detach().numpy(), layers[0].shape) is None
 
 
 def test_activation_curve_and_the_inputs_a_layer_receives():

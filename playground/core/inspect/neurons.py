@@ -63,6 +63,10 @@ def neuron_layers(
         on_plane = dense_outputs(model, plane) if plane is not None else None
     finally:
         model.train(was_training)
+    # the first dense layer's weights are pictures only where it weighs the input's pixels;
+    # a CNN's weigh feature maps (drawn as pictures, they read as noise stripes)
+    start = dense_start(model) or 0
+    pixels = all(isinstance(m, nn.Flatten) for m in logits_part(model)[:start])
     before_flatten = tuple(_input_shape(model, batch))
     layers = []
     for k, (name, activation, out) in enumerate(on_batch):
@@ -71,7 +75,7 @@ def neuron_layers(
             grid = on_plane[k][2].T.reshape(-1, resolution, resolution)
             planes = grid.cpu().numpy().astype(np.float32)
         mean = out.mean(0).cpu().numpy().astype(np.float32)
-        shape = before_flatten if k == 0 else (out.shape[1],)
+        shape = before_flatten if k == 0 and pixels else (out.shape[1],)
         layers.append(NeuronLayer(name, activation, mean, planes, shape))
     return layers
 
