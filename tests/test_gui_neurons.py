@@ -42,6 +42,11 @@ def test_neurons_on_2d_data_show_outputs_over_the_plane(window, qtbot):
     train(window, qtbot, 3)
     view, canvas = window.views.neurons, window.views.neurons.canvas
     assert [c.name for c in view.columns] == ["input", "1 Linear", "3 Linear", "5 Linear"]
+    names = window.workspace.dataset.class_names
+    assert view.names(view.columns[-1]) == names  # output tiles named by their classes
+    assert view.names(view.columns[1]) == []
+    hover(canvas, view.columns[-1].tiles[1].center())
+    assert view.hover.text().endswith(f"(class {names[1]})")
     w = {k: v.numpy() for k, v in window.workspace.session.weights.items()}
 
     link = view.links[1][0]  # the strongest link into the first hidden layer

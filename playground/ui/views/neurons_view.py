@@ -67,6 +67,7 @@ class NeuronView(LiveView):
         self.links: list[list[Link]] = []  # into each column from the one on its left
         self.tiles: dict[tuple[str, int], Tile] = {}
         self.pages: dict[str, int] = {}  # layer name → first neuron shown
+        self.class_names: list[str] = []  # the output neurons' names
         self.note = QLabel()
         self.note.setObjectName("explanation")
         self.note.setWordWrap(True)
@@ -88,6 +89,20 @@ class NeuronView(LiveView):
         if probe.neurons is not None:
             self.layers = probe.neurons
             self.offer((self.snapshot, self.layers))
+
+    def set_class_names(self, names: list[str]) -> None:
+        """The data set's classes: the output layer's neurons are named by them (digit 0
+        was "Neuron 1")."""
+        self.class_names = list(names)
+        self.canvas.update()
+
+    def names(self, column: Column) -> list[str]:
+        """What each shown tile of column is called beside it: the class names on the output
+        layer, nothing elsewhere."""
+        last = self.columns[-1] if self.columns else None
+        if column is not last or column.name == "input" or len(self.class_names) != column.count:
+            return []
+        return [self.class_names[i] for i in column.shown]
 
     def render_blank(self) -> None:
         self.snapshot = self.layers = None
@@ -175,7 +190,9 @@ class NeuronView(LiveView):
         for column, layer in zip(self.columns, self.drawn_layers(), strict=False):
             for i, rect in zip(column.shown, column.tiles, strict=True):
                 if rect.contains(pos):
-                    return _describe_neuron(layer, i, snap)
+                    named = self.names(column)
+                    text = _describe_neuron(layer, i, snap)
+                    return f"{text} (class {named[i - column.first]})" if named else text
         best, near = None, NEAR_PX
         for k, links in enumerate(self.links):
             for link in links:
@@ -290,3 +307,9 @@ class NeuronCanvas(QWidget):
                 p.drawPixmap(rect.toRect(), tile.pixmap)
             p.setPen(QPen(QColor("#8C959F"), 1))
             p.drawRect(rect)
+        room = int(self.width() - max((r.right() for r in column.tiles), default=0) - 6)
+        p.setPen(TEXT)
+        for name, rect in zip(self.view.names(column), column.tiles, strict=False):
+            label = QRectF(rect.right() + 4, rect.top(), room, rect.height())
+            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
+            p.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)

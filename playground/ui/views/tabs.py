@@ -194,6 +194,7 @@ class ViewTabs(QTabWidget):
         for view in self._blank_views():
             view.clear()
         self.classify.forget()
+        self.neurons.set_class_names(d.class_names if d is not None else [])
         if d is None:  # a trained network that came without one: nothing of data to show
             self.group_bar.set_applies("Boundary", False, "Classify")
             self.feature_maps.set_dataset_samples(None)
