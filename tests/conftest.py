@@ -53,6 +53,7 @@ def _delete_windows():
 def digit_model(mnist5k):
     """A small CNN trained on mnist5k: (CPU eval copy, its Project)."""
     from playground.core.inspect.inference import inference_copy
+    from playground.core.io.trained import trained_project
     from playground.core.model.presets import preset
     from playground.core.training.config import TrainConfig
     from playground.core.training.trainer import Trainer
@@ -61,20 +62,21 @@ def digit_model(mnist5k):
     config = TrainConfig(epochs=6, seed=1)
     t = Trainer(spec, mnist5k, config)
     t.run()
-    return inference_copy(t.model), t.project()
+    return inference_copy(t.model), trained_project(t)
 
 
 @pytest.fixture(scope="session")
 def digit_mlp(mnist5k):
     """An MLP trained on mnist5k in seconds: (CPU eval copy, its Project, with familiarity)."""
     from playground.core.inspect.inference import inference_copy
+    from playground.core.io.trained import trained_project
     from playground.core.model.presets import preset
     from playground.core.training.config import TrainConfig
     from playground.core.training.trainer import Trainer
 
     t = Trainer(preset("mlp", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=3, seed=1))
     t.run()
-    return inference_copy(t.model), t.project()
+    return inference_copy(t.model), trained_project(t)
 
 
 @pytest.fixture
@@ -101,6 +103,7 @@ def qapp():
 def lenet_project(mnist5k, tmp_path_factory):
     """A LeNet-5 trained two epochs on mnist5k (94 %), saved: the path of its project file."""
     from playground.core.io.project import save_project
+    from playground.core.io.trained import trained_project
     from playground.core.model.presets import preset
     from playground.core.training.config import TrainConfig
     from playground.core.training.trainer import Trainer
@@ -110,5 +113,5 @@ def lenet_project(mnist5k, tmp_path_factory):
     )
     t.run()
     path = tmp_path_factory.mktemp("lenet") / "lenet.playground"
-    save_project(path, t.project())
+    save_project(path, trained_project(t))
     return path

@@ -7,6 +7,7 @@ import json
 
 from playground.core.data.registry import load_dataset
 from playground.core.io.project import Project
+from playground.core.io.trained import trained_project
 from playground.core.training.trainer import Trainer
 
 _TRAINED: dict[str, Project] = {}
@@ -22,5 +23,5 @@ def trained(project: Project) -> Project:
         data = load_dataset(project.dataset)
         t = Trainer(project.spec, data, project.config, report_s=1.0, snapshot_s=60.0)
         t.run()
-        _TRAINED[key] = t.project()
+        _TRAINED[key] = trained_project(t)
     return _TRAINED[key]

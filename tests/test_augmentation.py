@@ -16,7 +16,7 @@ from playground.core.io.project import Project, load_project, save_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
-from playground.core.training.transfer import TransferTrainer
+from playground.core.workflows.transfer import prepare_transfer
 
 RGB = Preprocessing("image", (0.5,) * 3, (0.25,) * 3, (16, 16), 3)
 
@@ -73,7 +73,7 @@ def test_where_augmentation_cannot_apply_it_says_why(tmp_path):
     with pytest.raises(AugmentationError, match="colour jitter needs colour pictures"):
         augmenter(Augmentation(jitter=0.2), gray, "mnist5k")
     with pytest.raises(AugmentationError, match="caches them: turn augmentation off"):
-        TransferTrainer(tmp_path, TrainConfig(augment="flip"))
+        prepare_transfer(tmp_path, TrainConfig(augment="flip"))
 
 
 def test_without_kornia_it_says_how_to_install(monkeypatch):

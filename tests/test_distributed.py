@@ -14,6 +14,7 @@ import torch
 from handwriting import bundled_digits_right
 from playground.core.io.cluster import cluster_instructions
 from playground.core.io.project import load_project, save_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -75,7 +76,7 @@ def test_a_project_trains_further_under_torchrun(tmp_path, mnist5k):
     first = Trainer(spec, mnist5k, TrainConfig(epochs=1, batch_size=128))
     first.run()
     start = tmp_path / "mlp.playground"
-    save_project(start, first.project())
+    save_project(start, trained_project(first))
     out = tmp_path / "more.playground"
     r = torchrun("train", str(start), "--epochs", "1", "--json", "-o", str(out), cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]

@@ -27,13 +27,14 @@ def spiral():
 def _record_steps(trainer):
     """Wrap the trainer's step to log (time, loss finite?) per step; test-only syncs."""
     log = []
-    step = trainer._train_step
+    step = trainer.train_step
 
     def logged(x, y):
-        step(x, y)
-        log.append((time.perf_counter(), bool(torch.isfinite(trainer._window.losses[-1]))))
+        out = step(x, y)
+        log.append((time.perf_counter(), bool(torch.isfinite(out[0]))))
+        return out
 
-    trainer._train_step = logged
+    trainer.train_step = logged
     return log
 
 
@@ -95,9 +96,7 @@ def _images(n: int, side: int = 64):
 
 
 def test_stop_ends_a_long_step_quickly(monkeypatch):
-    monkeypatch.setattr(
-        "playground.core.training.trainer.LONG_STEP_S", 0.0
-    )  # hooks after the first
+    monkeypatch.setattr("playground.core.training.loop.LONG_STEP_S", 0.0)  # hooks after the first
     data = _images(80, side=32)
     trainer = Trainer(_slow_net(96, 32), data, TrainConfig(batch_size=64, epochs=5))
     log = _record_steps(trainer)
@@ -120,13 +119,13 @@ def test_stop_ends_validation_between_chunks(monkeypatch):
     finished = []
     trainer = Trainer(_slow_net(8, 16), data, TrainConfig(batch_size=256, epochs=1))
     monkeypatch.setattr("playground.core.training.trainer.EVAL_CHUNK", 8)
-    evaluate = trainer._evaluate
+    validate = trainer.validate
 
-    def stop_then_evaluate(x, y):
+    def stop_then_validate(x, y):
         trainer.stop()  # asked as validation begins: no chunk should run after it
-        return evaluate(x, y)
+        return validate(x, y)
 
-    trainer._evaluate = stop_then_evaluate
+    trainer.validate = stop_then_validate
     began = time.perf_counter()
     finished.append(trainer.run())
     assert finished[0].status == "stopped" and finished[0].epochs_done == 0
@@ -170,20 +169,19 @@ def test_an_epoch_whose_validation_diverges_is_not_recorded(spiral):
 def test_a_copy_made_during_a_slow_run_is_not_stopped_with_it(monkeypatch):
     from playground.core.inspect.inference import inference_copy
 
-    monkeypatch.setattr(
-        "playground.core.training.trainer.LONG_STEP_S", 0.0
-    )  # hooks after the first
+    monkeypatch.setattr("playground.core.training.loop.LONG_STEP_S", 0.0)  # hooks after the first
     trainer = Trainer(_slow_net(4, 16), _images(40, side=16), TrainConfig(epochs=2))
     copies = []
-    step = trainer._train_step
+    step = trainer.train_step
 
     def copy_then_stop(x, y):
-        step(x, y)
-        if trainer._stop_hooks and not copies:
+        out = step(x, y)
+        if trainer.stop_checks.installed and not copies:
             copies.append(inference_copy(trainer.model))  # as the window does to classify
             trainer.stop()
+        return out
 
-    trainer._train_step = copy_then_stop
+    trainer.train_step = copy_then_stop
     assert trainer.run().status == "stopped"
     assert copies[0](torch.zeros(1, 3, 16, 16)).shape == (1, 2)
 
@@ -196,18 +194,19 @@ def test_a_big_batch_is_interruptible_from_its_first_step():
     finished = trainer.run()
     assert finished.status == "stopped" and log == []  # the first step never finished
     assert all(torch.equal(before[k], v) for k, v in trainer.model.state_dict().items())
-    assert not trainer._stop_hooks  # and the checks are gone with the run
+    assert not trainer.stop_checks.installed  # and the checks are gone with the run
 
 
 def test_a_small_network_trains_without_stop_checks(spiral):
     trainer = Trainer(preset("mlp", (2,), 2), spiral, TrainConfig(epochs=1))
     steps = []
-    step = trainer._train_step
+    step = trainer.train_step
 
     def watched(x, y):
-        step(x, y)
-        steps.append(bool(trainer._stop_hooks))
+        out = step(x, y)
+        steps.append(trainer.stop_checks.installed)
+        return out
 
-    trainer._train_step = watched
+    trainer.train_step = watched
     trainer.run()
     assert steps and not any(steps)  # PyTorch's fast path, untouched

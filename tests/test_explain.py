@@ -13,6 +13,7 @@ from playground.core.data.dataset import denormalise
 from playground.core.inspect.explain import METHODS, ExplainError, explain, ig_attributions
 from playground.core.inspect.inference import inference_copy
 from playground.core.io.project import save_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -91,7 +92,7 @@ def test_grad_cam_needs_convolutions_and_classes_must_exist(mnist5k):
 
 def test_explain_command_writes_the_overlay(cnn, mnist5k, tmp_path, capsys):
     project = tmp_path / "digits.playground"
-    save_project(project, cnn[1].project())
+    save_project(project, trained_project(cnn[1]))
     image = tmp_path / "seven.png"
     picture = _digits(mnist5k, 1)[0]
     Image.fromarray((picture[0] * 255).astype(np.uint8)).save(image)

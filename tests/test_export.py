@@ -9,6 +9,7 @@ import torch
 from cli_helpers import run_playground
 from playground.core.io.export import export_project
 from playground.core.io.project import Project, save_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -20,7 +21,7 @@ def trained(mnist5k, tmp_path_factory):
     config = TrainConfig(epochs=1, batch_size=128, optimizer="sgd", lr=0.05)
     t = Trainer(spec, mnist5k, config)
     t.run()
-    project = t.project()
+    project = trained_project(t)
     path = tmp_path_factory.mktemp("p") / "digits.playground"
     save_project(path, project)
     return project, t.model.cpu().eval(), path, t

@@ -21,6 +21,7 @@ from playground.core.data.registry import load_dataset
 from playground.core.inspect.inference import classify
 from playground.core.io.export import export_project
 from playground.core.io.project import load_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -40,7 +41,7 @@ def test_killed_script_resumes_from_its_last_checkpoint(tmp_path, mnist5k):
     first = Trainer(preset("lenet5", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=1))
     first.run()
     script = tmp_path / "train_ddp.py"
-    export_project(first.project(), "ddp", script)
+    export_project(trained_project(first), "ddp", script)
     checkpoint = tmp_path / "checkpoints" / "last.safetensors"
     out = tmp_path / "cluster.playground"
     run = subprocess.Popen(
@@ -93,7 +94,7 @@ def test_script_streams_an_image_folder_with_workers(tmp_path):
     first = Trainer(preset("mlp", data.input_shape, 2), data, TrainConfig(epochs=1, batch_size=16))
     first.run()
     script = tmp_path / "stripes_ddp.py"
-    export_project(first.project(), "ddp", script)
+    export_project(trained_project(first), "ddp", script)
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
     run = subprocess.run(
         [*command, str(script), "--data", str(tmp_path / "stripes"), "--epochs", "2",

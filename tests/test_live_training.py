@@ -7,6 +7,7 @@ import torch
 
 from playground.core.data.registry import load_dataset
 from playground.core.errors import PlaygroundError
+from playground.core.io.trained import trained_project
 from playground.core.model.build import build_model
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
@@ -57,7 +58,7 @@ def test_changed_settings_reach_the_optimizer_and_the_history(circle):
     t.run()
     (change,) = [e for e in events if isinstance(e, SettingsChanged)]
     assert change == SettingsChanged(0, (("lr", 0.1, 0.01),))
-    assert t.optimizer.param_groups[0]["lr"] == 0.01 and t.project().config.lr == 0.01
+    assert t.optimizer.param_groups[0]["lr"] == 0.01 and trained_project(t).config.lr == 0.01
     saved = History.from_dict(t.history.to_dict())
     assert saved.changes == [change] and saved.changes[0].label == "lr 0.1 → 0.01"
     with pytest.raises(ValueError):

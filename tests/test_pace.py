@@ -45,13 +45,13 @@ def test_the_trainer_keeps_the_pace_set_while_it_runs():
     steps: list[float] = []
     trainer = Trainer(spec, data, TrainConfig(epochs=1000), sink=lambda e: None)
     trainer.set_pace(2)
-    original = trainer._train_step
+    original = trainer.train_step
 
     def counted(*args):
         steps.append(time.perf_counter())
         return original(*args)
 
-    trainer._train_step = counted
+    trainer.train_step = counted
     thread = threading.Thread(target=trainer.run)
     thread.start()
     deadline = time.perf_counter() + 30

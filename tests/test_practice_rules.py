@@ -10,11 +10,11 @@ import pytest
 
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
-from playground.core.inspect.probes import evaluate_model
 from playground.core.io.project import load_project, save_project
 from playground.core.practice.challenge import ChallengeError, find_challenge, parse_challenge
 from playground.core.practice.grade import grade, solution_project, start_project
 from playground.core.practice.progress import NEW, PASSED, TRIED, WITH_SOLUTION, Progress
+from playground.core.training.evaluate import evaluate_model
 from practice_helpers import trained
 
 
@@ -156,14 +156,14 @@ def photo_answer(tmp_path_factory):
     from playground.bench.shapes import make_photos
     from playground.core.training.config import TrainConfig
     from playground.core.training.features import FeatureCache
-    from playground.core.training.transfer import TransferTrainer
+    from playground.core.workflows.transfer import prepare_transfer
 
     c = find_challenge("transfer-frozen")
     photos = make_photos(tmp_path_factory.mktemp("photos"), 12)
     cache = FeatureCache(tmp_path_factory.mktemp("home") / "features")
     config = TrainConfig(**{**c.solution.training.to_dict(), "device": "cpu"})
-    t = TransferTrainer(photos, config, cache=cache)
-    t.run()
+    t = prepare_transfer(photos, config, cache=cache)
+    t.trainer.run()
     return c, t.project()
 
 

@@ -13,6 +13,7 @@ import torch
 from playground.core.data.registry import load_dataset
 from playground.core.errors import ProjectError
 from playground.core.io.project import Project, load_project, save_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -25,7 +26,7 @@ def trained():
     config = TrainConfig(epochs=2, lr=0.01)
     t = Trainer(spec, data, config)
     t.run()
-    return t.project(), t.model
+    return trained_project(t), t.model
 
 
 def test_round_trip(tmp_path, trained):

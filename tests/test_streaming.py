@@ -12,6 +12,7 @@ from playground.core.data.ref import DatasetRef
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
 from playground.core.io.export import export_project
+from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
 from playground.core.training.trainer import Trainer
@@ -38,4 +39,4 @@ def test_a_folder_over_the_budget_streams_and_trains(tmp_path, monkeypatch):
     assert trainer.run().status == "completed"
     assert trainer.history.epochs[-1].val_accuracy >= 0.9
     with pytest.raises(PlaygroundError, match="export ddp instead"):  # it bundles the data
-        export_project(trainer.project(), "python", tmp_path / "net.py", streamed)
+        export_project(trained_project(trainer), "python", tmp_path / "net.py", streamed)

@@ -14,10 +14,10 @@ from playground.core.errors import DatasetError
 from playground.core.inspect.inference import classify, inference_copy
 from playground.core.model.build import backbone_module
 from playground.core.model.presets import preset
-from playground.core.training import transfer
 from playground.core.training.config import TrainConfig
 from playground.core.training.features import FeatureCache, folder_key
-from playground.core.training.transfer import READER, TransferTrainer, photo_features
+from playground.core.workflows import transfer
+from playground.core.workflows.transfer import READER, photo_features, prepare_transfer
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +27,18 @@ def photos(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(photos, tmp_path_factory):
-    """(the TransferTrainer after training, its cache in HOME/features of a fresh HOME)."""
+    """(the Transfer after training, its cache in HOME/features of a fresh HOME)."""
     cache = FeatureCache(tmp_path_factory.mktemp("home") / "features")
-    t = TransferTrainer(photos, TrainConfig(epochs=40, lr=3e-3, seed=1), cache=cache)
-    t.run()
+    t = prepare_transfer(photos, TrainConfig(epochs=40, lr=3e-3, seed=1), cache=cache)
+    t.trainer.run()
     return t, cache
 
 
 def test_head_learns_thephotos(trained):
     t, _ = trained
-    assert t.data.input_shape == (1280,) and t.data.class_names == list(sorted(KINDS))
-    assert t.history.epochs[-1].val_accuracy >= 0.9
+    data = t.trainer.data
+    assert data.input_shape == (1280,) and data.class_names == list(sorted(KINDS))
+    assert t.trainer.history.epochs[-1].val_accuracy >= 0.9
     assert sum(p.numel() for p in t.trainer.model.parameters()) == 1280 * 3 + 3  # head only
 
 

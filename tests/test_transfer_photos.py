@@ -13,7 +13,7 @@ from PIL import Image, ImageEnhance
 
 from playground.core.training.config import TrainConfig
 from playground.core.training.features import FeatureCache
-from playground.core.training.transfer import TransferTrainer
+from playground.core.workflows.transfer import prepare_transfer
 
 SOURCES = {"cat": "chelsea", "coffee": "coffee", "astronaut": "astronaut"}
 PER_CLASS = 20
@@ -56,7 +56,8 @@ def test_three_classes_of_twenty_photos_in_under_a_minute(tmp_path, one_thread):
     root = sample_photos(tmp_path / "photos")
     config = TrainConfig(epochs=30, lr=3e-3, seed=1, device="cpu")
     started = time.perf_counter()
-    trainer = TransferTrainer(root, config, cache=FeatureCache(None))  # nothing cached yet
+    # nothing cached yet
+    trainer = prepare_transfer(root, config, cache=FeatureCache(None)).trainer
     trainer.run()
     seconds = time.perf_counter() - started
     accuracy = trainer.history.epochs[-1].val_accuracy

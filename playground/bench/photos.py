@@ -18,7 +18,7 @@ from playground.bench.shapes import make_photos
 from playground.core.training.config import TrainConfig
 from playground.core.training.device import set_torch_threads
 from playground.core.training.features import FeatureCache
-from playground.core.training.transfer import TransferTrainer, photo_features
+from playground.core.workflows.transfer import photo_features, prepare_transfer
 from playground.ui.app import create_app
 
 PER_CLASS = 20
@@ -60,7 +60,7 @@ def feature_caching(root: Path) -> dict[str, float]:
 def transfer_run(root: Path) -> dict[str, float]:
     """Transfer learning from the photos to a trained classifier: features, then the head."""
     started = time.perf_counter()
-    trainer = TransferTrainer(root, TRANSFER, cache=FeatureCache(None))
+    trainer = prepare_transfer(root, TRANSFER, cache=FeatureCache(None)).trainer
     features_s = time.perf_counter() - started
     trainer.run()
     total_s = time.perf_counter() - started

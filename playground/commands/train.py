@@ -28,6 +28,7 @@ from playground.core.io.project import (
     save_project,
     sweep_temporaries,
 )
+from playground.core.io.trained import trained_project
 from playground.core.limits import MAX_RUNS
 from playground.core.model.presets import PRESETS, preset
 from playground.core.model.shapes import infer_shapes
@@ -37,17 +38,17 @@ from playground.core.training.device import device_label
 from playground.core.training.distributed import (
     Cluster,
     DistributedError,
-    DistributedTrainer,
+    DistributedStrategy,
     detect,
     join,
     leave,
 )
-from playground.core.training.events import EpochMetrics, Event
+from playground.core.training.events import EpochMetrics, Event, Sink, fan_out
 from playground.core.training.history import History
 from playground.core.training.runs import Run, new_run
 from playground.core.training.tensorboard_log import TensorBoardLog
-from playground.core.training.trainer import Sink, Trainer
-from playground.core.training.transfer import TRANSFER, TransferTrainer
+from playground.core.training.trainer import Trainer
+from playground.core.workflows.transfer import TRANSFER, Transfer, prepare_transfer
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -264,22 +265,21 @@ def _train(
     log = TensorBoardLog(args.tensorboard, config) if leader and args.tensorboard else None
     if log:
         sinks.append(log)
-    sink = _fan_out(sinks) if sinks else None
-    trainer: Trainer | TransferTrainer
+    sink = fan_out(*sinks) if sinks else None
+    transferred: Transfer | None = None
     if args.spec == TRANSFER:  # the frozen features of the folder's photos, cached
         if args.image_size is not None or args.gray:
             raise PlaygroundError(
                 "transfer reads photos as the ImageNet network does (224×224 "
                 "colour): leave out --image-size and --gray"
             )
-        trainer = TransferTrainer(dataset_ref(args).source, config, sink)
+        transferred = prepare_transfer(dataset_ref(args).source, config, sink)
+        trainer = transferred.trainer
         data = trainer.data
     else:
         spec, data, model, history = network_and_data(args, project)
-        if cluster:
-            trainer = DistributedTrainer(cluster, spec, data, config, sink, model, history)
-        else:
-            trainer = Trainer(spec, data, config, sink, model, history)
+        strategy = DistributedStrategy(cluster) if cluster else None
+        trainer = Trainer(spec, data, config, sink, model, history, strategy=strategy)
     processes = f" × {cluster.world_size} processes" if cluster else ""
     if leader and not args.json:
         print(
@@ -297,10 +297,9 @@ def _train(
         if log:
             log.close()
     duration = time.perf_counter() - began
-    core = trainer.trainer if isinstance(trainer, TransferTrainer) else trainer
-    best = core.best
+    best = trainer.best
     if args.restore_best and best is not None and finished.status != "error":
-        core.restore_best()
+        trainer.restore_best()
         finished = replace(
             finished,
             message=f"{finished.message}; kept the weights of epoch {best.epoch}, the best "
@@ -313,7 +312,7 @@ def _train(
         )
     runs = 0
     if args.output and leader:
-        saved = trainer.project()
+        saved = transferred.project() if transferred else trained_project(trainer)
         weights = saved.weights if args.keep_run_weights else None
         device = device_label(trainer.device) + processes
         this = new_run(
@@ -371,14 +370,6 @@ def _earlier_runs(project: Project | None, output: Path) -> list[Run]:
     return []
 
 
-def _fan_out(sinks: list[Sink]) -> Sink:
-    def sink(event: Event) -> None:
-        for s in sinks:
-            s(event)
-
-    return sink
-
-
 def check_output(path: Path) -> None:
     """Refuse a project path that could not be written, before hours of training."""
     if path.suffix != SUFFIX:
@@ -392,7 +383,7 @@ def check_output(path: Path) -> None:
 
 
 @contextmanager
-def _stop_on_interrupt(trainer: Trainer | TransferTrainer) -> Iterator[list[bool]]:
+def _stop_on_interrupt(trainer: Trainer) -> Iterator[list[bool]]:
     """While training, Ctrl-C (or SIGTERM) asks the trainer to stop, so that the run ends at
     the next step with everything trained so far kept; a second Ctrl-C aborts as usual. The
     list yielded holds True once that happened."""

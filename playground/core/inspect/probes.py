@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from playground.core.data.dataset import Dataset, point_inputs
@@ -15,7 +12,9 @@ from playground.core.data.stream import ImageFiles
 from playground.core.inspect.activations import activation_inputs
 from playground.core.inspect.neurons import neuron_layers
 from playground.core.model.blocks import MBConv, Residual
-from playground.core.model.build import learnable_layers, logits_part, node_outputs
+from playground.core.model.build import logits_part, node_outputs
+from playground.core.training.callbacks.snapshots import weight_snapshot
+from playground.core.training.evaluate import evaluate_model
 from playground.core.training.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
@@ -24,7 +23,6 @@ from playground.core.training.events import (
     Event,
     Probe,
     ProbeRequest,
-    Snapshot,
 )
 
 PROBE_BATCH = 256
@@ -51,19 +49,6 @@ def grid_probabilities(model: nn.Sequential, grid: torch.Tensor) -> np.ndarray:
     probs = torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
     model.train(was_training)
     return probs
-
-
-def weight_snapshot(model: nn.Sequential, step: int, epoch: int) -> Snapshot:
-    """CPU copies of every learnable layer's weights and bias, and its mean |gradient|."""
-    weights, biases, grads = {}, {}, {}
-    for name, m in learnable_layers(model):
-        weights[name] = m.weight.detach().to("cpu", copy=True).numpy()
-        if getattr(m, "bias", None) is not None:
-            biases[name] = m.bias.detach().to("cpu", copy=True).numpy()
-        if m.weight.grad is not None:
-            grads[name] = m.weight.grad.abs().mean()
-    values = torch.stack(list(grads.values())).tolist() if grads else []  # one device sync
-    return Snapshot(step, epoch, weights, biases, dict(zip(grads, values, strict=True)))
 
 
 def probe(
@@ -94,36 +79,6 @@ def probe(
     if request.activations and batch is not None:
         inputs = activation_inputs(model, batch)
     return Probe(step, maps, grid, neurons, inputs)
-
-
-@torch.no_grad()
-def evaluate_model(
-    model: nn.Sequential,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    chunk: int = 256,
-    between_chunks: Callable[[], None] | None = None,
-) -> tuple[float, float, torch.Tensor]:
-    """Mean loss, accuracy and softmax probabilities (N, classes) in eval mode, in chunks
-    small enough that no single forward holds the GIL for long; between_chunks may raise
-    to stop early."""
-    was_training = model.training
-    model.eval()
-    logits = logits_part(model)
-    loss = torch.zeros((), device=x.device)
-    probs = []
-    try:
-        for start in range(0, len(x), chunk):
-            if between_chunks is not None:
-                between_chunks()
-            out = logits(x[start : start + chunk])
-            loss += F.cross_entropy(out, y[start : start + chunk], reduction="sum")
-            probs.append(torch.softmax(out, dim=1))
-    finally:
-        model.train(was_training)
-    p = torch.cat(probs) if probs else torch.zeros(0, 1, device=x.device)
-    n = max(len(x), 1)
-    return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
 
 
 def probe_batch(data: Dataset | None, size: int = PROBE_BATCH) -> torch.Tensor | None:

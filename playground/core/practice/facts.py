@@ -67,7 +67,7 @@ def measure(project: Project, data: Dataset) -> dict[str, float]:
     computed here; PlaygroundError if the weights do not fit the network."""
     import torch
 
-    from playground.core.inspect.probes import evaluate_model
+    from playground.core.training.evaluate import evaluate_model
 
     model = project.build_trained_model()
     with torch.no_grad():

@@ -1,28 +1,24 @@
-"""Training under torchrun: joining its process group, and a Trainer whose every step is
-shared by the ranks through PyTorch's DistributedDataParallel."""
+"""Training under torchrun: joining its process group, and the strategy that shares every
+step of a Trainer among the ranks through PyTorch's DistributedDataParallel."""
 
 from __future__ import annotations
 
 import math
 import os
-import threading
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import torch
 import torch.distributed as dist
-from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from playground.core.data.dataset import Dataset
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
-from playground.core.model.spec import NetworkSpec
-from playground.core.training.config import TrainConfig
+from playground.core.training.controls import Controls
 from playground.core.training.device import pick_device
-from playground.core.training.events import EpochMetrics, Finished
-from playground.core.training.history import History
-from playground.core.training.trainer import Sink, Trainer
+from playground.core.training.strategy import Strategy
+from playground.core.training.trainer_view import TrainerView
 
 TORCHRUN_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 STORE_TIMEOUT = timedelta(minutes=10)  # how long processes wait for each other to start
@@ -109,95 +105,67 @@ def leave() -> None:
         dist.destroy_process_group()
 
 
-class DistributedTrainer(Trainer):
-    """One rank's Trainer. config.batch_size is the global batch: each step's batch is the same
-    on every rank (same seed, same order) and each rank trains on its share of it, so a run
-    follows the same course as one process would. DDP averages the gradients; validation is
-    shared out and its sums added up. The ranks agree on stopping and on divergence at the same
-    steps, so that none is left waiting in a collective for one that has quit."""
+class DistributedStrategy(Strategy):
+    """One rank's share of a run. config.batch_size is the global batch: each step's batch is
+    the same on every rank (same seed, same order) and each rank trains on its share of it, so
+    a run follows the same course as one process would. DDP averages the gradients;
+    validation is shared out and its sums added up. The ranks agree on stopping and on
+    divergence at the same steps, so that none is left waiting in a collective for one that
+    has quit."""
 
-    def __init__(
-        self,
-        cluster: Cluster,
-        spec: NetworkSpec,
-        dataset: Dataset,
-        config: TrainConfig,
-        sink: Sink | None = None,
-        model: nn.Sequential | None = None,
-        history: History | None = None,
-    ) -> None:
-        world = cluster.world_size
+    # a rank stopping inside a step would leave the others waiting in DDP's gradient
+    # all-reduce: ranks stop between steps instead
+    interruptible = False
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._control: dist.ProcessGroup | None = None
+
+    def setup(self, trainer: TrainerView) -> None:
+        config, world = trainer.config, self.cluster.world_size
         if config.batch_size < world:
             raise DistributedError(
                 f"a batch of {config.batch_size} cannot be shared by {world} processes: raise "
                 f"the batch size to {world} or more"
             )
-        # reports only at fixed steps (the early ones and each epoch's end): every rank must
-        # make them at the same steps, as they agree on divergence there
-        super().__init__(spec, dataset, config, sink, model, history, report_s=math.inf)
-        share = 2 if self._batch_norm else 1  # BatchNorm needs 2 samples per rank and step
+        share = 2 if trainer.batch_norm else 1  # BatchNorm needs 2 samples per rank and step
         if config.batch_size < share * world:
             raise DistributedError(
                 f"BatchNorm needs 2 samples on each of the {world} processes: raise the batch "
                 f"size to {share * world} or more"
             )
-        self.cluster = cluster
-        self.data = _shares(self.data, cluster, config.batch_size, share)
+        # reports only at fixed steps (the early ones and each epoch's end): every rank must
+        # make them at the same steps, as they agree on divergence there
+        trainer.report_s = math.inf
+        trainer.data = _shares(trainer.data, self.cluster, config.batch_size, share)
         # collectives on plain numbers go through Gloo on the CPU: no GPU sync for them
-        self._control = dist.new_group(backend="gloo") if self.device.type == "cuda" else None
-        ids = [torch.cuda.current_device()] if self.device.type == "cuda" else None
+        cuda = trainer.device.type == "cuda"
+        self._control = dist.new_group(backend="gloo") if cuda else None
+        ids = [torch.cuda.current_device()] if cuda else None
         # buffers are not broadcast: each rank's forward then needs no collective, so ranks
         # may validate different numbers of chunks; rank 0's BatchNorm statistics are saved
-        self.logits = DistributedDataParallel(
-            self.logits, device_ids=ids, forward_sync_buffers=False
+        trainer.logits = DistributedDataParallel(
+            trainer.logits, device_ids=ids, forward_sync_buffers=False
         )
-        self._asked = threading.Event()
-        torch.manual_seed(config.seed + cluster.rank)  # dropout differs, as the samples do
+        torch.manual_seed(config.seed + self.cluster.rank)  # dropout differs, as samples do
 
-    def stop(self) -> None:
-        """Asked here, acted on at the next step that every rank reaches."""
-        self._asked.set()
-        self._run.set()
+    def stop(self, controls: Controls) -> None:
+        """Asked here, in effect at the next step that every rank reaches."""
+        controls.ask_stop()
 
-    def _wait_if_paused(self) -> bool:
-        if self._any(self._asked.is_set()):
-            super().stop()
-        return super()._wait_if_paused()
+    def any(self, flag: bool) -> bool:
+        t = torch.tensor([int(flag)])
+        dist.all_reduce(t, op=dist.ReduceOp.MAX, group=self._control)
+        return bool(t.item())
 
-    def _add_stop_hooks(self) -> None:
-        """None: a rank stopping inside a step would leave the others waiting in DDP's
-        gradient all-reduce; ranks stop between steps instead."""
-
-    def _report(self, step: int, epoch: int, progress: float) -> Finished | None:
-        diverged = super()._report(step, epoch, progress)
-        if self._any(diverged is not None) and diverged is None:  # another rank's loss
-            return self._diverged(step, epoch, self._good)
-        return diverged
-
-    def _end_epoch(self, epoch: int, step: int) -> EpochMetrics | None:
-        self._epoch_sums = self._sum(self._epoch_sums)
-        self._epoch_sums[2] = int(self._epoch_sums[2])
-        return super()._end_epoch(epoch, step)
-
-    @torch.no_grad()
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float, torch.Tensor]:
-        """Over every rank's share: mean loss and accuracy of all, this rank's probabilities."""
-        loss, acc, probs = super()._evaluate(x, y)
-        n = len(x)
-        loss_sum, correct, total = self._sum([loss * n, acc * n, n])
-        return loss_sum / max(total, 1), correct / max(total, 1), probs
-
-    def _sum(self, values: list[float]) -> list[float]:
-        """values added up across the ranks."""
+    def sum(self, values: list[float]) -> list[float]:
         t = torch.tensor(values, dtype=torch.float64)
         dist.all_reduce(t, group=self._control)
         return t.tolist()
 
-    def _any(self, flag: bool) -> bool:
-        """Whether flag is true on any rank."""
-        t = torch.tensor([int(flag)])
-        dist.all_reduce(t, op=dist.ReduceOp.MAX, group=self._control)
-        return bool(t.item())
+    def mean(self, values: list[float], count: int) -> list[float]:
+        *sums, total = self.sum([v * count for v in values] + [count])
+        return [s / max(total, 1) for s in sums]
 
 
 def _shares(data: Dataset, cluster: Cluster, batch_size: int, share: int) -> Dataset:

@@ -16,14 +16,14 @@ from playground.core.model.spec import NetworkSpec
 
 if TYPE_CHECKING:
     from playground.core.data.dataset import Dataset
-    from playground.core.training.features import FeatureCache, Features
+    from playground.core.training.features import FeatureCache
     from playground.ui.state.tasks import Task, TaskState
     from playground.ui.state.workspace import Workspace
 
 
-def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
+def _features(root: Path, cache: FeatureCache, state: TaskState) -> Dataset:
     from playground.core.training.device import yield_to_other_threads
-    from playground.core.training.transfer import photo_features
+    from playground.core.workflows.transfer import folder_features
 
     def progress(fraction: float, text: str) -> None:
         state.check()
@@ -32,7 +32,7 @@ def _features(root: Path, cache: FeatureCache, state: TaskState) -> Features:
     # one photo at a time on one thread, at a low priority: the window stays fluid, and on a
     # busy 2-core machine two threads took 390 ms a photo where one took 49
     yield_to_other_threads()
-    return photo_features(root, cache, progress)
+    return folder_features(root, cache, progress)
 
 
 class FeatureTraining(QObject):
@@ -70,14 +70,17 @@ class FeatureTraining(QObject):
     def start(self, spec: NetworkSpec, dataset: Dataset, paused: bool = False) -> Task | None:
         """Compute (or fetch) the features, then train the layers after the backbone (paused
         at once if asked); None, said why, when augmentation is asked for too."""
-        from playground.core.data.augmentation import CACHE_EXCLUDES_AUGMENTATION
+        from playground.core.data.augmentation import AugmentationError
         from playground.core.training.features import FeatureCache, default_cache_dir
+        from playground.core.workflows.transfer import refuse_augmentation
 
-        if self.ws.config.augmentation.active:
+        try:
+            refuse_augmentation(self.ws.config)
+        except AugmentationError as e:
             self.ws.document.set_locked(False)
             self.ws.error.emit(
-                f"The network cannot be trained so: {CACHE_EXCLUDES_AUGMENTATION}, or tick "
-                "Fine-tune on the backbone's card to train without the cache."
+                f"The network cannot be trained so: {e}, or tick Fine-tune on the backbone's "
+                "card to train without the cache."
             )
             return None
 
@@ -94,26 +97,22 @@ class FeatureTraining(QObject):
         self.changed.emit()
         return task
 
-    def _train(self, spec: NetworkSpec, dataset: Dataset, features: Features, paused: bool) -> None:
-        from playground.core.training.transfer import feature_dataset
-
-        try:
-            data = feature_dataset(Path(dataset.ref.source).expanduser(), features)
-            if len(data.y_val) != len(dataset.y_val) or not bool(
-                (data.y_val == dataset.y_val).all()
-            ):
-                raise DatasetError(
+    def _train(self, spec: NetworkSpec, dataset: Dataset, features: Dataset, paused: bool) -> None:
+        if len(features.y_val) != len(dataset.y_val) or not bool(
+            (features.y_val == dataset.y_val).all()
+        ):
+            self._refused(
+                DatasetError(
                     "the photo folder changed since it was loaded: load it again (Data set ▸ "
                     "Add image folder…)"
                 )
-        except DatasetError as e:
-            self._refused(e)
+            )
             return
         self.ws.status.emit(
             f"Training the layers under the frozen backbone on its features of "
-            f"{len(features.labels):,} photos"
+            f"{len(features.y_train) + len(features.y_val):,} photos"
         )
-        self.ws.session.start(spec, dataset, self.ws.config, paused, data)
+        self.ws.session.start(spec, dataset, self.ws.config, paused, features)
 
     def _photos_for_backbone(self) -> None:
         """A network that now starts with the pretrained backbone takes the image folder's

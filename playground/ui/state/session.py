@@ -165,7 +165,7 @@ class TrainingSession(QObject):
 
     def want(self, **changes: object) -> None:
         """Change some of what the visible views need computed at each snapshot (the fields
-        of ProbeRequest; see Trainer.set_probes)."""
+        of ProbeRequest; see ProbeCallback)."""
         request = replace(self.probes, **changes)
         if request.key() == self.probes.key():
             return

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -18,7 +17,8 @@ from torch import Tensor
 
 from playground.core.data.dataset import Dataset
 from playground.core.errors import PlaygroundError
-from playground.core.model.backbone import head_model, head_spec, head_weights, whole_weights
+from playground.core.inspect.probe_callback import ProbeCallback
+from playground.core.model.backbone import whole_weights
 from playground.core.model.build import build_model
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
@@ -27,10 +27,18 @@ from playground.core.training.device import (
     set_torch_threads,
     yield_to_other_threads,
 )
-from playground.core.training.events import EpochMetrics, Event, Finished, ProbeRequest, StepResult
+from playground.core.training.events import (
+    EpochMetrics,
+    Event,
+    Finished,
+    ProbeRequest,
+    StepResult,
+    fan_out,
+)
 from playground.core.training.history import History
 from playground.core.training.tensorboard_log import TensorBoardLog
 from playground.core.training.trainer import Trainer
+from playground.core.workflows.transfer import head_trainer
 
 log = logging.getLogger(__name__)
 BATCH_S = 0.1  # the GUI thread is sent the trainer's events at most this often
@@ -69,7 +77,9 @@ class TrainingWorker(QThread):
         self._pause_asked = False
         self._step_asked = False
         self._settings: TrainConfig | None = None  # changed before the trainer was made
-        self._probes = ProbeRequest()
+        # none on cached features: the views probe with photos, which the layers after the
+        # backbone never see
+        self._probes = ProbeCallback() if features is None else None
         self._pace = 0.0  # steps a second, 0: full speed
         self._pending: list[Event] = []
         self._sent_at = 0.0
@@ -81,7 +91,7 @@ class TrainingWorker(QThread):
             trainer = self._trainer()
             board = TensorBoardLog(self.log_dir, self._args[2]) if self.log_dir else None
             if board is not None:
-                trainer.sink = _tee(self._emit, board)
+                trainer.sink = fan_out(self._emit, board)
             with self._lock:
                 self.trainer = trainer
                 if self._pause_asked:
@@ -92,7 +102,6 @@ class TrainingWorker(QThread):
                     trainer.change_settings(self._settings)
                 if self._stop_asked:
                     trainer.stop()
-                trainer.set_probes(self._usable(self._probes))
                 trainer.set_pace(self._pace)
             self.deviceChosen.emit(trainer.device.type)
             try:
@@ -111,20 +120,13 @@ class TrainingWorker(QThread):
         spec, dataset, config = self._args
         sink, history = self._emit, self._history
         if self._features is not None:
-            model = head_model(spec, dataset.num_classes)
-            if self._weights is not None:
-                model.load_state_dict(head_weights(self._weights))
-            return Trainer(head_spec(spec), self._features, config, sink, model, history)
+            return head_trainer(spec, self._features, config, sink, self._weights, history)
         model = None
         if self._weights is not None:
             model = build_model(spec, dataset.num_classes)
             model.load_state_dict(self._weights)
-        return Trainer(spec, dataset, config, sink=sink, model=model, history=history)
-
-    def _usable(self, request: ProbeRequest) -> ProbeRequest:
-        """The probes the trainer can make: none on cached features (the views probe with
-        photos, which the layers after the backbone never see)."""
-        return ProbeRequest() if self._features is not None else request
+        probes = [self._probes] if self._probes is not None else []
+        return Trainer(spec, dataset, config, sink, model, history, callbacks=probes)
 
     def weights(self) -> dict[str, Tensor]:
         """The running trainer's last finite weights, of the whole network."""
@@ -198,23 +200,12 @@ class TrainingWorker(QThread):
                 self.trainer.set_pace(steps_per_s)
 
     def set_probes(self, request: ProbeRequest) -> None:
-        with self._lock:
-            self._probes = request
-            if self.trainer:
-                self.trainer.set_probes(self._usable(request))
+        """Ask for what request names at every snapshot (see ProbeCallback)."""
+        if self._probes is not None:
+            self._probes.request = request
 
     def stop(self) -> None:
         with self._lock:
             self._stop_asked = True
             if self.trainer:
                 self.trainer.stop()
-
-
-def _tee(*sinks: Callable[[Event], None]) -> Callable[[Event], None]:
-    """One sink that hands every event to each of sinks, in order."""
-
-    def sink(event: Event) -> None:
-        for each in sinks:
-            each(event)
-
-    return sink

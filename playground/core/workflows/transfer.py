@@ -4,6 +4,8 @@ classifier takes seconds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,8 @@ from playground.core.data.preprocess import (
 from playground.core.data.ref import photo_folder
 from playground.core.errors import DatasetError
 from playground.core.io.project import Project
-from playground.core.model.backbone import head_model, head_spec, whole_weights
+from playground.core.io.trained import familiarity_of
+from playground.core.model.backbone import head_model, head_spec, head_weights, whole_weights
 from playground.core.model.build import backbone_module
 from playground.core.model.efficientnet import (
     FEATURES,
@@ -31,11 +34,13 @@ from playground.core.model.efficientnet import (
     WEIGHTS_FILE,
 )
 from playground.core.model.presets import preset
+from playground.core.model.spec import NetworkSpec
+from playground.core.training.callbacks import Callback
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import Finished
+from playground.core.training.events import Sink
 from playground.core.training.features import FeatureCache, Features, default_cache_dir, folder_key
 from playground.core.training.history import History
-from playground.core.training.trainer import Sink, Trainer
+from playground.core.training.trainer import Trainer
 
 TRANSFER = "transfer"
 # what turns the files into features: a change to any of it must miss the cache
@@ -77,56 +82,72 @@ def photo_features(root: Path, cache: FeatureCache, progress: Progress | None = 
     return cache.get(folder_key(root, READER), compute)
 
 
-class TransferTrainer:
-    """Trains the transfer preset's classifier on a photo folder's cached features (the
-    backbone never changes); run, stop and history as a Trainer's, project() the whole
-    network."""
+def refuse_augmentation(config: TrainConfig) -> None:
+    """AugmentationError when config asks for augmentation: the features are cached once."""
+    if config.augmentation.active:
+        raise AugmentationError(CACHE_EXCLUDES_AUGMENTATION)
 
-    def __init__(
-        self,
-        root: str | Path,
-        config: TrainConfig,
-        sink: Sink | None = None,
-        cache: FeatureCache | None = None,
-        progress: Progress | None = None,
-    ) -> None:
-        self.root, self.config = Path(root).expanduser(), config
-        if config.augmentation.active:
-            raise AugmentationError(CACHE_EXCLUDES_AUGMENTATION)
-        cache = cache or FeatureCache(default_cache_dir())
-        f = photo_features(self.root, cache, progress)
-        self.data = feature_dataset(self.root, f)
-        self.spec = preset(TRANSFER, INPUT_SHAPE, len(f.class_names))
-        model = head_model(self.spec, len(f.class_names))
-        self.trainer = Trainer(head_spec(self.spec), self.data, config, sink, model)
 
-    @property
-    def device(self) -> torch.device:
-        return self.trainer.device
+def folder_features(root: Path, cache: FeatureCache, progress: Progress | None = None) -> Dataset:
+    """The frozen layers' features of the photos in root as a data set (see photo_features)."""
+    return feature_dataset(root, photo_features(root, cache, progress))
 
-    @property
-    def history(self) -> History:
-        return self.trainer.history
 
-    def run(self) -> Finished:
-        return self.trainer.run()
+def head_trainer(
+    spec: NetworkSpec,
+    features: Dataset,
+    config: TrainConfig,
+    sink: Sink | None = None,
+    weights: dict[str, torch.Tensor] | None = None,
+    history: History | None = None,
+    callbacks: Sequence[Callback] = (),
+) -> Trainer:
+    """A Trainer of the layers after spec's frozen backbone, on its features; weights: the
+    whole network's, to train further."""
+    refuse_augmentation(config)
+    model = head_model(spec, features.num_classes)
+    if weights is not None:
+        model.load_state_dict(head_weights(weights))
+    return Trainer(head_spec(spec), features, config, sink, model, history, callbacks=callbacks)
 
-    def stop(self) -> None:
-        self.trainer.stop()
+
+@dataclass(frozen=True)
+class Transfer:
+    """The transfer preset trained on a photo folder's cached features."""
+
+    spec: NetworkSpec  # the whole network: the frozen backbone and the classifier
+    trainer: Trainer  # trains the classifier on the features
 
     def project(self) -> Project:
         """The whole network, frozen layers and trained classifier, ready to classify photos."""
-        head = {k: v.detach().cpu() for k, v in self.trainer.model.state_dict().items()}
+        t = self.trainer
+        head = {k: v.detach().cpu() for k, v in t.model.state_dict().items()}
         return Project(
             self.spec,
-            self.data.ref,
-            self.config,
-            self.data.class_names,
+            t.data.ref,
+            t.config,
+            t.data.class_names,
             IMAGENET_PREPROCESSING,
             whole_weights(head),
-            self.trainer.history,
-            familiarity=self.trainer.familiarity(),
+            t.history,
+            familiarity=familiarity_of(t),
         )
+
+
+def prepare_transfer(
+    root: str | Path,
+    config: TrainConfig,
+    sink: Sink | None = None,
+    cache: FeatureCache | None = None,
+    progress: Progress | None = None,
+) -> Transfer:
+    """The transfer preset's classifier, ready to train on the features of root's photos
+    (computed now, or read from the cache)."""
+    refuse_augmentation(config)
+    root = Path(root).expanduser()
+    data = folder_features(root, cache or FeatureCache(default_cache_dir()), progress)
+    spec = preset(TRANSFER, INPUT_SHAPE, data.num_classes)
+    return Transfer(spec, head_trainer(spec, data, config, sink))
 
 
 def feature_dataset(root: Path, f: Features) -> Dataset:
