@@ -113,7 +113,7 @@ def test_stop_while_paused(xor):
 def test_stop_during_a_single_step_ends_the_run(xor, monkeypatch):
     """Stop pressed while Step's one mini-batch runs: the step used to pause again after it,
     undoing the stop's wake-up, and the run waited for ever (the window stayed busy)."""
-    import playground.core.training.trainer as module
+    import playground.core.training.loop as module
 
     trainer = _trainer(xor, epochs=1000)
     measured = module.measured_step

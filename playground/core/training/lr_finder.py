@@ -106,7 +106,8 @@ def range_test(
     spec: NetworkSpec, dataset: Dataset, config: TrainConfig, weights: dict | None
 ) -> LrFinding:
     """find_lr on a copy of the trained network (weights of spec), or on a new one (None)."""
-    from playground.core.inspect.inference import inference_model
-
-    model = None if weights is None else inference_model(spec, dataset.num_classes, weights)
+    model = None
+    if weights is not None:
+        model = build_model(spec, dataset.num_classes)
+        model.load_state_dict(weights)  # copies them: the snapshot is never written
     return find_lr(spec, dataset, config, model)
