@@ -52,3 +52,24 @@ def test_a_graph_opens_as_its_nodes_with_their_inputs_and_trains(window, qtbot, 
     QTest.mouseClick(window.training.train_button, LEFT)
     qtbot.waitUntil(lambda: window.workspace.session.state == "trained", timeout=60_000)
     assert "error" not in window.statusBar().currentMessage().lower()
+
+
+def test_file_import_model_brings_a_module_in_as_a_graph(window, qtbot, monkeypatch):
+    from pathlib import Path
+
+    models = Path(__file__).parent / "import_models.py"
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(models), "")
+    )
+    asked = []
+
+    def choose(parent, title, label, items, current, editable):
+        asked.append(list(items))
+        return "SmallResNet", True
+
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getItem", choose)
+    click_menu(window, "File", "Import model…")
+    qtbot.waitUntil(lambda: window.workspace.document.spec.is_graph, timeout=30_000)
+    assert asked and "SmallResNet" in asked[0] and "Inception" in asked[0]
+    assert window.stack.card_text(0).startswith("stem  Conv2d  ← input")
+    assert "5,114 parameters" in window.stack.footer

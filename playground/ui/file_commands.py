@@ -8,15 +8,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from playground.core.data.ref import DatasetRef
+from playground.core.errors import PlaygroundError
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import SUFFIX
 from playground.ui.state.guard import WEIGHTS, WHOLE
 from playground.ui.state.project_files import recovery_path
+from playground.ui.state.tasks import stateless
 from playground.ui.state.workspace import Workspace
 
 FILTER = f"Neural Playground projects (*{SUFFIX})"
+MODEL_FILTER = "PyTorch modules or ONNX models (*.py *.onnx)"
 Button = QMessageBox.StandardButton
 
 
@@ -74,6 +78,54 @@ class FileCommands:
 
     def open_path(self, path: Path) -> None:
         self.confirm(f"Opening {Path(path).name}", lambda: self.ws.open(Path(path)))
+
+    def import_model(self) -> None:
+        """File ▸ Import model…: a PyTorch module (.py, then its class) or an ONNX file, traced
+        on inputs shaped as the current data set's, in place of the work."""
+
+        def pick() -> None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import a model", self.ws.files.folder(), MODEL_FILTER
+            )
+            source = path and self._model_source(Path(path))
+            if source:
+                self._import(source)
+
+        self.confirm("Importing a model", pick)
+
+    def _model_source(self, path: Path) -> str:
+        """path, or FILE.py:CLASS with the class the person chose; empty when cancelled."""
+        if path.suffix != ".py":
+            return str(path)
+        from playground.core.io.model_import import module_classes
+
+        try:
+            classes = module_classes(path)
+        except PlaygroundError as e:
+            self.ws.refuse(f"Could not import {path.name}", e)
+            return ""
+        if not classes:
+            self.ws.error.emit(f"{path.name} defines no nn.Module class to import.")
+            return ""
+        name, chosen = QInputDialog.getItem(
+            self.window,
+            "Import a model",
+            f"The module of {path.name} to bring in:",
+            classes,
+            len(classes) - 1,
+            False,
+        )
+        return f"{path}:{name}" if chosen else ""
+
+    def _import(self, source: str) -> None:
+        from playground.core.io.model_import import import_model
+
+        name = Path(source.rpartition(":")[0] or source).name
+        shape = tuple(self.ws.document.spec.input_shape)
+        ref = self.ws.dataset.ref if self.ws.dataset is not None else DatasetRef("mnist5k")
+        task = self.ws.tasks.start(f"Importing {name}", stateless(import_model), source, shape, ref)
+        task.done.connect(lambda project: self.ws.open_project(project, name, keep_dataset=True))
+        task.failed.connect(lambda e: self.ws.refuse(f"Could not import {name}", e))
 
     def open_trained(self, key: str) -> None:
         """Network ▸ Pretrained: a network that ships trained in place of the work."""

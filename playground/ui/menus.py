@@ -53,6 +53,7 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     file_menu.addAction(action(w, "&New", files.new, K.New, "new"))
     file_menu.addAction(action(w, "&Open…", files.open_dialog, K.Open, "open"))
     recent = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(action(w, "&Import model…", files.import_model, None, "importModel"))
     file_menu.addSeparator()
     save = action(w, "&Save", files.save, K.Save, "save")
     save_as = action(w, "Save &As…", files.save_as, "Ctrl+Shift+S", "saveAs")

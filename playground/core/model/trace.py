@@ -18,6 +18,7 @@ from torch.fx.passes.shape_prop import ShapeProp
 
 from playground.core.errors import SpecError
 from playground.core.model.build import GraphNet, build_model
+from playground.core.model.dynamo import import_dynamo
 from playground.core.model.layers import Shape
 from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec
 
@@ -31,6 +32,7 @@ class ImportRefused(SpecError):
 def import_module(module: nn.Module, input_shape: Shape) -> tuple[NetworkSpec, dict]:
     """module as a network spec and the weights of the model that spec builds."""
     name = type(module).__name__
+    import_dynamo()  # fx imports it: not at once with another thread
     tracer = fx.Tracer()
     tracer.record_stack_traces = True  # so a refusal can say where in the user's file
     try:

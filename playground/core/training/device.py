@@ -11,6 +11,7 @@ from contextlib import contextmanager, suppress
 import torch
 
 from playground.core.errors import PlaygroundError
+from playground.core.model.dynamo import import_dynamo
 from playground.core.training.config import DEVICE_CHOICES
 
 # PyTorch's default intra-op threads, captured before a GUI lowers them.
@@ -95,4 +96,4 @@ def warm_up() -> None:
     Run it on a background thread as the app starts, so that pressing Train does not hold the
     GIL for that second while the window waits.
     """
-    import torch._dynamo  # noqa: F401
+    import_dynamo()
