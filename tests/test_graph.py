@@ -287,3 +287,25 @@ def test_the_walk_through_goes_in_order_and_sums_where_a_value_fans_out():
     assert "nodes.stem.weight" in walk.weight_grads
     stem_stage = next(s for s in walk.stages if s.title == "Backward: stem Conv2d")
     assert "Its output feeds 2 nodes (r ReLU, add Add)" in stem_stage.text
+
+
+def test_the_neurons_of_a_graphs_dense_tail_are_its_own():
+    from playground.core.inspect.neurons import dense_outputs, dense_start
+
+    nodes = (
+        L("Linear", out_features=4).wired("a", ["input"]),
+        L("Linear", out_features=4).wired("b", ["input"]),
+        L("Add").wired("add", ["a", "b"]),
+        L("Linear", out_features=5).wired("fc", ["add"]),
+        L("Tanh").wired("t", ["fc"]),
+        L("Linear", out_features=2).wired("out", ["t"]),
+        L("Softmax").wired("p", ["out"]),
+    )
+    model = build_model(NetworkSpec((3,), nodes, "p")).eval()
+    assert dense_start(model) == 3  # the chain after the merge: fc, t, out
+    x = torch.randn(6, 3)
+    layers = dense_outputs(model, x)
+    added = model.nodes["a"](x) + model.nodes["b"](x)
+    torch.testing.assert_close(layers[0][2], added)
+    named = [(name, act) for name, act, _ in layers[1:]]
+    assert named == [("fc Linear", "Tanh"), ("out Linear", "")]

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from playground.core.model.build import logits_part
+from playground.core.model.build import GraphNet, logits_part, node_names
 from playground.core.training.events import NeuronLayer
 
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU)
@@ -19,7 +19,7 @@ def dense_start(model: nn.Sequential) -> int | None:
     dropout) that holds a Linear; None if the network ends in none."""
     body = logits_part(model)
     start = len(body)
-    while start > 0 and isinstance(body[start - 1], DENSE):
+    while start > 0 and isinstance(body[start - 1], DENSE) and _chained(body, start - 1):
         start -= 1
     if not any(isinstance(m, nn.Linear) for m in body[start:]):
         return None
@@ -36,13 +36,14 @@ def dense_outputs(model: nn.Sequential, x: torch.Tensor) -> list[tuple[str, str,
     if start is None:
         return []
     body = logits_part(model)
-    out = body[:start](x).flatten(1)
+    out = _input_of(body, start, x).flatten(1)
     layers: list[tuple[str, str, torch.Tensor]] = [("input", "", out)]
+    names = node_names(body)
     for i in range(start, len(body)):
         module = body[i]
         out = module(out)
         if isinstance(module, nn.Linear):
-            layers.append((f"{i + 1} Linear", "", out))
+            layers.append((names[i], "", out))
         elif isinstance(module, ACTIVATIONS) and not layers[-1][1]:
             layers[-1] = (layers[-1][0], type(module).__name__, out)
         else:
@@ -83,9 +84,26 @@ def neuron_layers(
 def _input_shape(model: nn.Sequential, batch: torch.Tensor) -> torch.Size:
     """The shape of one sample as it enters the dense part, before it is flattened."""
     start = dense_start(model) or 0
-    x = batch[:1]
-    for module in logits_part(model)[:start]:
-        if isinstance(module, nn.Flatten):
-            break
-        x = module(x)
-    return x.shape[1:]
+    body = logits_part(model)
+    flatten = next((i for i in range(start) if isinstance(body[i], nn.Flatten)), start)
+    return _input_of(body, flatten, batch[:1]).shape[1:]
+
+
+def _chained(body: nn.Module, index: int) -> bool:
+    """Whether node index reads only the node before it (always, in a stack)."""
+    if not isinstance(body, GraphNet) or index == 0:
+        return True
+    return body.order[index][1] == (body.order[index - 1][0],)
+
+
+def _input_of(body: nn.Module, index: int, x: torch.Tensor) -> torch.Tensor:
+    """What reaches node index when x goes through body (x itself for the first node)."""
+    if index >= len(body):
+        return body(x)
+    seen: list[torch.Tensor] = []
+    handle = body[index].register_forward_pre_hook(lambda m, args: seen.append(args[0]))
+    try:
+        body(x)
+    finally:
+        handle.remove()
+    return seen[0]

@@ -112,7 +112,9 @@ class GraphNet(nn.Module):
         last = next(inputs for node_id, inputs in self.order if node_id == self.output)
         copy = GraphNet.__new__(GraphNet)
         nn.Module.__init__(copy)
-        copy.order, copy.nodes, copy.output = self.order, self.nodes, last[0]
+        copy.order = [(k, inputs) for k, inputs in self.order if k != self.output]
+        copy.nodes = nn.ModuleDict({k: m for k, m in self.nodes.items() if k != self.output})
+        copy.output = last[0]
         return copy
 
 
