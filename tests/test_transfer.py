@@ -15,9 +15,15 @@ from playground.core.inspect.inference import classify, inference_copy
 from playground.core.model.build import backbone_module
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
-from playground.core.training.features import FeatureCache, folder_key
+from playground.core.training.features import FeatureCache, Features, folder_key
 from playground.core.workflows import transfer
-from playground.core.workflows.transfer import READER, photo_features, prepare_transfer
+from playground.core.workflows.transfer import (
+    READER,
+    feature_dataset,
+    head_trainer,
+    photo_features,
+    prepare_transfer,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +99,22 @@ def test_a_damaged_cache_file_is_computed_again(tmp_path):
     stored.write_bytes(b"garbage")
     second = photo_features(root, FeatureCache(cache_dir))
     assert torch.allclose(first.vectors, second.vectors, atol=1e-5)
+
+
+def test_the_windows_head_trainer_trains_the_layers_after_the_backbone(tmp_path):
+    """The window trains on cached features through head_trainer, as the CLI does: the same
+    refusal of augmentation, only the head's parameters, the whole network's weights in."""
+    from playground.core.data.augmentation import AugmentationError
+
+    vectors = torch.randn(30, 1280)
+    features = Features(vectors, torch.arange(30) % 3, ["a", "b", "c"], ())
+    data = feature_dataset(tmp_path, features)
+    spec = preset("transfer", (3, 224, 224), 3)
+    with pytest.raises(AugmentationError, match="caches them: turn augmentation off"):
+        head_trainer(spec, data, TrainConfig(augment="flip"))
+    trainer = head_trainer(spec, data, TrainConfig(epochs=1, batch_size=10))
+    assert sum(p.numel() for p in trainer.model.parameters()) == 1280 * 3 + 3
+    assert trainer.run().status == "completed"
 
 
 def test_not_a_folder_is_refused(tmp_path):
