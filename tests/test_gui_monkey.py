@@ -1,6 +1,7 @@
 """A seeded monkey on the real window: a few hundred random clicks on visible enabled buttons,
-menu actions, tab changes, keys and file drops, modal dialogs answered at random. No exception
-may escape (pytest-qt fails the test on one raised in a slot) and no traceback may be logged."""
+menu actions, tab changes, choices in combo boxes, keys and file drops, modal dialogs answered
+at random. No exception may escape (pytest-qt fails the test on one raised in a slot) and no
+traceback may be logged."""
 
 import logging
 import os
@@ -15,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QComboBox,
     QDialog,
     QMessageBox,
     QTabBar,
@@ -109,6 +111,20 @@ def tab_bars(window) -> list[QTabBar]:
     return [b for b in window.findChildren(QTabBar) if b.isVisible() and b.count()]
 
 
+def combos(window) -> list[QComboBox]:
+    return [
+        c for c in window.findChildren(QComboBox) if c.isVisible() and c.isEnabled() and c.count()
+    ]
+
+
+def choose_at_random(combo: QComboBox, rng: random.Random) -> str:
+    """Pick an entry as a click in the open list does (the chooser's activated signal)."""
+    index = rng.randrange(combo.count())
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    return combo.itemText(index)
+
+
 def test_random_use_raises_nothing_and_logs_no_traceback(
     window, qtbot, tmp_path, caplog, no_file_dialogs
 ):
@@ -118,7 +134,8 @@ def test_random_use_raises_nothing_and_logs_no_traceback(
     caplog.set_level(logging.WARNING)
     done = []
     for _ in range(ACTIONS):
-        kind = rng.choices(["button", "action", "tab", "key", "drop"], [5, 3, 2, 2, 1])[0]
+        kinds = ["button", "action", "tab", "key", "drop", "combo"]
+        kind = rng.choices(kinds, [5, 3, 2, 2, 1, 1])[0]
         if kind == "button" and (choices := buttons(window)):
             target = rng.choice(choices)
             done.append(f"click {target.text() or target.toolTip()}")
@@ -137,6 +154,8 @@ def test_random_use_raises_nothing_and_logs_no_traceback(
             key, modifiers = rng.choice(KEYS)
             done.append(f"key {key.name}")
             QTest.keyClick(QApplication.focusWidget() or window, key, modifiers)
+        elif kind == "combo" and (choices := combos(window)):
+            done.append(f"choose {choose_at_random(rng.choice(choices), rng)}")
         elif kind == "drop":
             files = rng.choice(drops)
             done.append(f"drop {[p.name for p in files]}")
