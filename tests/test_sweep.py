@@ -251,3 +251,14 @@ def test_a_study_read_back(tmp_path):
     assert positions[2, 2] == 1 and positions[0, 2] == 0
     with pytest.raises(PlaygroundError, match="no study named 'other'"):
         read_study(storage, "other")
+
+
+def test_importances_are_reused_until_a_trial_completes(tmp_path, monkeypatch):
+    from playground.core.training import sweep_results
+
+    storage = str(tmp_path / "again.log")
+    run_sweep(_plan(storage, "again", trials=3, sampler="random"))
+    first = sweep_results.read_study(storage, "again")
+    monkeypatch.setattr(sweep_results, "_importances", lambda *a: {"fitted": 1.0})
+    assert sweep_results.read_study(storage, "again", first).importances == first.importances
+    assert sweep_results.read_study(storage, "again").importances == {"fitted": 1.0}

@@ -45,8 +45,10 @@ def study_names(storage: str) -> list[str]:
     return optuna.get_all_study_names(storage_of(storage))
 
 
-def read_study(storage: str, study: str) -> StudyTable:
-    """The study as it is now; PlaygroundError if the storage has no such study."""
+def read_study(storage: str, study: str, previous: StudyTable | None = None) -> StudyTable:
+    """The study as it is now; PlaygroundError if the storage has no such study. The
+    importances (a forest fitted to the trials: the slow part) are previous's while no trial
+    has completed since it was read."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -68,13 +70,22 @@ def read_study(storage: str, study: str) -> StudyTable:
                 t.user_attrs.get("error", ""),
             )
         )
-    return StudyTable(study, storage, list(names), rows, _importances(loaded, rows))
+    same = previous is not None and (previous.storage, previous.study) == (storage, study)
+    if same and _completed(previous.rows) == _completed(rows):
+        importances = previous.importances
+    else:
+        importances = _importances(loaded, rows)
+    return StudyTable(study, storage, list(names), rows, importances)
+
+
+def _completed(rows: list[TrialRow]) -> int:
+    return sum(r.state == "complete" for r in rows)
 
 
 def _importances(study: Any, rows: list[TrialRow]) -> dict[str, float]:
     import optuna
 
-    if sum(r.state == "complete" for r in rows) < MIN_FOR_IMPORTANCE:
+    if _completed(rows) < MIN_FOR_IMPORTANCE:
         return {}
     try:
         return dict(optuna.importance.get_param_importances(study))

@@ -103,10 +103,8 @@ class Sweeps(QObject):
             return
         if self.watched is None:
             return
-        from playground.core.training.sweep_results import read_study
-
         task = self._reading = self.ws.tasks.start(
-            "Reading the study", _read, read_study, *self.watched
+            "Reading the study", _read, *self.watched, self.table
         )
         task.done.connect(self._read_done)
         task.failed.connect(self._read_failed)
@@ -151,5 +149,7 @@ class Sweeps(QObject):
         ws.info.emit(f"Trial {row.number}'s settings are current: Train trains with them.")
 
 
-def _read(read_study, storage: str, study: str, state: TaskState) -> StudyTable:
-    return read_study(storage, study)
+def _read(storage: str, study: str, previous: StudyTable | None, state: TaskState) -> StudyTable:
+    from playground.core.training.sweep_results import read_study
+
+    return read_study(storage, study, previous)
