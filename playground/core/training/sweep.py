@@ -33,7 +33,7 @@ SAMPLERS = ("tpe", "random", "grid")
 JOURNAL_SUFFIXES = (".log", ".journal", ".jsonl")  # a --storage path with these: a journal file
 SQLITE_TIMEOUT_S = 60  # processes writing one SQLite file wait for each other this long
 MAX_WORKERS = 64
-SCHEMA_TRIES = 5
+SCHEMA_TRIES = 5  # tries at a new database's tables, which two processes may make at once
 POLL_S = 0.2  # how often the sweep's process looks for finished trials and a cancel
 
 
@@ -194,7 +194,6 @@ def optimize(
     trials: int,
     on_trial: Callable[[TrialResult], None],
     stop: Callable[[], bool],
-    data: Dataset | None = None,
 ) -> None:
     """Add up to trials trials to the plan's study in this process, calling on_trial as each
     ends; returns early once stop() is True."""
@@ -202,7 +201,7 @@ def optimize(
 
     from playground.core.data.registry import load_dataset
 
-    data = data or load_dataset(plan.dataset)
+    data = load_dataset(plan.dataset)
     study = open_study(plan)
     runs: dict[int, Run] = {}
 
