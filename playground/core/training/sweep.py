@@ -34,6 +34,7 @@ JOURNAL_SUFFIXES = (".log", ".journal", ".jsonl")  # a --storage path with these
 SQLITE_TIMEOUT_S = 60  # processes writing one SQLite file wait for each other this long
 MAX_WORKERS = 64
 SCHEMA_TRIES = 5  # tries at a new database's tables, which two processes may make at once
+BACKGROUND_NICE = 10  # a background sweep's workers yield the cores to the window
 POLL_S = 0.2  # how often the sweep's process looks for finished trials and a cancel
 
 
@@ -257,12 +258,13 @@ def run_sweep(
     workers: int = 1,
     on_trial: Callable[[TrialResult], None] | None = None,
     stop: Callable[[], bool] = lambda: False,
-    processes: bool | None = None,
+    background: bool = False,
 ) -> list[TrialResult]:
     """Run plan.trials trials, in this process or spread over workers processes (each with
     its share of the cores); on_trial hears each finished trial here, in this process.
-    processes: trials in worker processes even for one worker (a window stays fluid when no
-    training shares its interpreter); by default only for several."""
+    background: trials in worker processes even for one worker, at a lower CPU priority, so
+    that a window calling this stays fluid (no training shares its interpreter or outruns it
+    for the cores)."""
     if not 1 <= workers <= MAX_WORKERS:
         raise PlaygroundError(f"workers must be from 1 to {MAX_WORKERS}")
     open_study(plan)  # a storage that cannot be opened fails here, in one line
@@ -273,15 +275,19 @@ def run_sweep(
         if on_trial:
             on_trial(result)
 
-    if not (workers > 1 if processes is None else processes):
+    if workers == 1 and not background:
         optimize(plan, plan.trials, heard, stop)
     else:
-        _in_processes(plan, workers, heard, stop)
+        _in_processes(plan, workers, heard, stop, BACKGROUND_NICE if background else 0)
     return done
 
 
 def _in_processes(
-    plan: SweepPlan, workers: int, heard: Callable[[TrialResult], None], stop: Callable[[], bool]
+    plan: SweepPlan,
+    workers: int,
+    heard: Callable[[TrialResult], None],
+    stop: Callable[[], bool],
+    nice: int,
 ) -> None:
     import multiprocessing
 
@@ -291,7 +297,7 @@ def _in_processes(
     threads = max(1, (os.cpu_count() or 1) // workers)
     shares = [plan.trials // workers + (i < plan.trials % workers) for i in range(workers)]
     processes = [
-        context.Process(target=_worker, args=(plan, n, threads, results, cancel), daemon=True)
+        context.Process(target=_worker, args=(plan, n, threads, nice, results, cancel), daemon=True)
         for n in shares
         if n
     ]
@@ -325,10 +331,14 @@ def _in_processes(
         raise PlaygroundError(errors[0])
 
 
-def _worker(plan: SweepPlan, trials: int, threads: int, results: Any, cancel: Any) -> None:
+def _worker(
+    plan: SweepPlan, trials: int, threads: int, nice: int, results: Any, cancel: Any
+) -> None:
     """A worker process: its trials, each reported on results as it ends; then 'done'."""
     import torch
 
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     torch.set_num_threads(threads)
     try:
         optimize(plan, trials, lambda r: results.put(("trial", r)), cancel.is_set)

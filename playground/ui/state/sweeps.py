@@ -70,7 +70,7 @@ class Sweeps(QObject):
 
         state.set_progress(0.0, f"{plan.trials} trials, {workers} at a time")
         # trials in worker processes: training in the window's interpreter would hold its GIL
-        return run_sweep(plan, workers, heard, lambda: state.cancelled, processes=True)
+        return run_sweep(plan, workers, heard, lambda: state.cancelled, background=True)
 
     def cancel(self) -> None:
         if self.task is not None:
