@@ -84,6 +84,9 @@ def practice_dock(window: QMainWindow, ws: Workspace) -> QDockWidget:
     dock.setWidget(panel)
     dock.setMinimumWidth(300)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    learn = window.findChild(QDockWidget, "learnDock")
+    if learn is not None:  # both open: two tabs, Learn and Practice
+        window.tabifyDockWidget(learn, dock)
     dock.hide()
     dock.visibilityChanged.connect(lambda shown: shown and fit_dock(dock, window))
     return dock
