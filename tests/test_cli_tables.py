@@ -4,8 +4,8 @@ in-process: accuracies close to its logistic regression on the same split."""
 import json
 
 import pytest
-from public_tables import breast_cancer_tsv, iris_semicolon_csv, wine_csv
-from sklearn.linear_model import LogisticRegression
+from public_tables import breast_cancer_tsv, diabetes_csv, iris_semicolon_csv, wine_csv
+from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from playground.cli import main
 from playground.core.data.ref import DatasetRef
@@ -42,6 +42,36 @@ def test_tables_train_as_well_as_logistic_regression(tmp_path, capsys, write, ta
     reference = logistic_accuracy(path, target)
     assert reference > 0.9
     assert out["val_accuracy"] >= reference - 0.05, (out["val_accuracy"], reference)
+
+
+def test_diabetes_is_a_regression_reported_with_mae_and_r2(tmp_path, capsys):
+    path = diabetes_csv(tmp_path)
+    out = train_json(
+        capsys,
+        "--dataset",
+        str(path),
+        "--target",
+        "progression",
+        "--epochs",
+        "20",
+        "--lr",
+        "0.0005",
+    )
+    assert "val_accuracy" not in out and out["val_loss"] > 0
+    d = load_dataset(DatasetRef(str(path), {"target": "progression"}))
+    assert d.task == "regression"
+    mean, std = d.preprocessing.target
+    linear = LinearRegression().fit(d.x_train.numpy(), d.y_train.numpy())
+    predicted = linear.predict(d.x_val.numpy()) * std + mean
+    reference_mae = float(abs(predicted - (d.y_val.numpy() * std + mean)).mean())
+    reference_r2 = linear.score(d.x_val.numpy(), d.y_val.numpy())
+    assert out["val_r2"] >= reference_r2 - 0.1, (out["val_r2"], reference_r2)
+    assert out["val_mae"] <= reference_mae * 1.15, (out["val_mae"], reference_mae)
+
+
+def test_sine_with_the_huber_loss(capsys):
+    out = train_json(capsys, "--dataset", "sine", "--epochs", "15", "--loss", "huber")
+    assert out["val_r2"] > 0.8 and out["val_mae"] < 0.25
 
 
 def test_a_bad_table_fails_in_one_line(tmp_path, capsys):

@@ -17,7 +17,7 @@ from pathlib import Path
 from torch import nn
 
 from playground.core.data.dataset import Dataset
-from playground.core.data.ref import TASKS, DatasetRef
+from playground.core.data.ref import REGRESSION, TASKS, DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy_features import FEATURES
 from playground.core.errors import PlaygroundError, ProjectError, SpecError
@@ -33,7 +33,13 @@ from playground.core.limits import MAX_RUNS
 from playground.core.model.presets import PRESETS, preset
 from playground.core.model.shapes import infer_shapes
 from playground.core.model.spec import NetworkSpec
-from playground.core.training.config import DEVICE_CHOICES, OPTIMIZERS, REGULARIZATIONS, TrainConfig
+from playground.core.training.config import (
+    DEVICE_CHOICES,
+    OPTIMIZERS,
+    REGRESSION_LOSSES,
+    REGULARIZATIONS,
+    TrainConfig,
+)
 from playground.core.training.device import device_label
 from playground.core.training.distributed import (
     Cluster,
@@ -76,6 +82,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="a penalty on the weights added to the cost: l1 (rate·Σ|w|) or l2 (rate·Σw²)",
     )
     p.add_argument("--reg-rate", type=float, help="the regularization's rate (default 0)")
+    p.add_argument(
+        "--loss",
+        choices=REGRESSION_LOSSES,
+        help="regression: mean squared error, mean absolute error or Huber (default mse)",
+    )
     p.add_argument("--device", choices=DEVICE_CHOICES, help=f"default {TrainConfig.device}")
     p.add_argument("--seed", type=int, help=f"default {TrainConfig.seed}")
     p.add_argument(
@@ -182,6 +193,7 @@ SETTINGS = (
     "augment",
     "regularization",
     "reg_rate",
+    "loss",
 )
 
 
@@ -338,9 +350,8 @@ def _train(
         "steps": finished.step,
         "device": trainer.device.type,
         "train_loss": last and last.train_loss,
-        "train_accuracy": last and last.train_accuracy,
         "val_loss": last and last.val_loss,
-        "val_accuracy": last and last.val_accuracy,
+        **_scores(data.task, last),
         "samples_per_s": last and last.samples_per_s,
         "best_epoch": best and best.epoch,
         "best_val_loss": best and best.val_loss,
@@ -358,6 +369,21 @@ def _train(
     if interrupted:
         return 130  # the shell's code for a run ended by Ctrl-C
     return 0 if finished.status in ("completed", "stopped") else 1
+
+
+def _scores(task: str, last: EpochMetrics | None) -> dict[str, float | None]:
+    """Accuracy for classes; the mean absolute error (in the target's units) and R² for a
+    regression."""
+    if task == REGRESSION:
+        return {
+            "train_r2": last and last.train_accuracy,
+            "val_mae": last and last.val_mae,
+            "val_r2": last and last.val_accuracy,
+        }
+    return {
+        "train_accuracy": last and last.train_accuracy,
+        "val_accuracy": last and last.val_accuracy,
+    }
 
 
 def _earlier_runs(project: Project | None, output: Path) -> list[Run]:
@@ -407,7 +433,14 @@ def _stop_on_interrupt(trainer: Trainer) -> Iterator[list[bool]]:
 
 
 def _print_epoch(event: Event) -> None:
-    if isinstance(event, EpochMetrics):
+    if isinstance(event, EpochMetrics) and event.val_mae is not None:
+        print(
+            f"epoch {event.epoch:4d}  loss {event.train_loss:.4f}  R² {event.train_accuracy:.3f}  "
+            f"val_loss {event.val_loss:.4f}  val_mae {event.val_mae:.4g}  "
+            f"val_R² {event.val_accuracy:.3f}  {event.samples_per_s:,.0f} samples/s",
+            flush=True,
+        )
+    elif isinstance(event, EpochMetrics):
         print(
             f"epoch {event.epoch:4d}  loss {event.train_loss:.4f}  acc {event.train_accuracy:.3f}  "
             f"val_loss {event.val_loss:.4f}  val_acc {event.val_accuracy:.3f}  "

@@ -34,6 +34,35 @@ class DatasetCommands:
         if path:
             self.look_at(Path(path))
 
+    def open_table(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Table: a CSV or TSV file with a header line",
+            "",
+            "Tables (*.csv *.tsv *.tab *.txt);;All files (*)",
+        )
+        if path:
+            self.look_at_table(Path(path))
+
+    def look_at_table(self, path: Path) -> Task:
+        """Read the table off the GUI thread, then show it with the choice of its target and
+        inputs; a file that is no table is refused with the reason."""
+        from playground.core.data.table import read_table
+
+        task = self.ws.tasks.start(f"Reading {path.name}", stateless(read_table), path)
+        task.done.connect(lambda table: self._show_table(path, table))
+        task.failed.connect(lambda e: self.ws.refuse(f"Cannot load {path.name}", e))
+        return task
+
+    def _show_table(self, path: Path, table) -> None:
+        from playground.ui.dialogs.table_preview import TablePreviewDialog
+
+        self.preview = dialog = TablePreviewDialog(str(path), table, self.window)
+        dialog.accepted.connect(lambda: self.choose(dialog.ref()))
+        dialog.finished.connect(lambda: setattr(self, "preview", None))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def look_at(self, root: Path) -> Task:
         """Count the folder's classes and make their thumbnails off the GUI thread, then show
         them; a folder that cannot be a data set is refused with the reason."""

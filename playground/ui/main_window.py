@@ -95,6 +95,11 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1440, 880)
 
+    def paint(self) -> None:
+        """Data set ▸ Paint…: the Boundary tab with the brush on."""
+        self.views.setCurrentWidget(self.views.boundary)
+        self.views.boundary.start_painting()
+
     # --- layout -------------------------------------------------------------------------
     def _build(self) -> None:
         ws = self.workspace
@@ -183,6 +188,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.stack.selectionChanged.connect(self.inspector.show_layer)
         t.datasetRequested.connect(self.datasets.choose)
         t.folderRequested.connect(self.datasets.add_folder)
+        t.paintRequested.connect(self.paint)
+        t.tableRequested.connect(self.datasets.open_table)
         t.trainClicked.connect(ws.train)
         t.stepClicked.connect(ws.step)
         t.pauseClicked.connect(self._toggle_pause)

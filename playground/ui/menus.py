@@ -72,6 +72,8 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
     edit.addActions([undo, redo])
 
     data = bar.addMenu("&Data set")
+    data.addAction(action(w, "&Paint…", w.paint, None, "paint"))
+    data.addAction(action(w, "Open &table…", datasets.open_table, None, "openTable"))
     data.addAction(action(w, "Add image &folder…", datasets.add_folder, None, "addFolder"))
     data.addAction(
         action(w, "&Classes of your photos…", datasets.open_classes, None, "photoClasses")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
-from playground.core.data.ref import DatasetRef, Preprocessing
+from playground.core.data.ref import CLASSIFICATION, REGRESSION, DatasetRef, Preprocessing
 from playground.core.data.stream import ImageFiles
 from playground.core.data.toy_features import derive
 from playground.core.errors import DatasetError
@@ -81,6 +82,15 @@ class Dataset:
             points=self.points,
         )
 
+    def true_answers(self) -> tuple[np.ndarray, np.ndarray]:
+        """The training and validation targets as a person reads them: class indices, or a
+        regression's numbers in the target's own units."""
+        y_train, y_val = self.y_train.cpu().numpy(), self.y_val.cpu().numpy()
+        if self.task != REGRESSION:
+            return y_train, y_val
+        mean, std = self.preprocessing.target
+        return y_train * std + mean, y_val * std + mean
+
     def raw_points(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The (x1, x2) coordinates of the training and validation points (2-D data only)."""
         if self.points is not None:
@@ -106,6 +116,11 @@ def normalise(x_train: torch.Tensor, kind: str) -> tuple[tuple[float, ...], tupl
     mean = x_train.mean(dim=dims)
     std = x_train.std(dim=dims).clamp_min(1e-6)
     return tuple(mean.tolist()), tuple(std.tolist())
+
+
+def target_scale(y_train: torch.Tensor) -> tuple[float, float]:
+    """The mean and spread a regression's target is standardised with (its training part's)."""
+    return float(y_train.mean()), max(float(y_train.std()), 1e-6)
 
 
 def _stats(x: torch.Tensor, pre: Preprocessing) -> tuple[torch.Tensor, torch.Tensor]:
@@ -148,11 +163,16 @@ def make_dataset(
     skipped: tuple[str, ...] = (),
     stats: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
     features: tuple[str, ...] = (),
+    task: str = CLASSIFICATION,
 ) -> Dataset:
     """Split raw data (images in [0, 1] as N×C×H×W, or points N×F), normalise on train stats
-    (or on stats, a fixed mean and std); DatasetError if it is too small to have samples both
-    to train on and to validate."""
-    x_tr, y_tr, x_va, y_va = split(x.float(), y.long(), val_fraction, seed)
+    (or on stats, a fixed mean and std); a regression's values (y, float) are standardised
+    on the training part too. DatasetError if it is too small to have samples both to train
+    on and to validate."""
+    regression = task == REGRESSION
+    x_tr, y_tr, x_va, y_va = split(
+        x.float(), y.float() if regression else y.long(), val_fraction, seed
+    )
     if len(x_tr) < 2 or len(x_va) < 1:
         raise DatasetError(
             f"{name} has {len(x)} sample{'s' * (len(x) != 1)}: too few to train on and validate; "
@@ -161,7 +181,10 @@ def make_dataset(
     mean, std = stats or normalise(x_tr, kind)
     size = tuple(x.shape[2:]) if kind == "image" else None
     channels = x.shape[1] if kind == "image" else None
-    pre = Preprocessing(kind, mean, std, size, channels, recipe, features)  # type: ignore[arg-type]
+    scale = target_scale(y_tr) if regression else (0.0, 1.0)
+    pre = Preprocessing(kind, mean, std, size, channels, recipe, features, task=task, target=scale)  # type: ignore[arg-type]
+    if regression:  # the network learns the number standardised
+        y_tr, y_va = (y_tr - scale[0]) / scale[1], (y_va - scale[0]) / scale[1]
     return Dataset(
         name,
         ref,

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playground.core.data.toy import TOY_NAMES
+from playground.core.data.toy import REGRESSION_TOYS, TOY_NAMES
 from playground.core.data.toy_features import parse_features
 from playground.core.errors import DatasetError
 from playground.core.limits import finite_number
@@ -26,7 +26,7 @@ def _resources() -> Path:
 
 RESOURCES = _resources()
 MNIST5K = (RESOURCES / "mnist5k-images-idx3-ubyte.gz", RESOURCES / "mnist5k-labels-idx1-ubyte.gz")
-BUNDLED = ("mnist5k", *TOY_NAMES)
+BUNDLED = ("mnist5k", *TOY_NAMES, *REGRESSION_TOYS)
 DIGITS = [str(d) for d in range(10)]
 TOY_CLASSES = ["blue", "orange"]
 RECIPES = ("resize", "mnist", "centre-crop")
@@ -65,6 +65,16 @@ class Preprocessing:
         if self.kind == "image" and self.size and self.channels:
             return (self.channels, *self.size)
         return (len(self.mean),)
+
+    @property
+    def plane_dims(self) -> int | None:
+        """2 for points on a plane (inputs made of (x₁, x₂)), 1 for a function of one number:
+        what the Boundary view draws; None for data it cannot (images, wider tables)."""
+        if self.kind != "points":
+            return None
+        if self.features:
+            return 2
+        return len(self.mean) if len(self.mean) in (1, 2) else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -193,4 +203,6 @@ def bundled_shape(name: str) -> tuple[Shape, list[str]]:
         return (1, 28, 28), DIGITS
     if name in TOY_NAMES:
         return (2,), TOY_CLASSES
+    if name in REGRESSION_TOYS:  # one output: the value, named
+        return ((1,), ["y"]) if name == "sine" else ((2,), ["value"])
     raise DatasetError(f"'{name}' is not a bundled data set (those are {', '.join(BUNDLED)})")

@@ -13,21 +13,24 @@ import torch
 from playground.core.data.dataset import Dataset, make_dataset, split
 from playground.core.data.folder import Progress, list_folder, load_folder
 from playground.core.data.idx import find_idx_pair, read_idx
+from playground.core.data.painted import PAINTED, decode_points, painted_classes
 from playground.core.data.preprocess import IMAGENET_PREPROCESSING, decode_side, preprocess
 from playground.core.data.ref import (
     BUNDLED,
+    CLASSIFICATION,
     DIGITS,
     MNIST5K,
     PHOTOS,
-    TOY_CLASSES,
+    REGRESSION,
     DatasetRef,
     Preprocessing,
+    bundled_shape,
 )
 from playground.core.data.stream import ImageFiles, pixel_stats
 from playground.core.data.table import TableChoice
 from playground.core.data.table_data import load_table
 from playground.core.data.table_read import is_table
-from playground.core.data.toy import TOY_NAMES, make_toy
+from playground.core.data.toy import REGRESSION_TOYS, TOY_NAMES, make_toy
 from playground.core.data.toy_features import DEFAULT as DEFAULT_FEATURES
 from playground.core.data.toy_features import derive, parse_features
 from playground.core.errors import DatasetError
@@ -39,6 +42,7 @@ TOY_OPTIONS: Options = {
     "noise": (0.1, 0, 1, False),
     "test_ratio": (0.2, 0.1, 0.9, False),  # the fraction held out to validate on
 }
+PAINTED_OPTIONS: Options = {"test_ratio": TOY_OPTIONS["test_ratio"]}
 TABLE_OPTIONS: Options = {
     "fill": (0, 0, 1, True),  # 1: a gap in a numeric input takes the column's training mean
     "test_ratio": TOY_OPTIONS["test_ratio"],
@@ -65,8 +69,10 @@ def load_dataset(
     source = ref.source
     if source == "mnist5k":
         return _from_idx("mnist5k", ref, *MNIST5K, seed, val_fraction)
-    if source in TOY_NAMES:
+    if source in TOY_NAMES or source in REGRESSION_TOYS:
         return _toy(ref, seed, val_fraction)
+    if source == PAINTED:
+        return _painted(ref, seed, val_fraction)
     path = Path(source)
     with suppress(RuntimeError):  # "~name" of a user who does not exist: taken as it is
         path = path.expanduser()
@@ -106,14 +112,29 @@ def _toy(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
         val_fraction = opts["test_ratio"]
     pts, labels = make_toy(ref.source, opts["samples"], opts["noise"], seed)
     raw, y = torch.from_numpy(pts), torch.from_numpy(labels)
-    if features == DEFAULT_FEATURES:  # the coordinates themselves
-        return make_dataset(ref.source, ref, raw, y, TOY_CLASSES, "points", seed, val_fraction)
+    task = REGRESSION if ref.source in REGRESSION_TOYS else CLASSIFICATION
+    _, names = bundled_shape(ref.source)
+    if features == DEFAULT_FEATURES or raw.shape[1] == 1:  # the coordinates themselves
+        if features != DEFAULT_FEATURES:
+            raise DatasetError(f"{ref.source} has one input, x: it takes no input features")
+        return make_dataset(ref.source, ref, raw, y, names, "points", seed, val_fraction, task=task)
     x = torch.from_numpy(derive(pts, features))
     data = make_dataset(
-        ref.source, ref, x, y, TOY_CLASSES, "points", seed, val_fraction, features=features
+        ref.source, ref, x, y, names, "points", seed, val_fraction, features=features, task=task
     )
     raw_train, _, raw_val, _ = split(raw, y, val_fraction, seed)  # the same split as x's
     return replace(data, points=(raw_train, raw_val))
+
+
+def _painted(ref: DatasetRef, seed: int, val_fraction: float) -> Dataset:
+    """Points painted with the mouse, standardised like the toy sets' points."""
+    opts = _options(ref, PAINTED_OPTIONS, text=("points",))
+    if "test_ratio" in ref.options:
+        val_fraction = opts["test_ratio"]
+    pts, labels = decode_points(ref.options.get("points", ""))
+    names = painted_classes(labels)
+    x, y = torch.from_numpy(pts), torch.from_numpy(labels)
+    return make_dataset("painted points", ref, x, y, names, "points", seed, val_fraction)
 
 
 def _table(ref: DatasetRef, path: Path, seed: int, val_fraction: float) -> Dataset:

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from playground.core.data.dataset import Dataset, point_inputs
-from playground.core.data.ref import Preprocessing
+from playground.core.data.ref import REGRESSION, Preprocessing
 from playground.core.data.stream import ImageFiles
 from playground.core.inspect.activations import activation_inputs
 from playground.core.inspect.neurons import neuron_layers
@@ -24,6 +24,7 @@ from playground.core.training.events import (
     Probe,
     ProbeRequest,
 )
+from playground.core.training.task import task_for
 
 PROBE_BATCH = 256
 SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, MBConv, Residual)
@@ -34,11 +35,28 @@ def feature_maps(model: nn.Module, x: torch.Tensor) -> list[tuple[str, np.ndarra
     return [(name, out[0].cpu().numpy()) for name, out in node_outputs(model, x[None], SPATIAL)]
 
 
-def boundary_grid(extent: float, resolution: int) -> np.ndarray:
-    """Points (resolution², 2) covering [-extent, extent]² in raw data coordinates."""
+def boundary_grid(extent: float, resolution: int, dims: int = 2) -> np.ndarray:
+    """Points (resolution², 2) covering [-extent, extent]² in raw data coordinates; with dims
+    1, (resolution, 1) along [-extent, extent]."""
     axis = np.linspace(-extent, extent, resolution, dtype=np.float32)
+    if dims == 1:
+        return axis[:, None]
     xx, yy = np.meshgrid(axis, axis)
     return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+@torch.no_grad()
+def grid_answers(model: nn.Sequential, grid: torch.Tensor, pre: Preprocessing) -> np.ndarray:
+    """What the network answers at normalised grid points (N, outputs): the classes'
+    probabilities, or a regression's predicted number in the target's units (N, 1)."""
+    if pre.task != REGRESSION:
+        return grid_probabilities(model, grid)
+    was_training = model.training
+    model.eval()
+    mean, std = pre.target
+    values = logits_part(model)(grid)[:, :1] * std + mean
+    model.train(was_training)
+    return values.cpu().numpy()
 
 
 @torch.no_grad()
@@ -65,14 +83,17 @@ def probe(
     maps = grid = neurons = inputs = None
     if request.sample is not None:
         maps = feature_maps(model, torch.as_tensor(request.sample, device=device))
-    points = pre.kind == "points"
-    if request.boundary and points:
-        raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION))
-        probs = grid_probabilities(model, point_inputs(raw, pre).to(device))
-        grid = probs.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
+    dims = pre.plane_dims
+    if request.boundary and dims:
+        # a function of one number (sine) is drawn as a curve: (resolution, 1) values
+        raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, BOUNDARY_RESOLUTION, dims))
+        answers = grid_answers(model, point_inputs(raw, pre).to(device), pre)
+        grid = (
+            answers if dims == 1 else answers.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
+        )
     if request.neurons and batch is not None:
         plane = None
-        if points:
+        if dims == 2:
             raw = torch.from_numpy(boundary_grid(BOUNDARY_EXTENT, NEURON_RESOLUTION))
             plane = point_inputs(raw, pre).to(device)
         neurons = neuron_layers(model, batch, plane, NEURON_RESOLUTION)
@@ -105,9 +126,9 @@ def inspect_weights(
         batch = probe_batch(data)
         events.append(probe(model, step, request, batch, pre, device))
     if data is not None:
-        _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu())
-        probs = p.numpy()
-        events.append(Evaluation(epoch, probs.argmax(1), probs))
+        task = task_for(data.preprocessing)
+        _, _, p = evaluate_model(model, data.x_val.cpu(), data.y_val.cpu(), task=task)
+        events.append(Evaluation.of(epoch, p.numpy()))
     return events
 
 

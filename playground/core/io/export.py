@@ -19,6 +19,7 @@ from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, logi
 from playground.core.io.export_ddp import export_ddp
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import Project
+from playground.core.io.raw_io import about, raw_in_out
 
 
 def export_project(
@@ -34,9 +35,9 @@ def export_project(
     example = torch.zeros(1, *project.spec.input_shape)
     try:
         if fmt == "onnx":
-            return [_onnx(model, example, out)]
+            return [_onnx(raw_in_out(model, project), example, out, about(project))]
         if fmt == "torchscript":
-            return [_torchscript(model, example, out)]
+            return [_torchscript(raw_in_out(model, project), example, out, about(project))]
         if fmt == "python":
             check_python_export(model)
             if data is None:
@@ -50,7 +51,7 @@ def export_project(
     raise PlaygroundError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
 
 
-def _onnx(model: nn.Module, example: torch.Tensor, out: Path) -> Path:
+def _onnx(model: nn.Module, example: torch.Tensor, out: Path, meta: dict[str, str]) -> Path:
     try:
         import onnxscript  # noqa: F401  (torch's ONNX exporter needs it)
     except ImportError:
@@ -69,13 +70,25 @@ def _onnx(model: nn.Module, example: torch.Tensor, out: Path) -> Path:
             dynamic_shapes=({0: batch},),
         )
         program.save(str(out))
+    _label_onnx(out, meta)
     return out
 
 
-def _torchscript(model: nn.Module, example: torch.Tensor, out: Path) -> Path:
+def _label_onnx(path: Path, meta: dict[str, str]) -> None:
+    """Write meta (the class names, the inputs, the task) into the ONNX file's metadata."""
+    import onnx
+
+    proto = onnx.load(str(path))
+    for key, value in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(proto, str(path))
+
+
+def _torchscript(model: nn.Module, example: torch.Tensor, out: Path, meta: dict[str, str]) -> Path:
     with _quiet():
         traced = torch.jit.trace(model, example)
-        torch.jit.save(traced, str(out))
+        torch.jit.save(traced, str(out), _extra_files={f"{k}.json": v for k, v in meta.items()})
     return out
 
 

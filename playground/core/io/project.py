@@ -316,10 +316,13 @@ def _history(d: Any) -> History:
     if not isinstance(d, dict) or not isinstance(d.get("epochs", []), list):
         raise ProjectError("history.json must be an object with a list of epochs")
     fields = set(EpochMetrics.__dataclass_fields__)
+    optional = {"val_mae"}  # a regression's; records written before it lack it
     for i, e in enumerate(d.get("epochs", [])):
-        if not isinstance(e, dict) or set(e) != fields:
+        if not isinstance(e, dict) or not fields - optional <= set(e) <= fields:
             raise ProjectError(f"epoch record {i + 1} in history.json lacks fields or has others")
         for k, v in e.items():
+            if k in optional and v is None:
+                continue
             if isinstance(v, bool) or not isinstance(v, int | float):
                 raise ProjectError(f"epoch record {i + 1} in history.json: {k} is not a number")
         if not all(math.isfinite(e[k]) for k in ("epoch", "step")):

@@ -12,6 +12,7 @@ from playground.core.limits import MAX_SEED, LimitError, brief, finite_number
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 REGULARIZATIONS = ("none", "l1", "l2")
+REGRESSION_LOSSES = ("mse", "mae", "huber")  # what a regression minimises
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class TrainConfig:
     regularization: str = "none"
     reg_rate: float = 0.0
     augment: str = ""  # random changes to each training batch, as Augmentation.parse reads
+    loss: str = "mse"  # a regression's: mean squared or absolute error, or Huber's mix of both
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZERS:
@@ -58,6 +60,10 @@ class TrainConfig:
             )
         # the canonical text: two spellings of the same settings compare and save the same
         object.__setattr__(self, "augment", str(Augmentation.parse(self.augment)))
+        if self.loss not in REGRESSION_LOSSES:
+            raise PlaygroundError(
+                f"unknown loss '{brief(self.loss)}' (use {', '.join(REGRESSION_LOSSES)})"
+            )
         if self.device not in DEVICE_CHOICES:
             raise PlaygroundError(
                 f"unknown device '{self.device}' (use {', '.join(DEVICE_CHOICES)})"

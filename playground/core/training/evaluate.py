@@ -1,41 +1,45 @@
-"""Validation: a model's loss, accuracy and probabilities on held-out samples."""
+"""Validation: a model's loss, score (accuracy, or a regression's R²) and answers on held-out
+samples."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from playground.core.model.build import logits_part
+from playground.core.training.task import Classification, Task
 
 
 @torch.no_grad()
 def evaluate_model(
-    model: nn.Sequential,
+    model: nn.Module,
     x: torch.Tensor,
     y: torch.Tensor,
     chunk: int = 256,
     between_chunks: Callable[[], None] | None = None,
+    task: Task | None = None,
 ) -> tuple[float, float, torch.Tensor]:
-    """Mean loss, accuracy and softmax probabilities (N, classes) in eval mode, in chunks
-    small enough that no single forward holds the GIL for long; between_chunks may raise
-    to stop early."""
+    """Mean loss, score and the task's answers (softmax probabilities (N, classes), or
+    predicted numbers (N,)) in eval mode, in chunks small enough that no single forward holds
+    the GIL for long; between_chunks may raise to stop early."""
+    task = task or Classification()
     was_training = model.training
     model.eval()
     logits = logits_part(model)
     loss = torch.zeros((), device=x.device)
-    probs = []
+    outs = []
     try:
         for start in range(0, len(x), chunk):
             if between_chunks is not None:
                 between_chunks()
             out = logits(x[start : start + chunk])
-            loss += F.cross_entropy(out, y[start : start + chunk], reduction="sum")
-            probs.append(torch.softmax(out, dim=1))
+            loss += task.loss(out, y[start : start + chunk], reduction="sum")
+            outs.append(out)
     finally:
         model.train(was_training)
-    p = torch.cat(probs) if probs else torch.zeros(0, 1, device=x.device)
-    n = max(len(x), 1)
-    return loss.item() / n, (p.argmax(1) == y).sum().item() / n, p
+    if not outs:
+        return 0.0, 0.0, torch.zeros(0, 1, device=x.device)
+    out = torch.cat(outs)
+    return loss.item() / len(x), task.score(out, y).item(), task.answers(out)

@@ -36,9 +36,10 @@ class EpochMetrics:
     train_loss: float
     train_accuracy: float
     val_loss: float
-    val_accuracy: float
+    val_accuracy: float  # a regression's R²
     samples_per_s: float
     elapsed_s: float
+    val_mae: float | None = None  # a regression's mean absolute error, in the target's units
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,15 @@ class Evaluation:
     """The validation set's predictions after an epoch (for the confusion matrix)."""
 
     epoch: int
-    predicted: np.ndarray  # (N,) class index
-    probabilities: np.ndarray  # (N, classes)
+    predicted: np.ndarray  # (N,) class index, or a regression's predicted number
+    probabilities: np.ndarray  # (N, classes); a regression's numbers again, (N, 1)
+
+    @classmethod
+    def of(cls, epoch: int, answers: np.ndarray) -> Evaluation:
+        """From a task's answers: probabilities (N, classes), or predicted numbers (N,)."""
+        if answers.ndim == 1:
+            return cls(epoch, answers, answers[:, None])
+        return cls(epoch, answers.argmax(1), answers)
 
     def confusion(self, truth: np.ndarray, classes: int) -> np.ndarray:
         """counts[true, predicted] of these predictions against the true classes."""

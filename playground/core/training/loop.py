@@ -91,15 +91,21 @@ def fit(t: LoopTrainer) -> Finished:
 
 
 def _plan(t: LoopTrainer) -> RunState:
+    batches, bs = _batches(t)
+    first = t.history.epochs_done + 1
+    last = first + t.config.epochs - 1
+    end_step = t.history.last_step + len(batches) * t.config.epochs
+    window = StepWindow(t.task.score)
+    return RunState(batches, bs, first, last, end_step, t.history.last_step, window=window)
+
+
+def _batches(t: LoopTrainer) -> tuple[range, int]:
+    """The start of each batch of an epoch of t's data, and the batch size."""
     n = len(t.data.x_train)
     bs = min(t.config.batch_size, n)
     # BatchNorm cannot normalise a batch of one sample: such a last batch is left out (the
     # order is shuffled every epoch, so each sample is still trained on)
-    batches = range(0, n - 1 if t.batch_norm and n % bs == 1 else n, bs)
-    first = t.history.epochs_done + 1
-    last = first + t.config.epochs - 1
-    end_step = t.history.last_step + len(batches) * t.config.epochs
-    return RunState(batches, bs, first, last, end_step, t.history.last_step)
+    return range(0, n - 1 if t.batch_norm and n % bs == 1 else n, bs), bs
 
 
 def _epochs(t: LoopTrainer, r: RunState) -> Finished:
@@ -125,6 +131,8 @@ def _epochs(t: LoopTrainer, r: RunState) -> Finished:
 def _train_epoch(t: LoopTrainer, r: RunState, epoch: int) -> Finished | None:
     """One epoch's steps, reported as they go; how the run ended if it did."""
     t.model.train()
+    if t.take_new_data():  # painted points changed while training
+        r.batches, r.batch_size = _batches(t)
     n = len(t.data.x_train)
     order = torch.randperm(n, device=t.device, generator=t.generator)
     for x, y in t.data.batches(order, r.batches, r.batch_size):
@@ -135,7 +143,8 @@ def _train_epoch(t: LoopTrainer, r: RunState, epoch: int) -> Finished | None:
         _apply_live(t, r.step)
         began = time.perf_counter()
         if single:
-            result = measured_step(t.model, x, y, lambda x, y: _step(t, r, x, y), r.step + 1, epoch)
+            step = lambda x, y: _step(t, r, x, y)  # noqa: E731
+            result = measured_step(t.model, x, y, step, r.step + 1, epoch, t.task.loss)
         else:
             _step(t, r, x, y)
         if t.strategy.interruptible and time.perf_counter() - began > LONG_STEP_S:
@@ -217,15 +226,15 @@ def _validate(t: LoopTrainer, r: RunState, epoch: int) -> EpochMetrics | None:
     r.clock.resume()
     if not math.isfinite(val_loss):
         return None
-    p = probs.cpu().numpy()
-    t.emit(Evaluation(epoch, p.argmax(1), p))
+    t.emit(Evaluation.of(epoch, probs.cpu().numpy()))
+    mae = t.task.error(probs, t.data.y_val)
     loss_sum, hits, samples = t.strategy.sum(r.sums)
     r.sums = [0.0, 0.0, 0]
     samples = max(int(samples), 1)
     elapsed = r.clock.elapsed()
     rate = len(t.data.x_train) * (epoch - r.first_epoch + 1) / max(elapsed, 1e-9)
     m = EpochMetrics(
-        epoch, r.step, loss_sum / samples, hits / samples, val_loss, val_acc, rate, elapsed
+        epoch, r.step, loss_sum / samples, hits / samples, val_loss, val_acc, rate, elapsed, mae
     )
     t.emit(m)
     return m

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from playground.core.data.dataset import Dataset
@@ -19,6 +18,7 @@ from playground.core.training.config import TrainConfig
 from playground.core.training.device import pick_device
 from playground.core.training.history import smooth
 from playground.core.training.optim import make_optimizer
+from playground.core.training.task import task_for
 
 MAX_STEPS = 100
 START_LR, END_LR = 1e-6, 10.0
@@ -57,6 +57,7 @@ def find_lr(
     net = net.to(device).train()
     net.requires_grad_(True)  # a copy made to classify with has its gradients off
     logits = logits_part(net)
+    task = task_for(dataset.preprocessing, config.loss)
     data = dataset.to(device)
     optimizer = make_optimizer(replace(config, lr=start_lr), net.parameters())
     generator = torch.Generator(device=device).manual_seed(config.seed)
@@ -72,7 +73,7 @@ def find_lr(
             group["lr"] = lr
         idx = torch.randint(n, (batch,), device=device, generator=generator)
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(logits(data.x_train[idx]), data.y_train[idx])
+        loss = task.loss(logits(data.x_train[idx]), data.y_train[idx])
         loss.backward()
         optimizer.step()
         lrs.append(lr)

@@ -12,14 +12,16 @@ from torch import nn
 from playground.core.model.build import learnable_layers, logits_part
 from playground.core.training.events import StepResult
 
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
 
 @torch.no_grad()
-def batch_loss(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor) -> float:
-    """The cross-entropy on (x, y) in eval mode: dropout off, so before and after compare."""
+def batch_loss(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor, loss: Loss) -> float:
+    """The loss on (x, y) in eval mode: dropout off, so before and after compare."""
     was_training = model.training
     model.eval()
     try:
-        return F.cross_entropy(logits_part(model)(x), y).item()
+        return loss(logits_part(model)(x), y).item()
     finally:
         model.train(was_training)
 
@@ -31,14 +33,15 @@ def measured_step(
     train_step: Callable[[torch.Tensor, torch.Tensor], None],
     step: int,
     epoch: int,
+    loss: Loss = F.cross_entropy,
 ) -> StepResult:
     """Run train_step(x, y), the trainer's own step, on model; what it did to the batch's
-    loss and to the weights."""
+    loss (the task's) and to the weights."""
     layers = learnable_layers(model)
     before = [m.weight.detach().clone() for _, m in layers]
-    loss_before = batch_loss(model, x, y)
+    loss_before = batch_loss(model, x, y, loss)
     train_step(x, y)
-    loss_after = batch_loss(model, x, y)
+    loss_after = batch_loss(model, x, y, loss)
     deltas = {
         name: (m.weight.detach() - w).cpu().numpy()
         for (name, m), w in zip(layers, before, strict=True)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -36,6 +35,7 @@ from playground.core.training.loop import fit
 from playground.core.training.optim import make_optimizer
 from playground.core.training.regularization import penalised_weights, penalty
 from playground.core.training.strategy import Strategy
+from playground.core.training.task import task_for
 from playground.core.training.weights_copy import clone_state, cpu_copy
 
 EVAL_CHUNK = 256  # small enough that one forward never holds the GIL for long
@@ -67,6 +67,8 @@ class Trainer:
         torch.manual_seed(config.seed)
         self.model = (model or build_model(spec, dataset.num_classes)).to(self.device)
         self.logits: nn.Module = logits_part(self.model)
+        self.task = task_for(dataset.preprocessing, config.loss)
+        self._new_data: Dataset | None = None  # painted points changed: trained from next epoch
         self.optimizer = make_optimizer(config, self.model.parameters())
         self.history = history or History()
         self.sink = sink or (lambda event: None)
@@ -108,6 +110,18 @@ class Trainer:
         applied before the next step and reported as SettingsChanged. Safe from any thread."""
         self.controls.change_settings(config)
 
+    def replace_data(self, dataset: Dataset) -> None:
+        """Train on dataset (the same inputs and classes: painted points changed) from the
+        next epoch on. Safe from any thread."""
+        self._new_data = dataset
+
+    def take_new_data(self) -> bool:
+        """Put a data set given by replace_data in place (between epochs); whether one was."""
+        dataset, self._new_data = self._new_data, None
+        if dataset is not None:
+            self.data = dataset.to(self.device)
+        return dataset is not None
+
     def stop(self) -> None:
         self.strategy.stop(self.controls)
 
@@ -142,7 +156,7 @@ class Trainer:
             x = self.augment(x)
         self.optimizer.zero_grad(set_to_none=True)
         out = self.logits(x)
-        loss = F.cross_entropy(out, y)
+        loss = self.task.loss(out, y)
         extra = penalty(self.penalised, self.config)
         (loss if extra is None else loss + extra).backward()
         self.optimizer.step()
@@ -152,7 +166,7 @@ class Trainer:
         """Mean loss and accuracy over every process's samples, this one's softmax
         probabilities (N, classes); a stop in effect ends it between chunks."""
         loss, acc, probs = evaluate_model(
-            self.model, x, y, EVAL_CHUNK, self.controls.raise_if_stopped
+            self.model, x, y, EVAL_CHUNK, self.controls.raise_if_stopped, self.task
         )
         loss, acc = self.strategy.mean([loss, acc], len(x))
         return loss, acc, probs

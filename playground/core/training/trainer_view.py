@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from playground.core.training.events import Event, Sink
     from playground.core.training.history import History
     from playground.core.training.interrupt import StopChecks
+    from playground.core.training.task import Task
 
 
 class TrainerView(Protocol):
@@ -36,7 +37,11 @@ class TrainerView(Protocol):
     controls: Controls
     stop_checks: StopChecks
 
+    task: Task  # what is learned: the loss and the scores
+
     def emit(self, event: Event) -> None: ...
+
+    def take_new_data(self) -> bool: ...
 
     def train_step(
         self, x: torch.Tensor, y: torch.Tensor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -18,13 +19,18 @@ class WindowStats:
     first_bad: int | None  # index of the first step whose loss was not finite
 
 
+Score = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
 class StepWindow:
     """Each step's loss, scores and targets kept on the device between reports: no extra op
     and no sync a step. Hits are counted for the whole window at once when it is taken, so a
     GPU launches two kernels a report instead of two a step (on a 2-core CPU the difference is
-    within the bench's noise; summing as it went cost ~3 % of an MLP's step time)."""
+    within the bench's noise; summing as it went cost ~3 % of an MLP's step time). score is
+    the task's (accuracy, or a regression's R²), of all the window's samples together."""
 
-    def __init__(self) -> None:
+    def __init__(self, score: Score | None = None) -> None:
+        self.score = score or _accuracy
         self.losses: list[torch.Tensor] = []
         self.scores: list[torch.Tensor] = []
         self.targets: list[torch.Tensor] = []
@@ -44,14 +50,16 @@ class StepWindow:
         """The window's averages, then empty it. One device sync reads them all."""
         losses = torch.stack(self.losses)
         bad = ~torch.isfinite(losses)
-        hits = torch.cat(self.scores).argmax(1) == torch.cat(self.targets)
+        score = self.score(torch.cat(self.scores), torch.cat(self.targets))
         first_bad = torch.where(bad.any(), bad.int().argmax(), -1)
-        # float32, which every device has (MPS lacks float64); exact for counts below 2**24
-        loss, correct, first = torch.stack(
-            [losses.mean().float(), hits.sum().float(), first_bad.float()]
+        # float32, which every device has (MPS lacks float64)
+        loss, score, first = torch.stack(
+            [losses.mean().float(), score.float(), first_bad.float()]
         ).tolist()
         samples, steps = self.samples, self.count
         self.losses, self.scores, self.targets, self.samples = [], [], [], 0
-        return WindowStats(
-            loss, correct / samples, samples, steps, None if first < 0 else int(first)
-        )
+        return WindowStats(loss, score, samples, steps, None if first < 0 else int(first))
+
+
+def _accuracy(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return (scores.argmax(1) == targets).float().mean()

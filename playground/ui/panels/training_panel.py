@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.data.painted import PAINTED
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.numbers import apart, duration
@@ -37,6 +38,11 @@ DATASETS = [
     ("XOR (2-D)", "xor"),
     ("Gaussians (2-D)", "gauss"),
     ("Spiral (2-D)", "spiral"),
+    ("Plane (2-D, a number)", "plane"),
+    ("Multi Gaussian (2-D, a number)", "multigauss"),
+    ("Sine (fit a curve)", "sine"),
+    ("Painted points", "painted"),
+    ("Table (CSV/TSV)…", "table"),
     ("Image folder…", "folder"),
     ("IDX files…", "idx"),
 ]
@@ -63,6 +69,8 @@ class TrainingPanel(QWidget):
 
     datasetRequested = Signal(object)  # DatasetRef
     folderRequested = Signal()  # Image folder… (chosen and looked at before it loads)
+    paintRequested = Signal()  # Painted points: paint them on the Boundary tab
+    tableRequested = Signal()  # Table…: chosen and previewed before it loads
     trainClicked = Signal()
     stepClicked = Signal()
     pauseClicked = Signal()
@@ -264,7 +272,10 @@ class TrainingPanel(QWidget):
             self._forget_run()
             return
         index = self.dataset.findData(d.ref.source)
-        if index < 0:
+        if index < 0 and d.preprocessing.inputs:  # a table's columns
+            index = self.dataset.findData("table")
+            self.dataset.setItemText(index, f"Table: {d.name}")
+        elif index < 0:
             index = self.dataset.findData("folder")
             self.dataset.setItemText(index, f"Folder: {d.ref.source}")
         self.dataset.setCurrentIndex(index)
@@ -280,6 +291,13 @@ class TrainingPanel(QWidget):
         if key == "folder":
             ref = None
             self.folderRequested.emit()
+        elif key == "table":
+            ref = None
+            self.tableRequested.emit()
+        elif key == PAINTED:
+            learnable = self.ws.painting.learnable()
+            ref = self.ws.painting.ref() if learnable else None
+            self.paintRequested.emit()
         elif key == "idx":
             path, _ = QFileDialog.getOpenFileName(
                 self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playground.core.data.ref import REGRESSION
 from playground.core.errors import PlaygroundError
 from playground.ui.state.tasks import stateless
 
@@ -18,6 +19,11 @@ def sample(ws: Workspace, index: int) -> tuple:
     d = ws.dataset
     if d is None:
         raise PlaygroundError("Choose a data set first.")
+    if d.task == REGRESSION:
+        raise PlaygroundError(
+            "The walk-through follows a class's probability through cross-entropy; this data "
+            "set's network predicts a number: choose a data set of classes to walk through."
+        )
     return d.x_val[index].cpu().numpy(), int(d.y_val[index])
 
 

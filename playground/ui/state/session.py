@@ -202,6 +202,11 @@ class TrainingSession(QObject):
         if self._worker is not None:
             self._worker.change_settings(config)
 
+    def replace_data(self, dataset: Dataset) -> None:
+        """Train on dataset (the same inputs and classes) from the run's next epoch."""
+        if self._worker is not None:
+            self._worker.replace_data(dataset)
+
     def stop(self) -> None:
         if self._worker and self.busy:
             self._worker.stop()

@@ -199,6 +199,14 @@ class TrainingWorker(QThread):
             if self.trainer:
                 self.trainer.set_pace(steps_per_s)
 
+    def replace_data(self, dataset: Dataset) -> None:
+        """Train on dataset (painted points changed) from the next epoch."""
+        with self._lock:
+            spec, _, config = self._args
+            self._args = (spec, dataset, config)
+            if self.trainer:
+                self.trainer.replace_data(dataset)
+
     def set_probes(self, request: ProbeRequest) -> None:
         """Ask for what request names at every snapshot (see ProbeCallback)."""
         if self._probes is not None:

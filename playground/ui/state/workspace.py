@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from playground.core.data.painted import PAINTED
 from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
 from playground.core.errors import PlaygroundError, one_line
 from playground.core.io.project import Project
@@ -29,6 +30,7 @@ from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.feature_training import FeatureTraining
 from playground.ui.state.guard import WHOLE, Guard, Proceed
+from playground.ui.state.painting import Painting
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
 from playground.ui.state.session import SessionState, TrainingSession
@@ -75,6 +77,8 @@ class Workspace(QObject):
         # Asked before the work is replaced; the window puts its unsaved-changes question here.
         self.guard: Guard = Proceed()
         self.lesson_setup: tuple | None = None  # (spec, data set) a lesson put in place
+        self.painting = Painting(self)
+        self.painting.edited.connect(self.use_painted)
         self.dataset: Dataset | None = None
         # what classifying needs when no data set says it: a trained network's class names
         # and preprocessing, from its project
@@ -178,8 +182,36 @@ class Workspace(QObject):
             reasons = "; ".join(dataset.skipped[:3]) + ("; …" if n > 3 else "")
             self.info.emit(f"{n} unreadable file{'s' * (n > 1)} left out: {reasons}")
 
+    def use_painted(self) -> None:
+        """Make the painted points the data set once they can be learned from. A set of the
+        same classes keeps the trained weights, and while training runs it is trained on
+        from the next epoch: the boundary chases the new points."""
+        if not self.painting.learnable():
+            return
+        from playground.core.data.registry import load_dataset
+
+        try:
+            dataset = load_dataset(self.painting.ref())  # ≤ 5,000 points: milliseconds
+        except PlaygroundError as e:
+            self.error.emit(str(e))
+            return
+        d = self.dataset
+        same = d is not None and d.ref.source == PAINTED and d.num_classes == dataset.num_classes
+        if self.session.busy and not same:
+            self.error.emit("Stop training before painting a class the network has no output for.")
+            return
+        if not same:
+            self._dataset_loaded(dataset)
+            return
+        self.files.mark_dirty()
+        self.session.replace_data(dataset)
+        self._set_dataset(dataset)
+
     def _set_dataset(self, dataset: Dataset | None) -> None:
         self.dataset = dataset
+        painted = dataset is not None and dataset.ref.source == PAINTED
+        if painted and dataset.ref.options.get("points") != self.painting.ref().options["points"]:
+            self.painting.take(dataset.ref)  # opened, not painted here
         if dataset is not None:
             self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
         self.datasetChanged.emit()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.core.data.ref import REGRESSION
 from playground.core.errors import PlaygroundError
 from playground.ui.state.backprop import start_walkthrough
 from playground.ui.widgets.array_panel import ArrayPanel
@@ -83,6 +84,10 @@ class BackpropView(QWidget):
         d = self.ws.dataset
         if d is None:
             self.label.setText("")
+            return
+        if d.task == REGRESSION:
+            value = d.true_answers()[1][self.sample.value()]
+            self.label.setText(f"value {value:.4g}")
             return
         label = int(d.y_val[self.sample.value()])
         self.label.setText(f"class {d.class_names[label]}")

@@ -1,4 +1,6 @@
-"""Confusion matrix on the validation set; a click on a cell lists the examples behind it."""
+"""Confusion matrix on the validation set with each class's precision, recall and F1; a click on
+a cell lists the examples behind it. For a regression: predicted against true, and the
+residuals."""
 
 from __future__ import annotations
 
@@ -11,18 +13,22 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
+    QStackedLayout,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from playground.core.inspect.scores import class_scores
 from playground.core.numbers import number
 from playground.core.training.events import Evaluation
+from playground.ui.views.residuals import ResidualPlots
 from playground.ui.widgets.images import array_pixmap
 from playground.ui.widgets.live_view import LiveView
 
 MAX_LISTED = 200
+SCORES = ("precision", "recall", "F1")
 
 
 class ConfusionView(LiveView):
@@ -40,13 +46,31 @@ class ConfusionView(LiveView):
         )
         self.title.setObjectName("explanation")
         self.title.setWordWrap(True)
+        self.scores = QTableWidget(0, len(SCORES))
+        self.scores.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.scores.setHorizontalHeaderLabels(list(SCORES))
+        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.scores.setToolTip(
+            "Precision: of the samples predicted as this class, the share that are. Recall: "
+            "of this class's samples, the share found. F1: the two's harmonic mean."
+        )
+        beside = QSplitter(Qt.Orientation.Horizontal)
+        beside.addWidget(self.table)
+        beside.addWidget(self.scores)
+        beside.setSizes([500, 260])
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
+        split.addWidget(beside)
         split.addWidget(self.examples)
         split.setSizes([400, 200])
+        self.residuals = ResidualPlots()
+        pages = QWidget()
+        self.pages = QStackedLayout(pages)
+        self.pages.addWidget(split)
+        self.pages.addWidget(self.residuals)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(split, 1)
+        layout.addWidget(pages, 1)
+        self.regression = False
         self.matrix: np.ndarray | None = None
         self.class_names: list[str] = []
         self.truth: np.ndarray | None = None
@@ -59,10 +83,14 @@ class ConfusionView(LiveView):
         truth: np.ndarray,
         pictures: np.ndarray | None,
         points: np.ndarray | None,
+        regression: bool = False,
     ) -> None:
-        """Validation labels, and the raw images (N×C×H×W in [0, 1]) or points to list."""
+        """Validation labels (a regression's true numbers), and the raw images (N×C×H×W in
+        [0, 1]) or points to list."""
         self.class_names, self.truth = class_names, truth
         self.pictures, self.points = pictures, points
+        self.regression = regression
+        self.pages.setCurrentIndex(1 if regression else 0)
         self.render_blank()
 
     def render_blank(self) -> None:
@@ -70,14 +98,21 @@ class ConfusionView(LiveView):
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
+        self.scores.setRowCount(0)
         self.examples.clear()
+        self.residuals.clear()
         self.title.setText(
-            "Train the network to see which classes it confuses. Rows: true class, columns: "
-            "predicted."
+            "Train the network to see how far its numbers are from the true ones."
+            if self.regression
+            else "Train the network to see which classes it confuses. Rows: true class, "
+            "columns: predicted."
         )
 
     def render(self, ev: Evaluation) -> None:
         if self.truth is None or len(ev.predicted) != len(self.truth):
+            return
+        if self.regression:
+            self.title.setText(f"Epoch {ev.epoch}: {self.residuals.draw(ev.predicted, self.truth)}")
             return
         n = len(self.class_names)
         self.matrix = ev.confusion(self.truth, n)
@@ -94,11 +129,23 @@ class ConfusionView(LiveView):
                 base.setAlphaF(0.08 + 0.8 * count / peak if count else 0.0)
                 item.setBackground(QBrush(base))
         self.table.setUpdatesEnabled(True)
+        self._show_scores()
         self.title.setText(
             f"Epoch {ev.epoch}: {int(np.trace(self.matrix))} of "
             f"{len(self.truth)} right. Rows: true class, columns: predicted. "
             "Click a cell to see its examples."
         )
+
+    def _show_scores(self) -> None:
+        """Each class's precision, recall and F1, a row per class beside the matrix."""
+        columns = class_scores(self.matrix)
+        self.scores.setRowCount(len(self.class_names))
+        self.scores.setVerticalHeaderLabels(self.class_names)
+        for c, values in enumerate(columns):
+            for r, value in enumerate(values):
+                item = QTableWidgetItem(f"{value:.2f}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.scores.setItem(r, c, item)
 
     def _make_cells(self, n: int) -> None:
         """An n×n table of centred cells headed by the class names."""

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from playground.core.data.ref import REGRESSION
 from playground.core.training.events import StepMetrics
 from playground.core.training.history import History
 from playground.ui.state.session import TrainingSession
@@ -76,6 +77,17 @@ class CurvesView(QWidget):
         session.settingsChanged.connect(self._draw_marks)
         schedule(self, self._redraw_loss, REDRAW_MS)
         schedule(self, self._redraw_accuracy, REDRAW_MS)
+
+    def set_task(self, task: str) -> None:
+        """Name the curves for what the network learns: classes (cross-entropy, accuracy) or
+        a number (its loss, and R²: 1 perfect, 0 no better than the mean, below 0 worse)."""
+        regression = task == REGRESSION
+        self.loss_plot.setTitle("Loss (cost function)")
+        self.loss_plot.setLabel("left", "error" if regression else "cross-entropy")
+        self.acc_plot.setTitle("R² (1: perfect, 0: the mean)" if regression else "Accuracy")
+        self.acc_plot.setLabel("left", "R²" if regression else "fraction correct")
+        self.acc_range.y_range = (-1.0, 1.02) if regression else (0, 1.02)
+        self._mark_dirty()
 
     def _make_items(self) -> None:
         lp, ap = self.loss_plot.plotItem, self.acc_plot.plotItem

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
+from playground.core.data.ref import REGRESSION
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
@@ -115,7 +116,10 @@ class ViewTabs(QTabWidget):
         self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.toy_options = ToyOptions(workspace)
-        self.feature_maps, self.boundary = FeatureMapsView(), BoundaryView(self.toy_options)
+        self.feature_maps, self.boundary = (
+            FeatureMapsView(),
+            BoundaryView(self.toy_options, workspace.painting),
+        )
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         self.step = StepView()
         self.backprop = BackpropView(workspace)
@@ -208,21 +212,24 @@ class ViewTabs(QTabWidget):
         samples = d.x_val.cpu().numpy() if is_image else None
         self.feature_maps.set_dataset_samples(samples)
         self.convolution.set_dataset_samples(samples)
+        raw_val = None
         if is_image:
             raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
+        if d.preprocessing.plane_dims is None:
             self.boundary.set_points(None, None)
         else:  # where the points lie, whatever features of them the network gets
             raw_train, raw_val = (p.cpu().numpy() for p in d.raw_points())
-            self.boundary.set_points(
-                (raw_train, d.y_train.cpu().numpy()), (raw_val, d.y_val.cpu().numpy())
-            )
+            y_train, y_val = d.true_answers()
+            self.boundary.set_points((raw_train, y_train), (raw_val, y_val), d.task == REGRESSION)
         self.projector.set_samples(_pictures(raw_val) if is_image else None, d.class_names)
         self.confusion.set_data(
             d.class_names,
-            d.y_val.cpu().numpy(),
+            d.true_answers()[1],
             raw_val if is_image else None,
             None if is_image else raw_val,
+            d.task == REGRESSION,
         )
+        self.curves.set_task(d.task)
         self._ask_probes()
 
     def _use_prediction(self, prediction: Prediction) -> None:
