@@ -118,7 +118,7 @@ def test_two_processes_add_to_one_study(tmp_path):
         out, err = other.communicate(timeout=300)
     finally:
         other.kill()
-    assert other.returncode == 0, err
+    assert other.returncode == 0, out + err
     summary = json.loads(out)
     assert summary["trials"] == 2 and summary["study"] == "shared"
     study = open_study(_plan(storage, "shared"))

@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
             f"accuracy {best['val_accuracy']:.3f} with {_values(best['values'])}",
             file=sys.stderr,
         )
-    return 0 if any(r.state == "complete" for r in results) else 1
+    # pruned trials did their job (they told the study what fails); only all failing fails
+    return 0 if any(r.state != "failed" for r in results) else 1
 
 
 def default_storage(output: Path | None) -> str:
