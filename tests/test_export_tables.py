@@ -48,3 +48,22 @@ def test_torchscript_takes_raw_numbers_and_names_the_classes(tmp_path, iris):
     loaded = torch.jit.load(str(out), _extra_files=files)
     assert (loaded(raw) - model(data.x_val)).abs().max() < 1e-4
     assert json.loads(files["class_names.json"]) == ["setosa", "versicolor", "virginica"]
+
+
+def test_a_regression_exports_raw_in_and_out_and_refuses_the_training_scripts(tmp_path):
+    import onnxruntime as ort
+
+    from playground.core.errors import PlaygroundError
+
+    data = load_dataset(DatasetRef("sine", {"samples": 200}))
+    t = Trainer(preset("mlp", data.input_shape, 1), data, TrainConfig(epochs=1))
+    t.run()
+    project, model = trained_project(t), t.model.cpu().eval()
+    (out,) = export_project(project, "onnx", tmp_path / "sine.onnx")
+    x = torch.tensor([[-2.0], [0.5], [3.0]])  # raw x
+    got = ort.InferenceSession(str(out)).run(None, {"input": x.numpy()})[0][:, 0]
+    pre = data.preprocessing
+    inside = model((x - pre.mean[0]) / pre.std[0])[:, 0].detach().numpy()
+    assert np.allclose(got, inside * pre.target[1] + pre.target[0], atol=1e-4)
+    with pytest.raises(PlaygroundError, match="export a network that predicts a number as onnx"):
+        export_project(project, "python", tmp_path / "sine.py", data)

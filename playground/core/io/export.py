@@ -13,6 +13,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from playground.core.data.dataset import Dataset
+from playground.core.data.ref import REGRESSION
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
 from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, logits_code, model_code
@@ -38,6 +39,12 @@ def export_project(
             return [_onnx(raw_in_out(model, project), example, out, about(project))]
         if fmt == "torchscript":
             return [_torchscript(raw_in_out(model, project), example, out, about(project))]
+        pre = project.preprocessing
+        if fmt in ("python", "ddp") and pre is not None and pre.task == REGRESSION:
+            raise PlaygroundError(
+                f"the {fmt} export trains classes with cross-entropy; export a network "
+                "that predicts a number as onnx or torchscript"
+            )
         if fmt == "python":
             check_python_export(model)
             if data is None:
