@@ -68,3 +68,47 @@ def test_paint_two_classes_train_and_read_the_boundary(window, qtbot):
     project = ws.snapshot_project()
     assert project.dataset.source == "painted"
     assert len(project.dataset.options["points"].split(";")) == len(ws.painting.points)
+
+
+def orange_at(view, x: float, y: float) -> bool:
+    """Whether the boundary picture is orange at the plane's point (x, y)."""
+    if view.picture is None:
+        return False
+    side = view.picture.shape[0] - 1
+    col, row = (round((v + 6) / 12 * side) for v in (x, y))
+    return view.picture[row, col].argmax() == 0  # orange's strongest channel is red
+
+
+def test_painting_while_training_moves_the_boundary(window, qtbot):
+    ws = window.workspace
+    window.findChild(type(window.menus.undo), "paint").trigger()
+    view = window.views.boundary
+    bar = view.paint_bar
+    qtbot.waitUntil(lambda: view.plot.isVisible())
+    QTest.mouseClick(bar.classes.button(0), LEFT)
+    stroke(view, [(-4, y) for y in np.linspace(-4, 0, 8)])
+    QTest.mouseClick(bar.classes.button(1), LEFT)
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        stroke(view, [(4, y) for y in np.linspace(-4, 0, 8)])
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+    window.training.lr.setValue(0.01)
+    window.training.epochs.setValue(2000)
+    QTest.mouseClick(window.training.train_button, LEFT)
+    # the network splits left from right: the empty top left is blue too
+    qtbot.waitUntil(
+        lambda: (
+            view.picture is not None and not orange_at(view, -4, -2) and not orange_at(view, -4, 4)
+        ),
+        timeout=60_000,
+    )
+    trainer = ws.session._worker.trainer
+    before = len(trainer.data.x_train)
+    # orange at the top left, far from any orange point so far, while the run goes on
+    for x in (-5.0, -4.0, -3.0):
+        stroke(view, [(x, y) for y in np.linspace(3, 5, 6)])
+    assert ws.session.busy and ws.dataset.num_classes == 2
+    qtbot.waitUntil(lambda: len(trainer.data.x_train) > before, timeout=30_000)
+    qtbot.waitUntil(lambda: orange_at(view, -4, 4), timeout=90_000)  # the boundary moved
+    assert not orange_at(view, -4, -2)  # and the blue points kept theirs
+    with qtbot.waitSignal(ws.session.finished, timeout=30_000):
+        QTest.mouseClick(window.training.stop_button, LEFT)
