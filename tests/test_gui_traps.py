@@ -47,3 +47,22 @@ def test_the_imagenet_network_on_digits_is_warned_with_the_fix(window, qtbot, tm
     assert "learned from 224×224 colour photos" in window.banner.text()
     assert "Add image folder" in window.banner.text()
     wait_for_tasks(qtbot, window)
+
+
+def test_a_folder_data_set_is_shown_by_its_name_not_its_path(window, qtbot, _isolated_home):
+    """Your photos' folder showed as a raw path inside the app's home in the data set box."""
+    from PIL import Image
+
+    from playground.core.data.ref import DatasetRef
+
+    root = _isolated_home / "photos" / "untitled"
+    for name, colour in (("cats", (200, 30, 30)), ("dogs", (30, 30, 200))):
+        (root / name).mkdir(parents=True)
+        for i in range(6):
+            Image.new("RGB", (12, 12), colour).save(root / name / f"{i}.png")
+    ws, box = window.workspace, window.training.dataset
+    qtbot.waitUntil(lambda: ws.ready, timeout=30_000)
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        ws.choose_dataset(DatasetRef(str(root)))
+    assert box.currentText() == "Your photos (untitled)"
+    assert box.itemData(box.currentIndex(), 3) == str(root)  # the path: its tooltip

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +33,9 @@ from playground.ui.panels.run_options import RunOptions
 from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
+
+if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
 
 DATASETS = [
     ("MNIST 5k digits", "mnist5k"),
@@ -277,7 +282,8 @@ class TrainingPanel(QWidget):
             self.dataset.setItemText(index, f"Table: {d.name}")
         elif index < 0:
             index = self.dataset.findData("folder")
-            self.dataset.setItemText(index, f"Folder: {d.ref.source}")
+            self.dataset.setItemText(index, _folder_text(d))
+            self.dataset.setItemData(index, d.ref.source, Qt.ItemDataRole.ToolTipRole)
         self.dataset.setCurrentIndex(index)
         self._dataset_index = index
         self._forget_run()
@@ -409,6 +415,17 @@ class TrainingPanel(QWidget):
         else:
             self._outcome = f.message
         self._update()
+
+
+def _folder_text(d: Dataset) -> str:
+    """A folder data set by its name, not its path (your photos' folder is a path inside the
+    app's home, which says nothing); the path is the entry's tooltip."""
+    from playground.core.data.photo_classes import owned
+    from playground.ui.state.project_files import app_home
+
+    if owned(Path(d.ref.source), app_home()):
+        return f"Your photos ({d.name})"
+    return f"Folder: {d.name}"
 
 
 def _row(*parts: QWidget | str) -> QHBoxLayout:
