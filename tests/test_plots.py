@@ -47,3 +47,14 @@ def test_an_epoch_axis_starts_at_the_first_epoch(qtbot):
     (x0, x1), _ = w.plotItem.getViewBox().viewRange()
     assert 0.5 <= x0 < 1 and 3 < x1 < 3.5
     assert isinstance(w, pg.PlotWidget)
+
+
+def test_gradient_lines_never_bridge_a_long_gap():
+    """The vanishing-gradient plot joined distant samples with straight lines."""
+    import numpy as np
+
+    from playground.ui.views.gradients_view import joined
+
+    steps = np.array([10, 20, 30, 40, 400, 410, 420])
+    assert joined(steps).tolist() == [True, True, True, False, True, True, True]
+    assert joined(np.array([5])).tolist() == [True]

@@ -11,6 +11,17 @@ from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import FollowRange, plot_widget
 
 
+def joined(steps: np.ndarray) -> np.ndarray:
+    """Which neighbouring samples a line may join (pyqtgraph's connect array): those no
+    farther apart than twice the usual gap. A straight line across a long gap (snapshots
+    thinned out, a run continued) drew a trend that was never measured."""
+    gaps = np.diff(steps)
+    if not len(gaps):
+        return np.ones(len(steps), dtype=bool)
+    usual = float(np.median(gaps))
+    return np.append(gaps <= 2 * usual, True)
+
+
 class GradientsView(LiveView):
     """Draws session.history.gradients: the run's own record, so an opened project shows its
     gradients and a new run never mixes with the last one's layers."""
@@ -46,9 +57,17 @@ class GradientsView(LiveView):
         for i, (name, points) in enumerate(series.items()):
             if name not in self.curves:
                 pen = pg.mkPen(pg.intColor(i, hues=9, maxValue=200), width=2)
-                self.curves[name] = self.plot.plot(name=name, pen=pen)
+                colour = pg.intColor(i, hues=9, maxValue=200)
+                self.curves[name] = self.plot.plot(
+                    name=name,
+                    pen=pen,
+                    symbol="o",
+                    symbolSize=4,
+                    symbolBrush=colour,
+                    symbolPen=None,
+                )  # dots: where it was measured
             steps, values = np.array(points, dtype=float).reshape(-1, 2).T
-            self.curves[name].setData(steps, np.maximum(values, 1e-12))
+            self.curves[name].setData(steps, np.maximum(values, 1e-12), connect=joined(steps))
         self.note.setText(
             "Layers near the input learn from these gradients. When they are many times "
             "smaller than the last layer's (deep sigmoid networks), the first layers barely "
