@@ -124,8 +124,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dataset",
-        help="mnist5k, circle, xor, gauss, spiral, a CSV/TSV table, an image folder or IDX "
-        "files (default mnist5k, or the project's)",
+        help="mnist5k, circle, xor, gauss, spiral, plane, multigauss, sine, a CSV/TSV table, "
+        "an image folder or IDX files (default mnist5k, or the project's)",
     )
     p.add_argument(
         "--target", metavar="COLUMN", help="tables: the column to predict (default the last)"
