@@ -54,3 +54,14 @@ def test_sine_curve_is_the_network_s_own_predictions(window, qtbot):
     true, predicted = confusion.residuals.points.getData()
     assert len(true) == len(ws.dataset.x_val)
     assert np.abs(predicted - true).mean() < 0.3  # near the diagonal: a good fit
+
+
+def test_plane_is_coloured_by_the_predicted_number(window, qtbot):
+    toy_mlp(window, qtbot, "plane")
+    click_tab(window, "Boundary")
+    view = window.views.boundary
+    assert window.views.toy_options.isVisible()  # noise and inputs, as for the class sets
+    train(window, qtbot, 4)
+    qtbot.waitUntil(lambda: view.picture is not None, timeout=30_000)
+    low, high = view.picture[5, 5], view.picture[-5, -5]  # (-5.3, -5.3) and (5.3, 5.3)
+    assert low.argmax() == 0 and high.argmax() == 2  # orange where x₁ + x₂ is low, blue high

@@ -62,7 +62,8 @@ class ToyOptions(QWidget):
 
     def _dataset_changed(self) -> None:
         d = self.ws.dataset
-        toy = d is not None and d.ref.source in TOY_NAMES
+        # sine has one input, x: no features of a plane to choose
+        toy = d is not None and d.ref.source in (*TOY_NAMES, "plane", "multigauss")
         self.setVisible(toy)
         if toy:
             self.show_ref(d.ref)
