@@ -5,6 +5,10 @@ import pytest
 
 if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # one OpenMP thread per worker: the workers fill the cores between them, and two teams
+    # of two threads on two cores stop spin-waiting and train several times slower
+    os.environ["OMP_NUM_THREADS"] = "1"
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 
@@ -49,34 +53,49 @@ def _delete_windows():
     QCoreApplication.processEvents()
 
 
+def _trained_once(tmp_path_factory, name: str, train):
+    """(CPU eval copy, Project) of train()'s project, trained once per run: with xdist the
+    first worker to need it trains it and saves the project, the others open that project."""
+    from filelock import FileLock
+
+    from playground.core.inspect.inference import inference_copy
+    from playground.core.io.project import load_project, save_project
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        project = train()
+    else:
+        path = tmp_path_factory.getbasetemp().parent / f"{name}.playground"  # this run's
+        with FileLock(f"{path}.lock"):
+            if path.exists():
+                project = load_project(path)
+            else:
+                project = train()
+                save_project(path, project)
+    return inference_copy(project.build_trained_model()), project
+
+
+def _train(data, preset_name: str, epochs: int):
+    """The project of preset_name trained on data for epochs (seeded)."""
+    from playground.core.io.trained import trained_project
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import Trainer
+
+    t = Trainer(preset(preset_name, data.input_shape, 10), data, TrainConfig(epochs=epochs, seed=1))
+    t.run()
+    return trained_project(t)
+
+
 @pytest.fixture(scope="session")
-def digit_model(mnist5k):
+def digit_model(mnist5k, tmp_path_factory):
     """A small CNN trained on mnist5k: (CPU eval copy, its Project)."""
-    from playground.core.inspect.inference import inference_copy
-    from playground.core.io.trained import trained_project
-    from playground.core.model.presets import preset
-    from playground.core.training.config import TrainConfig
-    from playground.core.training.trainer import Trainer
-
-    spec = preset("small-cnn", mnist5k.input_shape, 10)
-    config = TrainConfig(epochs=6, seed=1)
-    t = Trainer(spec, mnist5k, config)
-    t.run()
-    return inference_copy(t.model), trained_project(t)
+    return _trained_once(tmp_path_factory, "digit_model", lambda: _train(mnist5k, "small-cnn", 6))
 
 
 @pytest.fixture(scope="session")
-def digit_mlp(mnist5k):
+def digit_mlp(mnist5k, tmp_path_factory):
     """An MLP trained on mnist5k in seconds: (CPU eval copy, its Project, with familiarity)."""
-    from playground.core.inspect.inference import inference_copy
-    from playground.core.io.trained import trained_project
-    from playground.core.model.presets import preset
-    from playground.core.training.config import TrainConfig
-    from playground.core.training.trainer import Trainer
-
-    t = Trainer(preset("mlp", mnist5k.input_shape, 10), mnist5k, TrainConfig(epochs=3, seed=1))
-    t.run()
-    return inference_copy(t.model), trained_project(t)
+    return _trained_once(tmp_path_factory, "digit_mlp", lambda: _train(mnist5k, "mlp", 3))
 
 
 @pytest.fixture
