@@ -101,9 +101,10 @@ def test_usage_error_exits_nonzero():
 
 
 def test_lenet5_learns_mnist5k():
-    r = run_playground("train", "lenet5", "--dataset", "mnist5k", "--epochs", "10", "--json")
+    # seeded, validation accuracy by epoch: 0.849, 0.902, 0.941, 0.950, 0.959
+    r = run_playground("train", "lenet5", "--dataset", "mnist5k", "--epochs", "5", "--json")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["val_accuracy"] >= 0.95
+    assert json.loads(r.stdout)["val_accuracy"] >= 0.94
 
 
 def test_history_and_bench_pieces_without_gui(mnist5k):
@@ -118,7 +119,7 @@ def test_history_and_bench_pieces_without_gui(mnist5k):
 
 
 def test_bench_quick_prints_every_figure():
-    r = run_playground("bench", "--quick", "--json", timeout=300)
+    r = run_playground("bench", "--quick", "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["device"] and 0 < report["launch_s"] < report["ready_to_train_s"]

@@ -1,12 +1,11 @@
 """Core: the toy sets' input features, test ratio and their trip through a project file."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from cli_helpers import run_playground
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.registry import load_dataset
 from playground.core.data.toy_features import derive, parse_features
@@ -60,7 +59,8 @@ def test_train_command_takes_features_test_ratio_and_regularisation(tmp_path):
         "-o",
         str(out),
     ]
-    subprocess.run([sys.executable, "-m", "playground", *args], check=True, capture_output=True)
+    r = run_playground(*args)
+    assert r.returncode == 0, r.stderr
     project = load_project(out)
     assert project.dataset.options["features"] == "x1sq,x2sq"
     assert project.preprocessing.features == ("x1sq", "x2sq")
