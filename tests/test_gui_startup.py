@@ -20,10 +20,8 @@ from playground.ui.app import start_up
 from playground.ui.main_window import MainWindow
 
 FRESH_START = """
-import sys, time
-from PySide6.QtCore import QTimer
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+import sys
+from PySide6.QtCore import QEventLoop, QTimer
 from playground.ui.app import create_app
 app = create_app()
 from playground.ui.main_window import MainWindow
@@ -32,9 +30,13 @@ w.show()
 print("torch at show:", "torch" in sys.modules)
 print("train at show:", w.training.train_button.isEnabled(), "|", w.training.status.text())
 if sys.argv[1] == "wait":
-    deadline = time.monotonic() + 60
-    while not w.training.train_button.isEnabled() and time.monotonic() < deadline:
-        QTest.qWait(10)
+    # in a real event loop, as the app waits: QTest.qWait keeps the GIL while it sleeps and
+    # starves the loader thread (30-60 s instead of 2 under load)
+    loop = QEventLoop()
+    w.workspace.readyChanged.connect(lambda ready: QTimer.singleShot(0, loop.quit))
+    QTimer.singleShot(60_000, loop.quit)
+    if not w.workspace.ready:
+        loop.exec()
     print("ready:", w.training.device.currentText(), "|", w.stack.dataset_label)
     w.workspace.loader.wait()
     import gc
