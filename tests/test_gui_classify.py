@@ -1,8 +1,9 @@
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -84,6 +85,12 @@ def test_draw_a_digit_on_the_pad(trained_window):
     texts = trained_window.classify_view.bars.row_texts()
     assert len(texts) == 5
     assert texts[0].endswith(" 1"), texts
+    # another network: the drawing of the last one's answer goes with it (an old 7 stayed
+    # on the pad beside a photo network)
+    assert np.asarray(pad.image()).min() < 255
+    trained_window.workspace.files.dirty = False
+    trained_window.findChild(QAction, "new").trigger()
+    assert np.asarray(pad.image()).min() == 255
 
 
 def test_paste_an_image(trained_window, tmp_path):

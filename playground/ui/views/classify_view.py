@@ -218,8 +218,10 @@ class ClassifyView(QWidget):
         self.message.setText(f"<span style='color:#C62828'>{html.escape(text)}</span>")
 
     def forget(self) -> None:
-        """Drop the last answer (the network it came from is gone or changed)."""
+        """Drop the last answer and the drawing it was for (the network it came from is gone
+        or changed)."""
         self.prediction = None
+        self.pad.clear()
         self.pin.setEnabled(False)
         self.bars.set_rows([])
         self.stranger.show_for(None)
