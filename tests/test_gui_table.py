@@ -1,11 +1,12 @@
 """Data set ▸ Open table…: the preview shows the columns and their kinds, the target and the
 inputs are chosen with the mouse, and the table loads as the data set."""
 
-from public_tables import iris_semicolon_csv
+from public_tables import iris_csv, iris_semicolon_csv
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD, choose_in_combo
+from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab
+from playground.core.data.ref import DatasetRef
 
 
 def untick(dialog, row: int) -> None:
@@ -51,3 +52,37 @@ def test_open_a_table_choose_target_and_inputs(window, qtbot, tmp_path, monkeypa
     assert d.class_names == ["setosa", "versicolor", "virginica"]
     assert d.preprocessing.inputs == ("petal length", "petal width")
     assert window.training.dataset.currentText() == "Table: iris-semicolon.csv"
+
+
+def test_the_boundary_of_a_table_over_two_chosen_inputs(window, qtbot, tmp_path):
+    path = iris_csv(tmp_path)
+    ws = window.workspace
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        ws.choose_dataset(DatasetRef(str(path), {"target": "species"}))
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+    click_tab(window, "Boundary")
+    view = window.views.boundary
+    assert view.chooser.isVisible() and view.plane == (0, 1)
+    choose_in_combo(view.across, "petal length (cm)")
+    choose_in_combo(view.up, "petal width (cm)")
+    assert view.plane == (2, 3) and ws.session.probes.plane == (2, 3)
+    xs, ys = view.train_points.getData()
+    petals = iris_petals()
+    assert xs.min() >= petals[:, 0].min() - 1e-4 and ys.max() <= petals[:, 1].max() + 1e-4
+    window.training.lr.setValue(0.01)
+    window.training.epochs.setValue(20)
+    with qtbot.waitSignal(ws.session.finished, timeout=120_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    qtbot.waitUntil(lambda: view.picture is not None, timeout=30_000)
+    # short petals are setosa (blue, class 0), long ones virginica (class 2, green)
+    assert view.picture[5, 5].argmax() == 2  # blue's strongest channel
+    assert view.picture[-5, -5].argmax() == 1  # green's
+    extent = view.image.mapRectToParent(view.image.boundingRect())
+    mean = ws.dataset.preprocessing.mean[2]
+    assert abs(extent.center().x() - mean) < 1e-3  # the plane centred on the inputs' means
+
+
+def iris_petals():
+    from sklearn import datasets
+
+    return datasets.load_iris().data[:, 2:]

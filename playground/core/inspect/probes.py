@@ -19,6 +19,7 @@ from playground.core.training.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
     NEURON_RESOLUTION,
+    PLANE_SPREAD,
     Evaluation,
     Event,
     Probe,
@@ -43,6 +44,19 @@ def boundary_grid(extent: float, resolution: int, dims: int = 2) -> np.ndarray:
         return axis[:, None]
     xx, yy = np.meshgrid(axis, axis)
     return np.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+def _table_plane(
+    model: nn.Module, pre: Preprocessing, inputs: tuple[int, int], device: torch.device
+) -> np.ndarray:
+    """The answers over the plane of two of a table's inputs, each across its mean ± 3
+    spreads, every other input at its training mean (0, standardised)."""
+    axis = torch.linspace(-PLANE_SPREAD, PLANE_SPREAD, BOUNDARY_RESOLUTION)
+    yy, xx = torch.meshgrid(axis, axis, indexing="ij")
+    grid = torch.zeros(BOUNDARY_RESOLUTION**2, len(pre.mean))
+    grid[:, inputs[0]], grid[:, inputs[1]] = xx.reshape(-1), yy.reshape(-1)
+    answers = grid_answers(model, grid.to(device), pre)
+    return answers.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
 
 
 @torch.no_grad()
@@ -91,6 +105,8 @@ def probe(
         grid = (
             answers if dims == 1 else answers.reshape(BOUNDARY_RESOLUTION, BOUNDARY_RESOLUTION, -1)
         )
+    elif request.boundary and request.plane is not None and len(pre.mean) > 2:
+        grid = _table_plane(model, pre, request.plane, device)
     if request.neurons and batch is not None:
         plane = None
         if dims == 2:

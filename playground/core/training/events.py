@@ -10,6 +10,7 @@ import numpy as np
 
 BOUNDARY_EXTENT = 6.0  # a Probe's boundary covers [-6, 6]²: the toy sets' [-5, 5]² and a margin
 BOUNDARY_RESOLUTION = 80
+PLANE_SPREAD = 3.0  # a table's plane spans each of its two inputs' mean ± 3 spreads
 NEURON_RESOLUTION = 32  # a neuron tile over the plane: small tiles, many neurons
 
 
@@ -83,6 +84,8 @@ class ProbeRequest:
     boundary: bool = False  # the decision boundary (2-D data)
     neurons: bool = False  # each dense neuron's output (NeuronLayer)
     activations: bool = False  # the inputs each activation layer receives (InputRange)
+    # a table of more inputs: the two the boundary's plane spans, the others at their mean
+    plane: tuple[int, int] | None = None
 
     @property
     def any(self) -> bool:
@@ -90,7 +93,7 @@ class ProbeRequest:
 
     def key(self) -> tuple:
         """Equal for requests that ask for the same (the same sample array)."""
-        return (id(self.sample), self.boundary, self.neurons, self.activations)
+        return (id(self.sample), self.boundary, self.neurons, self.activations, self.plane)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.core.training.events import BOUNDARY_EXTENT, Probe
 from playground.ui.state.painting import Painting
@@ -59,6 +66,8 @@ def value_colours(values: np.ndarray, low: float, high: float) -> np.ndarray:
 
 
 class BoundaryView(LiveView):
+    planeChosen = Signal()  # a table's two inputs to draw the plane across were chosen
+
     def __init__(
         self,
         controls: QWidget | None = None,
@@ -79,6 +88,7 @@ class BoundaryView(LiveView):
         self.curve = self.plot.plot(pen=CURVE_PEN)  # a function of one number: the fit
         self.values: tuple[float, float] | None = None  # a regression's range of true values
         self.one_d = self.has_points = False
+        self.extent = EXTENT  # the plane, in the data's coordinates
         self.plot.setRange(EXTENT, padding=0)
         self.note = QLabel()
         self.note.setObjectName("explanation")
@@ -91,6 +101,7 @@ class BoundaryView(LiveView):
         page.setContentsMargins(0, 0, 0, 0)
         if controls is not None:
             page.addWidget(controls)
+        page.addWidget(self._plane_chooser())
         self.paint_bar: PaintBar | None = None
         if painting is not None:
             self._add_painting(painting, page)
@@ -107,6 +118,7 @@ class BoundaryView(LiveView):
         train: tuple[np.ndarray, np.ndarray] | None,
         val: tuple[np.ndarray, np.ndarray] | None,
         regression: bool = False,
+        extent: QRectF | None = None,
     ) -> None:
         """Raw coordinates (N×2, or N×1 for a function of one number) and labels (or, for a
         regression, true values) of the training and validation points; None for data that is
@@ -130,9 +142,42 @@ class BoundaryView(LiveView):
                 colours = CLASS_COLOURS[labels % len(CLASS_COLOURS)] * 255
             item.setData(pts[:, 0], pts[:, 1], brush=[pg.mkBrush(*c) for c in colours])
         self.has_points = train is not None
+        self.extent = extent or EXTENT
         self._show_page()
         self._frame()
         self.render_blank()
+
+    def _plane_chooser(self) -> QWidget:
+        """Two lists of a table's inputs: the one across the plane and the one up it."""
+        self.across, self.up = QComboBox(), QComboBox()
+        self.chooser = QWidget()
+        row = QHBoxLayout(self.chooser)
+        row.setContentsMargins(0, 0, 0, 0)
+        for label, combo in (("Across", self.across), ("Up", self.up)):
+            row.addWidget(QLabel(label))
+            row.addWidget(combo)
+            combo.activated.connect(lambda _: self.planeChosen.emit())
+        row.addWidget(QLabel("(the other inputs at their mean)"))
+        row.addStretch(1)
+        self.chooser.hide()
+        return self.chooser
+
+    def set_table_inputs(self, names: tuple[str, ...]) -> None:
+        """A table of more than two inputs: choose the two the plane spans (the first two at
+        first); fewer hide the choice."""
+        self.chooser.setVisible(len(names) > 2)
+        for combo, first in ((self.across, 0), (self.up, 1)):
+            combo.clear()
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(min(first, len(names) - 1))
+
+    @property
+    def plane(self) -> tuple[int, int] | None:
+        """The two inputs chosen, for a table of more than two."""
+        if self.chooser.isHidden():
+            return None
+        return self.across.currentIndex(), self.up.currentIndex()
 
     def _add_painting(self, painting: Painting, page: QVBoxLayout) -> None:
         self.paint_bar = bar = PaintBar(painting)
@@ -178,7 +223,8 @@ class BoundaryView(LiveView):
 
     def _frame(self) -> None:
         """The plane square, in the data's coordinates; a curve's plot as tall as its values."""
-        self.plot.setAspectLocked(not self.one_d)
+        self.plot.setAspectLocked(not self.one_d and self.extent is EXTENT)  # a table's axes
+        # have units of their own
         if self.one_d and self.values is not None:
             low, high = self.values
             margin = 0.1 * (high - low) + 1e-6
@@ -189,7 +235,7 @@ class BoundaryView(LiveView):
                 padding=0,
             )
         else:
-            self.plot.setRange(EXTENT, padding=0)
+            self.plot.setRange(self.extent, padding=0)
 
     def render_blank(self) -> None:
         self.picture = None
@@ -221,7 +267,7 @@ class BoundaryView(LiveView):
             self.picture = boundary_picture(probe.boundary)
             what = "the predicted class, paler where the network is unsure"
         self.image.setImage(self.picture, autoLevels=False, levels=(0, 1))
-        self.image.setRect(EXTENT)  # after setImage: it maps the image's pixels to the data
+        self.image.setRect(self.extent)  # after setImage: it maps the image's pixels to the data
         self.note.setText(
             f"Background: {what}. Dots: training points; outlined dots: validation points."
         )

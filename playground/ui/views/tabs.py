@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
 from playground.core.data.ref import REGRESSION
+from playground.core.training.events import PLANE_SPREAD
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
@@ -166,6 +167,7 @@ class ViewTabs(QTabWidget):
         s.probed.connect(self.neurons.offer_probe)
         s.weightsChanged.connect(self._weights_changed)
         workspace.datasetChanged.connect(self._dataset_changed)
+        self.boundary.planeChosen.connect(self._plane_chosen)
         self.currentChanged.connect(self._ask_probes)
         self.feature_maps.sampleChanged.connect(self._ask_probes)
         self.classify.classified.connect(self._use_prediction)
@@ -215,7 +217,11 @@ class ViewTabs(QTabWidget):
         raw_val = None
         if is_image:
             raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
-        if d.preprocessing.plane_dims is None:
+        table = d.preprocessing.plane_dims is None and len(d.preprocessing.inputs) > 2
+        self.boundary.set_table_inputs(d.preprocessing.inputs if table else ())
+        if table:
+            self._table_points()
+        elif d.preprocessing.plane_dims is None:
             self.boundary.set_points(None, None)
         else:  # where the points lie, whatever features of them the network gets
             raw_train, raw_val = (p.cpu().numpy() for p in d.raw_points())
@@ -230,6 +236,29 @@ class ViewTabs(QTabWidget):
             d.task == REGRESSION,
         )
         self.curves.set_task(d.task)
+        self._ask_probes()
+
+    def _table_points(self) -> None:
+        """A table's points over the two inputs the Boundary plane spans, in their units."""
+        d = self.ws.dataset
+        if d is None or self.boundary.plane is None:
+            return
+        i, j = pick = list(self.boundary.plane)
+        mean, std = np.array(d.preprocessing.mean), np.array(d.preprocessing.std)
+
+        def raw(x) -> np.ndarray:
+            return x.cpu().numpy()[:, pick] * std[pick] + mean[pick]
+
+        y_train, y_val = d.true_answers()
+        s = PLANE_SPREAD
+        extent = QRectF(mean[i] - s * std[i], mean[j] - s * std[j], 2 * s * std[i], 2 * s * std[j])
+        regression = d.task == REGRESSION
+        self.boundary.set_points(
+            (raw(d.x_train), y_train), (raw(d.x_val), y_val), regression, extent
+        )
+
+    def _plane_chosen(self) -> None:
+        self._table_points()
         self._ask_probes()
 
     def _use_prediction(self, prediction: Prediction) -> None:
@@ -288,7 +317,10 @@ class ViewTabs(QTabWidget):
         current = self.currentWidget()
         sample = self.feature_maps.sample if current is self.feature_maps else None
         self.ws.session.want(
-            sample=sample, boundary=current is self.boundary, neurons=current is self.neurons
+            sample=sample,
+            boundary=current is self.boundary,
+            neurons=current is self.neurons,
+            plane=self.boundary.plane,
         )
 
     def save_png_dialog(self) -> None:
