@@ -179,3 +179,26 @@ def test_paste_with_an_empty_clipboard_says_so(window):
     )
     QTest.mouseClick(paste, LEFT)
     assert "The clipboard holds no image" in window.classify_view.message_text()
+
+
+def test_rename_pressed_twice_keeps_the_one_editor(window, qtbot):
+    """Found by the monkey: Rename pressed while the name is being edited (a window not
+    active: the click leaves the focus in the editor) warned 'edit: editing failed' (a Qt
+    warning fails the test)."""
+    from test_gui_workspace import choose_dataset, train
+
+    from gui_helpers import click_tab
+    from playground.ui.views.runs_view import NAME
+
+    choose_dataset(window, qtbot, "gauss")
+    window.findChild(QAction, "preset-mlp").trigger()
+    train(window, qtbot, epochs=1)
+    click_tab(window, "Runs")
+    view = window.views.runs
+    table = view.table
+    QTest.mouseClick(
+        table.viewport(), LEFT, NO_MOD, table.visualItemRect(table.item(0, NAME)).center()
+    )
+    view.rename_button.click()  # the editor keeps the focus: a click that does not take it
+    view.rename_button.click()
+    assert table.state() == table.State.EditingState

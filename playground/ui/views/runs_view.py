@@ -253,7 +253,7 @@ class RunsView(QWidget):
 
     def _rename(self) -> None:
         chosen = self.chosen()
-        if chosen:
+        if chosen and self.table.state() != QAbstractItemView.State.EditingState:
             row = next(
                 r
                 for r in range(self.table.rowCount())
