@@ -20,10 +20,10 @@ def mnist5k():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path, monkeypatch):
-    """Recovery, recent files and settings go to a fresh folder for every test."""
-    home = tmp_path / "home"
-    home.mkdir()
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Recovery, recent files and settings go to a fresh folder for every test (beside its
+    tmp_path, not in it: tests read a tmp_path as a folder of images or count its files)."""
+    home = tmp_path_factory.mktemp("home")
     # as after a first launch: the start card was dismissed (test_gui_start_card removes this)
     (home / "settings.ini").write_text("[start]\ncard_dismissed=true\n")
     monkeypatch.setenv("PLAYGROUND_HOME", str(home))
