@@ -181,3 +181,20 @@ def click_menu(window, *path: str) -> None:
         menu = item.menu()
         assert QTest.qWaitForWindowExposed(menu, 2000), title
     window.activateWindow()  # the offscreen platform leaves the closed popup active
+
+
+def wait_for_views(qtbot, timeout: int = 10_000) -> None:
+    """Wait until every view on screen, in any window, has drawn the newest data it was given,
+    as a person waits for the pictures to settle (views draw on a timer, in turns)."""
+    from playground.ui.views.curves_view import CurvesView
+    from playground.ui.widgets.live_view import LiveView
+
+    def undrawn(w: QWidget) -> bool:
+        if isinstance(w, LiveView):
+            return w._dirty
+        return isinstance(w, CurvesView) and (w._loss_dirty or w._acc_dirty)
+
+    qtbot.waitUntil(
+        lambda: not any(undrawn(w) and w.isVisible() for w in QApplication.allWidgets()),
+        timeout=timeout,
+    )

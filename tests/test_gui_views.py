@@ -3,13 +3,12 @@ import math
 import numpy as np
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab
+from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab, wait_for_views
 from playground.bench.gui import open_all_views
 from playground.ui.views.feature_maps_view import FeatureMapsView
 from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.weights_view import WeightsView, as_matrix
-from playground.ui.widgets.live_view import REDRAW_MS
 from playground.ui.widgets.redraw import scheduler
 
 
@@ -17,7 +16,7 @@ def train(window, qtbot, epochs):
     window.training.epochs.setValue(epochs)
     with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
         QTest.mouseClick(window.training.train_button, LEFT)
-    qtbot.wait(REDRAW_MS + 300)  # one redraw period of the views
+    wait_for_views(qtbot)
 
 
 def test_weights_heatmap_shows_the_layers_weights(window, qtbot):
@@ -68,7 +67,7 @@ def test_hidden_views_do_no_work(window, qtbot):
         assert view.renders == 0, type(view).__name__
     assert not window.workspace.session.probes.any
     click_tab(window, "Filters")
-    qtbot.wait(REDRAW_MS + 300)
+    wait_for_views(qtbot)
     assert views.filters.renders >= 1
     assert views.filters.image.image is not None
 
@@ -81,7 +80,7 @@ def test_feature_maps_and_gradients(window, qtbot):
     assert names == ["1 Conv2d", "3 MaxPool2d", "4 Conv2d", "6 MaxPool2d"]
     assert window.views.feature_maps.layers[0][1].shape == (16, 28, 28)
     click_tab(window, "Gradients")
-    qtbot.wait(REDRAW_MS + 300)
+    wait_for_views(qtbot)
     assert set(window.views.gradients.curves) == {"1 Conv2d", "4 Conv2d", "8 Linear", "11 Linear"}
 
 
@@ -122,7 +121,7 @@ def test_curves_axis_spans_the_whole_run_and_stays_put(window, qtbot):
         QTest.mouseClick(window.training.train_button, LEFT)
         qtbot.waitUntil(lambda: window.curves.train_loss.getData()[0] is not None, timeout=20_000)
         during = window.curves.loss_plot.plotItem.vb.viewRange()[0]
-    qtbot.wait(REDRAW_MS + 300)
+    wait_for_views(qtbot)
     loss_x, acc_x = (
         p.plotItem.vb.viewRange()[0] for p in (window.curves.loss_plot, window.curves.acc_plot)
     )

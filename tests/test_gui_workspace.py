@@ -16,9 +16,9 @@ from gui_helpers import (
     click_tab,
     drop_files,
     wait_for_tasks,
+    wait_for_views,
 )
 from playground.core.io.project import load_project
-from playground.ui.widgets.live_view import REDRAW_MS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 Button = QMessageBox.StandardButton
@@ -38,7 +38,7 @@ def train(window, qtbot, epochs=1):
     with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
         QTest.mouseClick(window.training.train_button, LEFT)
     wait_for_tasks(qtbot, window)
-    qtbot.wait(REDRAW_MS + 200)
+    wait_for_views(qtbot)
 
 
 def shown_rect(item) -> QRectF:
@@ -59,7 +59,7 @@ def test_boundary_shows_points_over_the_plane_in_data_coordinates(window, qtbot)
         if moment == "after":
             with qtbot.waitSignal(window.workspace.session.finished, timeout=60_000):
                 QTest.mouseClick(window.training.stop_button, LEFT)
-            qtbot.wait(REDRAW_MS + 200)
+            wait_for_views(qtbot)
         rect = shown_rect(view.image)
         assert (rect.left(), rect.top(), rect.width(), rect.height()) == (-6, -6, 12, 12)
         (x0, x1), (y0, y1) = view.plot.plotItem.vb.viewRange()
