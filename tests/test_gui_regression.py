@@ -65,3 +65,19 @@ def test_plane_is_coloured_by_the_predicted_number(window, qtbot):
     qtbot.waitUntil(lambda: view.picture is not None, timeout=30_000)
     low, high = view.picture[5, 5], view.picture[-5, -5]  # (-5.3, -5.3) and (5.3, 5.3)
     assert low.argmax() == 0 and high.argmax() == 2  # orange where x₁ + x₂ is low, blue high
+
+
+def test_classify_answers_typed_numbers_with_the_predicted_value(window, qtbot):
+    toy_mlp(window, qtbot, "sine")
+    train(window, qtbot, 6)
+    click_tab(window, "Classify")
+    form = window.views.numbers
+    assert form.isVisible() and len(form.boxes) == 1
+    form.boxes[0].setValue(1.5)
+    QTest.mouseClick(form.ask, LEFT)
+    ws = window.workspace
+    model = inference_model(ws.session.spec, 1, ws.session.weights)
+    pre = ws.dataset.preprocessing
+    with torch.no_grad():
+        out = model(point_inputs(torch.tensor([[1.5]]), pre))[0, 0].item()
+    assert form.result.text() == f"y ≈ {out * pre.target[1] + pre.target[0]:.4g}"

@@ -9,9 +9,9 @@ import torch
 from PIL import Image
 from torch import nn
 
-from playground.core.data.dataset import apply_normalisation
+from playground.core.data.dataset import apply_normalisation, point_inputs
 from playground.core.data.preprocess import preprocess
-from playground.core.data.ref import Preprocessing
+from playground.core.data.ref import REGRESSION, Preprocessing
 from playground.core.inspect.familiarity import Familiarity, stranger_warning
 from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
@@ -102,3 +102,25 @@ def inference_copy(model: nn.Module) -> nn.Sequential:
     clone = copy.deepcopy(model).to("cpu").eval()
     clone.requires_grad_(False)  # saliency needs gradients for the input only
     return clone
+
+
+def raw_input_names(pre: Preprocessing) -> list[str]:
+    """What a person types to ask a network of numbers: a table's inputs, a point's x₁ and
+    x₂ (whatever features are made of them), or sine's x."""
+    if pre.features or (len(pre.mean) == 2 and not pre.inputs):
+        return ["x₁", "x₂"]
+    return list(pre.inputs) or ["x"]
+
+
+@torch.no_grad()
+def answer_numbers(model: nn.Module, raw: list[float], pre: Preprocessing, names: list[str]) -> str:
+    """The network's answer for raw input values, as a line: the predicted number, or the
+    classes by probability ("setosa 97 %, versicolor 3 %")."""
+    x = point_inputs(torch.tensor([raw], dtype=torch.float32), pre)
+    out = logits_part(model)(x)
+    if pre.task == REGRESSION:
+        mean, std = pre.target
+        return f"{names[0]} ≈ {float(out[0, 0]) * std + mean:.4g}"
+    p = torch.softmax(out[0], dim=0)
+    order = torch.argsort(p, descending=True)[:3].tolist()
+    return ", ".join(f"{names[i]} {float(p[i]):.0%}" for i in order)

@@ -475,6 +475,13 @@ class Workspace(QObject):
         names, pre = recipe
         return Classifier(s.spec, names, pre, weights, s.current_familiarity())
 
+    def answer_numbers(self, values: list[float]) -> str:
+        """The trained network's answer for typed input values (data sets of numbers)."""
+        c = self.classifier()
+        from playground.core.inspect.inference import answer_numbers
+
+        return answer_numbers(c.model(), values, c.pre, c.names)
+
     def classify(self, img: Image.Image) -> Prediction:
         """The trained network's answer for img; PlaygroundError saying why there is none."""
         c = self.classifier()

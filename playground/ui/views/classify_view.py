@@ -121,7 +121,7 @@ class ClassifyView(QWidget):
             grid.addWidget(widget, 1, col)
         grid.setColumnStretch(3, 1)
         content = QWidget()
-        layout = QVBoxLayout(content)
+        self.content = layout = QVBoxLayout(content)
         layout.addLayout(buttons)
         if self.pinned is not None:
             layout.addWidget(self.pinned)

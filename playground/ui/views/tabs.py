@@ -28,6 +28,7 @@ from playground.ui.views.filters_view import FiltersView
 from playground.ui.views.gallery_view import GalleryView
 from playground.ui.views.gradients_view import GradientsView
 from playground.ui.views.neurons_view import NeuronView
+from playground.ui.views.numbers_form import NumbersForm
 from playground.ui.views.projector_view import ProjectorView
 from playground.ui.views.runs_view import RunsView
 from playground.ui.views.step_view import StepView
@@ -117,6 +118,8 @@ class ViewTabs(QTabWidget):
         self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
         self.weights, self.filters = WeightsView(), FiltersView()
         self.toy_options = ToyOptions(workspace)
+        self.numbers = NumbersForm(workspace.answer_numbers)
+        self.classify.content.insertWidget(0, self.numbers)
         self.feature_maps, self.boundary = (
             FeatureMapsView(),
             BoundaryView(self.toy_options, workspace.painting),
@@ -208,6 +211,7 @@ class ViewTabs(QTabWidget):
             self.boundary.set_points(None, None)
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
             self.projector.set_samples(None, [])
+            self.numbers.set_inputs([], [])
             return
         is_image = d.preprocessing.kind == "image"
         self.group_bar.set_applies("Boundary", not is_image, "Classify")
@@ -236,7 +240,20 @@ class ViewTabs(QTabWidget):
             d.task == REGRESSION,
         )
         self.curves.set_task(d.task)
+        self._ask_numbers(d)
         self._ask_probes()
+
+    def _ask_numbers(self, d) -> None:
+        """Boxes for a data set of numbers' raw inputs, at their training means."""
+        from playground.core.inspect.inference import raw_input_names
+
+        pre = d.preprocessing
+        if pre.kind != "points":
+            self.numbers.set_inputs([], [])
+            return
+        names = raw_input_names(pre)
+        means = [0.0] * len(names) if pre.features else list(pre.mean)
+        self.numbers.set_inputs(names, means)
 
     def _table_points(self) -> None:
         """A table's points over the two inputs the Boundary plane spans, in their units."""
