@@ -73,14 +73,22 @@ def test_the_pool_runs_at_most_its_cap_at_once(runner, qtbot):
     assert most[0] == MAX_THREADS
 
 
-def test_task_threads_run_torch_on_one_thread(runner, qtbot):
-    import torch
+def test_tasks_run_torch_on_one_thread_but_leave_a_run_its_threads(runner, qtbot, monkeypatch):
+    """torch's thread count is the process's: a task that set it during a run would take the
+    run's threads away, so the runner sets it only while no run trains."""
+    import torch  # noqa: F401  (loaded: the runner sets torch up)
 
-    answers = []
-    task = runner.start("torch", lambda state: torch.get_num_threads())
-    task.done.connect(answers.append)
-    qtbot.waitUntil(lambda: bool(answers))
-    assert answers == [1]
+    from playground.core.training import device
+
+    calls, answers = [], []
+    monkeypatch.setattr(device, "set_torch_threads", calls.append)
+    runner.start("before a run", lambda state: "a").done.connect(answers.append)
+    qtbot.waitUntil(lambda: answers == ["a"])
+    assert calls == [1]
+    runner.torch_serial = False  # what the workspace says while a run trains
+    runner.start("during a run", lambda state: "b").done.connect(answers.append)
+    qtbot.waitUntil(lambda: answers == ["a", "b"])
+    assert calls == [1]
 
 
 def test_cancel_before_the_task_runs(runner, qtbot):

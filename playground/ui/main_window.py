@@ -41,7 +41,7 @@ from playground.ui.practice_runner import practice_dock
 from playground.ui.state.project_files import app_settings
 from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
-from playground.ui.views.tabs import ViewTabs
+from playground.ui.view_assembly import build_view_tabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.redraw import set_budgeted
@@ -120,7 +120,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.banner = MessageBanner()
         self.start_card = StartCard(app_settings(), self._open_learn)
         self.task_bar = TaskBar()
-        self.views = ViewTabs(ws)
+        self.views = build_view_tabs(ws, self)
         runner = LessonRunner(ws, self.training, self.views, self.stack)
         self.learn_dock = QDockWidget("Learn", self)
         self.learn_dock.setObjectName("learnDock")

@@ -6,7 +6,7 @@ looks at state.cancelled between pieces, and returns its result or raises. The T
 progress, the result or the exception object to the GUI thread as signals. Errors are logged
 with their traceback; the window shows one line.
 
-Tasks run on one capped pool of threads, each thread set up once for torch. An owner that
+Tasks run on one capped pool of threads, set up for torch by the runner. An owner that
 wants only its newest answer starts its tasks in a TaskSlot: starting a task there cancels the
 slot's previous one and disconnects it from the owner, so a stale result can never arrive.
 """
@@ -23,7 +23,6 @@ from PySide6.QtCore import SIGNAL, QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 MAX_THREADS = 4  # beside the training thread, on any number of cores
-_thread = threading.local()
 
 
 class Cancelled(Exception):
@@ -85,15 +84,15 @@ def with_progress(fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _prepare_thread() -> None:
-    """Once per pool thread, once torch is loaded: its torch work stays on one thread (a task
-    must not start a second OpenMP team beside the training thread's; see set_torch_threads)."""
-    if getattr(_thread, "torch_ready", False) or "torch" not in sys.modules:
-        return
-    from playground.core.training.device import set_torch_threads
+def _prepare_torch(serial: bool) -> None:
+    """Before a task's work, once torch is loaded: torch work on one thread, so that a task
+    starts no second OpenMP team beside a run's (see set_torch_threads). The setting is the
+    process's, not the thread's: while a run trains (serial False) it is the run's, and a
+    task leaves it alone rather than take the run's threads away."""
+    if serial and "torch" in sys.modules:
+        from playground.core.training.device import set_torch_threads
 
-    set_torch_threads(1)
-    _thread.torch_ready = True
+        set_torch_threads(1)
 
 
 class _Job(QRunnable):
@@ -106,7 +105,7 @@ class _Job(QRunnable):
         task = self.task
         try:
             task.state.check()  # cancelled while it waited for a thread
-            _prepare_thread()
+            _prepare_torch(task._serial)
             task._outcome = ("done", task._fn(*task._args, task.state))
         except Cancelled:
             task._outcome = ("cancelled", None)
@@ -138,6 +137,7 @@ class Task(QObject):
         self._fn, self._args = fn, args
         self._outcome: tuple[str, Any] = ("cancelled", None)
         self._ran = threading.Event()
+        self._serial = True  # see _prepare_torch
         self._progress.connect(self.progressed)  # re-emitted on the GUI thread
         self._finished.connect(self._deliver)
 
@@ -185,11 +185,13 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.running: list[Task] = []
+        self.torch_serial = True  # False while a run trains (see _prepare_torch)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(MAX_THREADS)
 
     def start(self, title: str, fn: Callable[..., Any], *args: Any) -> Task:
         task = Task(title, fn, args, self)
+        task._serial = self.torch_serial
         self.running.append(task)
         task.closed.connect(lambda: self.running.remove(task))
         self.started.emit(task)

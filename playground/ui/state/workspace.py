@@ -29,7 +29,7 @@ from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
 from playground.ui.state.document import NetworkDocument
 from playground.ui.state.feature_training import FeatureTraining
-from playground.ui.state.guard import WHOLE, Guard, Proceed
+from playground.ui.state.guard import WEIGHTS, WHOLE, Guard, Proceed
 from playground.ui.state.painting import Painting
 from playground.ui.state.project_files import ProjectFiles, recovery_path
 from playground.ui.state.runs import RunList
@@ -59,7 +59,7 @@ def default_network() -> tuple[NetworkSpec, int]:
 
 
 class Workspace(QObject):
-    datasetChanged = Signal()  # dataset replaced
+    datasetChanged = Signal(object)  # the data set replaced: the new one, or None
     configChanged = Signal(object)  # TrainConfig
     readyChanged = Signal(bool)  # PyTorch and the first data set loaded: training possible
     error = Signal(str)  # one line for the person; the traceback, if any, is in the log
@@ -102,6 +102,7 @@ class Workspace(QObject):
         s.finished.connect(self._on_finished)
         s.epochEnded.connect(self._epoch_ended)
         s.deviceChosen.connect(self._on_device)
+        s.stateChanged.connect(self._session_state)
 
     def would_lose(self, loses: str = WHOLE) -> bool:
         """Whether replacing the work now loses unsaved work: any unsaved change, or (loses
@@ -140,6 +141,10 @@ class Workspace(QObject):
             self._set_dataset(result)
         self.readyChanged.emit(True)
         self.status.emit(f"Ready. Training device: {self.device_text}")
+
+    def _session_state(self) -> None:
+        """While a run trains, tasks leave torch's thread count to it (see tasks.py)."""
+        self.tasks.torch_serial = not self.session.busy
 
     def _on_device(self, device_type: str) -> None:
         from playground.core.training.device import device_label, pick_device
@@ -214,7 +219,7 @@ class Workspace(QObject):
             self.painting.take(dataset.ref)  # opened, not painted here
         if dataset is not None:
             self.document.set_data_shape(dataset.input_shape, dataset.num_classes)
-        self.datasetChanged.emit()
+        self.datasetChanged.emit(dataset)
         self._drawing.refresh()
 
     def recipe(self) -> tuple[list[str], Preprocessing] | None:
@@ -434,6 +439,11 @@ class Workspace(QObject):
             "Autosave", stateless(save_project), recovery_path(), self.snapshot_project()
         )
         task.failed.connect(lambda e: self.refuse("Autosave failed", e))
+
+    def ask_to_choose_dataset(self, ref: DatasetRef, what: str) -> bool:
+        """Load ref once the person agrees that the trained weights go (see guard); whether
+        they did."""
+        return self.guard.confirm(what, lambda: self.choose_dataset(ref), WEIGHTS)
 
     def discard_recovery(self) -> None:
         recovery_path().unlink(missing_ok=True)

@@ -4,6 +4,7 @@ the probabilities and the cost, backward layer by layer, then to the update."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -11,13 +12,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from playground.core.data.ref import REGRESSION
 from playground.core.errors import PlaygroundError
-from playground.ui.state.backprop import start_walkthrough
 from playground.ui.widgets.array_panel import ArrayPanel
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
 
 if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
     from playground.core.inspect.walkthrough import Walkthrough
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.session import TrainingSession
+    from playground.ui.state.tasks import Task
 
 log = logging.getLogger(__name__)
 PANELS = 3  # the most arrays a stage shows (w before, lr·g, w after)
@@ -29,10 +31,17 @@ HINT = (
 
 
 class BackpropView(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: TrainingSession,
+        walk: Callable[[int], Task],
+        parent: QWidget | None = None,
+    ) -> None:
+        """walk(index): starts the walk-through of validation sample index, one at a time
+        (PlaygroundError saying why it cannot; see state/backprop.py)."""
         super().__init__(parent)
-        self.ws = workspace
-        self._walking = workspace.tasks.slot()  # one walk at a time: a new one replaces it
+        self.session, self._start_walk = session, walk
+        self.dataset: Dataset | None = None
         self.walk: Walkthrough | None = None
         self.stage = 0
         self.step_seen = 0  # the training step whose weights the walk-through was made of
@@ -55,8 +64,7 @@ class BackpropView(QWidget):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.panels = [ArrayPanel() for _ in range(PANELS)]
         self._build()
-        workspace.datasetChanged.connect(self._dataset_changed)
-        self._dataset_changed()
+        self.show_dataset(None)
 
     def _build(self) -> None:
         top = QHBoxLayout()
@@ -74,14 +82,14 @@ class BackpropView(QWidget):
         layout.addWidget(self.text)
         layout.addLayout(arrays, 1)
 
-    def _dataset_changed(self) -> None:
-        d = self.ws.dataset
+    def show_dataset(self, d: Dataset | None) -> None:
+        self.dataset = d
         self.sample.setRange(0, max(0, len(d.y_val) - 1) if d is not None else 0)
         self._forget()
         self._show_label()
 
     def _show_label(self, *_: object) -> None:
-        d = self.ws.dataset
+        d = self.dataset
         if d is None:
             self.label.setText("")
             return
@@ -103,13 +111,13 @@ class BackpropView(QWidget):
     # --- computing ----------------------------------------------------------------------
     def compute(self) -> None:
         try:
-            task = start_walkthrough(self.ws, self._walking, self.sample.value())
+            task = self._start_walk(self.sample.value())
         except PlaygroundError as e:
             self._forget()
             self.text.setText(str(e))
             return
         self.start.setEnabled(False)
-        step = self.ws.session.history.last_step
+        step = self.session.history.last_step
         task.done.connect(lambda walk: self._show_walk(walk, step))
         task.failed.connect(self._failed)
         task.ended.connect(lambda: self.start.setEnabled(True))
@@ -132,7 +140,7 @@ class BackpropView(QWidget):
         stage = walk.stages[index]
         self.title.setText(f"{stage.title}  ·  weights of step {self.step_seen:,}")
         self.text.setText(stage.text)
-        names = self.ws.dataset.class_names if self.ws.dataset is not None else None
+        names = self.dataset.class_names if self.dataset is not None else None
         for panel, shown in zip(self.panels, [*stage.arrays, *[None] * PANELS], strict=False):
             panel.setVisible(shown is not None)
             if shown is not None:

@@ -25,7 +25,9 @@ from playground.ui.widgets.plots import DIVERGING
 
 if TYPE_CHECKING:
     from playground.core.inspect.convolution import ConvWalk
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.document import NetworkDocument
+    from playground.ui.state.session import TrainingSession
+    from playground.ui.state.tasks import TaskSlot
 
 GRAY = pg.colormap.get("CET-L1")
 FRAME = pg.mkPen("#E07B22", width=2)
@@ -33,11 +35,19 @@ UNREACHED = (236, 239, 242, 255)
 
 
 class ConvolutionView(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: TrainingSession,
+        document: NetworkDocument,
+        slot: TaskSlot,
+        parent: QWidget | None = None,
+    ) -> None:
+        """slot: where the walks are computed (the newest choices' walk; older ones are
+        dropped)."""
         super().__init__(parent)
-        self.ws = workspace
+        self.session, self.document = session, document
         self.walk: ConvWalk | None = None
-        self._walking = workspace.tasks.slot()  # the newest choices' walk; older ones are dropped
+        self._walking = slot
         self.sample: np.ndarray | None = None  # normalised C×H×W: the input slid over
         self._samples: np.ndarray | None = None
         self.layer, self.filter, self.sample_index = QComboBox(), QSpinBox(), QSpinBox()
@@ -118,10 +128,10 @@ class ConvolutionView(QWidget):
         self.play.clicked.connect(self._toggle_play)
         self.speed.valueChanged.connect(self._set_speed)
         self.position.valueChanged.connect(self._show_position)
-        self.ws.document.changed.connect(self._layers_changed)
-        self.ws.session.weightsChanged.connect(self._ask)
+        self.document.changed.connect(self._layers_changed)
+        self.session.weightsChanged.connect(self._ask)
         # a run's first weights: something to show before the run ends (then: weightsChanged)
-        self.ws.session.snapshotTaken.connect(self._snapshot)
+        self.session.snapshotTaken.connect(self._snapshot)
         self._set_speed(self.speed.value())
 
     # --- choices ----------------------------------------------------------------------------
@@ -146,7 +156,7 @@ class ConvolutionView(QWidget):
 
     def _layers_changed(self, *_: object) -> None:
         """The network's convolution layers, by card name, with their number of filters."""
-        layers = self.ws.document.spec.layers
+        layers = self.document.spec.layers
         convs = [
             (f"{i + 1} Conv2d", x.params["out_channels"])
             for i, x in enumerate(layers)
@@ -182,8 +192,8 @@ class ConvolutionView(QWidget):
         """Compute the walk for the current choices from the newest weights, as a task."""
         if not self.isVisible():
             return
-        ws, s = self.ws, self.ws.session
-        weights, layer = s.weights_for(ws.document.spec), self.layer.currentText()
+        s, doc = self.session, self.document
+        weights, layer = s.weights_for(doc.spec), self.layer.currentText()
         why = self._missing(weights, layer)
         if why:
             self._walking.cancel()
@@ -194,7 +204,7 @@ class ConvolutionView(QWidget):
         from playground.core.inspect.convolution import snapshot_walk
 
         index = self.filter.value() - 1  # counted from 1 on screen
-        args = (s.spec, ws.document.num_classes, weights, layer, index, self.sample)
+        args = (s.spec, doc.num_classes, weights, layer, index, self.sample)
         task = self._walking.start("Sliding the filter", stateless(snapshot_walk), *args)
         task.done.connect(self._take)
 

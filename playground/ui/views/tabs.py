@@ -1,13 +1,15 @@
-"""The tabs of views, each following the workspace's state; probes asked only for visible
+"""The tabs of views, each following the session's reports; probes asked only for visible
 views."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
 from playground.core.data.ref import REGRESSION
@@ -15,8 +17,6 @@ from playground.core.training.events import PLANE_SPREAD
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
-from playground.ui.state.projection import Projection
-from playground.ui.state.sweeps import Sweeps
 from playground.ui.views.backprop_view import BackpropView
 from playground.ui.views.boundary_view import BoundaryView
 from playground.ui.views.classify_view import ClassifyView
@@ -37,9 +37,19 @@ from playground.ui.views.toy_options import ToyOptions
 from playground.ui.views.weights_view import WeightsView
 
 if TYPE_CHECKING:
+    from PIL import Image
+
+    from playground.core.data.dataset import Dataset
     from playground.core.inspect.gallery import Classified
     from playground.core.inspect.inference import Prediction
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.explanations import Explanations
+    from playground.ui.state.gallery import Gallery
+    from playground.ui.state.painting import Painting
+    from playground.ui.state.pins import Pins
+    from playground.ui.state.projection import Projection
+    from playground.ui.state.runs import RunList
+    from playground.ui.state.session import TrainingSession
+    from playground.ui.state.sweeps import Sweeps
 
 
 GROUPS = (
@@ -106,32 +116,62 @@ class GroupBar(QTabBar):
             self.reveal(index)
 
 
+@dataclass(frozen=True)
+class TabParts:
+    """What the tabs show besides the session's reports: made and owned by the window (see
+    view_assembly.py), handed in."""
+
+    runs: RunList
+    classify: Callable[[Image.Image], Prediction]  # the trained network's answer for a picture
+    open_image: Callable[[Path], Image.Image]
+    recipe: Callable[[], tuple | None]  # the class names and preprocessing classifying uses
+    explanations: Explanations
+    pins: Pins
+    gallery: Gallery
+    toy_options: ToyOptions
+    convolution: ConvolutionView
+    backprop: BackpropView
+    painting: Painting  # the points painted on the Boundary tab
+    projection: Projection
+    sweeps: Sweeps
+    answer_numbers: Callable[
+        [list[float]], str
+    ]  # the network's answer for a data set of numbers' raw inputs
+
+
 class ViewTabs(QTabWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    status = Signal(str)  # a transient status-bar line
+    error = Signal(str)  # one line for the person
+
+    def __init__(
+        self, session: TrainingSession, parts: TabParts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.ws = workspace
-        s = workspace.session
+        self.session, self.recipe = session, parts.recipe
+        self.dataset: Dataset | None = None  # the one shown (see show_dataset)
+        s = session
         self.curves = CurvesView(s)
-        self.runs = RunsView(workspace.runs)
-        why = Explanations(workspace, self)
-        self.pins = Pins(workspace)
-        self.classify = ClassifyView(workspace.classify, workspace.open_image, why, self.pins)
+        self.runs = RunsView(parts.runs)
+        self.pins = parts.pins
+        self.classify = ClassifyView(
+            parts.classify, parts.open_image, parts.explanations, self.pins
+        )
         self.weights, self.filters = WeightsView(), FiltersView()
-        self.toy_options = ToyOptions(workspace)
-        self.numbers = NumbersForm(workspace.answer_numbers)
+        self.toy_options = parts.toy_options
+        self.numbers = NumbersForm(parts.answer_numbers)
         self.classify.content.insertWidget(0, self.numbers)
         self.feature_maps, self.boundary = (
             FeatureMapsView(),
-            BoundaryView(self.toy_options, workspace.painting),
+            BoundaryView(self.toy_options, parts.painting),
         )
         self.confusion, self.gradients = ConfusionView(), GradientsView(s)
         self.step = StepView()
-        self.backprop = BackpropView(workspace)
+        self.backprop = parts.backprop
         self.neurons = NeuronView()
-        self.convolution = ConvolutionView(workspace)
-        self.gallery = GalleryView(Gallery(workspace, self))
-        self.projector = ProjectorView(Projection(workspace, self))
-        self.sweep = SweepView(Sweeps(workspace, self))
+        self.convolution = parts.convolution
+        self.gallery = GalleryView(parts.gallery)
+        self.projector = ProjectorView(parts.projection)
+        self.sweep = SweepView(parts.sweeps)
         # one tab for one training step, seen two ways: fewer tabs fit a 1024-pixel window
         self.step_tab = QTabWidget()
         self.step_tab.setDocumentMode(True)
@@ -169,7 +209,6 @@ class ViewTabs(QTabWidget):
         s.snapshotTaken.connect(self.neurons.offer_snapshot)
         s.probed.connect(self.neurons.offer_probe)
         s.weightsChanged.connect(self._weights_changed)
-        workspace.datasetChanged.connect(self._dataset_changed)
         self.boundary.planeChosen.connect(self._plane_chosen)
         self.currentChanged.connect(self._ask_probes)
         self.feature_maps.sampleChanged.connect(self._ask_probes)
@@ -190,19 +229,19 @@ class ViewTabs(QTabWidget):
 
     def _weights_changed(self) -> None:
         """No weights (new, reset, untrained): every view of weights goes blank with a hint;
-        trained ones are drawn when the workspace's inspector reports them."""
-        if self.ws.session.current_weights() is None:
+        trained ones are drawn when the weights drawing (state/inspection.py) reports them."""
+        if self.session.current_weights() is None:
             for view in self._blank_views():
                 view.clear()
             self.classify.forget()
 
-    def _dataset_changed(self) -> None:
-        from playground.core.data.dataset import denormalise  # torch: loaded with the data
-
-        d = self.ws.dataset
+    def show_dataset(self, d: Dataset | None) -> None:
+        """A new data set (None: a trained network that came without one): the views of
+        weights go blank, the views of data take its samples."""
         for view in self._blank_views():
             view.clear()
         self.classify.forget()
+        self.dataset = d
         self.neurons.set_class_names(d.class_names if d is not None else [])
         if d is None:  # a trained network that came without one: nothing of data to show
             self.group_bar.set_applies("Boundary", False, "Classify")
@@ -213,32 +252,23 @@ class ViewTabs(QTabWidget):
             self.projector.set_samples(None, [])
             self.numbers.set_inputs([], [])
             return
-        is_image = d.preprocessing.kind == "image"
+        from playground.core.data.view_arrays import as_pictures, view_arrays  # torch: loaded
+
+        a = view_arrays(d)
+        is_image = a.samples is not None
         self.group_bar.set_applies("Boundary", not is_image, "Classify")
-        samples = d.x_val.cpu().numpy() if is_image else None
-        self.feature_maps.set_dataset_samples(samples)
-        self.convolution.set_dataset_samples(samples)
-        raw_val = None
-        if is_image:
-            raw_val = denormalise(d.x_val.cpu(), d.preprocessing).numpy()
+        self.feature_maps.set_dataset_samples(a.samples)
+        self.convolution.set_dataset_samples(a.samples)
         table = d.preprocessing.plane_dims is None and len(d.preprocessing.inputs) > 2
         self.boundary.set_table_inputs(d.preprocessing.inputs if table else ())
         if table:
             self._table_points()
-        elif d.preprocessing.plane_dims is None:
-            self.boundary.set_points(None, None)
-        else:  # where the points lie, whatever features of them the network gets
-            raw_train, raw_val = (p.cpu().numpy() for p in d.raw_points())
-            y_train, y_val = d.true_answers()
-            self.boundary.set_points((raw_train, y_train), (raw_val, y_val), d.task == REGRESSION)
-        self.projector.set_samples(_pictures(raw_val) if is_image else None, d.class_names)
-        self.confusion.set_data(
-            d.class_names,
-            d.true_answers()[1],
-            raw_val if is_image else None,
-            None if is_image else raw_val,
-            d.task == REGRESSION,
-        )
+        else:
+            self.boundary.set_points(a.train_points, a.val_points, a.regression)
+        pictures = as_pictures(a.pictures) if a.pictures is not None else None
+        self.projector.set_samples(pictures, a.class_names)
+        points = a.val_points[0] if a.val_points is not None else None
+        self.confusion.set_data(a.class_names, a.val_answers, a.pictures, points, a.regression)
         self.curves.set_task(d.task)
         self._ask_numbers(d)
         self._ask_probes()
@@ -257,7 +287,7 @@ class ViewTabs(QTabWidget):
 
     def _table_points(self) -> None:
         """A table's points over the two inputs the Boundary plane spans, in their units."""
-        d = self.ws.dataset
+        d = self.dataset
         if d is None or self.boundary.plane is None:
             return
         i, j = pick = list(self.boundary.plane)
@@ -280,16 +310,14 @@ class ViewTabs(QTabWidget):
 
     def _use_prediction(self, prediction: Prediction) -> None:
         """The last classified picture becomes the feature maps' input."""
-        recipe = self.ws.recipe()
+        recipe = self.recipe()
         if recipe is None or recipe[1].kind != "image":
             return
-        import torch
+        from playground.core.data.view_arrays import network_input
 
-        from playground.core.data.dataset import apply_normalisation
-
-        x = apply_normalisation(torch.from_numpy(prediction.model_input), recipe[1])
-        self.feature_maps.use_image(x.numpy(), "the last classified image")
-        self.convolution.use_image(x.numpy(), "the last classified image")
+        x = network_input(prediction.model_input, recipe[1])
+        self.feature_maps.use_image(x, "the last classified image")
+        self.convolution.use_image(x, "the last classified image")
 
     def classify_files(self, paths: list[Path]) -> None:
         """Files dropped or opened: one is classified in the Classify view, several in the
@@ -305,7 +333,7 @@ class ViewTabs(QTabWidget):
         """A point clicked in the projector: its sample, classified."""
         pictures = self.projector.pictures
         if pictures is None:
-            self.ws.status.emit("Points of a plane are not pictures: Classify takes pictures")
+            self.status.emit("Points of a plane are not pictures: Classify takes pictures")
             return
         from PIL import Image
 
@@ -333,7 +361,7 @@ class ViewTabs(QTabWidget):
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()
         sample = self.feature_maps.sample if current is self.feature_maps else None
-        self.ws.session.want(
+        self.session.want(
             sample=sample,
             boundary=current is self.boundary,
             neurons=current is self.neurons,
@@ -350,11 +378,6 @@ class ViewTabs(QTabWidget):
             return
         path = Path(path if path.endswith(".png") else path + ".png")
         if self.currentWidget().grab().save(str(path)):
-            self.ws.status.emit(f"Saved {path}")
+            self.status.emit(f"Saved {path}")
         else:
-            self.ws.error.emit(f"Could not write {path}: check the folder exists and is writable")
-
-
-def _pictures(raw: np.ndarray) -> np.ndarray:
-    """(N, C, H, W) samples in [0, 1] as pictures: (N, H, W) gray or (N, H, W, 3) colour."""
-    return raw[:, 0] if raw.shape[1] == 1 else raw.transpose(0, 2, 3, 1)
+            self.error.emit(f"Could not write {path}: check the folder exists and is writable")

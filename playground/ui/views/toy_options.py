@@ -3,6 +3,7 @@ point the network gets, the noise, and the share of points held out to test on."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -10,11 +11,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
 from playground.core.data.toy_features import DEFAULT, FEATURES
-from playground.ui.state.guard import WEIGHTS
 from playground.ui.widgets.spin_boxes import ClampingSpinBox
 
 if TYPE_CHECKING:
-    from playground.ui.state.workspace import Workspace
+    from playground.core.data.dataset import Dataset
+    from playground.ui.state.session import TrainingSession
 
 DEFAULT_NOISE, DEFAULT_TEST = 10, 20  # percent, as the loader's defaults
 
@@ -22,9 +23,16 @@ DEFAULT_NOISE, DEFAULT_TEST = 10, 20  # percent, as the loader's defaults
 class ToyOptions(QWidget):
     """Shown while a toy set is loaded; a change loads it again with the options as shown."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: TrainingSession,
+        choose: Callable[[DatasetRef, str], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        """choose(ref, what): load ref if the person agrees to what it replaces; whether
+        they did (see Workspace.ask_to_choose_dataset)."""
         super().__init__(parent)
-        self.ws = workspace
+        self.session, self.choose = session, choose
         self.source = ""
         self.features: dict[str, QPushButton] = {}
         inputs = QHBoxLayout()
@@ -56,12 +64,11 @@ class ToyOptions(QWidget):
         layout.addLayout(inputs)
         layout.addLayout(amounts)
         self._shown: DatasetRef | None = None
-        workspace.datasetChanged.connect(self._dataset_changed)
-        workspace.session.stateChanged.connect(self._state_changed)
-        self._dataset_changed()
+        session.stateChanged.connect(self._state_changed)
+        self.show_dataset(None)
 
-    def _dataset_changed(self) -> None:
-        d = self.ws.dataset
+    def show_dataset(self, d: Dataset | None) -> None:
+        """Shown, with d's options, while d is a toy set."""
         # sine has one input, x: no features of a plane to choose
         toy = d is not None and d.ref.source in (*TOY_NAMES, "plane", "multigauss")
         self.setVisible(toy)
@@ -69,7 +76,7 @@ class ToyOptions(QWidget):
             self.show_ref(d.ref)
 
     def _state_changed(self) -> None:
-        self.setEnabled(not self.ws.session.busy)
+        self.setEnabled(not self.session.busy)
 
     def show_ref(self, ref: DatasetRef) -> None:
         """Show the options of the toy set loaded now."""
@@ -96,10 +103,9 @@ class ToyOptions(QWidget):
             self.sender().setChecked(True)  # the network needs at least one input
             return
         ref = self.ref()
-        if self._shown is None or _values(ref) != _values(self._shown):
-            what = "Other toy-data options"
-            if not self.ws.guard.confirm(what, lambda: self.ws.choose_dataset(ref), WEIGHTS):
-                self.show_ref(self._shown)  # cancelled: the options of the data set loaded
+        changed = self._shown is None or _values(ref) != _values(self._shown)
+        if changed and not self.choose(ref, "Other toy-data options"):
+            self.show_ref(self._shown)  # cancelled: the options of the data set loaded
 
 
 def _values(ref: DatasetRef) -> tuple:
