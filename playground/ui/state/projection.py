@@ -32,7 +32,7 @@ class Projection(QObject):
         self.ws = workspace
         self.snapshots: dict[int, dict] = {}  # epoch → its weights (replaced whole, never written)
         self.embedding: Embedding | None = None
-        self._task: Task | None = None
+        self._slot = workspace.tasks.slot()  # a new request replaces the one under way
         s = workspace.session
         s.epochEnded.connect(self._keep_epoch)
         s.historyReplaced.connect(self.forget)
@@ -48,7 +48,7 @@ class Projection(QObject):
         self.epochsChanged.emit(sorted(self.snapshots))
 
     def forget(self) -> None:
-        self._cancel()
+        self._slot.cancel()
         self.snapshots.clear()
         self.embedding = None
         self.epochsChanged.emit([])
@@ -56,7 +56,7 @@ class Projection(QObject):
     def compute(self, method: str, epoch: int | None = None) -> Task | None:
         """Place the samples by the weights of epoch (None: the current ones) as a task; a new
         request cancels the one under way."""
-        self._cancel()
+        self._slot.cancel()
         s, data = self.ws.session, self.ws.dataset
         weights = self.snapshots.get(epoch) if epoch is not None else s.current_weights()
         try:
@@ -70,31 +70,21 @@ class Projection(QObject):
             self.failed.emit(str(e))
             return None
         job = (s.spec, weights, data, method, s.current_familiarity() if epoch is None else None)
-        task = self._task = self.ws.tasks.start(f"Placing samples by {method}", _place, *job)
+        task = self._slot.start(f"Placing samples by {method}", _place, *job)
         task.progressed.connect(self.progressed)
         task.done.connect(lambda e: self._done(e, epoch))
         task.failed.connect(lambda e: self.failed.emit(str(e)))
         return task
 
     def _done(self, embedding: Embedding, epoch: int | None) -> None:
-        self._task = None
         self.embedding = embedding
         self.placed.emit(embedding, epoch)
-
-    def _cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            for signal in (self._task.done, self._task.failed, self._task.progressed):
-                signal.disconnect()
-            self._task = None
 
 
 def _place(spec, weights, data, method, familiarity, state: TaskState) -> Embedding:
     from playground.core.inspect.embedding import embed
     from playground.core.model.build import build_model
-    from playground.core.training.device import set_torch_threads
 
-    set_torch_threads(1)  # the window's own thread keeps a core
     state.set_progress(0.0, "reading the last hidden layer")
     model = build_model(spec, data.num_classes)
     model.load_state_dict({k: v.cpu() for k, v in weights.items()})

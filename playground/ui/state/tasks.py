@@ -145,14 +145,15 @@ class Task(QObject):
         self.state._cancel.set()
 
     def detach(self) -> None:
-        """Cancel, and disconnect the owner: none of done, failed, cancelled or ended will
-        reach it (a result already on its way included)."""
+        """Cancel, and disconnect the owner: none of progressed, done, failed, cancelled or
+        ended will reach it (a result already on its way included)."""
         self.cancel()
         for signal, signature in (
             (self.done, "done(PyObject)"),
             (self.failed, "failed(PyObject)"),
             (self.cancelled, "cancelled()"),
             (self.ended, "ended()"),
+            (self.progressed, "progressed(double,QString)"),
         ):
             if self.receivers(SIGNAL(signature)):
                 signal.disconnect()
