@@ -11,12 +11,14 @@ import sys
 
 import torch
 
+from cli_helpers import run_playground
 from handwriting import bundled_digits_right
 from playground.core.io.cluster import cluster_instructions
 from playground.core.io.project import load_project, save_project
 from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
+from playground.core.training.device import serial_torch
 from playground.core.training.trainer import Trainer
 
 ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}  # per process, as torchrun sets it
@@ -53,11 +55,11 @@ def test_two_processes_train_as_one_and_rank_0_alone_writes(tmp_path, mnist5k):
     assert result["world_size"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporaries left
 
-    one = subprocess.run(
-        [sys.executable, "-m", "playground", "train", "lenet5", "--dataset", "mnist5k",
-         "--epochs", "2", "--batch-size", "64", "--json"],
-        capture_output=True, text=True, timeout=240, env=ONE_THREAD,
-    )  # fmt: skip
+    with serial_torch():  # one thread, as each torchrun process has
+        one = run_playground(
+            "train", "lenet5", "--dataset", "mnist5k", "--epochs", "2", "--batch-size", "64",
+            "--json",
+        )  # fmt: skip
     assert one.returncode == 0, one.stderr[-3000:]
     alone = json.loads(one.stdout)["val_accuracy"]
     assert abs(result["val_accuracy"] - alone) <= 0.01, (result["val_accuracy"], alone)
