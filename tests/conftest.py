@@ -5,11 +5,10 @@ import pytest
 
 if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # one OpenMP thread per worker: the workers fill the cores between them, and two teams
-    # of two threads on two cores stop spin-waiting and train several times slower
-    os.environ["OMP_NUM_THREADS"] = "1"
-os.environ.setdefault("OMP_NUM_THREADS", "2")
+# One OpenMP thread: training shares the cores with the GUI thread and another xdist worker,
+# and teams of two threads on two busy cores train several times slower (core/training/
+# device.py); under load a 200-epoch CLI run took 43 s of CPU with two threads, 3 s with one.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
