@@ -276,7 +276,10 @@ class MainWindow(FileDropTarget, QMainWindow):
     def find_lr(self) -> None:
         from playground.ui.dialogs.lr_finder import LrFinderDialog
 
-        LrFinderDialog(self.workspace, self).open()
+        ws = self.workspace
+        spec = ws.document.spec
+        job = (spec, ws.dataset, ws.config, ws.session.weights_for(spec))
+        LrFinderDialog(ws.tasks, job, ws.use_learning_rate, self).open()
 
     def show_sweep_dialog(self) -> None:
         """Training ▸ Sweep…: the sweep it starts is shown in the Sweep tab."""

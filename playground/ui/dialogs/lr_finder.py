@@ -3,7 +3,7 @@ loss plotted against the learning rate (log axis) with the suggestion marked; Ap
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,16 +17,24 @@ from playground.ui.widgets.plots import plot_widget
 
 if TYPE_CHECKING:
     from playground.core.training.lr_finder import LrFinding
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.tasks import TaskRunner
 
 RAW, SMOOTHED, SUGGESTED = "#3B73B980", "#3B73B9", "#E07B22"
 
 
 class LrFinderDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        job: tuple,
+        apply: Callable[[float], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """job: (spec, data set, settings, the trained weights of spec or None) to test;
+        apply(lr): Apply's learning rate, for the training settings."""
         super().__init__(parent)
         self.setWindowTitle("Find a learning rate")
-        self.ws = workspace
+        self.apply = apply
         self.finding: LrFinding | None = None
         self.plot = plot_widget("Loss against learning rate", grid=True)
         self.plot.setLabel("bottom", "learning rate (log scale)")
@@ -54,15 +62,12 @@ class LrFinderDialog(QDialog):
         layout.addWidget(self.plot, 1)
         layout.addLayout(buttons)
         self.resize(620, 420)
-        self.task = self._start()
+        self.task = self._start(tasks, job)
 
-    def _start(self):
-        ws, s = self.ws, self.ws.session
-        weights = s.weights_for(ws.document.spec)
-        job = (ws.document.spec, ws.dataset, ws.config, weights)
+    def _start(self, tasks: TaskRunner, job: tuple):
         from playground.core.training.lr_finder import range_test
 
-        task = ws.tasks.start("Finding a learning rate", stateless(range_test), *job)
+        task = tasks.start("Finding a learning rate", stateless(range_test), *job)
         task.done.connect(self._show)
         task.failed.connect(self._failed)
         self.rejected.connect(task.cancel)
@@ -91,6 +96,5 @@ class LrFinderDialog(QDialog):
 
     def _apply(self) -> None:
         if self.finding is not None:
-            self.ws.set_config(replace(self.ws.config, lr=float(f"{self.finding.suggestion:.2g}")))
-            self.ws.status.emit(f"Learning rate set to {self.finding.suggestion:.2g}")
+            self.apply(float(f"{self.finding.suggestion:.2g}"))
         self.accept()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,6 +245,11 @@ class Workspace(QObject):
         self.config = config
         self.files.mark_dirty()
         self.configChanged.emit(config)
+
+    def use_learning_rate(self, lr: float) -> None:
+        """The learning rate found for the network (Find LR ▸ Apply)."""
+        self.set_config(replace(self.config, lr=lr))
+        self.status.emit(f"Learning rate set to {lr:.2g}")
 
     def apply_preset(self, key: str) -> None:
         from playground.core.model.presets import PRESETS
