@@ -104,7 +104,9 @@ class MainWindow(FileDropTarget, QMainWindow):
     def _build(self) -> None:
         ws = self.workspace
         self.palette_view = LayerPalette()
-        self.inspector = LayerInspector(ws.document, ActivationCurve(ws))
+        curve = ActivationCurve(ws.session)
+        ws.readyChanged.connect(curve.set_ready)
+        self.inspector = LayerInspector(ws.document, curve)
         self.stack = NetworkStackView(ws.document)
         scroll = QScrollArea()
         scroll.setObjectName("stackScroll")

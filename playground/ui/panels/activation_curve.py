@@ -17,7 +17,7 @@ from playground.ui.widgets.live_view import LiveView
 from playground.ui.widgets.plots import plot_widget
 
 if TYPE_CHECKING:
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.session import TrainingSession
 
 REACH = 6.0  # the curve is drawn over at least [-6, 6]
 POINTS = 400
@@ -31,9 +31,10 @@ def is_curve(type_name: str) -> bool:
 
 
 class ActivationCurve(LiveView):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = workspace
+        self.session = session
+        self.ready = False  # torch has loaded (see set_ready)
         self.layer: tuple[str, str, dict[str, Any]] | None = None  # card name, type, params
         self.shown: InputRange | None = None
         self.plot = plot_widget()
@@ -54,9 +55,8 @@ class ActivationCurve(LiveView):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.plot)
         layout.addWidget(self.note)
-        workspace.session.probed.connect(self._probed)
-        workspace.session.weightsChanged.connect(self._weights_changed)
-        workspace.readyChanged.connect(lambda *_: self.draw())
+        session.probed.connect(self._probed)
+        session.weightsChanged.connect(self._weights_changed)
         self.setVisible(False)
 
     def show_layer(self, index: int, type_name: str | None, params: dict[str, Any]) -> None:
@@ -64,7 +64,7 @@ class ActivationCurve(LiveView):
         wanted = type_name is not None and is_curve(type_name)
         self.layer = (f"{index + 1} {type_name}", type_name, params) if wanted else None
         self.setVisible(wanted)
-        self.ws.session.want(activations=wanted)
+        self.session.want(activations=wanted)
         self.draw()
 
     def _probed(self, probe: Probe) -> None:
@@ -72,7 +72,7 @@ class ActivationCurve(LiveView):
             self.offer(probe.activation_inputs)
 
     def _weights_changed(self) -> None:
-        if self.ws.session.current_weights() is None:
+        if self.session.current_weights() is None:
             self.clear()
 
     def render_blank(self) -> None:
@@ -81,9 +81,14 @@ class ActivationCurve(LiveView):
     def render(self, inputs: dict[str, InputRange]) -> None:
         self.draw()
 
+    def set_ready(self, ready: bool) -> None:
+        """torch has loaded: the curve can be made."""
+        self.ready = ready
+        self.draw()
+
     def draw(self) -> None:
         """The curve over the inputs' range, the range shaded and their histogram beneath."""
-        if self.layer is None or not self.ws.ready:  # the curve is made by torch, loaded then
+        if self.layer is None or not self.ready:  # the curve is made by torch, loaded then
             return
         name, type_name, params = self.layer
         seen = (self.latest or {}).get(name)
