@@ -194,7 +194,7 @@ def preview_grid(
     import numpy as np
     import torch
 
-    from playground.core.inspect.mosaic import mosaic
+    from playground.core.data.mosaic import mosaic
 
     picks = torch.randperm(len(dataset.y_train), generator=torch.Generator().manual_seed(7))
     images = dataset.x_train[picks[:samples].to(dataset.y_train.device)].cpu()

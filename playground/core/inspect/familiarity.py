@@ -124,13 +124,3 @@ def stranger_warning(class_names: list[str], pre: Preprocessing | None) -> str:
         f"This looks nothing like {describe(class_names, pre)} this network learned from: its "
         "answer means little."
     )
-
-
-def snapshot_familiarity(spec, classes: int, weights, x_val, check=lambda: None):
-    """fit_familiarity of a network built from a weight snapshot (weights of spec) on the
-    validation inputs x_val; check() between pieces (it raises to stop)."""
-    from playground.core.inspect.inference import inference_model
-    from playground.core.model.build import logits_part
-
-    model = inference_model(spec, classes, weights)
-    return fit_familiarity(logits_part(model), x_val, check)

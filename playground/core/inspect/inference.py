@@ -12,7 +12,7 @@ from torch import nn
 from playground.core.data.dataset import apply_normalisation, point_inputs
 from playground.core.data.preprocess import preprocess
 from playground.core.data.ref import REGRESSION, Preprocessing
-from playground.core.inspect.familiarity import Familiarity, stranger_warning
+from playground.core.inspect.familiarity import Familiarity, fit_familiarity, stranger_warning
 from playground.core.model.build import build_model, logits_part
 from playground.core.model.spec import NetworkSpec
 
@@ -124,3 +124,10 @@ def answer_numbers(model: nn.Module, raw: list[float], pre: Preprocessing, names
     p = torch.softmax(out[0], dim=0)
     order = torch.argsort(p, descending=True)[:3].tolist()
     return ", ".join(f"{names[i]} {float(p[i]):.0%}" for i in order)
+
+
+def snapshot_familiarity(spec, classes: int, weights, x_val, check=lambda: None):
+    """fit_familiarity of a network built from a weight snapshot (weights of spec) on the
+    validation inputs x_val; check() between pieces (it raises to stop)."""
+    model = inference_model(spec, classes, weights)
+    return fit_familiarity(logits_part(model), x_val, check)

@@ -19,7 +19,7 @@ def calibrate(ws: Workspace) -> Task | None:
     if weights is None or spec is None or d is None:
         return None
 
-    from playground.core.inspect.familiarity import snapshot_familiarity
+    from playground.core.inspect.inference import snapshot_familiarity
 
     args = (spec, d.num_classes, weights, d.x_val)
     task = ws.tasks.start("Calibrating the stranger warning", checked(snapshot_familiarity), *args)

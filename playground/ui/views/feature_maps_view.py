@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from playground.core.inspect.mosaic import mosaic
+from playground.core.data.mosaic import mosaic
 from playground.core.training.events import Probe
 from playground.ui.widgets.live_view import LiveView
 

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from playground.core.inspect.mosaic import mosaic
+from playground.core.data.mosaic import mosaic
 from playground.core.numbers import number
 from playground.core.training.events import Snapshot
 from playground.ui.widgets.live_view import LiveView

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.inspect.mosaic import mosaic
+from playground.core.data.mosaic import mosaic
 from playground.core.numbers import number, scaled
 from playground.ui.widgets.plots import DIVERGING, plot_widget
 
