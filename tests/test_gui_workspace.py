@@ -96,7 +96,10 @@ def test_new_project_leaves_nothing_stale(window, qtbot):
 
 def test_another_data_set_clears_the_old_one_from_every_view(window, qtbot):
     train(window, qtbot)
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.StandardButton.Discard, asked)  # the trained weights go
     choose_dataset(window, qtbot, "xor")
+    assert asked, "changing the data set under trained weights asks first"
     assert window.curves.previous is None  # no ghost of a digits run on the xor axes
     assert window.curves.prev_loss.getData()[0] is None or not len(
         window.curves.prev_loss.getData()[0]
@@ -112,6 +115,7 @@ def test_gradients_of_a_new_network_do_not_splice_the_old_ones(window, qtbot):
     train(window, qtbot)
     first = set(window.views.gradients.curves)
     assert first == {"1 Conv2d", "4 Conv2d", "8 Linear", "11 Linear"}
+    answer_next_dialog(QMessageBox.StandardButton.Discard, [])  # the trained weights go
     menu_action(window, "preset-mlp").trigger()
     train(window, qtbot)
     assert set(window.views.gradients.curves) == {"2 Linear", "4 Linear", "6 Linear"}
@@ -221,7 +225,10 @@ def test_controls_tell_the_truth(window, qtbot):
     assert t.status.text().startswith("Trained 1 epochs")
     train(window, qtbot)
     assert t.status.text().startswith("Trained 2 epochs")  # all epochs, not this run's
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.StandardButton.Discard, asked)
     menu_action(window, "preset-lenet5").trigger()
+    assert asked  # the preset would strand the trained weights: asked first
     assert t.train_button.text() == "▶  Train"
     assert "changed since it was trained" in t.status.text()
 

@@ -63,7 +63,7 @@ def test_the_same_model_saved_as_onnx_imports_too(name, tmp_path, capsys):
         bn.running_mean.uniform_(-1, 1)  # statistics that matter, folded or not
         bn.running_var.uniform_(0.5, 2)
     onnx_file = tmp_path / "net.onnx"
-    _onnx(reference, torch.zeros(1, 1, 28, 28), onnx_file)
+    _onnx(reference, torch.zeros(1, 1, 28, 28), onnx_file, {})
     out = tmp_path / "net.playground"
     code, _, err = _cli(capsys, "import", str(onnx_file), "-o", str(out))
     assert code == 0, err

@@ -149,11 +149,11 @@ class MainWindow(FileDropTarget, QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(_panel("Training", self.training, stretch_last=False))
-        right_layout.addWidget(self.start_card)
         right_layout.addWidget(self.banner)
         right_layout.addWidget(self.task_bar)
         right_layout.addWidget(self.views.group_bar)
         right_layout.addWidget(self.views, 1)
+        self.start_card.float_over(self.views)  # over the empty views: no height of its own
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(_panel("Network", scroll))

@@ -65,7 +65,7 @@ STATUS_INTERVAL_S = 0.25
 
 
 # training paces (steps a second, 0: full speed): slow enough to watch toy data learn
-SPEEDS = (("Full speed", 0.0), ("20 steps/s", 20.0), ("5 steps/s", 5.0), ("1 step/s", 1.0))
+SPEEDS = (("Full", 0.0), ("20/s", 20.0), ("5/s", 5.0), ("1/s", 1.0))  # steps a second
 
 
 class TrainingPanel(QWidget):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,8 +32,11 @@ class PaintBar(QWidget):
         self.paint.setCheckable(True)
         self.paint.setToolTip("Click or drag on the plane to add points of the chosen class")
         self.classes = QButtonGroup(self)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)  # two rows: the tools fit a 1024-pixel window's views
+        rows.setContentsMargins(0, 0, 0, 0)
+        row, second = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(second)
         row.setSpacing(3)
         row.addWidget(self.paint)
         for i, (name, colour) in enumerate(zip(PAINT_CLASSES, SWATCHES, strict=True)):
@@ -67,13 +71,14 @@ class PaintBar(QWidget):
         self.clear = QPushButton("Clear")
         self.clear.clicked.connect(painting.clear)
         row.addWidget(self.erase)
-        row.addWidget(QLabel("Brush"))
-        row.addWidget(self.radius)
-        row.addWidget(QLabel("Points"))
-        row.addWidget(self.density)
-        row.addWidget(self.undo)
-        row.addWidget(self.clear)
         row.addStretch(1)
+        second.addWidget(QLabel("Brush"))
+        second.addWidget(self.radius)
+        second.addWidget(QLabel("Points"))
+        second.addWidget(self.density)
+        second.addWidget(self.undo)
+        second.addWidget(self.clear)
+        second.addStretch(1)
         painting.changed.connect(self._update)
         self._update()
 

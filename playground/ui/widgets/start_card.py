@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 DISMISSED = "start/card_dismissed"
+MARGIN, TOP = 8, 34  # inside the views: below their tab bar
 STEPS = (
     "<b>Start here</b><br>"
     "1. Pick a network: <i>Network ▸ Presets</i>, or drag layers from the Palette onto the "
@@ -46,6 +47,28 @@ class StartCard(QFrame):
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
         self.setVisible(not settings.value(DISMISSED, False, type=bool))
+
+    def float_over(self, widget: QWidget) -> None:
+        """Lie over the top of widget (the views, empty at the first launch) instead of taking
+        a row of the window: the window keeps its least size, 1024×700 fits."""
+        self.setParent(widget)
+        self.setAutoFillBackground(True)
+        widget.installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        host = self.parentWidget()
+        width = max(200, host.width() - 2 * MARGIN)
+        height = (
+            self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        )
+        self.setGeometry(MARGIN, TOP, width, min(height, max(60, host.height() - TOP)))
+        self.raise_()
 
     def dismissed(self) -> None:
         self.settings.setValue(DISMISSED, True)
