@@ -32,7 +32,7 @@ def run_app(project: Path | None = None) -> int:
     app = create_app()
     from playground.ui.main_window import MainWindow  # after QApplication: widgets need it
 
-    window = MainWindow()
+    window = _built_through_ctrl_c(MainWindow)
     try:
         window.show()  # PyTorch loads in the background from here (state/startup.py)
         start_up(window, project)
@@ -47,6 +47,22 @@ def run_app(project: Path | None = None) -> int:
     if pressed.is_set():
         raise KeyboardInterrupt
     return code
+
+
+def _built_through_ctrl_c(make: type[QMainWindow]) -> QMainWindow:
+    """The window, built whole even when Ctrl-C comes meanwhile (the start-up thread begins
+    inside: interrupted half-way, nothing could stop it and the interpreter crashed on exit);
+    then the window closes, which ends that thread, and KeyboardInterrupt is raised."""
+    pressed = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.set())
+    try:
+        window = make()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed.is_set():
+        window.close()
+        raise KeyboardInterrupt
+    return window
 
 
 def _close_on_ctrl_c(window: QMainWindow) -> threading.Event:
