@@ -98,4 +98,9 @@ def test_neurons_on_digits_show_weight_templates_and_page(window, qtbot):
     assert link.source >= page
     hover(canvas, clear_point(view, link))
     w2 = window.workspace.session.weights["3.weight"].numpy()
-    assert shown_number(view.hover) == float(number(w2[link.target, link.source]))
+    # the line names the link under the pointer and its weight, as PyTorch holds it
+    named = re.search(r"neuron (\d+) of 2 Linear to neuron (\d+) of 4 Linear", view.hover.text())
+    assert named, view.hover.text()
+    source, target = int(named[1]) - 1, int(named[2]) - 1
+    assert source >= page
+    assert shown_number(view.hover) == float(number(w2[target, source]))
