@@ -15,7 +15,7 @@ from playground.core.errors import SpecError
 from playground.core.limits import MAX_WEIGHTS_BYTES, check_not_special, mib
 from playground.core.model.build import GraphNet, build_model
 from playground.core.model.layers import Shape
-from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec
+from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec, unique_node_id
 
 L = LayerSpec.make
 IDENTITIES = {"Identity", "Dropout"}  # nothing to compute at inference
@@ -104,7 +104,8 @@ class _Graph:
             if layer is None:
                 alias[node.output[0]] = ids[0]
                 continue
-            node_id = _node_id(node, {n.id for n in nodes})
+            name = re.sub(r"^node_", "", node.name or node.output[0])
+            node_id = unique_node_id(name, {n.id for n in nodes})
             nodes.append(layer.wired(node_id, ids))
             alias[node.output[0]] = node_id
             if tensors:
@@ -235,14 +236,3 @@ def _attributes(node: Any) -> dict[str, Any]:
     from onnx import helper
 
     return {a.name: helper.get_attribute_value(a) for a in node.attribute}
-
-
-def _node_id(node: Any, taken: set[str]) -> str:
-    name = re.sub(r"^node_", "", node.name or node.output[0])
-    base = re.sub(r"\W", "_", name)[:60] or "node"
-    base = base if not base[0].isdigit() and base != INPUT else f"n_{base}"
-    node_id, n = base, 1
-    while node_id in taken:
-        n += 1
-        node_id = f"{base}_{n}"
-    return node_id

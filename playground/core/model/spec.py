@@ -288,3 +288,14 @@ def topological(nodes: tuple[LayerSpec, ...]) -> tuple[LayerSpec, ...]:
         order.append(node)
         placed.add(node.id)
     return tuple(order)
+
+
+def unique_node_id(name: str, taken: set[str]) -> str:
+    """name made a valid node id (letters, digits, _) that is not in taken."""
+    base = re.sub(r"\W", "_", name)[:60] or "node"
+    base = base if not base[0].isdigit() and base != INPUT else f"n_{base}"
+    node_id, n = base, 1
+    while node_id in taken:
+        n += 1
+        node_id = f"{base}_{n}"
+    return node_id

@@ -20,7 +20,7 @@ from playground.core.errors import SpecError
 from playground.core.model.build import GraphNet, build_model
 from playground.core.model.dynamo import import_dynamo
 from playground.core.model.layers import Shape
-from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec
+from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec, unique_node_id
 
 L = LayerSpec.make
 
@@ -70,7 +70,7 @@ def _nodes(traced: fx.GraphModule) -> tuple[list[LayerSpec], dict[str, nn.Module
         if layer is None:  # an identity: its users read its input
             alias[node.name] = ids[0]
             continue
-        node_id = _node_id(node.name, {n.id for n in nodes})
+        node_id = unique_node_id(node.name, {n.id for n in nodes})
         alias[node.name] = node_id
         nodes.append(layer.wired(node_id, ids))
         if source is not None:
@@ -84,16 +84,6 @@ def _sizes_only(node: fx.Node) -> bool:
     """Whether node computes a size (not a tensor) that only reshapes read."""
     is_size = node.target in ("size", getattr, operator.getitem) and "tensor_meta" not in node.meta
     return is_size and all(u.target in ("view", "reshape", torch.reshape) for u in node.users)
-
-
-def _node_id(name: str, taken: set[str]) -> str:
-    base = re.sub(r"\W", "_", name)[:60] or "node"
-    base = base if not base[0].isdigit() and base != INPUT else f"n_{base}"
-    node_id, n = base, 1
-    while node_id in taken:
-        n += 1
-        node_id = f"{base}_{n}"
-    return node_id
 
 
 def _where(node: fx.Node) -> str:
