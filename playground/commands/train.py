@@ -48,6 +48,7 @@ from playground.core.training.distributed import (
     detect,
     join,
     leave,
+    wait_for_all,
 )
 from playground.core.training.events import EpochMetrics, Event, Sink, fan_out
 from playground.core.training.history import History
@@ -264,7 +265,9 @@ def run(args: argparse.Namespace) -> int:
         raise DistributedError("transfer trains in seconds on one machine: run it without torchrun")
     join(cluster, config.device)
     try:
-        return _train(args, project, config, cluster)
+        code = _train(args, project, config, cluster)
+        wait_for_all()
+        return code
     finally:
         leave()
 

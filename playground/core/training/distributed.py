@@ -99,6 +99,12 @@ def _store(cluster: Cluster) -> dist.Store:
     return dist.PrefixStore(f"restart-{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}", store)
 
 
+def wait_for_all() -> None:
+    """Wait until every rank is here: the ranks then leave together, none while the leader
+    still writes (a rank gone early ends torchrun's run as failed)."""
+    dist.barrier()
+
+
 def leave() -> None:
     """Leave the process group, if this process joined one."""
     if dist.is_initialized():
