@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from playground.core.inspect.neurons import ACTIVATIONS
-from playground.core.model.build import node_names
+from playground.core.model.build import evaluating, node_names
 from playground.core.model.layers import layer_type
 from playground.core.training.events import InputRange
 
@@ -51,12 +51,10 @@ def activation_inputs(model: nn.Sequential, batch: torch.Tensor) -> dict[str, In
                 seen[name] = input_range(args[0])
 
             handles.append(module.register_forward_pre_hook(record))
-    was_training = model.training
-    model.eval()
     try:
-        model(batch)
+        with evaluating(model):
+            model(batch)
     finally:
-        model.train(was_training)
         for handle in handles:
             handle.remove()
     return seen

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.build import node_names
+from playground.core.model.build import evaluating, node_names
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,12 @@ def conv_walk(model: nn.Sequential, layer: str, filter_index: int, x: np.ndarray
     normalised) has become by the time it reaches that layer."""
     index = conv_layers(model)[layer]
     conv: nn.Conv2d = model[index]
-    was_training = model.training
-    model.eval()
     seen: list[torch.Tensor] = []  # what reaches the convolution (in a graph, its own input)
     handle = conv.register_forward_pre_hook(lambda m, args: seen.append(args[0]))
     try:
-        model(torch.as_tensor(x, dtype=torch.float32)[None])
+        with evaluating(model):
+            model(torch.as_tensor(x, dtype=torch.float32)[None])
     finally:
-        model.train(was_training)
         handle.remove()
     inputs = seen[0][0]
     p, s, k = conv.padding[0], conv.stride[0], conv.kernel_size[0]

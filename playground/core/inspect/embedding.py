@@ -14,7 +14,7 @@ from torch import nn
 
 from playground.core.errors import PlaygroundError
 from playground.core.inspect.familiarity import Familiarity
-from playground.core.model.build import logits_part
+from playground.core.model.build import evaluating, logits_part
 
 METHODS = ("pca", "tsne", "umap")
 MAX_POINTS = 2000  # validation samples placed: t-SNE of 2,000 takes ~10 s on 2 cores
@@ -109,18 +109,15 @@ def hidden_features(
 
     net = logits_part(model)
     handle = final_linear(model).register_forward_pre_hook(keep)
-    was_training = model.training
-    model.eval()
     logits = []
     try:
-        with torch.no_grad():
+        with evaluating(model), torch.no_grad():
             for i in range(0, n, CHUNK):
                 if check is not None:
                     check()
                 logits.append(net(x[i : min(i + CHUNK, n)]).float().cpu())
     finally:
         handle.remove()
-        model.train(was_training)
     return torch.cat(captured), torch.cat(logits)
 
 

@@ -75,22 +75,19 @@ def fit_familiarity(
     import numpy as np
     import torch
 
+    from playground.core.model.build import evaluating
+
     if len(x_val) < MIN_SAMPLES:
         return None
 
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            n = min(len(x_val), MAX_SAMPLES)
-            chunks = []
-            for i in range(0, n, CHUNK):
-                if check is not None:
-                    check()
-                chunks.append(energy(model(x_val[i : i + CHUNK])))
-            scores = torch.cat(chunks)
-    finally:
-        model.train(was_training)
+    with evaluating(model), torch.no_grad():
+        n = min(len(x_val), MAX_SAMPLES)
+        chunks = []
+        for i in range(0, n, CHUNK):
+            if check is not None:
+                check()
+            chunks.append(energy(model(x_val[i : i + CHUNK])))
+        scores = torch.cat(chunks)
     scores = scores.cpu().numpy()
     typical, threshold = (float(v) for v in np.percentile(scores, [50, PERCENTILE]))
     if not np.isfinite([typical, threshold]).all() or threshold - typical < 1e-6:

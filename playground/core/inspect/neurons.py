@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from playground.core.model.build import GraphNet, logits_part, node_names
+from playground.core.model.build import GraphNet, evaluating, logits_part, node_names
 from playground.core.training.events import NeuronLayer
 
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU)
@@ -57,13 +57,9 @@ def neuron_layers(
 ) -> list[NeuronLayer]:
     """Each dense layer's mean output over batch and, given the normalised grid points of a
     plane (resolution², features), its output over that plane (neurons, R, R)."""
-    was_training = model.training
-    model.eval()
-    try:
+    with evaluating(model):
         on_batch = dense_outputs(model, batch)
         on_plane = dense_outputs(model, plane) if plane is not None else None
-    finally:
-        model.train(was_training)
     # the first dense layer's weights are pictures only where it weighs the input's pixels;
     # a CNN's weigh feature maps (drawn as pictures, they read as noise stripes)
     start = dense_start(model) or 0

@@ -12,7 +12,7 @@ from playground.core.data.stream import ImageFiles
 from playground.core.inspect.activations import activation_inputs
 from playground.core.inspect.neurons import neuron_layers
 from playground.core.model.blocks import MBConv, Residual
-from playground.core.model.build import logits_part, node_outputs
+from playground.core.model.build import evaluating, logits_part, node_outputs
 from playground.core.training.callbacks.snapshots import weight_snapshot
 from playground.core.training.evaluate import evaluate_model
 from playground.core.training.events import (
@@ -65,22 +65,17 @@ def grid_answers(model: nn.Sequential, grid: torch.Tensor, pre: Preprocessing) -
     probabilities, or a regression's predicted number in the target's units (N, 1)."""
     if pre.task != REGRESSION:
         return grid_probabilities(model, grid)
-    was_training = model.training
-    model.eval()
     mean, std = pre.target
-    values = logits_part(model)(grid)[:, :1] * std + mean
-    model.train(was_training)
+    with evaluating(model):
+        values = logits_part(model)(grid)[:, :1] * std + mean
     return values.cpu().numpy()
 
 
 @torch.no_grad()
 def grid_probabilities(model: nn.Sequential, grid: torch.Tensor) -> np.ndarray:
     """Softmax probabilities (N, classes) at already-normalised grid points."""
-    was_training = model.training
-    model.eval()
-    probs = torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
-    model.train(was_training)
-    return probs
+    with evaluating(model):
+        return torch.softmax(logits_part(model)(grid), dim=1).cpu().numpy()
 
 
 def probe(

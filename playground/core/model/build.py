@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -186,15 +188,25 @@ def node_outputs(
         for name, module in zip(node_names(model), model, strict=True)
         if isinstance(module, wanted)
     ]
-    was_training = model.training
-    model.eval()
     try:
-        model(x)
+        with evaluating(model):
+            model(x)
     finally:
-        model.train(was_training)
         for handle in handles:
             handle.remove()
     return seen
+
+
+@contextlib.contextmanager
+def evaluating(model: nn.Module) -> Iterator[nn.Module]:
+    """model in eval mode (dropout off, BatchNorm's running statistics) for the block, then
+    back in the mode it was in: a look must not change how training goes on."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
 
 
 def _learns(module: nn.Module) -> bool:

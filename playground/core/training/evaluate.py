@@ -8,7 +8,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from playground.core.model.build import logits_part
+from playground.core.model.build import evaluating, logits_part
 from playground.core.training.task import Classification, Task
 
 
@@ -25,20 +25,16 @@ def evaluate_model(
     predicted numbers (N,)) in eval mode, in chunks small enough that no single forward holds
     the GIL for long; between_chunks may raise to stop early."""
     task = task or Classification()
-    was_training = model.training
-    model.eval()
     logits = logits_part(model)
     loss = torch.zeros((), device=x.device)
     outs = []
-    try:
+    with evaluating(model):
         for start in range(0, len(x), chunk):
             if between_chunks is not None:
                 between_chunks()
             out = logits(x[start : start + chunk])
             loss += task.loss(out, y[start : start + chunk], reduction="sum")
             outs.append(out)
-    finally:
-        model.train(was_training)
     if not outs:
         return 0.0, 0.0, torch.zeros(0, 1, device=x.device)
     out = torch.cat(outs)

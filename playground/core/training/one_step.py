@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.build import learnable_layers, logits_part
+from playground.core.model.build import evaluating, learnable_layers, logits_part
 from playground.core.training.events import StepResult
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -18,12 +18,8 @@ Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 @torch.no_grad()
 def batch_loss(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor, loss: Loss) -> float:
     """The loss on (x, y) in eval mode: dropout off, so before and after compare."""
-    was_training = model.training
-    model.eval()
-    try:
+    with evaluating(model):
         return loss(logits_part(model)(x), y).item()
-    finally:
-        model.train(was_training)
 
 
 def measured_step(
