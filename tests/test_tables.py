@@ -35,6 +35,27 @@ def test_iris_with_words_as_classes(tmp_path):
     assert not torch.allclose(d.x_val.mean(0), torch.zeros(4), atol=1e-3)
 
 
+def test_the_views_get_two_chosen_inputs_of_a_table_in_their_own_units(tmp_path):
+    from sklearn import datasets
+
+    from playground.core.data.view_arrays import view_arrays
+
+    d = load(iris_csv(tmp_path), target="species")
+    table = view_arrays(d).table
+    assert table.names == tuple(datasets.load_iris().feature_names)
+    (x_train, y_train), (x_val, _), (left, bottom, width, height) = table.plane(0, 2)
+    assert x_train.shape == (120, 2) and x_val.shape == (30, 2) and len(y_train) == 120
+    rows = {tuple(np.round(r, 4)) for r in datasets.load_iris().data[:, [0, 2]]}
+    assert {tuple(np.round(r, 4)) for r in x_train} <= rows  # sepal and petal lengths in cm
+    mean, std = x_train.mean(0), x_train.std(0, ddof=1)
+    assert (left, bottom) == pytest.approx(mean - 3 * std, rel=1e-4)
+    assert (width, height) == pytest.approx(6 * std, rel=1e-4)
+    assert (
+        view_arrays(load(iris_csv(tmp_path), inputs="sepal length (cm),petal length (cm)")).table
+        is None
+    )
+
+
 def test_semicolons_and_decimal_commas_read_as_the_same_numbers(tmp_path):
     plain, semi = load(iris_csv(tmp_path)), load(iris_semicolon_csv(tmp_path))
     assert semi.class_names == plain.class_names

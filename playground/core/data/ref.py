@@ -35,6 +35,7 @@ TASKS = (CLASSIFICATION, REGRESSION)
 MAX_SIDE = 4096  # pixels, of images a network takes
 MAX_SOURCE = 4096  # characters of a data set's name or path
 MAX_INPUT_NAME = 402  # a table's column and one of its values: "column=value"
+PLANE_SPREAD = 3.0  # a table's plane spans each of its two inputs' mean ± 3 spreads
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.data.dataset import Dataset, apply_normalisation, denormalise
-from playground.core.data.ref import REGRESSION, Preprocessing
+from playground.core.data.ref import PLANE_SPREAD, REGRESSION, Preprocessing
 
 Points = tuple[np.ndarray, np.ndarray]  # (N×2 coordinates, N true answers)
+Extent = tuple[float, float, float, float]  # left, bottom, width, height in the data's units
+
+
+@dataclass(frozen=True)
+class TableInputs:
+    """A table of more than two inputs as its rows were read: any two of its inputs span the
+    Boundary plane."""
+
+    names: tuple[str, ...]
+    train: Points  # (N×inputs raw values, N true answers)
+    val: Points
+    mean: np.ndarray  # each input's training mean and spread, in its units
+    std: np.ndarray
+
+    def plane(self, i: int, j: int) -> tuple[Points, Points, Extent]:
+        """The points over inputs i (across) and j (up), and the plane they span: each input's
+        mean ± PLANE_SPREAD spreads."""
+        pick = [i, j]
+        (x_train, y_train), (x_val, y_val) = self.train, self.val
+        m, s = self.mean, self.std * PLANE_SPREAD
+        extent = (m[i] - s[i], m[j] - s[j], 2 * s[i], 2 * s[j])
+        return (x_train[:, pick], y_train), (x_val[:, pick], y_val), extent
 
 
 @dataclass(frozen=True)
@@ -22,6 +44,7 @@ class ViewArrays:
     pictures: np.ndarray | None  # images: the same in raw [0, 1] pixels
     train_points: Points | None  # points of a plane: where they lie, whatever features of
     val_points: Points | None  # them the network gets
+    table: TableInputs | None  # a table of more than two inputs
 
 
 def view_arrays(d: Dataset) -> ViewArrays:
@@ -35,7 +58,23 @@ def view_arrays(d: Dataset) -> ViewArrays:
         raw_train, raw_val = (p.cpu().numpy() for p in d.raw_points())
         train, val = (raw_train, y_train), (raw_val, y_val)
     regression = d.task == REGRESSION
-    return ViewArrays(d.class_names, y_val, regression, samples, pictures, train, val)
+    table = _table_inputs(d, y_train, y_val)
+    return ViewArrays(d.class_names, y_val, regression, samples, pictures, train, val, table)
+
+
+def _table_inputs(d: Dataset, y_train: np.ndarray, y_val: np.ndarray) -> TableInputs | None:
+    """A table's inputs in their own units, or None for any other data set."""
+    pre = d.preprocessing
+    if pre.plane_dims is not None or len(pre.inputs) <= 2:
+        return None
+    mean, std = np.array(pre.mean), np.array(pre.std)
+
+    def raw(x) -> np.ndarray:
+        return x.cpu().numpy() * std + mean
+
+    return TableInputs(
+        tuple(pre.inputs), (raw(d.x_train), y_train), (raw(d.x_val), y_val), mean, std
+    )
 
 
 def network_input(model_input: np.ndarray, pre: Preprocessing) -> np.ndarray:

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from playground.core.data.dataset import Dataset, point_inputs
-from playground.core.data.ref import REGRESSION, Preprocessing
+from playground.core.data.ref import PLANE_SPREAD, REGRESSION, Preprocessing
 from playground.core.data.stream import ImageFiles
 from playground.core.inspect.activations import activation_inputs
 from playground.core.inspect.neurons import neuron_layers
@@ -19,7 +19,6 @@ from playground.core.training.events import (
     BOUNDARY_EXTENT,
     BOUNDARY_RESOLUTION,
     NEURON_RESOLUTION,
-    PLANE_SPREAD,
     Evaluation,
     Event,
     Probe,

@@ -10,7 +10,6 @@ import numpy as np
 
 BOUNDARY_EXTENT = 6.0  # a Probe's boundary covers [-6, 6]²: the toy sets' [-5, 5]² and a margin
 BOUNDARY_RESOLUTION = 80
-PLANE_SPREAD = 3.0  # a table's plane spans each of its two inputs' mean ± 3 spreads
 NEURON_RESOLUTION = 32  # a neuron tile over the plane: small tiles, many neurons
 
 

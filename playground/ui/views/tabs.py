@@ -12,8 +12,6 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QTabBar, QTabWidget, QWidget
 
-from playground.core.data.ref import REGRESSION
-from playground.core.training.events import PLANE_SPREAD
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
 from playground.ui.state.pins import Pins
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from playground.core.data.dataset import Dataset
+    from playground.core.data.view_arrays import ViewArrays
     from playground.core.inspect.gallery import Classified
     from playground.core.inspect.inference import Prediction
     from playground.ui.state.explanations import Explanations
@@ -149,6 +148,7 @@ class ViewTabs(QTabWidget):
         super().__init__(parent)
         self.session, self.recipe = session, parts.recipe
         self.dataset: Dataset | None = None  # the one shown (see show_dataset)
+        self._arrays: ViewArrays | None = None  # what the views draw of it
         s = session
         self.curves = CurvesView(s)
         self.runs = RunsView(parts.runs)
@@ -242,6 +242,7 @@ class ViewTabs(QTabWidget):
             view.clear()
         self.classify.forget()
         self.dataset = d
+        self._arrays = None
         self.neurons.set_class_names(d.class_names if d is not None else [])
         if d is None:  # a trained network that came without one: nothing of data to show
             self.group_bar.set_applies("Boundary", False, "Classify")
@@ -254,14 +255,13 @@ class ViewTabs(QTabWidget):
             return
         from playground.core.data.view_arrays import as_pictures, view_arrays  # torch: loaded
 
-        a = view_arrays(d)
+        a = self._arrays = view_arrays(d)
         is_image = a.samples is not None
         self.group_bar.set_applies("Boundary", not is_image, "Classify")
         self.feature_maps.set_dataset_samples(a.samples)
         self.convolution.set_dataset_samples(a.samples)
-        table = d.preprocessing.plane_dims is None and len(d.preprocessing.inputs) > 2
-        self.boundary.set_table_inputs(d.preprocessing.inputs if table else ())
-        if table:
+        self.boundary.set_table_inputs(a.table.names if a.table is not None else ())
+        if a.table is not None:
             self._table_points()
         else:
             self.boundary.set_points(a.train_points, a.val_points, a.regression)
@@ -287,22 +287,11 @@ class ViewTabs(QTabWidget):
 
     def _table_points(self) -> None:
         """A table's points over the two inputs the Boundary plane spans, in their units."""
-        d = self.dataset
-        if d is None or self.boundary.plane is None:
+        a, plane = self._arrays, self.boundary.plane
+        if a is None or a.table is None or plane is None:
             return
-        i, j = pick = list(self.boundary.plane)
-        mean, std = np.array(d.preprocessing.mean), np.array(d.preprocessing.std)
-
-        def raw(x) -> np.ndarray:
-            return x.cpu().numpy()[:, pick] * std[pick] + mean[pick]
-
-        y_train, y_val = d.true_answers()
-        s = PLANE_SPREAD
-        extent = QRectF(mean[i] - s * std[i], mean[j] - s * std[j], 2 * s * std[i], 2 * s * std[j])
-        regression = d.task == REGRESSION
-        self.boundary.set_points(
-            (raw(d.x_train), y_train), (raw(d.x_val), y_val), regression, extent
-        )
+        train, val, extent = a.table.plane(*plane)
+        self.boundary.set_points(train, val, a.regression, QRectF(*extent))
 
     def _plane_chosen(self) -> None:
         self._table_points()
