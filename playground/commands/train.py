@@ -206,7 +206,12 @@ def train_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
 
 def project_to_continue(text: str) -> Project | None:
     """The project text names, to train further; None for a preset or a network file."""
-    return load_project(text) if text.endswith(SUFFIX) else None
+    if not text.endswith(SUFFIX):
+        return None
+    project = load_project(text)
+    for note in project.notes:  # its table read from the copy kept inside
+        print(note, file=sys.stderr)
+    return project
 
 
 def check_fits(project: Project, path: str, data: Dataset) -> None:
@@ -343,7 +348,9 @@ def _train(
             spec=saved.spec,
         )
         saved.runs = [*_earlier_runs(project, args.output), this][-MAX_RUNS:]
-        save_project(args.output, saved)
+        note = save_project(args.output, saved)
+        if note:  # the table was too large to keep inside the project
+            print(note, file=sys.stderr)
         runs = len(saved.runs)
     last = trainer.history.epochs[-1] if trainer.history.epochs else None
     result = {

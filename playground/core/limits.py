@@ -36,6 +36,7 @@ MAX_IMAGE_PIXELS = 40_000_000  # decoded, after any reduced-size decoding
 MAX_SEED = 2**63 - 1
 MAX_INFLATION = 100  # real data compresses ~5×; a compression bomb ~1,000×
 MAX_TABLE_BYTES = 200 * MiB  # a CSV/TSV file, checked before reading
+MAX_KEPT_TABLE_BYTES = 64 * MiB  # a table a project keeps inside it; larger ones keep the path
 MAX_TABLE_ROWS = 1_000_000
 MAX_TABLE_COLUMNS = 1_000
 MAX_CELL = 200  # characters of one table cell or column name

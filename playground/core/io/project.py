@@ -1,5 +1,6 @@
-"""Project files: one zip with project.json, weights.safetensors and history.json, and the
-training runs kept (runs.json, with their kept weights in runs.safetensors).
+"""Project files: one zip with project.json, weights.safetensors and history.json, the
+training runs kept (runs.json, with their kept weights in runs.safetensors) and the table
+trained on (table.data, see project_table).
 
 Written atomically (temporary file + rename), through a symbolic link and keeping the file's
 permissions. Reading never unpickles anything and checks every member against limits.
@@ -26,11 +27,13 @@ from safetensors import SafetensorError
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.inspect.familiarity import Familiarity
+from playground.core.io import project_table
 from playground.core.limits import (
     MAX_CLASS_NAME,
     MAX_CLASSES,
     MAX_DEVICE_NAME,
     MAX_HISTORY_BYTES,
+    MAX_KEPT_TABLE_BYTES,
     MAX_PROJECT_JSON_BYTES,
     MAX_RUNS,
     MAX_RUNS_JSON_BYTES,
@@ -62,6 +65,7 @@ MEMBER_LIMITS = {  # refuse zip bombs before inflating them
     "history.json": MAX_HISTORY_BYTES,
     "runs.json": MAX_RUNS_JSON_BYTES,
     "runs.safetensors": MAX_WEIGHTS_BYTES,  # the runs' kept weights, keys 'RUN/NAME'
+    project_table.MEMBER: MAX_KEPT_TABLE_BYTES,
 }
 TEMPORARY = ".playground-tmp"  # the suffix of a save's temporary file, beside its target
 STALE_TEMPORARY_S = 15 * 60  # a save takes seconds; a temporary file this old was abandoned
@@ -78,6 +82,7 @@ class Project:
     history: History = field(default_factory=History)
     runs: list[Run] = field(default_factory=list)  # oldest first, at most MAX_RUNS
     familiarity: Familiarity | None = None  # to flag inputs unlike the training data
+    notes: list[str] = field(default_factory=list)  # what opening it had to say; not saved
 
     def build_trained_model(self) -> nn.Sequential:
         """The network with the saved weights loaded; ProjectError if they do not fit."""
@@ -93,8 +98,9 @@ class Project:
         return model
 
 
-def save_project(path: str | Path, project: Project) -> None:
+def save_project(path: str | Path, project: Project) -> str | None:
     """Write the project atomically; ProjectError (old file intact) if it cannot be written.
+    Returns a note for the user when its table is too large to keep inside (its path is kept).
 
     A symbolic link is written through (the file it points at is replaced, the link stays) and
     an existing file keeps its permissions; a new one gets the usual ones (0666 less umask)."""
@@ -106,6 +112,9 @@ def save_project(path: str | Path, project: Project) -> None:
         )
     sweep_temporaries(target.parent)
     meta = project_meta(project)
+    table, note = project_table.table_to_keep(project.dataset)
+    if table is not None:
+        meta["table"] = table.to_dict()
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{TEMPORARY}")
     try:
         # 0o666 less the umask, as any new file; mkstemp's 0600 would stick to the project
@@ -125,6 +134,8 @@ def save_project(path: str | Path, project: Project) -> None:
                 }
                 if run_weights:
                     z.writestr("runs.safetensors", _weights_bytes(run_weights))
+                if table is not None:
+                    z.writestr(project_table.MEMBER, table.raw)
             f.flush()
             os.fsync(f.fileno())
         with suppress(FileNotFoundError):
@@ -134,6 +145,7 @@ def save_project(path: str | Path, project: Project) -> None:
         raise ProjectError(f"could not save {path.name}: {e.strerror or e}") from None
     finally:  # on any failure, even an interrupt, no temporary file is left behind
         tmp.unlink(missing_ok=True)
+    return note
 
 
 def project_meta(project: Project) -> dict[str, Any]:
@@ -221,6 +233,9 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
     if "runs.safetensors" in names:
         weights = _weights(path, _member(path, z, "runs.safetensors"))
         project.runs = _with_run_weights(path, project.runs, weights)
+    if "table" in meta and project_table.MEMBER in names:
+        table = project_table.read_kept_table(meta["table"], _member(path, z, project_table.MEMBER))
+        project = project_table.with_kept_table(project, table)
     return project
 
 

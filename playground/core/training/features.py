@@ -15,6 +15,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
+from playground.core.cache import user_cache_dir
+
 FORMAT = "playground.features.1"
 
 
@@ -30,11 +32,7 @@ class Features:
 
 def default_cache_dir() -> Path:
     """PLAYGROUND_HOME/features when that is set (tests), else the user's cache folder."""
-    home = os.environ.get("PLAYGROUND_HOME")
-    if home:
-        return Path(home) / "features"
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "neural-playground" / "features"
+    return user_cache_dir("features")
 
 
 def folder_key(root: Path, reader: str) -> str:

@@ -335,7 +335,9 @@ class Workspace(QObject):
         project = self.snapshot_project()
         task = self.tasks.start(f"Saving {path.name}", stateless(save_project), path, project)
 
-        def saved(_: object) -> None:
+        def saved(note: str | None) -> None:
+            if note:  # the table was too large to keep inside
+                self.info.emit(note)
             self.files.set_clean(path)
             recovery_path().unlink(missing_ok=True)
             self.status.emit(f"Saved {path}")
@@ -419,6 +421,8 @@ class Workspace(QObject):
             self.files.mark_dirty()  # the recovery file stays until the work is saved
         else:
             self.files.set_clean(path)
+        for note in project.notes:  # the table read from the copy kept inside
+            self.info.emit(note)
 
     def export(self, fmt: str, path: Path) -> Task | None:
         project = self.snapshot_project()
