@@ -105,3 +105,25 @@ def test_cancel_and_open_a_study(window, qtbot, tmp_path):
     with qtbot.waitSignal(sweeps.failed, timeout=30_000):
         QTest.mouseClick(view.open_button, LEFT)
     assert "no study named 'none'" in view.status.text()
+
+
+def test_the_newest_study_watched_is_the_one_read(window, qtbot, tmp_path):
+    import optuna
+
+    from playground.core.training.sweep import storage_of
+
+    storage = f"sqlite:///{tmp_path}/two.db"
+    for name, value in (("first", 0.25), ("second", 0.75)):
+        study = optuna.create_study(study_name=name, storage=storage_of(storage))
+        study.add_trial(optuna.trial.create_trial(params={}, distributions={}, value=value))
+    sweeps = window.views.sweep.sweeps
+    tables = []
+    sweeps.read.connect(tables.append)
+    sweeps.watch(storage, "first")
+    sweeps.watch(storage, "second")  # before the first read has ended
+    qtbot.waitUntil(lambda: len(tables) >= 1, timeout=30_000)
+    assert [t.study for t in tables] == ["second"] and tables[0].rows[0].value == 0.75
+    sweeps.refresh()
+    sweeps.stop_watching()  # a read under way is forgotten: nothing arrives after this
+    qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=30_000)
+    assert [t.study for t in tables] == ["second"]

@@ -35,11 +35,10 @@ class Sweeps(QObject):
         self.watched: tuple[str, str] | None = None  # (storage, study)
         self.table: StudyTable | None = None
         self.task: Task | None = None
-        self._reading: Task | None = None
-        self._again = False  # asked to read while a read was under way
+        self._reading = workspace.tasks.slot()  # a newer read replaces one under way
         self._timer = QTimer(self)
         self._timer.setInterval(WATCH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._poll)
         self.trialEnded.connect(self._trial_ended)
         self.studyReady.connect(self.watch)
 
@@ -94,37 +93,31 @@ class Sweeps(QObject):
 
     def stop_watching(self) -> None:
         self._timer.stop()
+        self._reading.cancel()
         self.watched = None
 
     def refresh(self) -> None:
-        """Read the watched study again (once the read under way has ended, if one is)."""
-        if self._reading is not None:
-            self._again = True
-            return
+        """Read the watched study again: something changed (a trial ended, another study is
+        watched), so this read replaces any under way."""
         if self.watched is None:
             return
-        task = self._reading = self.ws.tasks.start(
-            "Reading the study", _read, *self.watched, self.table
-        )
+        task = self._reading.start("Reading the study", _read, *self.watched, self.table)
         task.done.connect(self._read_done)
         task.failed.connect(self._read_failed)
-        task.ended.connect(self._read_ended)
+
+    def _poll(self) -> None:
+        """The timer's look for trials added elsewhere: a read under way will bring them."""
+        if not self._reading.busy:
+            self.refresh()
 
     def _read_done(self, table: StudyTable) -> None:
-        if self.watched == (table.storage, table.study):
-            self.table = table
-            self.read.emit(table)
+        self.table = table
+        self.read.emit(table)
 
     def _read_failed(self, error: Exception) -> None:
         self.failed.emit(str(error))
         if self.task is None:  # nothing will fix it by itself: stop asking
             self._timer.stop()
-
-    def _read_ended(self) -> None:
-        self._reading = None
-        if self._again:
-            self._again = False
-            self.refresh()
 
     def make_current(self, row: TrialRow) -> None:
         """The trial's run made current when this window has it (its settings and network);
