@@ -13,6 +13,7 @@ from gui_helpers import (
     answer_next_dialog,
     choose_in_combo,
     click_menu,
+    click_tab,
     drop_files,
     toy_mlp,
     wait_for_tasks,
@@ -113,6 +114,13 @@ def photo_classes(window, qtbot, tmp_path, _isolated_home):
     QTest.mouseClick(dialog.train, LEFT)
 
 
+def make_a_run_current(window, qtbot, tmp_path):
+    click_tab(window, "Runs")
+    table = window.views.runs.table
+    QTest.mouseClick(table.viewport(), LEFT, pos=table.visualItemRect(table.item(0, 0)).center())
+    QTest.mouseClick(window.views.runs.current_button, LEFT)
+
+
 ACTIONS = [
     new,
     open_dialog,
@@ -125,6 +133,7 @@ ACTIONS = [
     toy_option,
     image_folder,
     photo_classes,
+    make_a_run_current,
 ]
 
 

@@ -3,10 +3,10 @@
 import torch
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 from test_gui_workspace import choose_dataset, click_tab, menu_action, train
 
-from gui_helpers import LEFT, NO_MOD, wait_for_tasks
+from gui_helpers import LEFT, NO_MOD, answer_next_dialog, wait_for_tasks
 from playground.core.io.project import load_project
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -78,7 +78,11 @@ def test_runs_are_kept_compared_renamed_made_current_and_saved(
 
     row = _names(table).index("slow start")
     _click_row(table, row)
+    seen = []
+    answer_next_dialog(QMessageBox.StandardButton.Discard, seen)  # Run 2's weights unsaved
     QTest.mouseClick(view.current_button, LEFT)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == ["Save the changes to Untitled first?"]
     first = window.workspace.runs.runs[0]
     assert window.training.lr.value() == 0.001
     session = window.workspace.session

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from playground.core.limits import MAX_RUNS
 from playground.core.training.events import Finished, RunStatus
 from playground.core.training.runs import MAX_RUN_NAME, Run, new_run
+from playground.ui.state.guard import WEIGHTS
 from playground.ui.state.session import SessionState
 
 if TYPE_CHECKING:
@@ -114,13 +115,19 @@ class RunList(QObject):
                 f"{label} was trained on {run.dataset.source}: choose that data set first."
             )
             return
-        ws.set_config(run.config)
         if run.weights is None or run.spec is None:
+            ws.set_config(run.config)
             ws.info.emit(
                 f"{label}'s settings are back in the training panel; its weights were not "
                 "kept, so Train trains it again."
             )
             return
+        ws.guard.confirm(f"Making {label} current", lambda: self._bring_back(run, label), WEIGHTS)
+
+    def _bring_back(self, run: Run, label: str) -> None:
+        """run's settings, network (an undoable edit) and weights in place of the current."""
+        ws = self.ws
+        ws.set_config(run.config)
         if run.spec != ws.document.spec:
             ws.document.replace_layers(run.spec, f"Network of {label}")
         ws.session.load(run.spec, run.weights, run.history.copy())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.errors import PlaygroundError
+from playground.ui.state.guard import WEIGHTS
 from playground.ui.state.tasks import Task, TaskState
 
 if TYPE_CHECKING:
@@ -136,10 +137,17 @@ class Sweeps(QObject):
         except PlaygroundError as e:
             ws.error.emit(f"Trial {row.number}'s values do not fit this network: {e}")
             return
-        if spec != ws.document.spec:
-            ws.document.replace_layers(spec, f"Network of trial {row.number}")
-        ws.set_config(config)
-        ws.info.emit(f"Trial {row.number}'s settings are current: Train trains with them.")
+
+        def apply() -> None:
+            if spec != ws.document.spec:
+                ws.document.replace_layers(spec, f"Network of trial {row.number}")
+            ws.set_config(config)
+            ws.info.emit(f"Trial {row.number}'s settings are current: Train trains with them.")
+
+        if spec == ws.document.spec:
+            apply()  # the trained weights still fit: nothing is lost
+        else:
+            ws.guard.confirm(f"Making trial {row.number} current", apply, WEIGHTS)
 
 
 def _read(storage: str, study: str, previous: StudyTable | None, state: TaskState) -> StudyTable:
