@@ -166,7 +166,7 @@ def test_nodes_listed_out_of_order_are_put_in_order():
             "a",
             "two nodes are named 'a'",
         ),
-        ([{"id": "a", "type": "ReLU", "inputs": []}], "a", "a: inputs must list the ids"),
+        ([{"id": "a", "type": "ReLU", "inputs": "input"}], "a", "a: inputs must list the ids"),
         (
             [{"id": "a", "type": "Linear", "params": {"out_features": -1}, "inputs": ["input"]}],
             "a",

@@ -45,10 +45,10 @@ def test_a_graph_opens_as_its_nodes_with_their_inputs_and_trains(window, qtbot, 
     project = Project(spec, DatasetRef("xor"), weights=build_model(spec).state_dict())
     project.class_names = ["0", "1"]
     drop_project(window, qtbot, project, tmp_path)
-    assert window.stack.card_text(3).startswith("skip  Add  ← b, a")
-    QTest.mouseClick(window.stack, LEFT, NO_MOD, window.stack.card_rect(3).center())
-    QTest.keyClick(window.stack, Qt.Key.Key_Delete)  # a graph's cards are not deleted here
-    assert len(window.workspace.document.spec.layers) == 5
+    assert window.network.showing_graph  # drawn on the canvas, its wires into in1 and in2
+    assert window.canvas.card_text("skip").startswith("skip  Add")
+    assert [w.wire.slot for w in window.canvas.wires if w.wire.target == "skip"] == [0, 1]
+    assert window.canvas.wire_between("a", "skip").wire.slot == 1
     QTest.mouseClick(window.training.train_button, LEFT)
     qtbot.waitUntil(lambda: window.workspace.session.state == "trained", timeout=60_000)
     assert "error" not in window.statusBar().currentMessage().lower()
@@ -71,5 +71,6 @@ def test_file_import_model_brings_a_module_in_as_a_graph(window, qtbot, monkeypa
     click_menu(window, "File", "Import model…")
     qtbot.waitUntil(lambda: window.workspace.document.spec.is_graph, timeout=30_000)
     assert asked and "SmallResNet" in asked[0] and "Inception" in asked[0]
-    assert window.stack.card_text(0).startswith("stem  Conv2d  ← input")
-    assert "5,114 parameters" in window.stack.footer
+    assert window.canvas.card_text("stem").startswith("stem  Conv2d")
+    assert window.canvas.wire_between("input", "stem")
+    assert "5,114 parameters" in window.canvas.footer

@@ -30,7 +30,7 @@ REQUIRED = {
 def test_catalog_is_complete_and_explained():
     assert set(CATALOG) >= REQUIRED
     for t in CATALOG.values():
-        assert t.group in (*GROUPS, "merge")  # merges are wired on the graph canvas
+        assert t.group in GROUPS
         assert len(t.explanation) > 60, t.name
         for p in t.params:
             assert p.check(p.default) == p.default

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 if TYPE_CHECKING:
     from playground.ui.panels.learn_lessons import Lesson
-    from playground.ui.panels.stack_view import NetworkStackView
+    from playground.ui.panels.network_panel import NetworkPanel
     from playground.ui.panels.training_panel import TrainingPanel
     from playground.ui.state.workspace import Workspace
     from playground.ui.views.tabs import ViewTabs
@@ -33,7 +33,7 @@ class LessonRunner(QObject):
     and the settings, shows the view, selects the card, then trains or steps."""
 
     def __init__(
-        self, ws: Workspace, training: TrainingPanel, views: ViewTabs, stack: NetworkStackView
+        self, ws: Workspace, training: TrainingPanel, views: ViewTabs, stack: NetworkPanel
     ) -> None:
         super().__init__(ws)
         self.ws, self.training, self.views, self.stack = ws, training, views, stack

@@ -34,8 +34,8 @@ from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.panels.code_panel import CodePanel
 from playground.ui.panels.inspector import LayerInspector
 from playground.ui.panels.learn_panel import LearnPanel, fit_dock
+from playground.ui.panels.network_panel import NetworkPanel
 from playground.ui.panels.palette import LayerPalette
-from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.panels.training_panel import TrainingPanel
 from playground.ui.practice_runner import practice_dock
 from playground.ui.state.project_files import app_settings
@@ -91,7 +91,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self._update_undo()
         self._show_recent(ws.files.recent())
         self._set_title(ws.files.display_name, False)
-        self.stack.set_dataset_label(f"{ws.loader.ref.source} · loading…")
+        self.network.set_dataset_label(f"{ws.loader.ref.source} · loading…")
         self.setAcceptDrops(True)
         self.resize(1440, 880)
 
@@ -107,12 +107,9 @@ class MainWindow(FileDropTarget, QMainWindow):
         curve = ActivationCurve(ws.session)
         ws.readyChanged.connect(curve.set_ready)
         self.inspector = LayerInspector(ws.document, curve)
-        self.stack = NetworkStackView(ws.document)
-        scroll = QScrollArea()
-        scroll.setObjectName("stackScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.stack)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.network = NetworkPanel(ws.document)
+        self.stack, self.canvas = self.network.stack, self.network.canvas
+        scroll = self.network.scroll
         # The splitter must not squeeze the cards below their own width: their right-hand
         # column (output shape, parameters) would be cut off.
         scroll.setMinimumWidth(
@@ -123,7 +120,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.start_card = StartCard(app_settings(), self._open_learn)
         self.task_bar = TaskBar()
         self.views = build_view_tabs(ws, self)
-        runner = LessonRunner(ws, self.training, self.views, self.stack)
+        runner = LessonRunner(ws, self.training, self.views, self.network)
         self.learn_dock = QDockWidget("Learn", self)
         self.learn_dock.setObjectName("learnDock")
         self.learn_dock.setWidget(LearnPanel(runner.run))
@@ -156,7 +153,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.start_card.float_over(self.views)  # over the empty views: no height of its own
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(_panel("Network", scroll))
+        splitter.addWidget(_panel("Network", self.network))
         splitter.addWidget(right)
         left.setMinimumWidth(160)
         splitter.setSizes([200, 300, 1000])  # the cards at their width, the rest to the views
@@ -187,7 +184,9 @@ class MainWindow(FileDropTarget, QMainWindow):
         ws.readyChanged.connect(self._on_ready)
         ws.datasetChanged.connect(self._show_dataset)
         ws.tasks.started.connect(self.task_bar.follow)
-        self.stack.selectionChanged.connect(self.inspector.show_layer)
+        self.network.selectionChanged.connect(self.inspector.show_layer)
+        self.network.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.network.graphShown.connect(self._widen_network)
         t.datasetRequested.connect(self.datasets.choose)
         t.folderRequested.connect(self.datasets.add_folder)
         t.paintRequested.connect(self.paint)
@@ -221,13 +220,23 @@ class MainWindow(FileDropTarget, QMainWindow):
     def _show_dataset(self) -> None:
         d, recipe = self.workspace.dataset, self.workspace.recipe()
         if d is not None:
-            self.stack.set_dataset_label(
+            self.network.set_dataset_label(
                 f"{d.name} · {len(d.x_train):,} train / {len(d.x_val):,} val · "
                 f"{d.num_classes} classes"
             )
         elif recipe is not None:
-            self.stack.set_dataset_label(f"no data set · classifies {len(recipe[0]):,} classes")
-        self.stack.select(-1)
+            self.network.set_dataset_label(f"no data set · classifies {len(recipe[0]):,} classes")
+        self.network.select(-1)
+
+    def _widen_network(self, graph: bool) -> None:
+        """A graph's lanes need room side by side: the canvas takes some of the views' width
+        (and gives it back for a stack)."""
+        left, middle, right = self.splitter.sizes()
+        want = max(self.network.scroll.minimumWidth(), min(560, (middle + right) * 2 // 5))
+        if not graph:
+            want = self.network.scroll.minimumWidth() + 24
+        if want != middle:
+            self.splitter.setSizes([left, want, middle + right - want])
 
     def _toggle_pause(self) -> None:
         s = self.workspace.session

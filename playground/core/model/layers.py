@@ -80,7 +80,7 @@ class LayerType:
         raise KeyError(name)
 
 
-GROUPS = ("layers", "convolution", "activations", "regularisation", "pretrained")
+GROUPS = ("layers", "convolution", "activations", "regularisation", "merge", "pretrained")
 
 
 def _nn():

@@ -124,6 +124,8 @@ def _infer_graph(spec: NetworkSpec, num_classes: int | None) -> ShapeReport:
 def _node_shape(node: LayerSpec, ins: list[Shape]) -> tuple[Shape, int]:
     """A node's output shape and parameter count from its inputs' shapes."""
     t = layer_type(node.type)
+    if not ins:
+        raise ShapeError(f"{node.type} has no input", "drag a wire to it from a card's output")
     if t.merges:
         if len(ins) < 2:
             raise ShapeError(f"{node.type} needs two inputs or more", "wire a second input to it")

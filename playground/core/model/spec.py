@@ -38,6 +38,7 @@ class LayerSpec:
     params: dict[str, Any] = field(default_factory=dict)
     id: str = ""  # in a graph: the node's name; empty in a straight stack
     inputs: tuple[str, ...] = ()  # in a graph: the ids its inputs come from, in order
+    block: str = ""  # in a graph: the folded block it belongs to (drawing only; builds alike)
 
     @classmethod
     def make(cls, type_name: str, **params: Any) -> LayerSpec:
@@ -61,7 +62,7 @@ class LayerSpec:
 
     def with_param(self, name: str, value: Any) -> LayerSpec:
         changed = LayerSpec.make(self.type, **{**self.params, name: value})
-        return replace(changed, id=self.id, inputs=self.inputs)
+        return replace(changed, id=self.id, inputs=self.inputs, block=self.block)
 
     def wired(self, node_id: str, inputs: tuple[str, ...] | list[str]) -> LayerSpec:
         """This layer as a graph node named node_id, fed by the nodes named in inputs."""
@@ -71,12 +72,13 @@ class LayerSpec:
         return {"type": self.type, **self.params}
 
     def node_dict(self) -> dict[str, Any]:
-        return {
+        node = {
             "id": self.id,
             "type": self.type,
             "params": self.params,
             "inputs": list(self.inputs),
         }
+        return node | ({"block": self.block} if self.block else {})
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,9 @@ class NetworkSpec:
 
     def as_stack_if_straight(self) -> NetworkSpec:
         """A graph that is one chain in order, from the input to the output, as a plain stack
-        (so every view that knows stacks shows it as before)."""
+        (so every view that knows stacks shows it as before); one with folded blocks stays."""
+        if any(layer.block for layer in self.layers):
+            return self
         previous = INPUT
         for layer in self.layers:
             if layer.inputs != (previous,):
@@ -254,6 +258,7 @@ def _parse_node(i: int, item: Any) -> LayerSpec:
     if not isinstance(item, dict) or not isinstance(item.get("type"), str):
         raise SpecError(f'node {i + 1} has no type: give it one, such as "type": "Linear"')
     node_id, params, inputs = item.get("id"), item.get("params", {}), item.get("inputs")
+    block = item.get("block", "")
     if not isinstance(node_id, str) or not ID_PATTERN.fullmatch(node_id) or node_id == INPUT:
         raise SpecError(
             f"node {i + 1}'s id {brief(node_id)} is not a name: use letters, digits and _ "
@@ -261,10 +266,15 @@ def _parse_node(i: int, item: Any) -> LayerSpec:
         )
     if not isinstance(params, dict):
         raise SpecError(f"{node_id}: params must be an object of parameter values")
-    if not isinstance(inputs, list) or not all(isinstance(s, str) for s in inputs) or not inputs:
+    # An empty list is a node not wired yet (saved mid-edit): the shape report names it.
+    if not isinstance(inputs, list) or not all(isinstance(s, str) for s in inputs):
         raise SpecError(f'{node_id}: inputs must list the ids it takes, such as ["{INPUT}"]')
+    if block and (not isinstance(block, str) or not ID_PATTERN.fullmatch(block)):
+        raise SpecError(
+            f"{node_id}: its block {brief(block)} is not a name: use letters, digits, _"
+        )
     try:
-        return LayerSpec.make(item["type"], **params).wired(node_id, inputs)
+        return replace(LayerSpec.make(item["type"], **params).wired(node_id, inputs), block=block)
     except SpecError as e:
         raise SpecError(f"{node_id}: {e}") from None
 

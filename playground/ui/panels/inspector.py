@@ -88,7 +88,8 @@ class LayerInspector(QWidget):
             return
         layer = layers[self.index]
         t = layer_type(layer.type)
-        self.title.setText(f"Layer {self.index + 1}: {layer.type}")
+        name = layer.id or f"Layer {self.index + 1}"  # a graph's node goes by its name
+        self.title.setText(f"{name}: {layer.type}")
         self.explanation.setText(t.explanation)
         if not t.params:
             none = QLabel("This layer has no parameters to set.")

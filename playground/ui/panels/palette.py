@@ -35,9 +35,8 @@ class LayerPalette(QTreeWidget):
                 item = QTreeWidgetItem(header, [t.name])
                 item.setIcon(0, layer_icon(t.name, group))
                 item.setData(0, TYPE_ROLE, t.name)
-                item.setToolTip(
-                    0, f"<b>{t.name}</b><br>{t.explanation}<br><i>Drag it into the network.</i>"
-                )
+                where = "onto the graph (Draw branches)" if t.merges else "into the network"
+                item.setToolTip(0, f"<b>{t.name}</b><br>{t.explanation}<br><i>Drag it {where}.</i>")
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable

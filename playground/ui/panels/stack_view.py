@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QKeyEvent, QPainter, QPen
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from playground.core.model.layers import layer_type, shape_text
 from playground.core.model.shapes import LayerInfo
+from playground.ui.panels.card_paint import (
+    CARD_H,
+    Card,
+    card_height,
+    layer_tooltip,
+    paint_card,
+    shape_and_count,
+)
 from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.style import (
     ERROR,
-    ERROR_BG,
-    GROUP_COLOURS,
     MUTED,
     SELECTION,
     TEXT,
-    layer_icon,
 )
 
 MOVE_MIME = "application/x-playground-move"
-MARGIN, GAP, CARD_H, ICON = 12, 10, 54, 26
+MARGIN, GAP = 12, 10
 BANNER_H = 40  # two lines where the panel is narrow
-
-
-@dataclass
-class Card:
-    """What one card shows: painted as is, and read back by tests as a person would read it."""
-
-    index: int  # -1 for the input card
-    type_name: str
-    title: str
-    detail: str
-    shape: str
-    params: str
-    error: str
-    group: str
-    rect: QRect
 
 
 MIN_WIDTH = 270  # a card's title, shape and parameter count side by side
@@ -110,22 +98,13 @@ class NetworkStackView(QWidget):
 
     def _layer_card(self, info: LayerInfo, params: dict, width: int, y: int) -> Card:
         t = layer_type(info.type)
-        shape = f"→ {shape_text(info.output_shape)}" if info.output_shape else "→ ?"
-        count = ""
-        if info.output_shape:
-            count = f"{info.param_count:,} params" if info.param_count else "no weights"
+        shape, count = shape_and_count(info)
         error = info.error or ""
-        height = CARD_H
-        if error:
-            fm = QFontMetrics(self.font())
-            text_rect = fm.boundingRect(
-                QRect(0, 0, width - ICON - 40, 1000), Qt.TextFlag.TextWordWrap, error
-            )
-            height += text_rect.height() + 6
         title, detail = f"{info.index + 1}  {info.type}", t.summary(params)
         if info.id:  # a graph's node: its name, and where its inputs come from
             inputs = ", ".join(self.doc.spec.layers[info.index].inputs)
             title, detail = f"{info.id}  {info.type}", f"← {inputs}   {detail}".rstrip()
+        height = card_height(self.font(), width, error)
         return Card(
             info.index,
             info.type,
@@ -179,50 +158,11 @@ class NetworkStackView(QWidget):
         if self.doc.locked:
             return "Locked while training: stop it to edit"
         if self.doc.spec.is_graph:
-            return "A graph, inputs after ←: edit settings here; add or move cards in stacks"
+            return "A graph: edit it on the canvas"  # the Network panel shows the canvas then
         return ""
 
     def _paint_card(self, p: QPainter, c: Card) -> None:
-        selected = c.index == self.selected and c.index >= 0
-        border = ERROR if c.error else (SELECTION if selected else QColor("#D0D7DE"))
-        p.setPen(QPen(border, 2 if (selected or c.error) else 1))
-        p.setBrush(ERROR_BG if c.error else QColor("#FFFFFF"))
-        p.drawRoundedRect(QRectF(c.rect).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
-        strip = QRectF(c.rect.left() + 1, c.rect.top() + 1, 5, c.rect.height() - 2)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(GROUP_COLOURS[c.group])
-        p.drawRoundedRect(strip, 2, 2)
-        icon_y = c.rect.top() + (CARD_H - ICON) // 2
-        if c.index >= 0:
-            p.drawPixmap(
-                c.rect.left() + 14,
-                icon_y,
-                layer_icon(c.type_name, c.group, ICON).pixmap(ICON, ICON),
-            )
-        left = c.rect.left() + 14 + ICON + 10
-        top_row = QRect(left, c.rect.top() + 8, c.rect.width() - ICON - 40, 20)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        p.setFont(bold)
-        p.setPen(TEXT)
-        room = top_row.width() - p.fontMetrics().horizontalAdvance(c.shape) - 8
-        title = p.fontMetrics().elidedText(c.title, Qt.TextElideMode.ElideRight, room)
-        p.drawText(top_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-        p.drawText(top_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.shape)
-        p.setFont(self.font())
-        p.setPen(MUTED)
-        bottom_row = top_row.translated(0, 20)
-        detail = p.fontMetrics().elidedText(
-            c.detail, Qt.TextElideMode.ElideRight, bottom_row.width() - (90 if c.params else 0)
-        )
-        p.drawText(bottom_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
-        p.drawText(
-            bottom_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.params
-        )
-        if c.error:
-            p.setPen(ERROR)
-            r = QRect(left, c.rect.top() + CARD_H - 6, top_row.width(), c.rect.height() - CARD_H)
-            p.drawText(r, Qt.TextFlag.TextWordWrap, c.error)
+        paint_card(p, c, c.index == self.selected and c.index >= 0, self.font())
 
     def _paint_footer(self, p: QPainter) -> None:
         last = self.cards[-1].rect
@@ -308,10 +248,8 @@ class NetworkStackView(QWidget):
             index = self.card_at(event.pos())
             if index is not None and index >= 0:
                 c = self.cards[index + 1]
-                tip = layer_type(self.doc.spec.layers[index].type).explanation
-                QToolTip.showText(
-                    event.globalPos(), f"{c.error}\n\n{tip}" if c.error else tip, self
-                )
+                tip = layer_tooltip(self.doc.spec.layers[index].type, c.error)
+                QToolTip.showText(event.globalPos(), tip, self)
             else:
                 QToolTip.hideText()
             return True

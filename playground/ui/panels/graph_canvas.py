@@ -1,0 +1,565 @@
+"""The graph canvas: the network as cards and wires. Drag from a card's output port to another
+card's input port to wire; drop a palette layer on a wire to insert it, on a card to branch from
+it, on empty canvas for a loose card; Delete removes the selected cards and wires; Ctrl+G folds
+the selected cards into a block, double-click opens it (or a Residual card into its layers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QMenu,
+    QWidget,
+)
+
+from playground.core.errors import SpecError
+from playground.core.model import graph_edit as edit
+from playground.core.model.layers import layer_type, shape_text
+from playground.core.model.shapes import LayerInfo
+from playground.core.model.spec import INPUT, NetworkSpec
+from playground.ui.panels.card_paint import Card, card_height, shape_and_count
+from playground.ui.panels.graph_items import BlockFrame, CardItem, WireItem, wire_path
+from playground.ui.panels.graph_layout import Unit, Wire, place, units_of
+from playground.ui.panels.palette import LAYER_MIME
+from playground.ui.state.document import NetworkDocument
+from playground.ui.widgets.style import ERROR, SELECTION, TEXT
+
+CARD_W, LANE_GAP, RANK_GAP, MARGIN = 240, 28, 34, 16
+MIN_SCALE = 0.7  # narrower than this the text is too small: the canvas scrolls instead
+
+
+class GraphCanvas(QGraphicsView):
+    selectionChanged = Signal(int)  # the selected node's index in the spec, -1 for none
+    problem = Signal(str)  # an edit that cannot be made, said in one line
+
+    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.dataset_label = ""
+        self.opened: set[str] = set()  # blocks drawn open (the others are one card each)
+        self.cards: dict[str, CardItem] = {}
+        self.wires: list[WireItem] = []
+        self.frames: dict[str, BlockFrame] = {}
+        self.footer = ""
+        self.notice = ""  # the last edit refused, as shown
+        self._selected_index = -1
+        self._rebuilding = False
+        self._drag: tuple[CardItem, QGraphicsPathItem] | None = None
+        self.setScene(QGraphicsScene(self))
+        self.setObjectName("graphCanvas")
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setAcceptDrops(True)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.scene().selectionChanged.connect(self._selection_changed)
+        document.changed.connect(self.rebuild)
+        document.lockedChanged.connect(lambda _: self.rebuild())
+        self.rebuild()
+
+    # --- content ------------------------------------------------------------------------
+    def set_dataset_label(self, text: str) -> None:
+        self.dataset_label = text
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Draw the document's graph anew, keeping the selection where its cards remain."""
+        spec, report = self.doc.spec, self.doc.report
+        kept = {i.unit.id for i in self.cards.values() if i.isSelected()}
+        kept |= {(w.wire.source_node, w.wire.target_node) for w in self.wires if w.isSelected()}
+        self._rebuilding = True
+        self.scene().clear()
+        self.cards, self.wires, self.frames = {}, [], {}
+        blocks = {n.block for n in spec.layers if n.block}
+        self.opened &= blocks
+        units, wires = units_of(spec, self.opened)
+        output_unit = next((u.id for u in units if _holds(spec, u, spec.output)), INPUT)
+        place(units, wires, output_unit)
+        slots = _input_slots(spec, units, wires)
+        heights = {u.id: self._make_card(u, report.layers, slots[u.id]) for u in units}
+        self._position(units, heights)
+        for w in wires:
+            self._add_wire(w)
+        self._add_frames(spec)
+        self._add_texts()
+        for key in kept:
+            item = self.cards.get(key) if isinstance(key, str) else self._wire_item(*key)
+            if item is not None:
+                item.setSelected(True)
+        self._rebuilding = False
+        self._selection_changed()
+        self._fit()
+
+    def _make_card(self, unit: Unit, infos: tuple[LayerInfo, ...], slots: int) -> int:
+        spec = self.doc.spec
+        if unit.id == INPUT:
+            shape = shape_text(spec.input_shape)
+            card = Card(-1, "", "Input", self.dataset_label, shape, "", "", "input", QRect())
+        elif unit.folded:
+            members = [infos[i] for i in unit.nodes]
+            exit_info = infos[_exit_index(spec, unit)]
+            shape, _ = shape_and_count(exit_info)
+            total = sum(i.param_count for i in members)
+            params = f"{total:,} params" if total else "no weights"
+            error = next((i.error for i in members if i.error), "") or ""
+            detail = f"{len(members)} layers · double-click to open"
+            card = Card(
+                unit.nodes[0],
+                "",
+                f"▣ {unit.id}",
+                detail,
+                shape,
+                params,
+                error,
+                "convolution",
+                QRect(),
+            )
+        else:
+            info, node = infos[unit.nodes[0]], spec.layers[unit.nodes[0]]
+            t = layer_type(node.type)
+            shape, count = shape_and_count(info)
+            card = Card(
+                info.index,
+                node.type,
+                f"{node.id}  {node.type}",
+                t.summary(node.params),
+                shape,
+                count,
+                info.error or "",
+                t.group,
+                QRect(),
+            )
+        height = card_height(self.font(), CARD_W, card.error)
+        card.rect = QRect(0, 0, CARD_W, height)
+        item = CardItem(unit, card, 0 if unit.id == INPUT else slots, self.font())
+        self.scene().addItem(item)
+        self.cards[unit.id] = item
+        return height
+
+    def _position(self, units: list[Unit], heights: dict[str, int]) -> None:
+        """Ranks top to bottom, each as tall as its tallest card; lanes left to right."""
+        top = MARGIN + (40 if self._banner() else 0)
+        rows: dict[int, float] = {}
+        for rank in sorted({u.rank for u in units}):
+            rows[rank] = top
+            top += max(heights[u.id] for u in units if u.rank == rank) + RANK_GAP
+        for u in units:
+            self.cards[u.id].setPos(MARGIN + u.lane * (CARD_W + LANE_GAP), rows[u.rank])
+
+    def _add_wire(self, w: Wire) -> None:
+        source, target = self.cards[w.source], self.cards[w.target]
+        start, end = source.output_port(), target.input_port(w.slot)
+        skips = target.unit.rank - source.unit.rank > 1
+        blocked = skips and any(
+            c.unit.lane == source.unit.lane and source.unit.rank < c.unit.rank < target.unit.rank
+            for c in self.cards.values()
+        )
+        detour = CARD_W * 0.75 if blocked and source.unit.lane == target.unit.lane else 0.0
+        item = WireItem(w, start, end, detour)
+        self.scene().addItem(item)
+        self.wires.append(item)
+
+    def _add_frames(self, spec: NetworkSpec) -> None:
+        for name in sorted(self.opened):
+            rects = [c.sceneBoundingRect() for c in self.cards.values() if _in_block(spec, c, name)]
+            if not rects:
+                continue
+            area = rects[0]
+            for r in rects[1:]:
+                area = area.united(r)
+            area = area.adjusted(-8, -8 - BlockFrame.HEADER, 8, 8)
+            frame = BlockFrame(name, area, self.font())
+            self.scene().addItem(frame)
+            self.frames[name] = frame
+
+    def _add_texts(self) -> None:
+        report = self.doc.report
+        verdict = "✓ ready to train" if report.ok else "✗ fix the red card"
+        self.footer = f"Total: {report.total_params:,} parameters   ·   {verdict}"
+        bottom = self.scene().itemsBoundingRect().bottom()
+        footer = QGraphicsSimpleTextItem(self.footer)
+        footer.setBrush(ERROR if not report.ok else TEXT)
+        footer.setPos(MARGIN, bottom + 12)
+        self.scene().addItem(footer)
+        if banner := self._banner():
+            text = QGraphicsSimpleTextItem(banner)
+            text.setBrush(ERROR if self.doc.locked else TEXT)
+            text.setPos(MARGIN, MARGIN)
+            self.scene().addItem(text)
+        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-8, -8, 8, 8))
+
+    def _banner(self) -> str:
+        if self.doc.locked:
+            return "Locked while training: stop it to edit"
+        if self.notice:
+            return self.notice
+        return ""
+
+    def _fit(self) -> None:
+        """Shrink a wide graph to the panel's width, down to a readable size."""
+        width = self.scene().sceneRect().width()
+        room = self.viewport().width()
+        scale = 1.0 if width <= room or not width else max(MIN_SCALE, room / width)
+        self.resetTransform()
+        self.scale(scale, scale)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    # --- what tests and other panels read --------------------------------------------------
+    def card_text(self, unit_id: str) -> str:
+        """Everything written on a card, as one line."""
+        c = self.cards[unit_id].card
+        return "  ".join(s for s in (c.title, c.detail, c.shape, c.params, c.error) if s)
+
+    def view_point(self, scene_point: QPointF):
+        """Where a scene point is in the viewport (for a mouse)."""
+        return self.mapFromScene(scene_point)
+
+    def wire_between(self, source_node: str, target_node: str) -> WireItem:
+        item = self._wire_item(source_node, target_node)
+        if item is None:
+            raise KeyError(f"no wire {source_node} → {target_node}")
+        return item
+
+    def _wire_item(self, source_node: str, target_node: str) -> WireItem | None:
+        return next(
+            (
+                w
+                for w in self.wires
+                if (w.wire.source_node, w.wire.target_node) == (source_node, target_node)
+            ),
+            None,
+        )
+
+    def select(self, index: int) -> None:
+        """Select the card of node index (-1: none)."""
+        self.scene().clearSelection()
+        if 0 <= index < len(self.doc.spec.layers):
+            item = next((c for c in self.cards.values() if c.unit.nodes == (index,)), None)
+            if item is not None:
+                item.setSelected(True)
+                self.ensureVisible(item)
+
+    def _selection_changed(self) -> None:
+        if self._rebuilding:
+            return
+        chosen = [c for c in self.cards.values() if c.isSelected()]
+        index = -1
+        if len(chosen) == 1 and not chosen[0].unit.folded and chosen[0].unit.nodes:
+            index = chosen[0].unit.nodes[0]
+        if index != self._selected_index:
+            self._selected_index = index
+            self.selectionChanged.emit(index)
+
+    # --- edits ----------------------------------------------------------------------------
+    def _apply(self, make: Callable[[], NetworkSpec], text: str) -> bool:
+        """One undoable edit from a graph_edit function; a refusal is said, not raised."""
+        if self.doc.locked:
+            return False
+        try:
+            spec = make()
+        except SpecError as e:
+            self._refuse(str(e))
+            return False
+        self.notice = ""
+        self.doc.replace_layers(spec, text)
+        return True
+
+    def _refuse(self, text: str) -> None:
+        self.notice = text[0].upper() + text[1:]
+        self.problem.emit(self.notice)
+        self.rebuild()
+
+    def wire(self, source: CardItem, target: CardItem, slot: int) -> None:
+        """Wire source's output into target's input slot."""
+        if target.unit.folded:
+            self._refuse(f"open block {target.unit.id} to wire into the layers inside it")
+            return
+        if target.unit.id == INPUT:
+            self._refuse("nothing feeds the input: wire from its output down to a layer")
+            return
+        src, dst = _exit_node(self.doc.spec, source.unit), target.unit.id
+        self._apply(lambda: edit.connect(self.doc.spec, src, dst, slot), f"Wire {src} → {dst}")
+
+    def delete_selection(self) -> None:
+        spec = self.doc.spec
+        wires = [w.wire for w in self.wires if w.isSelected()]
+        nodes = [
+            spec.layers[i].id
+            for c in self.cards.values()
+            if c.isSelected() and c.unit.id != INPUT
+            for i in c.unit.nodes
+        ]
+        if not wires and not nodes:
+            return
+
+        def make() -> NetworkSpec:
+            new = spec
+            for w in wires:
+                new = edit.disconnect(new, w.source_node, w.target_node)
+            for node_id in nodes:
+                new = edit.remove_node(new, node_id)
+            return new
+
+        what = f"{len(nodes)} card(s)" if nodes else f"{len(wires)} wire(s)"
+        self._apply(make, f"Delete {what}")
+
+    def fold_selection(self) -> None:
+        spec = self.doc.spec
+        ids = [
+            spec.layers[i].id for c in self.cards.values() if c.isSelected() for i in c.unit.nodes
+        ]
+        self._apply(lambda: edit.fold(spec, ids)[0], "Fold into a block")
+
+    def unfold_block(self, name: str) -> None:
+        self._apply(lambda: edit.unfold(self.doc.spec, name), f"Unfold {name}")
+
+    def open_block(self, name: str, opened: bool = True) -> None:
+        """Draw block name open (its cards in a frame) or folded as one card."""
+        (self.opened.add if opened else self.opened.discard)(name)
+        self.rebuild()
+
+    def open_card(self, item: CardItem) -> None:
+        """Double-click: a folded block opens; a Residual card opens into its layers."""
+        if item.unit.folded:
+            self.open_block(item.unit.id)
+            return
+        node = self.doc.spec.layers[item.unit.nodes[0]] if item.unit.nodes else None
+        if node is not None and node.type == "Residual":
+            opened: list[str] = []
+
+            def make() -> NetworkSpec:
+                spec, name = edit.open_residual(self.doc.spec, node.id)
+                opened.append(name)
+                return spec
+
+            self.opened.update(n.block for n in self.doc.spec.layers if n.block)
+            if self._apply(make, f"Open {node.id} into its layers"):
+                self.open_block(opened[0])
+
+    # --- mouse and keys ---------------------------------------------------------------------
+    def _card_at(self, scene_pos: QPointF) -> CardItem | None:
+        for item in self.scene().items(scene_pos):
+            if isinstance(item, CardItem):
+                return item
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        card = self._card_at(pos) or self._card_near_port(pos)
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and card is not None
+            and card.port_at(pos) == ("out", 0)
+            and not self.doc.locked
+        ):
+            path = QGraphicsPathItem()
+            path.setPen(SELECTION)
+            self.scene().addItem(path)
+            self._drag = (card, path)
+            return
+        self.setFocus()
+        super().mousePressEvent(event)
+
+    def _card_near_port(self, pos: QPointF) -> CardItem | None:
+        return next((c for c in self.cards.values() if c.port_at(pos)), None)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._drag is None:
+            super().mouseMoveEvent(event)
+            return
+        source, path = self._drag
+        path.setPath(
+            wire_path(source.output_port(), self.mapToScene(event.position().toPoint()), 0)
+        )
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag is None:
+            super().mouseReleaseEvent(event)
+            return
+        source, path = self._drag
+        self._drag = None
+        self.scene().removeItem(path)
+        pos = self.mapToScene(event.position().toPoint())
+        target = self._card_at(pos) or self._card_near_port(pos)
+        if target is not None and target is not source:
+            port = target.port_at(pos)
+            slot = port[1] if port and port[0] == "in" else target.nearest_slot(pos)
+            self.wire(source, target, slot)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        card = self._card_at(pos)
+        if card is not None:
+            self.open_card(card)
+            return
+        frame = next((f for f in self.frames.values() if f.header().contains(pos)), None)
+        if frame is not None:
+            self.open_block(frame.name, opened=False)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+        elif event.matches(QKeySequence.StandardKey.SelectAll):
+            for c in self.cards.values():
+                c.setSelected(c.unit.id != INPUT)
+        elif (
+            event.key() == Qt.Key.Key_G and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                for c in [c for c in self.cards.values() if c.isSelected()]:
+                    block = _block_of(self.doc.spec, c)
+                    if block:
+                        self.unfold_block(block)
+            else:
+                self.fold_selection()
+        else:
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        pos = self.mapToScene(event.pos())
+        card = self._card_at(pos)
+        if card is not None and not card.isSelected():
+            self.scene().clearSelection()
+            card.setSelected(True)
+        menu = QMenu(self)
+        for text, slot, enabled in self._menu_actions(card):
+            action = QAction(text, menu)
+            action.setEnabled(enabled and not self.doc.locked)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.exec(event.globalPos())
+
+    def _menu_actions(self, card: CardItem | None) -> list[tuple[str, Callable, bool]]:
+        chosen = [c for c in self.cards.values() if c.isSelected() and c.unit.id != INPUT]
+        actions: list[tuple[str, Callable, bool]] = [
+            ("Fold into a block\tCtrl+G", self.fold_selection, bool(chosen)),
+            (
+                "Delete\tDel",
+                self.delete_selection,
+                bool(chosen) or any(w.isSelected() for w in self.wires),
+            ),
+        ]
+        block = _block_of(self.doc.spec, card) if card is not None else ""
+        if card is not None and card.unit.folded:
+            actions.insert(0, ("Open block", lambda: self.open_block(card.unit.id), True))
+        if block:
+            actions.append(
+                (f"Unfold {block}\tCtrl+Shift+G", lambda: self.unfold_block(block), True)
+            )
+        node = self.doc.spec.layers[card.unit.nodes[0]] if card and card.unit.nodes else None
+        if node is not None and node.type == "Residual" and not card.unit.folded:
+            actions.insert(0, ("Open into its layers", lambda: self.open_card(card), True))
+        return actions
+
+    # --- palette drops ----------------------------------------------------------------------
+    def _hover_wire(self, scene_pos: QPointF | None) -> WireItem | None:
+        hit = None
+        if scene_pos is not None and self._card_at(scene_pos) is None:
+            hit = next((i for i in self.scene().items(scene_pos) if isinstance(i, WireItem)), None)
+        for w in self.wires:
+            if w.hovered != (w is hit):
+                w.hovered = w is hit
+                w.update()
+        return hit
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(LAYER_MIME) and not self.doc.locked:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(LAYER_MIME) or self.doc.locked:
+            event.ignore()
+            return
+        self._hover_wire(self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._hover_wire(None)
+
+    def dropEvent(self, event) -> None:
+        mime = event.mimeData()
+        if not mime.hasFormat(LAYER_MIME) or self.doc.locked:
+            event.ignore()
+            return
+        type_name = bytes(mime.data(LAYER_MIME).data()).decode()
+        pos = self.mapToScene(event.position().toPoint())
+        event.acceptProposedAction()
+        self.drop_layer(type_name, pos)
+
+    def drop_layer(self, type_name: str, pos: QPointF) -> None:
+        """A palette layer let go at pos: on a wire it goes in between, on a card it branches
+        from that card's output, elsewhere it is a loose card to wire."""
+        wire, card, spec = self._hover_wire(pos), self._card_at(pos), self.doc.spec
+        self._hover_wire(None)
+        added: list[str] = []
+
+        def keep(result: tuple[NetworkSpec, str]) -> NetworkSpec:
+            added.append(result[1])
+            return result[0]
+
+        if wire is not None:
+            w = wire.wire
+            self._apply(
+                lambda: keep(edit.insert_on_wire(spec, w.source_node, w.target_node, type_name)),
+                f"Insert {type_name}",
+            )
+        elif card is not None and not (card.unit.folded and not _exit_node(spec, card.unit)):
+            source = _exit_node(spec, card.unit)
+            self._apply(lambda: keep(edit.add_node(spec, type_name, [source])), f"Add {type_name}")
+        else:
+            self._apply(lambda: keep(edit.add_node(spec, type_name)), f"Add {type_name}")
+        if added and added[0] in self.cards:
+            self.scene().clearSelection()
+            self.cards[added[0]].setSelected(True)
+
+
+def _holds(spec: NetworkSpec, unit: Unit, node_id: str) -> bool:
+    return any(spec.layers[i].id == node_id for i in unit.nodes)
+
+
+def _exit_index(spec: NetworkSpec, unit: Unit) -> int:
+    """The node of a unit whose output leaves it: the output, or one that feeds another unit."""
+    inside = {spec.layers[i].id for i in unit.nodes}
+    for i in reversed(unit.nodes):
+        node_id = spec.layers[i].id
+        if node_id == spec.output or any(
+            node_id in n.inputs for n in spec.layers if n.id not in inside
+        ):
+            return i
+    return unit.nodes[-1]
+
+
+def _exit_node(spec: NetworkSpec, unit: Unit) -> str:
+    return INPUT if unit.id == INPUT else spec.layers[_exit_index(spec, unit)].id
+
+
+def _block_of(spec: NetworkSpec, card: CardItem) -> str:
+    return spec.layers[card.unit.nodes[0]].block if card.unit.nodes else ""
+
+
+def _in_block(spec: NetworkSpec, card: CardItem, name: str) -> bool:
+    return not card.unit.folded and bool(card.unit.nodes) and _block_of(spec, card) == name
+
+
+def _input_slots(spec: NetworkSpec, units: list[Unit], wires: list[Wire]) -> dict[str, int]:
+    """How many input ports each card shows: a merge one more than its inputs (the free one)."""
+    fed: dict[str, int] = {}
+    for w in wires:
+        fed[w.target] = fed.get(w.target, 0) + 1
+    slots = {}
+    for u in units:
+        merges = len(u.nodes) == 1 and layer_type(spec.layers[u.nodes[0]].type).merges
+        slots[u.id] = max(2, fed.get(u.id, 0) + 1) if merges else max(1, fed.get(u.id, 0))
+    return slots
