@@ -1,16 +1,23 @@
 """Exports of a network trained on a table take the raw numbers (the standardisation is inside)
 and carry the class names and inputs."""
 
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
-from public_tables import iris_csv
+from public_tables import iris_csv, write_csv
+from safetensors.torch import load_file
 
 from playground.core.data.ref import DatasetRef
 from playground.core.data.registry import load_dataset
 from playground.core.io.export import export_project
+from playground.core.io.project import load_project
+from playground.core.io.raw_io import raw_in_out
 from playground.core.io.trained import trained_project
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
@@ -50,10 +57,8 @@ def test_torchscript_takes_raw_numbers_and_names_the_classes(tmp_path, iris):
     assert json.loads(files["class_names.json"]) == ["setosa", "versicolor", "virginica"]
 
 
-def test_a_regression_exports_raw_in_and_out_and_refuses_the_training_scripts(tmp_path):
+def test_a_regression_exports_raw_in_and_out(tmp_path):
     import onnxruntime as ort
-
-    from playground.core.errors import PlaygroundError
 
     data = load_dataset(DatasetRef("sine", {"samples": 200}))
     t = Trainer(preset("mlp", data.input_shape, 1), data, TrainConfig(epochs=1))
@@ -65,5 +70,78 @@ def test_a_regression_exports_raw_in_and_out_and_refuses_the_training_scripts(tm
     pre = data.preprocessing
     inside = model((x - pre.mean[0]) / pre.std[0])[:, 0].detach().numpy()
     assert np.allclose(got, inside * pre.target[1] + pre.target[0], atol=1e-4)
-    with pytest.raises(PlaygroundError, match="export a network that predicts a number as onnx"):
-        export_project(project, "python", tmp_path / "sine.py", data)
+
+
+@pytest.fixture(scope="module")
+def prices(tmp_path_factory):
+    """A tiny regression table with a categorical input, trained one epoch."""
+    folder = tmp_path_factory.mktemp("prices")
+    rng = np.random.default_rng(0)
+    colours = ["red", "green", "blue"]
+    rows = []
+    for _ in range(120):
+        size, colour = rng.uniform(1, 9), colours[rng.integers(3)]
+        price = 3 * size + 5 * colours.index(colour) + rng.normal(0, 0.5)
+        rows.append([f"{size:.3f}", colour, f"{price:.3f}"])
+    path = write_csv(folder / "prices.csv", ["size", "colour", "price"], rows)
+    data = load_dataset(DatasetRef(str(path), {"target": "price"}))
+    assert data.task == "regression"
+    t = Trainer(preset("mlp", data.input_shape, 1), data, TrainConfig(epochs=1, lr=0.01))
+    t.run()
+    return trained_project(t), t, data, path
+
+
+def test_the_python_export_of_a_regression_trains_with_its_loss_and_reports_r2(tmp_path, prices):
+    project, trainer, data, _ = prices
+    script, *_ = export_project(project, "python", tmp_path / "prices.py", data)
+    r = subprocess.run(
+        [sys.executable, str(script), "--epochs", "0"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    words = r.stdout.split()
+    val_loss, val_r2 = trainer.evaluate(data.x_val, data.y_val)
+    assert float(words[words.index("loss") + 1]) == pytest.approx(val_loss, abs=1e-4)
+    assert float(words[words.index("R²") + 1]) == pytest.approx(val_r2, abs=1e-4)
+    r = subprocess.run(
+        [sys.executable, str(script), "--epochs", "1"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert "epoch   1" in r.stdout and "R²" in r.stdout
+    exported = _module(script)  # its predict takes raw values and answers in the target's units
+    model = exported.build_model()
+    model.load_state_dict(load_file(script.with_suffix(".safetensors")))
+    raw = torch.tensor([[2.0, 1, 0, 0], [8.0, 0, 0, 1]])  # size, then colour one-hot
+    expected = raw_in_out(project.build_trained_model().eval(), project)(raw)[:, 0]
+    assert torch.allclose(exported.predict(model, raw), expected, atol=1e-4)
+
+
+def test_the_torchrun_export_reads_the_table_as_the_app_did_and_trains_a_number(tmp_path, prices):
+    project, _, data, csv = prices
+    script, _ = export_project(project, "ddp", tmp_path / "prices_ddp.py")
+    module = _module(script)
+    table = module.table_data(csv)
+    _, val = module.split(table)
+    x, y = table.tensors
+    assert torch.allclose(x[val.indices], data.x_val, atol=1e-5)  # standardised, one-hot
+    assert torch.allclose(y[val.indices], data.y_val, atol=1e-5)  # the standardised target
+
+    out = tmp_path / "more.playground"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=1"]
+    r = subprocess.run(
+        [*command, str(script), "--data", str(csv), "--epochs", "1", "--out", str(out)],
+        capture_output=True, text=True, timeout=240, env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "val R²" in r.stdout
+    trained = load_project(out)
+    last = trained.history.epochs[-1]
+    assert [e.epoch for e in trained.history.epochs] == [1, 2]
+    assert last.val_mae is not None and last.val_mae > 0 and last.val_accuracy <= 1
+
+
+def _module(script):
+    """An exported script imported as a module (its main does not run)."""
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from playground.core.data.ref import REGRESSION, Preprocessing
 from playground.core.errors import PlaygroundError
 from playground.core.model.blocks import Merge
 from playground.core.model.build import GraphNet, build_model
@@ -119,3 +120,86 @@ class Scores(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return self.net(input, scores=True)
 """
+
+
+def task_code(pre: Preprocessing | None, loss: str) -> str:
+    """The script's task: task_loss for training, task_sums of a batch (added up over batches
+    and processes) and task_scores of those sums. Classes: cross-entropy and accuracy; a
+    number: loss (mse, mae or huber) on the standardised target, R² and the mean absolute
+    error in the target's units."""
+    if pre is None or pre.task != REGRESSION:
+        return _CLASSES
+    mean, std = pre.target
+    return _NUMBER.format(
+        loss=_LOSSES[loss],
+        mean=repr(mean),
+        std=repr(std),
+        inputs=repr(list(pre.mean)),
+        spreads=repr(list(pre.std)),
+    )
+
+
+_LOSSES = {"mse": "F.mse_loss", "mae": "F.l1_loss", "huber": "F.huber_loss"}
+
+_CLASSES = '''SCORE = "accuracy"
+IGNORED = -100  # the label of an unreadable image: the loss and the scores leave it out
+SUMS = 3  # the numbers task_sums adds up
+
+
+def task_loss(out, y, reduction="mean"):
+    return F.cross_entropy(out, y, reduction=reduction, ignore_index=IGNORED)
+
+
+def task_sums(out, y):
+    """A batch's loss, samples and right answers, summed: they add up over batches."""
+    known = y != IGNORED
+    loss = task_loss(out.detach(), y, "sum")
+    hits = (out.detach().argmax(1) == y).sum()
+    return torch.stack([loss.double(), known.sum().double(), hits.double()])
+
+
+def task_scores(sums):
+    """The mean loss and the accuracy of summed task_sums."""
+    loss, count, hits = sums.tolist()
+    return {"loss": loss / max(count, 1), "accuracy": hits / max(count, 1)}
+'''
+
+_NUMBER = '''SCORE = "R²"
+# the network predicts the target standardised with its training mean and spread
+TARGET_MEAN, TARGET_STD = {mean}, {std}
+# and takes the inputs standardised with theirs (the bundled data is standardised already)
+INPUT_MEAN, INPUT_STD = torch.tensor({inputs}), torch.tensor({spreads})
+SUMS = 6  # the numbers task_sums adds up
+
+
+def task_loss(out, y, reduction="mean"):
+    return {loss}(out[:, 0], y, reduction=reduction)
+
+
+def task_sums(out, y):
+    """A batch's loss, samples, Σy, Σy², Σ(y − prediction)² and Σ|y − prediction|: they
+    add up over batches."""
+    out = out.detach()[:, 0]
+    error = y - out
+    parts = [task_loss(out[:, None], y, "sum"), torch.tensor(float(len(y)), device=y.device),
+             y.sum(), (y * y).sum(), (error * error).sum(), error.abs().sum()]
+    return torch.stack([p.double() for p in parts])
+
+
+def task_scores(sums):
+    """The mean loss, R² (as "accuracy": 1 is perfect, 0 no better than the mean) and the
+    mean absolute error in the target's units, of summed task_sums."""
+    loss, count, total, squares, residual, absolute = sums.tolist()
+    count = max(count, 1)
+    spread = squares - total * total / count
+    r2 = 1 - residual / spread if spread > 1e-12 else 0.0
+    return {{"loss": loss / count, "accuracy": r2, "mae": absolute / count * TARGET_STD}}
+
+
+def predict(model, raw):
+    """The network's numbers, in the target's units, for rows of raw inputs (N × inputs)."""
+    x = (torch.as_tensor(raw, dtype=torch.float32) - INPUT_MEAN) / INPUT_STD
+    model.eval()
+    with torch.no_grad():
+        return model(x)[:, 0] * TARGET_STD + TARGET_MEAN
+'''

@@ -13,10 +13,15 @@ from safetensors.torch import save_file
 from torch import nn
 
 from playground.core.data.dataset import Dataset
-from playground.core.data.ref import REGRESSION
 from playground.core.data.stream import ImageFiles
 from playground.core.errors import PlaygroundError
-from playground.core.io.codegen import OPTIMIZER_CODE, check_python_export, logits_code, model_code
+from playground.core.io.codegen import (
+    OPTIMIZER_CODE,
+    check_python_export,
+    logits_code,
+    model_code,
+    task_code,
+)
 from playground.core.io.export_ddp import export_ddp
 from playground.core.io.export_formats import FORMATS
 from playground.core.io.project import Project
@@ -39,12 +44,6 @@ def export_project(
             return [_onnx(raw_in_out(model, project), example, out, about(project))]
         if fmt == "torchscript":
             return [_torchscript(raw_in_out(model, project), example, out, about(project))]
-        pre = project.preprocessing
-        if fmt in ("python", "ddp") and pre is not None and pre.task == REGRESSION:
-            raise PlaygroundError(
-                f"the {fmt} export trains classes with cross-entropy; export a network "
-                "that predicts a number as onnx or torchscript"
-            )
         if fmt == "python":
             check_python_export(model)
             if data is None:
@@ -143,6 +142,7 @@ def python_script(
         batch=c.batch_size,
         seed=c.seed,
         logits=logits_code(model),
+        task=task_code(project.preprocessing, c.loss),
     )
 
 
@@ -151,7 +151,7 @@ _TEMPLATE = '''"""A network exported from Neural Playground.
 Rebuilds the network, loads its trained weights and can go on training on the same data:
 
     python {script} --epochs 5            # continue training, then save the weights
-    python {script} --epochs 0            # only report validation loss and accuracy
+    python {script} --epochs 0            # only report validation loss and score
 
 Needs torch, numpy and safetensors. For several GPUs, wrap the model in
 torch.nn.parallel.DistributedDataParallel and start with torchrun.
@@ -179,6 +179,8 @@ SEED = {seed!r}
 
 {model}
 
+{task}
+
 def load_data(device):
     """(x_train, y_train, x_val, y_val) tensors on device."""
     with np.load(DATA, allow_pickle=False) as data:
@@ -188,10 +190,10 @@ def load_data(device):
 
 @torch.no_grad()
 def evaluate(model, x, y):
-    """Mean cross-entropy and accuracy, with dropout off."""
+    """Mean loss and SCORE (accuracy, or R² for a number), with dropout off."""
     model.eval()
-    logits = {logits}(x)
-    return F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
+    scores = task_scores(task_sums({logits}(x), y))
+    return scores["loss"], scores["accuracy"]
 
 
 def train(model, x, y, epochs, lr, batch_size):
@@ -204,7 +206,7 @@ def train(model, x, y, epochs, lr, batch_size):
         for start in range(0, len(x), batch_size):
             idx = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(logits(x[idx]), y[idx])
+            loss = task_loss(logits(x[idx]), y[idx])
             loss.backward()
             optimizer.step()
         yield epoch
@@ -225,10 +227,10 @@ def main():
     model.to(args.device)
     x_train, y_train, x_val, y_val = load_data(args.device)
     loss, acc = evaluate(model, x_val, y_val)
-    print(f"loaded:   validation loss {{loss:.6f}}  accuracy {{acc:.4f}}")
+    print(f"loaded:   validation loss {{loss:.6f}}  {{SCORE}} {{acc:.4f}}")
     for epoch in train(model, x_train, y_train, args.epochs, args.lr, args.batch_size):
         loss, acc = evaluate(model, x_val, y_val)
-        print(f"epoch {{epoch:3d}}: validation loss {{loss:.6f}}  accuracy {{acc:.4f}}")
+        print(f"epoch {{epoch:3d}}: validation loss {{loss:.6f}}  {{SCORE}} {{acc:.4f}}")
     if args.epochs:
         save_file({{k: v.cpu().contiguous() for k, v in model.state_dict().items()}}, args.out)
         print(f"weights saved to {{args.out}}")

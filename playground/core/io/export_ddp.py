@@ -11,7 +11,7 @@ from string import Template
 from safetensors.torch import save_file
 from torch import nn
 
-from playground.core.io.codegen import OPTIMIZER_CODE, logits_code, model_code
+from playground.core.io.codegen import OPTIMIZER_CODE, logits_code, model_code, task_code
 from playground.core.io.project import Project, project_meta
 
 
@@ -40,6 +40,7 @@ def ddp_script(project: Project, model: nn.Module, script: str, weights: str) ->
         momentum=repr(c.momentum),
         seed=repr(c.seed),
         logits=logits_code(model),
+        task=task_code(project.preprocessing, c.loss),
     )
 
 
@@ -55,8 +56,9 @@ Two machines (run this on each, with the first one's address as HOST):
         --rdzv-endpoint=HOST:29400 --rdzv-id=my-run $script --data DATA --epochs 10
 
 DATA: an image folder (one sub-folder of images per class, read from disk as training goes,
-so it may be larger than memory; needs Pillow) or MNIST-style IDX files (the
-...-images-idx3-ubyte[.gz] file with its labels beside it, or their folder).
+so it may be larger than memory; needs Pillow), MNIST-style IDX files (the
+...-images-idx3-ubyte[.gz] file with its labels beside it, or their folder) or, for a network
+trained on a table, a CSV/TSV table with the same columns (standardised as the app did).
 Training starts from the exported weights. Each epoch ends with a checkpoint (--checkpoints,
 a folder every machine sees); a run started again, by torchrun --max-restarts after a crash
 or a pre-emption or by hand, goes on from it. The end result is a Neural Playground project
@@ -64,6 +66,7 @@ or a pre-emption or by hand, goes on from it. The end result is a Neural Playgro
 """
 
 import argparse
+import csv
 import gzip
 import io
 import json
@@ -92,7 +95,6 @@ WEIGHT_DECAY = $wd
 MOMENTUM = $momentum
 SEED = $seed
 VAL_FRACTION, SPLIT_SEED = 0.2, 0  # the validation split the app makes
-IGNORED = -100  # the label of an unreadable image: cross_entropy leaves it out
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 PRE = PROJECT["preprocessing"]
 MEAN = torch.tensor(PRE["mean"]).view(-1, 1, 1)
@@ -100,6 +102,8 @@ STD = torch.tensor(PRE["std"]).view(-1, 1, 1)
 
 
 $model
+
+$task
 
 def idx_array(path: Path) -> torch.Tensor:
     """The uint8 array in an IDX file, gzipped or not."""
@@ -173,6 +177,69 @@ def folder_data(root: Path) -> Dataset:
     return ImageFolder(files, labels)
 
 
+def table_cells(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A CSV/TSV file's header and rows of stripped cells, split by the delimiter that cuts
+    its first lines into the same number of cells (the most if several do)."""
+    text = path.read_text(encoding="utf-8-sig")
+    head = [line for line in text.splitlines() if line.strip()][:50]
+    counts = {d: [len(r) for r in csv.reader(head, delimiter=d)] for d in "\t;,|"}
+    even = [d for d, c in counts.items() if c and min(c) == max(c) > 1]
+    delimiter = max(even or counts, key=lambda d: counts[d][0] if counts[d] else 0)
+    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = [r for r in rows if any(r)]
+    if delimiter != ",":  # a decimal comma: "5,1"
+        rows = [[c.replace(",", ".") for c in r] for r in rows]
+    return rows[0], rows[1:]
+
+
+def table_number(cell: str, column: str, line: int, fill: float | None) -> float:
+    """cell as a number; a blank or a word is fill (the column's training mean) or refused."""
+    try:
+        return float(cell)
+    except ValueError:
+        if fill is None:
+            raise SystemExit(f"line {line + 2}, column '{column}': {cell!r} is not a number")
+        return fill
+
+
+def table_data(path: Path) -> Dataset:
+    """A table's inputs (numbers standardised, categories one-hot, as the app made them)
+    and its target (a class, or a number standardised as the network learned it)."""
+    names = PRE["inputs"]
+    if not names:
+        raise SystemExit(f"this network was not trained on a table: give it {PRE['kind']}")
+    header, rows = table_cells(path)
+    options = PROJECT["dataset"]["options"]
+    target = options.get("target") or header[-1]
+    fill = options.get("fill") == 1
+    missing = [n for n in [target, *names] if n not in header and n.split("=")[0] not in header]
+    if missing:
+        raise SystemExit(f"{path.name} has no column '{missing[0]}'")
+    x = torch.zeros(len(rows), len(names))
+    for j, name in enumerate(names):
+        if name in header:  # a numeric column
+            i, mean = header.index(name), PRE["mean"][j]
+            x[:, j] = torch.tensor(
+                [table_number(r[i], name, n, mean if fill else None) for n, r in enumerate(rows)]
+            )
+        else:  # one category of a one-hot column: "colour=red"
+            column, value = name.split("=", 1)
+            i, value = header.index(column), "" if value == "(blank)" else value
+            x[:, j] = torch.tensor([float(r[i] == value) for r in rows])
+    x = (x - torch.tensor(PRE["mean"])) / torch.tensor(PRE["std"])
+    t = header.index(target)
+    if PRE["task"] == "regression":
+        numbers = [table_number(r[t], target, n, None) for n, r in enumerate(rows)]
+        y = (torch.tensor(numbers) - PRE["target"][0]) / PRE["target"][1]
+    else:
+        classes = PROJECT["class_names"]
+        unknown = [r[t] for r in rows if r[t] not in classes]
+        if unknown:
+            raise SystemExit(f"{path.name}: the class {unknown[0]!r} is not one the network knows")
+        y = torch.tensor([classes.index(r[t]) for r in rows])
+    return TensorDataset(x, y)
+
+
 def split(data: Dataset) -> tuple[Subset, Subset]:
     """(training, validation): the app's seeded split."""
     order = torch.randperm(len(data), generator=torch.Generator().manual_seed(SPLIT_SEED))
@@ -229,39 +296,33 @@ def write_project(path: Path, model: nn.Module, history: list) -> None:
     os.replace(tmp, path)
 
 
-def run_epoch(model, optimizer, loader, device) -> tuple[float, float, float]:
-    """Train one epoch; sums of loss, hits and samples over every process."""
+def run_epoch(model, optimizer, loader, device) -> dict:
+    """Train one epoch; its scores, from task_sums added up over every process."""
     model.train()
-    sums = torch.zeros(3, dtype=torch.float64, device=device)
+    sums = torch.zeros(SUMS, dtype=torch.float64, device=device)
     for x, y in loader:
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         optimizer.zero_grad(set_to_none=True)
         out = model(x)
-        known = y != IGNORED
-        count = known.sum()
-        loss = F.cross_entropy(out, y, reduction="sum") / count.clamp_min(1)
+        batch = task_sums(out, y)  # [1]: the samples the loss counts
+        loss = task_loss(out, y, "sum") / batch[1].clamp_min(1)
         loss.backward()
         optimizer.step()
-        hits = (out.argmax(1) == y).sum()
-        sums += torch.stack([loss.detach() * count, hits.double(), count.double()])
+        sums += batch
     dist.all_reduce(sums)
-    return tuple(sums.tolist())
+    return {**task_scores(sums), "samples": sums[1].item()}
 
 
 @torch.no_grad()
-def validate(model, loader, device) -> tuple[float, float]:
-    """Mean loss and accuracy over every process's share."""
+def validate(model, loader, device) -> dict:
+    """The scores over every process's share."""
     model.eval()
-    sums = torch.zeros(3, dtype=torch.float64, device=device)
+    sums = torch.zeros(SUMS, dtype=torch.float64, device=device)
     for x, y in loader:
         x, y = x.to(device), y.to(device)
-        out = model(x)
-        loss = F.cross_entropy(out, y, reduction="sum")
-        hits = (out.argmax(1) == y).sum()
-        sums += torch.stack([loss.double(), hits.double(), (y != IGNORED).sum().double()])
+        sums += task_sums(model(x), y)
     dist.all_reduce(sums)
-    loss, hits, count = sums.tolist()
-    return loss / max(count, 1), hits / max(count, 1)
+    return task_scores(sums)
 
 
 def join(backend: str, rank: int, world: int) -> None:
@@ -280,7 +341,8 @@ def join(backend: str, rank: int, world: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="an image folder or IDX files")
+    parser.add_argument("--data", type=Path, required=True,
+                        help="an image folder, IDX files or a table")
     parser.add_argument("--epochs", type=int, default=10, help="epochs to train in all")
     parser.add_argument("--lr", type=float, default=LEARNING_RATE)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="of all processes")
@@ -301,7 +363,13 @@ def main() -> None:
     join("nccl" if cuda else "gloo", rank, world)
     torch.manual_seed(SEED + rank)
     folder = args.data.is_dir() and not any("idx" in p.name for p in args.data.iterdir())
-    train_set, val_set = split(folder_data(args.data) if folder else idx_data(args.data))
+    if folder:
+        data = folder_data(args.data)
+    elif args.data.suffix.lower() in (".csv", ".tsv", ".tab", ".txt"):
+        data = table_data(args.data)
+    else:
+        data = idx_data(args.data)
+    train_set, val_set = split(data)
     per_rank = max(1, args.batch_size // world)
     sampler = DistributedSampler(train_set, world, rank, shuffle=True, seed=SEED)
     workers = args.workers if folder else 0  # IDX data is in memory already
@@ -334,24 +402,25 @@ def main() -> None:
     for epoch in range(first, started + args.epochs + 1):
         sampler.set_epoch(epoch)
         tick = time.perf_counter()
-        loss_sum, hits, count = run_epoch(ddp, optimizer, loader, device)
+        trained = run_epoch(ddp, optimizer, loader, device)
         seconds = time.perf_counter() - tick
-        val_loss, val_acc = validate(ddp, val_loader, device)
+        val = validate(ddp, val_loader, device)
         step += len(loader)
         record = {
             "epoch": epoch, "step": step,
-            "train_loss": loss_sum / max(count, 1), "train_accuracy": hits / max(count, 1),
-            "val_loss": val_loss, "val_accuracy": val_acc,
-            "samples_per_s": count / max(seconds, 1e-9),
+            "train_loss": trained["loss"], "train_accuracy": trained["accuracy"],
+            "val_loss": val["loss"], "val_accuracy": val["accuracy"],
+            "samples_per_s": trained["samples"] / max(seconds, 1e-9),
             "elapsed_s": time.perf_counter() - began,
+            **({"val_mae": val["mae"]} if "mae" in val else {}),  # a number's, in its units
         }
         history.append(record)
         if rank == 0:
             save_checkpoint(checkpoint, model, optimizer, history)
             print(
                 f"epoch {epoch:4d}  loss {record['train_loss']:.4f}  "
-                f"acc {record['train_accuracy']:.3f}  val_loss {val_loss:.4f}  "
-                f"val_acc {val_acc:.3f}  {record['samples_per_s']:,.0f} samples/s",
+                f"{SCORE} {record['train_accuracy']:.3f}  val_loss {val['loss']:.4f}  "
+                f"val {SCORE} {val['accuracy']:.3f}  {record['samples_per_s']:,.0f} samples/s",
                 flush=True,
             )
     if rank == 0:
