@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 from sklearn import datasets
 
 
@@ -53,3 +54,15 @@ def diabetes_csv(folder: Path) -> Path:
     d = datasets.load_diabetes(scaled=False)
     rows = [[*x, y] for x, y in zip(d.data, d.target, strict=True)]
     return write_csv(folder / "diabetes.csv", [*d.feature_names, "progression"], rows)
+
+
+def prices_csv(folder: Path, rows: int = 120) -> Path:
+    """A made-up regression table with a categorical input: price = 3·size + 5·colour."""
+    rng = np.random.default_rng(0)
+    colours = ["red", "green", "blue"]
+    table = []
+    for _ in range(rows):
+        size, colour = rng.uniform(1, 9), colours[rng.integers(3)]
+        price = 3 * size + 5 * colours.index(colour) + rng.normal(0, 0.5)
+        table.append([f"{size:.3f}", colour, f"{price:.3f}"])
+    return write_csv(folder / "prices.csv", ["size", "colour", "price"], table)

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from public_tables import iris_csv, write_csv
+from public_tables import iris_csv, prices_csv
 from safetensors.torch import load_file
 
 from playground.core.data.ref import DatasetRef
@@ -75,15 +75,7 @@ def test_a_regression_exports_raw_in_and_out(tmp_path):
 @pytest.fixture(scope="module")
 def prices(tmp_path_factory):
     """A tiny regression table with a categorical input, trained one epoch."""
-    folder = tmp_path_factory.mktemp("prices")
-    rng = np.random.default_rng(0)
-    colours = ["red", "green", "blue"]
-    rows = []
-    for _ in range(120):
-        size, colour = rng.uniform(1, 9), colours[rng.integers(3)]
-        price = 3 * size + 5 * colours.index(colour) + rng.normal(0, 0.5)
-        rows.append([f"{size:.3f}", colour, f"{price:.3f}"])
-    path = write_csv(folder / "prices.csv", ["size", "colour", "price"], rows)
+    path = prices_csv(tmp_path_factory.mktemp("prices"))
     data = load_dataset(DatasetRef(str(path), {"target": "price"}))
     assert data.task == "regression"
     t = Trainer(preset("mlp", data.input_shape, 1), data, TrainConfig(epochs=1, lr=0.01))

@@ -1,9 +1,10 @@
 """Data set ▸ Open table…: the preview shows the columns and their kinds, the target and the
 inputs are chosen with the mouse, and the table loads as the data set."""
 
-from public_tables import iris_csv, iris_semicolon_csv
+from public_tables import iris_csv, iris_semicolon_csv, prices_csv
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox
 
 from gui_helpers import LEFT, NO_MOD, choose_in_combo, click_tab
 from playground.core.data.ref import DatasetRef
@@ -86,3 +87,30 @@ def iris_petals():
     from sklearn import datasets
 
     return datasets.load_iris().data[:, 2:]
+
+
+def test_a_category_is_chosen_from_a_list_to_ask_the_network(window, qtbot, tmp_path):
+    """Classify asks a table's network with a list of categories for a one-hot column, and
+    the answer follows the category chosen."""
+    path = prices_csv(tmp_path)
+    ws = window.workspace
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        ws.choose_dataset(DatasetRef(str(path), {"target": "price"}))
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+    window.training.epochs.setValue(1)
+    with qtbot.waitSignal(ws.session.finished, timeout=120_000):
+        QTest.mouseClick(window.training.train_button, LEFT)
+    click_tab(window, "Classify")
+    form = window.views.numbers
+    assert [form.form.labelForField(b).text() for b in form.boxes] == ["size", "colour"]
+    colour = form.boxes[1]
+    assert isinstance(colour, QComboBox)
+    assert [colour.itemText(i) for i in range(colour.count())] == ["blue", "green", "red"]
+    QTest.mouseClick(form.ask, LEFT)
+    blue = form.result.text()
+    assert blue.startswith("price ≈ ")
+    choose_in_combo(colour, "red")
+    assert form.values()[1:] == [0.0, 0.0, 1.0]
+    red = form.result.text()  # answered again without a click
+    assert red.startswith("price ≈ ") and red != blue
+    assert red == ws.answer_numbers([form.boxes[0].value(), 0.0, 0.0, 1.0])

@@ -6,7 +6,14 @@ import json
 import numpy as np
 import pytest
 import torch
-from public_tables import breast_cancer_tsv, iris_csv, iris_semicolon_csv, wine_csv, write_csv
+from public_tables import (
+    breast_cancer_tsv,
+    iris_csv,
+    iris_semicolon_csv,
+    prices_csv,
+    wine_csv,
+    write_csv,
+)
 
 from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.data.registry import load_dataset
@@ -201,3 +208,16 @@ def test_mutated_tables_load_or_are_refused_in_one_line(tmp_path):
             load(path)
         except DatasetError as e:
             assert 0 < len(str(e)) < 400 and "\n" not in str(e)
+
+
+def test_a_one_hot_column_is_asked_for_as_one_list_of_its_categories(tmp_path):
+    from playground.core.inspect.inference import raw_input_fields
+
+    data = load_dataset(DatasetRef(str(prices_csv(tmp_path)), {"target": "price"}))
+    pre = data.preprocessing
+    assert pre.inputs == ("size", "colour=blue", "colour=green", "colour=red")
+    size, colour = raw_input_fields(pre)
+    assert (size.name, size.start, size.categories) == ("size", pre.mean[0], ())
+    assert colour.name == "colour" and colour.categories == ("blue", "green", "red")
+    assert size.inputs(4.5) == [4.5] and colour.inputs(1) == [0.0, 1.0, 0.0]
+    assert [f.name for f in raw_input_fields(load_dataset("gauss").preprocessing)] == ["x₁", "x₂"]

@@ -112,6 +112,42 @@ def raw_input_names(pre: Preprocessing) -> list[str]:
     return list(pre.inputs) or ["x"]
 
 
+@dataclass(frozen=True)
+class RawField:
+    """One thing a person gives to ask a network of numbers: a number, or the category of a
+    table's one-hot column (each category is one of the network's inputs)."""
+
+    name: str
+    start: float = 0.0  # a number's value to begin with: its training mean
+    categories: tuple[str, ...] = ()
+
+    def inputs(self, given: float) -> list[float]:
+        """The network's raw inputs for a number given, or for the index of a category."""
+        if not self.categories:
+            return [given]
+        return [float(i == int(given)) for i in range(len(self.categories))]
+
+
+def raw_input_fields(pre: Preprocessing) -> list[RawField]:
+    """The fields to ask a network of numbers with: a number per input, but one field per
+    one-hot column of a table, listing its categories (its inputs are "colour=red", …,
+    neither shifted nor scaled)."""
+    names = raw_input_names(pre)
+    if not pre.inputs:
+        means = [0.0] * len(names) if pre.features else list(pre.mean)
+        return [RawField(n, m) for n, m in zip(names, means, strict=True)]
+    fields: list[RawField] = []
+    for name, mean, std in zip(pre.inputs, pre.mean, pre.std, strict=True):
+        column, one_hot, value = name.partition("=")
+        if not (one_hot and mean == 0.0 and std == 1.0):
+            fields.append(RawField(name, mean))
+        elif fields and fields[-1].categories and fields[-1].name == column:
+            fields[-1] = RawField(column, categories=(*fields[-1].categories, value))
+        else:
+            fields.append(RawField(column, categories=(value,)))
+    return fields
+
+
 @torch.no_grad()
 def answer_numbers(model: nn.Module, raw: list[float], pre: Preprocessing, names: list[str]) -> str:
     """The network's answer for raw input values, as a line: the predicted number, or the

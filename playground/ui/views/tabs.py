@@ -251,7 +251,7 @@ class ViewTabs(QTabWidget):
             self.boundary.set_points(None, None)
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
             self.projector.set_samples(None, [])
-            self.numbers.set_inputs([], [])
+            self.numbers.set_fields([])
             return
         from playground.core.data.view_arrays import as_pictures, view_arrays  # torch: loaded
 
@@ -274,16 +274,12 @@ class ViewTabs(QTabWidget):
         self._ask_probes()
 
     def _ask_numbers(self, d) -> None:
-        """Boxes for a data set of numbers' raw inputs, at their training means."""
-        from playground.core.inspect.inference import raw_input_names
+        """Fields for a data set of numbers' raw inputs: numbers at their training means, a
+        list of categories for a table's one-hot column."""
+        from playground.core.inspect.inference import raw_input_fields
 
         pre = d.preprocessing
-        if pre.kind != "points":
-            self.numbers.set_inputs([], [])
-            return
-        names = raw_input_names(pre)
-        means = [0.0] * len(names) if pre.features else list(pre.mean)
-        self.numbers.set_inputs(names, means)
+        self.numbers.set_fields(raw_input_fields(pre) if pre.kind == "points" else [])
 
     def _table_points(self) -> None:
         """A table's points over the two inputs the Boundary plane spans, in their units."""
