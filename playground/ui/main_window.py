@@ -232,7 +232,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         """A graph's lanes need room side by side: the canvas takes some of the views' width
         (and gives it back for a stack)."""
         left, middle, right = self.splitter.sizes()
-        want = max(self.network.scroll.minimumWidth(), min(560, (middle + right) * 2 // 5))
+        want = max(self.network.scroll.minimumWidth(), min(600, (middle + right) * 9 // 20))
         if not graph:
             want = self.network.scroll.minimumWidth() + 24
         if want != middle:

@@ -30,8 +30,8 @@ from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.style import ERROR, SELECTION, TEXT
 
-CARD_W, LANE_GAP, RANK_GAP, MARGIN = 240, 28, 34, 16
-MIN_SCALE = 0.7  # narrower than this the text is too small: the canvas scrolls instead
+CARD_W, LANE_GAP, RANK_GAP, MARGIN = 190, 24, 34, 16
+MIN_SCALE = 0.72  # narrower than this the text is too small: the canvas scrolls instead
 
 
 class GraphCanvas(QGraphicsView):
@@ -123,10 +123,11 @@ class GraphCanvas(QGraphicsView):
             info, node = infos[unit.nodes[0]], spec.layers[unit.nodes[0]]
             t = layer_type(node.type)
             shape, count = shape_and_count(info)
+            named = node.type.lower() in node.id.lower()  # conv2d_2 says its type; skip not
             card = Card(
                 info.index,
                 node.type,
-                f"{node.id}  {node.type}",
+                node.id if named else f"{node.id}  {node.type}",
                 t.summary(node.params),
                 shape,
                 count,

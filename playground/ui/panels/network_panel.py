@@ -20,7 +20,7 @@ from playground.ui.panels.graph_canvas import GraphCanvas
 from playground.ui.panels.stack_view import NetworkStackView
 from playground.ui.state.document import NetworkDocument
 
-GRAPH_HINT = "Drag output ● to input ○ to wire · drop layers on wires · Ctrl+G folds"
+GRAPH_HINT = "Drag ● to ○ to wire · drop layers on wires · Ctrl+G folds"
 
 
 class NetworkPanel(QWidget):
