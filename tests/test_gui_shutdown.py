@@ -17,10 +17,16 @@ def start_long_run(qtbot, w, epochs=100):
     qtbot.waitUntil(lambda: w.workspace.session.history.last_step > 0, timeout=20_000)
 
 
-def test_close_mid_training_twenty_times(qtbot):
-    for _ in range(20):
+# Steps trained before each close: each close lands at another point of the run (its first
+# steps, later in the epoch) instead of twenty at about the same one.
+CLOSE_AFTER_STEPS = (1, 1, 2, 3, 5, 8, 13, 21)
+
+
+def test_close_mid_training_at_many_points(qtbot):
+    for steps in CLOSE_AFTER_STEPS:
         w = open_window(qtbot, active=False)
         start_long_run(qtbot, w)
+        qtbot.waitUntil(lambda w=w, n=steps: w.workspace.session.history.last_step >= n)
         thread = w.workspace.session._worker
         started = time.perf_counter()
         answer_next_dialog(Button.Discard, [])
