@@ -24,18 +24,26 @@ def processes_by_default(device: torch.device) -> int:
     return count if count > 1 else 0
 
 
-def scaling(processes: int, device: torch.device, epochs: int, batch: int, repeats: int) -> dict:
+def scaling(
+    processes: int,
+    device: torch.device,
+    epochs: int,
+    batch: int,
+    repeats: int,
+    model: str = MODEL,
+    dataset: str = DATASET,
+) -> dict:
     """Median samples/s of 1 and of `processes` processes over `repeats` alternating runs, and
     the scaling efficiency: rate(N) / (N × rate(1))."""
     threads = 1 if device.type == "cuda" else max(1, (os.cpu_count() or 1) // processes)
     one, many = [], []
     for _ in range(repeats):  # alternating, so that a change in the machine's load hits both
-        one.append(group_rate(1, device, epochs, batch, threads))
-        many.append(group_rate(processes, device, epochs, batch, threads))
+        one.append(group_rate(1, device, epochs, batch, threads, model, dataset))
+        many.append(group_rate(processes, device, epochs, batch, threads, model, dataset))
     rate_one, rate_many = median(one), median(many)
     return {
-        "model": MODEL,
-        "dataset": DATASET,
+        "model": model,
+        "dataset": dataset,
         "processes": processes,
         "batch_per_process": batch,
         "threads_per_process": threads,
@@ -49,13 +57,19 @@ def scaling(processes: int, device: torch.device, epochs: int, batch: int, repea
 
 
 def group_rate(
-    processes: int, device: torch.device, epochs: int, batch: int, threads: int
+    processes: int,
+    device: torch.device,
+    epochs: int,
+    batch: int,
+    threads: int,
+    model: str = MODEL,
+    dataset: str = DATASET,
 ) -> float:
-    """Samples per second of a torchrun group training MODEL on DATASET (rank 0's report)."""
+    """Samples per second of a torchrun group training model on dataset (rank 0's report)."""
     command = [
         sys.executable, "-m", "torch.distributed.run", "--standalone",
-        f"--nproc_per_node={processes}", "-m", "playground", "train", MODEL,
-        "--dataset", DATASET, "--epochs", str(epochs), "--batch-size", str(batch * processes),
+        f"--nproc_per_node={processes}", "-m", "playground", "train", model,
+        "--dataset", dataset, "--epochs", str(epochs), "--batch-size", str(batch * processes),
         "--device", device.type, "--json",
     ]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}

@@ -39,7 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--repeats", type=int, default=3, help="rounds, each a new process (medians kept)"
     )
-    p.add_argument("--quick", action="store_true", help="one short round: checks, not figures")
+    p.add_argument(
+        "--quick", action="store_true", help="one short round of LeNet-5: checks, not figures"
+    )
     p.add_argument(
         "--processes",
         type=int,
@@ -62,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     gpu = device.type != "cpu"
     epochs = {"mlp": 120 if gpu else 30, "lenet5": 40 if gpu else 5}  # a slice: ~3 s on 2 cores
     slices = SLICES
-    if args.quick:
-        epochs, args.repeats, slices = {"mlp": 2, "lenet5": 1}, 1, 1
+    if args.quick:  # LeNet-5 alone: the network every live view draws something of
+        epochs, args.repeats, slices = {"lenet5": 1}, 1, 1
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch "
         f"{torch.__version__}, {TRAINING_THREADS} training threads",
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     report["launch_s"] = median(shown for shown, _ in launches)
     report["ready_to_train_s"] = median(ready for _, ready in launches)
     report["history_30min_mb"] = history_growth_mb()
-    report["folder_load"] = bench_gui.folder_load_process(500 if args.quick else 5000)
+    report["folder_load"] = bench_gui.folder_load_process(100 if args.quick else 5000)
     processes = processes_by_default(device) if args.processes is None else args.processes
     if processes > 1:
         scaling_epochs = 1 if args.quick else (10 if gpu else 3)
