@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD
+from gui_helpers import LEFT, NO_MOD, choose_in_combo
 
 
 def each_group(window):
@@ -57,3 +57,26 @@ def test_tabs_and_training_do_not_move_the_splitters(window, qtbot):
         qtbot.waitUntil(lambda: window.workspace.session.history.last_step > 0, timeout=20_000)
         assert window.splitter.sizes() == before
     assert window.splitter.sizes() == before
+
+
+def test_the_window_fits_1024_by_700_with_a_message_above_the_views(window, qtbot):
+    """A three-line message (the network does not fit the data set) and any tab: the window
+    still fits 1024×700, nothing pushed below the screen's edge."""
+    window.resize(1024, 700)
+    with qtbot.waitSignal(window.workspace.datasetChanged, timeout=30_000):
+        choose_in_combo(window.training.dataset, "xor")
+    qtbot.waitUntil(window.banner.isVisible)
+    assert "does not fit" in window.banner.text()
+    bar, panel = window.views.tabBar(), window.training.parentWidget()
+    for tabs in each_group(window):
+        for i in tabs:
+            QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(i).center())
+            qtbot.wait(20)
+            hint = window.minimumSizeHint()
+            assert hint.width() <= 1024 and hint.height() <= 700, (bar.tabText(i), hint)
+            # nothing squeezed below its own height: the panel's rows, the message's lines
+            assert panel.height() >= panel.minimumSizeHint().height(), bar.tabText(i)
+            banner = window.banner
+            assert banner.height() >= banner.heightForWidth(banner.width()), bar.tabText(i)
+            assert window.views.height() >= window.views.minimumSizeHint().height()
+    assert window.size().toTuple() == (1024, 700)

@@ -79,6 +79,9 @@ class BoundaryView(LiveView):
         super().__init__(parent)
         self.plot = plot_widget()
         self.plot.setAspectLocked(True)
+        # under the toy options and paint tools: at 1024×700 with a message above the views
+        # the plane keeps this much and the window still fits
+        self.plot.setMinimumHeight(56)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.5))

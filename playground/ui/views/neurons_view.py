@@ -2,8 +2,9 @@
 
 Every neuron is a tile: on 2-D data its output over the plane, on images (the first dense
 layer) its incoming weights as an image, otherwise its mean output on the last batch. Links
-are blue for positive weights, orange for negative ones, thicker with |w|. Wide layers show a
-page of neurons at a time and the strongest links between the pages shown."""
+are blue for positive weights, orange for negative ones, thicker with |w|. A small network is
+drawn whole (see neuron_layout.py); a layer too wide for that shows a page of neurons at a
+time, and the strongest links between the pages shown."""
 
 from __future__ import annotations
 
@@ -237,7 +238,7 @@ class NeuronCanvas(QWidget):
         super().__init__(view)
         self.view = view
         self.setMouseTracking(True)
-        self.setMinimumHeight(140)  # the window fits 1024×700 with the tabs above it
+        self.setMinimumHeight(130)  # the window fits 1024×700 with a message above the views
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -270,7 +271,7 @@ class NeuronCanvas(QWidget):
             for link in sorted(links, key=lambda x: abs(x.weight)):
                 self._draw_link(p, link, abs(link.weight) / (strongest or 1))
         columns = self.view.columns
-        centres = [c.tiles[0].center().x() for c in columns if c.tiles]
+        centres = [c.centre for c in columns if c.tiles]
         width = min(np.diff(centres).min() - 6, 130) if len(centres) > 1 else 130
         for column in columns:
             self._draw_column(p, column, width)
@@ -289,8 +290,7 @@ class NeuronCanvas(QWidget):
         p.setFont(font)
         p.setPen(TEXT)
         metrics = QFontMetrics(font)
-        x = column.tiles[0].center().x() if column.tiles else 0
-        left = float(np.clip(x - width / 2, 2, self.width() - width - 2))
+        left = float(np.clip(column.centre - width / 2, 2, self.width() - width - 2))
         for row, line in enumerate(column.title.split("\n")):
             text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(width))
             rect = QRectF(left, 2 + row * 16, width, 16)

@@ -136,8 +136,9 @@ class RunsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().hide()
-        # the header and two runs in sight, whatever the window's height
-        self.table.setMinimumHeight(3 * self.table.verticalHeader().defaultSectionSize() + 4)
+        # the header and a run in sight, whatever the window's height: at 1024×700 a
+        # three-line message above the views leaves the tab no more
+        self.table.setMinimumHeight(2 * self.table.verticalHeader().defaultSectionSize() + 4)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.sortItems(STARTED)  # oldest first, until a header is clicked
@@ -166,7 +167,7 @@ class RunsView(QWidget):
         w.addLegend(offset=legend, labelTextColor="#1F2328", brush="#FFFFFFD0")
         # small minimums: the window's room goes to the table, and this tab never makes the
         # tab widget taller than the other views need
-        w.setMinimumSize(120, 70)
+        w.setMinimumSize(120, 52)
         return w
 
     def _build(self) -> None:

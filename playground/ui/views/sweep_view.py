@@ -85,6 +85,7 @@ class SweepView(QWidget):
         column.addLayout(best)
         against = QWidget()
         page = QVBoxLayout(against)
+        page.setContentsMargins(0, 0, 0, 0)  # the tab's height is the views' smallest
         page.addWidget(self.setting)
         page.addWidget(self.against, 1)
         plots = QTabWidget()

@@ -216,6 +216,12 @@ class ViewTabs(QTabWidget):
         self.gallery.picked.connect(self._show_picked)
         self.projector.sampleClicked.connect(self._classify_sample)
 
+    def hasHeightForWidth(self) -> bool:
+        """No: the views take the height left to them. A page's wrapping label made the whole
+        tab widget ask for a height for its width (1044 px at 534), and the window's layout
+        then squeezed the training panel above, cutting its rows."""
+        return False
+
     def _blank_views(self) -> tuple:
         return (
             self.weights,

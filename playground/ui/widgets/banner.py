@@ -19,7 +19,7 @@ class MessageBanner(QFrame):
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setContentsMargins(10, 4, 6, 4)  # slim: at 1024×700 the views give its height
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.hide()
