@@ -86,15 +86,17 @@ def _rows(side: int, height: float) -> int:
 
 def fit_grid(counts: list[int], width: float, height: float) -> Grid:
     """The largest tiles that show every neuron of every layer in width × height (large ones
-    one column a layer); when none do, the smallest, each layer given a fair share of the
-    width (the narrow ones all they need) and the rest paged."""
-    for side in range(MAX_TILE, MIN_TILE - 1, -1):
-        rows = _rows(side, height)
-        if rows < 1:
-            continue
-        grid = Grid(side, _gap(side), rows, [math.ceil(c / rows) for c in counts])
-        if (side < ONE_COLUMN or max(grid.blocks) == 1) and grid.width() <= width:
-            return grid
+    one column a layer, the output layer one column when it can); when none do, the
+    smallest, each layer given a fair share of the width (the narrow ones all they need) and
+    the rest paged."""
+    for named in (True, False):  # the output layer in one column, its names beside it
+        for side in range(MAX_TILE, MIN_TILE - 1, -1):
+            rows = _rows(side, height)
+            if rows < 1 or (named and counts[-1] > rows):
+                continue
+            grid = Grid(side, _gap(side), rows, [math.ceil(c / rows) for c in counts])
+            if (side < ONE_COLUMN or max(grid.blocks) == 1) and grid.width() <= width:
+                return grid
     side, gap = MIN_TILE, _gap(MIN_TILE)
     rows = max(1, _rows(side, height))
     free = width - 2 * GAP - NAMES - (len(counts) - 1) * LINK_ROOM + len(counts) * gap

@@ -307,9 +307,12 @@ class NeuronCanvas(QWidget):
                 p.drawPixmap(rect.toRect(), tile.pixmap)
             p.setPen(QPen(QColor("#8C959F"), 1))
             p.drawRect(rect)
-        room = int(self.width() - max((r.right() for r in column.tiles), default=0) - 6)
+        right = max((r.right() for r in column.tiles), default=0)
+        room = int(self.width() - right - 6)
         p.setPen(TEXT)
         for name, rect in zip(self.view.names(column), column.tiles, strict=False):
+            if rect.right() < right:  # a wrapped column: its names would cover the tiles
+                continue
             label = QRectF(rect.right() + 4, rect.top(), room, rect.height())
             text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room)
             p.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
