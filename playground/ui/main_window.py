@@ -36,12 +36,11 @@ from playground.ui.panels.inspector import LayerInspector
 from playground.ui.panels.learn_panel import LearnPanel, fit_dock
 from playground.ui.panels.network_panel import NetworkPanel
 from playground.ui.panels.palette import LayerPalette
-from playground.ui.panels.training_panel import TrainingPanel
 from playground.ui.practice_runner import practice_dock
 from playground.ui.state.project_files import app_settings
 from playground.ui.state.session import SessionState
 from playground.ui.state.workspace import Workspace
-from playground.ui.view_assembly import build_view_tabs
+from playground.ui.view_assembly import build_training_panel, build_view_tabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.redraw import set_budgeted
@@ -115,7 +114,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         scroll.setMinimumWidth(
             self.stack.minimumWidth() + scroll.verticalScrollBar().sizeHint().width()
         )
-        self.training = TrainingPanel(ws)
+        self.training = build_training_panel(ws)
         self.banner = MessageBanner()
         self.start_card = StartCard(app_settings(), self._open_learn)
         self.task_bar = TaskBar()
@@ -297,7 +296,9 @@ class MainWindow(FileDropTarget, QMainWindow):
         from playground.ui.dialogs.sweep import SweepDialog
 
         sweeps = self.views.sweep.sweeps
-        dialog = SweepDialog(self.workspace, sweeps, self)
+        ws = self.workspace
+        spec, name, path = ws.document.spec, ws.files.display_name, ws.files.path
+        dialog = SweepDialog(sweeps, spec, name, path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.started.connect(lambda: self.views.setCurrentWidget(self.views.sweep))
         dialog.show()
@@ -306,7 +307,15 @@ class MainWindow(FileDropTarget, QMainWindow):
         from playground.ui.dialogs.augment import AugmentDialog
 
         if self.augment_dialog is None:
-            self.augment_dialog = AugmentDialog(self.workspace, self)
+            ws = self.workspace
+            dialog = self.augment_dialog = AugmentDialog(
+                ws.session, ws.document, ws.tasks.slot(), self
+            )
+            dialog.show_config(ws.config)
+            dialog.show_dataset(ws.dataset)
+            ws.configChanged.connect(dialog.show_config)
+            ws.datasetChanged.connect(dialog.show_dataset)
+            dialog.configEdited.connect(ws.set_config)
         self.augment_dialog.show()
         self.augment_dialog.raise_()
         self.augment_dialog.activateWindow()

@@ -1,6 +1,7 @@
-"""The views' tabs put together: the state they show is made here from the workspace and handed
-in, each view getting only the narrow things it uses (the session, the document, a task slot,
-a callable), and the workspace's data set changes are wired to them."""
+"""The views' tabs and the training panel put together: the state they show is made here from
+the workspace and handed in, each getting only the narrow things it uses (the session, the
+document, a task slot, a callable), and the workspace's changes (data set, settings, PyTorch
+loaded) are wired to them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QWidget
 
+from playground.ui.panels.training_panel import PanelParts, TrainingPanel
 from playground.ui.state.backprop import start_walkthrough
 from playground.ui.state.explanations import Explanations
 from playground.ui.state.gallery import Gallery
@@ -49,3 +51,25 @@ def build_view_tabs(ws: Workspace, parent: QWidget) -> ViewTabs:
     views.status.connect(ws.status)
     views.error.connect(ws.error)
     return views
+
+
+def build_training_panel(ws: Workspace) -> TrainingPanel:
+    """The training panel following ws; its edits of the settings go to ws."""
+    parts = PanelParts(
+        session=ws.session,
+        document=ws.document,
+        transfer=ws.transfer,
+        painting=ws.painting,
+        device_text=lambda: ws.device_text,
+        restore_best=ws.restore_best,
+    )
+    panel = TrainingPanel(parts)
+    panel.set_config(ws.config)
+    panel.show_dataset(ws.dataset)
+    panel.set_ready(ws.ready)
+    ws.configChanged.connect(panel.set_config)
+    ws.datasetChanged.connect(panel.show_dataset)
+    ws.readyChanged.connect(panel.set_ready)
+    panel.configEdited.connect(ws.set_config)
+    panel.options.status.connect(ws.status)
+    return panel

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,11 +26,15 @@ from playground.core.data.augmentation import (
     check_applies,
     kornia_missing,
 )
+from playground.core.training.config import TrainConfig
 from playground.ui.state.tasks import stateless
 from playground.ui.widgets.images import array_pixmap
 
 if TYPE_CHECKING:
-    from playground.ui.state.workspace import Workspace
+    from playground.core.data.dataset import Dataset
+    from playground.ui.state.document import NetworkDocument
+    from playground.ui.state.session import TrainingSession
+    from playground.ui.state.tasks import TaskSlot
 
 SAMPLES, COPIES = 8, 3  # the grid: each sample, then COPIES augmented versions below it
 GAP = 8  # pixels between the pictures and their augmented versions
@@ -45,11 +49,24 @@ CHANGES = (
 
 
 class AugmentDialog(QDialog):
-    """Edits the workspace's augmentation setting; non-modal, so the window stays usable."""
+    """Edits the augmentation setting; non-modal, so the window stays usable. Follows the
+    settings and the data set through show_config and show_dataset."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    configEdited = Signal(object)  # TrainConfig: the settings with the augmentation edited
+
+    def __init__(
+        self,
+        session: TrainingSession,
+        document: NetworkDocument,
+        preview: TaskSlot,
+        parent: QWidget | None = None,
+    ) -> None:
+        """preview: the slot the grid is drawn in (a new setting's grid replaces one on its
+        way)."""
         super().__init__(parent)
-        self.ws = workspace
+        self.session, self.document = session, document
+        self._config = TrainConfig()
+        self._dataset: Dataset | None = None
         self.setWindowTitle("Augmentation: random changes to every training batch")
         self.checks: dict[str, QCheckBox] = {}
         self.strengths: dict[str, QDoubleSpinBox] = {}
@@ -65,14 +82,12 @@ class AugmentDialog(QDialog):
         self.resample.clicked.connect(self._new_seed)
         self._seed = 0
         self._asked: tuple | None = None  # what the grid shows or will: (settings, data, seed)
-        self._preview = workspace.tasks.slot()  # a new setting's grid replaces one on its way
+        self._preview = preview
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._draw)
         self._build()
-        workspace.configChanged.connect(self._load)
-        workspace.datasetChanged.connect(self._refresh)
-        workspace.document.changed.connect(self._refresh)
-        workspace.session.stateChanged.connect(self._refresh)
+        document.changed.connect(self._refresh)
+        session.stateChanged.connect(self._refresh)
         self._load()
 
     def _build(self) -> None:
@@ -114,9 +129,17 @@ class AugmentDialog(QDialog):
         }
         return Augmentation(flip=self.flip.isChecked(), **values)
 
-    def _load(self, *_: object) -> None:
-        """Show the workspace's setting (a project opened, the panel reset)."""
-        aug = self.ws.config.augmentation
+    def show_config(self, config: TrainConfig) -> None:
+        """Show these settings' augmentation (a project opened, the panel reset)."""
+        self._config = config
+        self._load()
+
+    def show_dataset(self, d: Dataset | None) -> None:
+        self._dataset = d
+        self._refresh()
+
+    def _load(self) -> None:
+        aug = self._config.augmentation
         widgets = [*self.checks.values(), *self.strengths.values(), self.flip]
         for w in widgets:
             w.blockSignals(True)
@@ -130,12 +153,12 @@ class AugmentDialog(QDialog):
         self._refresh()
 
     def _edited(self, *_: object) -> None:
-        self.ws.set_config(replace(self.ws.config, augment=str(self.augmentation())))
+        self.configEdited.emit(replace(self._config, augment=str(self.augmentation())))
 
     # --- what may be changed, and why not --------------------------------------------------
     def _refresh(self, *_: object) -> None:
         reason = self._why_not()
-        d = self.ws.dataset
+        d = self._dataset
         colour = d is not None and d.preprocessing.channels == 3
         for name, check in self.checks.items():
             usable = reason is None and (name != "jitter" or colour)
@@ -151,12 +174,12 @@ class AugmentDialog(QDialog):
         missing = kornia_missing()
         if missing:
             return missing + "."
-        d = self.ws.dataset
+        d = self._dataset
         if d is None:
             return "Choose a data set: augmentation changes its pictures."
         if d.preprocessing.kind != "image":
             return f"Augmentation changes pictures, and {d.name} holds 2-D points."
-        if self.ws.session.busy:
+        if self.session.busy:
             return "Stop training to change the augmentation."
         return None
 
@@ -164,8 +187,8 @@ class AugmentDialog(QDialog):
         """What the settings chosen mean, or why they clash with something."""
         from playground.core.model.efficientnet import trains_on_features
 
-        aug, d = self.augmentation(), self.ws.dataset
-        if aug.active and trains_on_features(self.ws.document.spec):
+        aug, d = self.augmentation(), self._dataset
+        if aug.active and trains_on_features(self.document.spec):
             return "⚠ " + CACHE_EXCLUDES_AUGMENTATION[0].upper() + CACHE_EXCLUDES_AUGMENTATION[1:]
         try:
             if d is not None:
@@ -192,7 +215,7 @@ class AugmentDialog(QDialog):
         window = self.parentWidget()
         if not self.isVisible() or (window is not None and not window.isVisible()):
             return  # drawn when shown again; a closing window starts no more work
-        d = self.ws.dataset
+        d = self._dataset
         if d is None or d.preprocessing.kind != "image" or kornia_missing():
             self.grid.clear()
             self.grid.setText("No pictures to show")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -28,36 +29,45 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import PlaygroundError
 from playground.core.training.sweep import MAX_WORKERS, SAMPLERS, SweepPlan
-from playground.core.training.sweep_space import candidates, check_params, parse_param
+from playground.core.training.sweep_space import candidates
 from playground.ui.state.project_files import app_home
 
 if TYPE_CHECKING:
+    from playground.core.model.spec import NetworkSpec
     from playground.ui.state.sweeps import Sweeps
-    from playground.ui.state.workspace import Workspace
 
 CHECKED_FIRST = ("lr",)  # varied unless the person says otherwise
 
 
 class SweepDialog(QDialog):
+    """What to vary, offered for spec; the project's name and path (None: unsaved) name the
+    study and its storage at first."""
+
     started = Signal()  # a sweep began: its trials show in the Sweep tab
 
-    def __init__(self, workspace: Workspace, sweeps: Sweeps, parent: QWidget | None = None):
+    def __init__(
+        self,
+        sweeps: Sweeps,
+        spec: NetworkSpec,
+        project_name: str,
+        project_path: Path | None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Sweep")
-        self.ws, self.sweeps = workspace, sweeps
+        self.sweeps = sweeps
         self.params = QTableWidget(0, 2)
         self.params.setHorizontalHeaderLabels(["Vary", "Values (LOW..HIGH[:log] or A,B,C)"])
         self.params.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.params.verticalHeader().hide()
-        for name, values in candidates(workspace.document.spec):
+        for name, values in candidates(spec):
             self._add_row(name, values, name in CHECKED_FIRST)
         self.trials = _spin(1, 1000, 12)
         self.workers = _spin(1, min(MAX_WORKERS, os.cpu_count() or 1), 1)
         self.sampler = QComboBox()
         self.sampler.addItems(SAMPLERS)
-        name = workspace.files.display_name
-        self.study = QLineEdit("sweep" if name == "Untitled" else name)
-        self.storage = QLineEdit(self._default_storage())
+        self.study = QLineEdit("sweep" if project_name == "Untitled" else project_name)
+        self.storage = QLineEdit(_default_storage(project_path))
         self.message = QLabel(
             "Each trial trains the network with values picked from the ranges; trials trailing "
             "the median of the others are pruned. Other processes given the same storage and "
@@ -109,11 +119,6 @@ class SweepDialog(QDialog):
         self.params.setItem(row, 0, vary)
         self.params.setItem(row, 1, QTableWidgetItem(values))
 
-    def _default_storage(self) -> str:
-        path = self.ws.files.path
-        db = path.with_suffix(".sweeps.db") if path else app_home() / "sweeps.db"
-        return f"sqlite:///{db}"
-
     def chosen(self) -> list[str]:
         """The --param texts of the checked rows."""
         rows = range(self.params.rowCount())
@@ -124,21 +129,12 @@ class SweepDialog(QDialog):
         ]
 
     def plan(self) -> SweepPlan:
-        """The sweep the dialog describes; PlaygroundError saying what to fix."""
-        ws = self.ws
-        if ws.dataset is None:
-            raise PlaygroundError("Load a data set first: the trials train on it.")
-        if not ws.document.report.ok:
-            raise PlaygroundError("Fix the network first (a card is red).")
-        params = tuple(parse_param(text) for text in self.chosen())
-        check_params(list(params), ws.document.spec)
+        """The sweep the dialog describes, of the current network, data set and settings;
+        PlaygroundError saying what to fix."""
         study, storage = self.study.text().strip(), self.storage.text().strip()
-        if not study or not storage:
-            raise PlaygroundError("Name the study and its storage.")
-        return SweepPlan(
-            ws.document.spec, ws.dataset.ref, ws.config, params, storage, study,
-            self.trials.value(), self.sampler.currentText(),
-        )  # fmt: skip
+        return self.sweeps.plan(
+            self.chosen(), storage, study, self.trials.value(), self.sampler.currentText()
+        )
 
     def start(self) -> None:
         try:
@@ -168,6 +164,12 @@ class SweepDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self.message.setText(f"<span style='color:#C62828'>{html.escape(text)}</span>")
+
+
+def _default_storage(project: Path | None) -> str:
+    """A database beside the project, or in the app's home for unsaved work."""
+    db = project.with_suffix(".sweeps.db") if project else app_home() / "sweeps.db"
+    return f"sqlite:///{db}"
 
 
 def _spin(low: int, high: int, value: int) -> QSpinBox:

@@ -13,9 +13,10 @@ from playground.core.data.augmentation import (
     Augmentation,
     kornia_missing,
 )
+from playground.core.training.config import TrainConfig
 
 if TYPE_CHECKING:
-    from playground.ui.state.workspace import Workspace
+    from playground.ui.state.document import NetworkDocument
 
 
 def summary(aug: Augmentation) -> str:
@@ -33,11 +34,15 @@ def summary(aug: Augmentation) -> str:
 
 
 class AugmentRow(QWidget):
-    dialogRequested = Signal()  # Augment… clicked: the window shows the dialog
+    """Follows the settings (show_config) and the network (is it trained on cached features?)."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    dialogRequested = Signal()  # Augment… clicked: the window shows the dialog
+    configEdited = Signal(object)  # TrainConfig: augmentation turned off
+
+    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = workspace
+        self.document = document
+        self._config = TrainConfig()
         self.summary = QLabel()
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton("Augment…")
@@ -47,18 +52,21 @@ class AugmentRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary, 2)
         layout.addWidget(self.button)
-        workspace.configChanged.connect(self._show)
-        workspace.document.changed.connect(self._show)
+        document.changed.connect(self._show)
+        self._show()
+
+    def show_config(self, config: TrainConfig) -> None:
+        self._config = config
         self._show()
 
     def _show(self, *_: object) -> None:
         from playground.core.model.efficientnet import trains_on_features
 
-        missing, aug = kornia_missing(), self.ws.config.augmentation
+        missing, aug = kornia_missing(), self._config.augmentation
         text, tip = missing or summary(aug), missing or ""
         if missing and aug.active:  # a project made elsewhere: it cannot train as it is
             text = f"{summary(aug)}: {missing[0].lower()}{missing[1:]}"
-        elif aug.active and trains_on_features(self.ws.document.spec):
+        elif aug.active and trains_on_features(self.document.spec):
             text = f"⚠ {text}: excludes transfer learning's cached features"
             tip = CACHE_EXCLUDES_AUGMENTATION
         self.summary.setText(text)
@@ -68,6 +76,6 @@ class AugmentRow(QWidget):
 
     def _clicked(self) -> None:
         if kornia_missing():  # only offered then to turn augmentation off
-            self.ws.set_config(replace(self.ws.config, augment=""))
+            self.configEdited.emit(replace(self._config, augment=""))
         else:
             self.dialogRequested.emit()

@@ -3,8 +3,10 @@ back), write TensorBoard logs, and find a learning rate before training."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,19 +27,36 @@ from playground.core.numbers import number
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import Finished, RunStatus
 from playground.ui.state.session import SessionState
-from playground.ui.state.workspace import Workspace
+
+if TYPE_CHECKING:
+    from playground.core.data.dataset import Dataset
+    from playground.core.training.events import EpochMetrics
+    from playground.ui.state.document import NetworkDocument
+    from playground.ui.state.session import TrainingSession
 
 DEFAULT_PATIENCE = 3
 
 
 class RunOptions(QWidget):
-    """Follows the workspace's settings; edits patience only (the panel edits the rest)."""
+    """Follows the settings (show_config); edits patience only (the panel edits the rest)."""
 
     findLrRequested = Signal()  # Find LR… clicked: the window opens the finder
+    configEdited = Signal(object)  # TrainConfig: the settings with the patience edited
+    status = Signal(str)  # a transient status-bar line
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: TrainingSession,
+        document: NetworkDocument,
+        restore_best: Callable[[], EpochMetrics | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """restore_best makes the last run's best epoch's weights the trained ones."""
         super().__init__(parent)
-        self.ws = workspace
+        self.session, self.document, self._restore = session, document, restore_best
+        self._config = TrainConfig()
+        self._ready = False  # PyTorch and a data set loaded (set_ready, show_dataset)
+        self._has_data = False
         self.early = QCheckBox("Early stop")
         patience_tip = "Stop when the validation loss has not improved for this many epochs"
         self.early.setToolTip(patience_tip)
@@ -73,16 +92,12 @@ class RunOptions(QWidget):
         self.restore.clicked.connect(self._restore_best)
         self.keep_last.clicked.connect(self._hide_offer)
         self.find_lr.clicked.connect(self.findLrRequested)
-        s = workspace.session
+        s = session
         s.stateChanged.connect(self._update)
         s.finished.connect(self._offer_best)
         s.historyReplaced.connect(self._hide_offer)  # a new run, a reset, another project
         s.stateChanged.connect(lambda state: state == SessionState.RUNNING and self._hide_offer())
-        workspace.configChanged.connect(self.show_config)
-        workspace.readyChanged.connect(self._update)
-        workspace.datasetChanged.connect(self._update)
-        workspace.document.changed.connect(self._update)
-        self.show_config(workspace.config)
+        document.changed.connect(self._update)
         self._update()
 
     def _build(self) -> None:
@@ -110,6 +125,7 @@ class RunOptions(QWidget):
 
     # --- settings ---------------------------------------------------------------------------
     def show_config(self, config: TrainConfig) -> None:
+        self._config = config
         for w in (self.early, self.patience):
             w.blockSignals(True)
         self.early.setChecked(config.patience > 0)
@@ -117,23 +133,32 @@ class RunOptions(QWidget):
             self.patience.setValue(config.patience)
         for w in (self.early, self.patience):
             w.blockSignals(False)
-        self.patience.setEnabled(self.early.isChecked() and not self.ws.session.busy)
+        self.patience.setEnabled(self.early.isChecked() and not self.session.busy)
+
+    def set_ready(self, ready: bool) -> None:
+        """PyTorch has loaded: the learning-rate finder can run."""
+        self._ready = ready
+        self._update()
+
+    def show_dataset(self, d: Dataset | None) -> None:
+        self._has_data = d is not None
+        self._update()
 
     def _patience_edited(self, *_: object) -> None:
         patience = self.patience.value() if self.early.isChecked() else 0
-        self.ws.set_config(replace(self.ws.config, patience=patience))
+        self.configEdited.emit(replace(self._config, patience=patience))
         self._update()
 
     def _update(self, *_: object) -> None:
-        busy = self.ws.session.busy
+        busy = self.session.busy
         for w in (self.early, self.tensorboard):
             w.setEnabled(not busy)
         self.patience.setEnabled(self.early.isChecked() and not busy)
-        ready = self.ws.ready and self.ws.dataset is not None and self.ws.document.report.ok
+        ready = self._ready and self._has_data and self.document.report.ok
         self.find_lr.setEnabled(ready and not busy)
 
     def _tensorboard_toggled(self, on: bool) -> None:
-        s = self.ws.session
+        s = self.session
         if not on:
             s.tensorboard_dir = None
             self.tensorboard.setToolTip("")
@@ -147,11 +172,11 @@ class RunOptions(QWidget):
         self.tensorboard.setToolTip(
             f"Each run writes into a new folder in {folder}: tensorboard --logdir {folder}"
         )
-        self.ws.status.emit(f"TensorBoard logs of the next runs go to {folder}")
+        self.status.emit(f"TensorBoard logs of the next runs go to {folder}")
 
     # --- the best epoch ---------------------------------------------------------------------
     def _offer_best(self, finished: Finished) -> None:
-        s = self.ws.session
+        s = self.session
         last = s.history.epochs[-1] if s.history.epochs else None
         best = s.best[0] if s.best else None
         if not self.keep_best.isChecked() or best is None or last is None:
@@ -177,11 +202,5 @@ class RunOptions(QWidget):
         self.pages.setCurrentIndex(0)
 
     def _restore_best(self) -> None:
-        best = self.ws.session.restore_best()
+        self._restore()
         self._hide_offer()
-        if best is not None:
-            self.ws.files.mark_dirty()
-            self.ws.status.emit(
-                f"The weights of epoch {best.epoch} are back (validation accuracy "
-                f"{best.val_accuracy:.1%})"
-            )

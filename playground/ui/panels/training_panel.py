@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,11 +32,15 @@ from playground.core.training.events import Finished, RunStatus, StepMetrics, St
 from playground.ui.panels.augment_row import AugmentRow
 from playground.ui.panels.run_options import RunOptions
 from playground.ui.state.session import SessionState
-from playground.ui.state.workspace import Workspace
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
 
 if TYPE_CHECKING:
     from playground.core.data.dataset import Dataset
+    from playground.core.training.events import EpochMetrics
+    from playground.ui.state.document import NetworkDocument
+    from playground.ui.state.feature_training import FeatureTraining
+    from playground.ui.state.painting import Painting
+    from playground.ui.state.session import TrainingSession
 
 DATASETS = [
     ("MNIST 5k digits", "mnist5k"),
@@ -68,9 +73,22 @@ STATUS_INTERVAL_S = 0.25
 SPEEDS = (("Full", 0.0), ("20/s", 20.0), ("5/s", 5.0), ("1/s", 1.0))  # steps a second
 
 
+@dataclass(frozen=True)
+class PanelParts:
+    """What the panel follows and asks: made and owned by the window (see view_assembly.py)."""
+
+    session: TrainingSession
+    document: NetworkDocument
+    transfer: FeatureTraining  # transfer learning's features, computed before its first run
+    painting: Painting  # the points painted on the Boundary tab
+    device_text: Callable[[], str]  # the training device, named for the status line
+    restore_best: Callable[[], EpochMetrics | None]  # the best epoch's weights made current
+
+
 class TrainingPanel(QWidget):
     """Settings, run buttons, progress and a status line that always tells the truth: it
-    follows the workspace (data set, network, session) through their signals."""
+    follows the session and the network through their signals, and the data set, the
+    settings and PyTorch's loading through show_dataset, set_config and set_ready."""
 
     datasetRequested = Signal(object)  # DatasetRef
     folderRequested = Signal()  # Image folder… (chosen and looked at before it loads)
@@ -82,10 +100,14 @@ class TrainingPanel(QWidget):
     stopClicked = Signal()
     resetClicked = Signal()
     controlsChanged = Signal()  # which buttons are enabled changed (menus mirror them)
+    configEdited = Signal(object)  # TrainConfig: the settings as edited here
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, parts: PanelParts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = workspace
+        self.session, self.document, self.parts = parts.session, parts.document, parts
+        self._config = TrainConfig(epochs=5)  # the settings shown (set_config)
+        self._ready = False  # PyTorch and the first data set loaded: training possible
+        self._dataset_shown: Dataset | None = None
         self._build_form()
         self._build_buttons()
         self.progress = QProgressBar()
@@ -102,7 +124,8 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
-        self.options = RunOptions(workspace)  # early stopping, best weights, logs, LR finder
+        # early stopping, best weights, logs, LR finder
+        self.options = RunOptions(parts.session, parts.document, parts.restore_best)
         layout.addWidget(self.options)
         layout.addLayout(self.buttons)
         layout.addWidget(self.progress)
@@ -110,22 +133,20 @@ class TrainingPanel(QWidget):
         self._total_epochs = 0
         self._last_status = 0.0
         self._outcome = ""  # how the last run ended, until something else happens
-        self._wire(workspace)
-        self.set_config(workspace.config)
+        self._wire(parts)
         self._update()
 
-    def _wire(self, ws: Workspace) -> None:
-        s = ws.session
+    def _wire(self, parts: PanelParts) -> None:
+        s = parts.session
         s.stateChanged.connect(self._update)
         s.historyReplaced.connect(self._forget_run)
         s.stepped.connect(self._show_step)
         s.stepMeasured.connect(self._show_single_step)
         s.finished.connect(self._show_finished)
-        ws.document.changed.connect(self._network_edited)
-        ws.readyChanged.connect(self._update)
-        ws.transfer.changed.connect(self._update)
-        ws.datasetChanged.connect(self._show_dataset)
-        ws.configChanged.connect(self.set_config)
+        parts.document.changed.connect(self._network_edited)
+        parts.transfer.changed.connect(self._update)
+        for part in (self.options, self.augment):
+            part.configEdited.connect(self.configEdited)
 
     def _build_form(self) -> None:
         defaults = TrainConfig()
@@ -170,7 +191,7 @@ class TrainingPanel(QWidget):
         row = _row(self.epochs, "Seed", self.seed, "Device", self.device)
         row.setStretchFactor(self.device, 1)  # "Auto (CPU)" in full before wider numbers
         self.form.addRow("Epochs", row)
-        self.augment = AugmentRow(self.ws)
+        self.augment = AugmentRow(self.document)
         self.form.addRow("Augment", self.augment)
         for combo in (self.optimizer, self.device, self.regularization):
             combo.activated.connect(self._settings_edited)
@@ -205,7 +226,7 @@ class TrainingPanel(QWidget):
             "Training speed: full, or a few steps a second, slow enough to watch toy data "
             "learn (as TensorFlow Playground's play); it can change while training runs"
         )
-        self.speed.activated.connect(lambda i: self.ws.session.set_pace(self.speed.itemData(i)))
+        self.speed.activated.connect(lambda i: self.session.set_pace(self.speed.itemData(i)))
         self.buttons = QHBoxLayout()
         buttons = (self.train_button, self.step_button, self.pause_button, self.stop_button)
         for b in (*buttons, self.reset_button, self.speed):
@@ -213,9 +234,9 @@ class TrainingPanel(QWidget):
 
     # --- values -----------------------------------------------------------------------
     def config(self) -> TrainConfig:
-        """The workspace's settings with those this panel edits as they are shown."""
+        """The settings with those this panel edits as they are shown."""
         return replace(
-            self.ws.config,
+            self._config,
             optimizer=self.optimizer.currentData(),
             lr=self.lr.value(),
             momentum=self.momentum.value(),
@@ -229,10 +250,14 @@ class TrainingPanel(QWidget):
         )
 
     def _settings_edited(self, *_: object) -> None:
-        self.ws.set_config(self.config())
+        self.configEdited.emit(self.config())
         self._update()
 
     def set_config(self, config: TrainConfig) -> None:
+        """Show these settings (edited here or elsewhere, a project's, a program's)."""
+        self._config = config
+        self.options.show_config(config)
+        self.augment.show_config(config)
         widgets = (*self._settings_widgets(), self.regularization)
         for w in widgets:
             w.blockSignals(True)
@@ -268,9 +293,16 @@ class TrainingPanel(QWidget):
             self.device.addItem(text, choice)
         self.device.setCurrentIndex(max(0, self.device.findData(key)))
 
-    def _show_dataset(self) -> None:
+    def set_ready(self, ready: bool) -> None:
+        """PyTorch and the first data set have loaded: training is possible."""
+        self._ready = ready
+        self.options.set_ready(ready)
+        self._update()
+
+    def show_dataset(self, d: Dataset | None) -> None:
         """Point the chooser at the data set (a bundled name, or the folder/IDX entry)."""
-        d = self.ws.dataset
+        self._dataset_shown = d
+        self.options.show_dataset(d)
         if d is None:  # a trained network opened without one
             self.dataset.setCurrentIndex(-1)  # shows the placeholder
             self._dataset_index = -1
@@ -291,7 +323,7 @@ class TrainingPanel(QWidget):
     def _dataset_chosen(self, index: int) -> None:
         key = self.dataset.itemData(index)
         ref: DatasetRef | None = DatasetRef(key)
-        d = self.ws.dataset
+        d = self._dataset_shown
         if key in TOY_NAMES and d is not None and d.ref.source in TOY_NAMES:
             ref = DatasetRef(key, d.ref.options)  # the inputs and noise chosen stay
         if key == "folder":
@@ -301,8 +333,8 @@ class TrainingPanel(QWidget):
             ref = None
             self.tableRequested.emit()
         elif key == PAINTED:
-            learnable = self.ws.painting.learnable()
-            ref = self.ws.painting.ref() if learnable else None
+            painting = self.parts.painting
+            ref = painting.ref() if painting.learnable() else None
             self.paintRequested.emit()
         elif key == "idx":
             path, _ = QFileDialog.getOpenFileName(
@@ -319,12 +351,13 @@ class TrainingPanel(QWidget):
     # --- state and progress -------------------------------------------------------------
     def _update(self, *_: object) -> None:
         """Enable what can be done now and say what Train will do."""
-        ws, s = self.ws, self.ws.session
+        s, ready = self.session, self._ready
         busy, state = s.busy, s.state
-        report = ws.document.report
-        preparing = ws.transfer.task is not None  # Train computes the backbone's features
-        can_train = ws.ready and not busy and not preparing and report.ok and ws.dataset is not None
-        continues = s.continues(ws.document.spec)
+        report = self.document.report
+        preparing = self.parts.transfer.task is not None  # Train computes the backbone's features
+        has_data = self._dataset_shown is not None
+        can_train = ready and not busy and not preparing and report.ok and has_data
+        continues = s.continues(self.document.spec)
         self.train_button.setEnabled(can_train)
         self.step_button.setEnabled(can_train or state == SessionState.PAUSED)
         self.train_button.setText("▶  Continue" if continues else "▶  Train")
@@ -333,7 +366,7 @@ class TrainingPanel(QWidget):
             if continues
             else "Train from new random weights"
         )
-        self.dataset.setEnabled(ws.ready and not busy and not preparing)
+        self.dataset.setEnabled(ready and not busy and not preparing)
         self.pause_button.setEnabled(busy)
         self.pause_button.setText("Resume" if state == SessionState.PAUSED else "Pause")
         self.stop_button.setEnabled(busy)
@@ -355,12 +388,12 @@ class TrainingPanel(QWidget):
         self.controlsChanged.emit()
 
     def _idle_text(self, report, continues: bool) -> str:
-        ws, s = self.ws, self.ws.session
-        if not ws.ready:
+        s = self.session
+        if not self._ready:
             return "Loading PyTorch and the data set…"
-        if ws.transfer.task is not None:
+        if self.parts.transfer.task is not None:
             return "Computing the backbone's features of the photos, once: the next runs reuse them"
-        if ws.dataset is None:
+        if self._dataset_shown is None:
             return "Choose a data set to train on"
         if not report.ok:
             return f"Fix the network to train it: {report.error}"
@@ -388,11 +421,11 @@ class TrainingPanel(QWidget):
         self._last_status = now
         self.progress.setValue(int(m.progress * 1000))
         total = max(self._total_epochs, m.last_epoch)
-        known = self.ws.session.state == SessionState.RUNNING and m.eta_s >= 0
+        known = self.session.state == SessionState.RUNNING and m.eta_s >= 0
         eta = f"  ·  ETA {duration(m.eta_s)}" if known else ""
         self.status.setText(
             f"Epoch {m.epoch}/{total}  ·  {m.samples_per_s:,.0f} samples/s{eta}  ·  "
-            f"{self.ws.device_text}"
+            f"{self.parts.device_text()}"
         )
 
     def _show_single_step(self, r: StepResult) -> None:
@@ -403,7 +436,7 @@ class TrainingPanel(QWidget):
         )
 
     def _show_finished(self, f: Finished) -> None:
-        epochs = self.ws.session.history.epochs
+        epochs = self.session.history.epochs
         accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
         if f.status == RunStatus.COMPLETED:
             self.progress.setValue(1000)

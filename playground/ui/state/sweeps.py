@@ -43,6 +43,27 @@ class Sweeps(QObject):
         self.trialEnded.connect(self._trial_ended)
         self.studyReady.connect(self.watch)
 
+    def plan(
+        self, params: list[str], storage: str, study: str, trials: int, sampler: str
+    ) -> SweepPlan:
+        """A sweep of the current network, data set and settings varying params (their
+        `NAME=VALUES` texts); PlaygroundError saying what to fix."""
+        from playground.core.training.sweep import SweepPlan
+        from playground.core.training.sweep_space import check_params, parse_param
+
+        ws = self.ws
+        if ws.dataset is None:
+            raise PlaygroundError("Load a data set first: the trials train on it.")
+        if not ws.document.report.ok:
+            raise PlaygroundError("Fix the network first (a card is red).")
+        parsed = tuple(parse_param(text) for text in params)
+        check_params(list(parsed), ws.document.spec)
+        if not study or not storage:
+            raise PlaygroundError("Name the study and its storage.")
+        return SweepPlan(
+            ws.document.spec, ws.dataset.ref, ws.config, parsed, storage, study, trials, sampler
+        )
+
     def start(self, plan: SweepPlan, workers: int) -> Task | None:
         """Run plan as a task (none while another sweep runs) and watch its study."""
         if self.task is not None:

@@ -24,7 +24,7 @@ from playground.core.io.project import Project
 from playground.core.model.presets import preset
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
-from playground.core.training.events import Finished, RunStatus
+from playground.core.training.events import EpochMetrics, Finished, RunStatus
 from playground.core.training.history import History
 from playground.ui.state import inspection
 from playground.ui.state.calibration import calibrate
@@ -288,6 +288,17 @@ class Workspace(QObject):
                 if note := self.transfer.note(spec):
                     self.info.emit(note)
                 self.session.start(spec, d, self.config, paused)
+
+    def restore_best(self) -> EpochMetrics | None:
+        """The last run's best epoch's weights made the trained ones (Restore); that epoch."""
+        best = self.session.restore_best()
+        if best is not None:
+            self.files.mark_dirty()
+            self.status.emit(
+                f"The weights of epoch {best.epoch} are back (validation accuracy "
+                f"{best.val_accuracy:.1%})"
+            )
+        return best
 
     def reset(self) -> None:
         self.session.reset()
