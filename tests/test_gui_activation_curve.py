@@ -29,3 +29,22 @@ def test_sigmoid_card_shows_its_curve_and_the_inputs_it_receives(window, qtbot):
 
     click_card(window, 1)  # a Linear layer: no curve, and no more probing for one
     assert not curve.isVisible() and not window.workspace.session.probes.activations
+
+
+def test_the_curve_is_seen_whole_in_the_inspector_at_1024_by_700(window, qtbot):
+    """Clicking a ReLU card at the smallest window shows its curve at once, whole and large
+    enough to read, without scrolling the inspector."""
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    click_card(window, 1)  # 2 ReLU of the small CNN
+    curve = window.inspector.curve
+    qtbot.waitUntil(curve.isVisible)
+    qtbot.wait(50)
+    scroll = window.inspector.parentWidget().parentWidget()
+    viewport = scroll.viewport()
+    plot = curve.plot
+    top_left = plot.mapTo(viewport, plot.rect().topLeft())
+    shown = viewport.rect()
+    assert shown.contains(top_left) and shown.contains(top_left + plot.rect().bottomRight())
+    assert plot.width() >= 110 and plot.height() >= 150
+    assert scroll.verticalScrollBar().value() == 0

@@ -222,7 +222,7 @@ def test_controls_tell_the_truth(window, qtbot):
     assert disabled != enabled  # a disabled button looks disabled
     train(window, qtbot)
     assert t.train_button.text() == "▶  Continue"
-    assert t.status.text().startswith("Trained 1 epochs")
+    assert t.status.text().startswith("Trained 1 epoch")
     train(window, qtbot)
     assert t.status.text().startswith("Trained 2 epochs")  # all epochs, not this run's
     asked: list[str] = []

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from playground.core.numbers import apart, duration, number, scaled
+from playground.core.numbers import apart, counted, duration, number, scaled
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,7 @@ def test_a_table_of_tiny_values_says_its_scale_once():
 )
 def test_durations_under_a_second_read_in_ms(seconds, text):
     assert duration(seconds) == text
+
+
+def test_counts_name_their_noun_in_its_number():
+    assert [counted(n, "epoch") for n in (0, 1, 2)] == ["0 epochs", "1 epoch", "2 epochs"]

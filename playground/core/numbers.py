@@ -60,6 +60,11 @@ def scaled(values: np.ndarray) -> tuple[np.ndarray, str]:
     return values / 10.0**exponent, f"× 1e{exponent}"
 
 
+def counted(n: int, noun: str) -> str:
+    """1 epoch, 3 epochs: the noun in the number the count needs."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def duration(seconds: float) -> str:
     """340 ms, 4.2 s, 12 s, 2 min 05 s."""
     if seconds < 1:

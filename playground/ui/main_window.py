@@ -140,7 +140,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_panel("Palette", self.palette_view))
         left.addWidget(_panel("Inspector", _scrolled(self.inspector)))
-        left.setSizes([480, 340])
+        left.setSizes([400, 420])  # the inspector: room for a layer's form or curve
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import torch
 
+from playground.core.numbers import counted
 from playground.core.training.controls import Stopped
 from playground.core.training.events import (
     EpochMetrics,
@@ -111,7 +112,7 @@ def _batches(t: LoopTrainer) -> tuple[range, int]:
 def _epochs(t: LoopTrainer, r: RunState) -> Finished:
     if t.strategy.interruptible and t.sample_values * r.batch_size >= SLOW_BATCH_VALUES:
         t.stop_checks.install()  # even the first step, and validation, can take seconds
-    message, last_epoch = f"Trained {t.config.epochs} epochs", r.last_epoch
+    message, last_epoch = f"Trained {counted(t.config.epochs, 'epoch')}", r.last_epoch
     for epoch in range(r.first_epoch, r.last_epoch + 1):
         ended = _train_epoch(t, r, epoch) or _report(t, r, epoch)
         if ended:

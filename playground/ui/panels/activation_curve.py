@@ -38,7 +38,10 @@ class ActivationCurve(LiveView):
         self.layer: tuple[str, str, dict[str, Any]] | None = None  # card name, type, params
         self.shown: InputRange | None = None
         self.plot = plot_widget()
-        self.plot.setMinimumSize(100, 170)  # the inspector's column may be narrow: no wider
+        # the inspector's column may be narrow: no wider; always this tall, seen whole
+        # under the layer's title at 1024×700 (taller, it stretched into the scrolled part)
+        self.plot.setMinimumWidth(100)
+        self.plot.setFixedHeight(170)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=1, brush=(150, 160, 170, 90))
         self.region = pg.LinearRegionItem(movable=False, brush=SHADE, pen=pg.mkPen(None))
         self.curve = self.plot.plot(pen=pg.mkPen("#1F2328", width=2))

@@ -31,7 +31,7 @@ class LayerInspector(QWidget):
     ) -> None:
         super().__init__(parent)
         self.doc = document
-        self.curve = curve  # an activation layer's curve, below its explanation
+        self.curve = curve  # an activation layer's curve, under its parameters
         self.index = -1
         self._shown: tuple[int, str] | None = None
         self.editors: dict[str, QWidget] = {}
@@ -49,12 +49,13 @@ class LayerInspector(QWidget):
         # In a narrow column a label goes above its field instead of squeezing it.
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 4, 2, 4)  # the panel has its margins: the column is narrow
         layout.addWidget(self.title)
         layout.addLayout(self.form)
         layout.addWidget(self.note)
-        layout.addWidget(self.explanation)
-        if curve is not None:
+        if curve is not None:  # above the words: seen at once in a short inspector
             layout.addWidget(curve)
+        layout.addWidget(self.explanation)
         layout.addStretch(1)
         document.changed.connect(self._refresh)
         document.lockedChanged.connect(self._refresh)
@@ -92,7 +93,7 @@ class LayerInspector(QWidget):
         self.title.setText(f"{name}: {layer.type}")
         self.explanation.setText(t.explanation)
         if not t.params:
-            none = QLabel("This layer has no parameters to set.")
+            none = QLabel("No parameters to set.")
             none.setWordWrap(True)  # the column may be narrow
             self.form.addRow(none)
         for param in t.params:

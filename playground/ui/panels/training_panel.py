@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from playground.core.data.painted import PAINTED
 from playground.core.data.ref import DatasetRef
 from playground.core.data.toy import TOY_NAMES
-from playground.core.numbers import apart, duration
+from playground.core.numbers import apart, counted, duration
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import Finished, RunStatus, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
@@ -400,7 +400,8 @@ class TrainingPanel(QWidget):
         if self._outcome:
             return self._outcome
         if continues:
-            return f"Trained {s.history.epochs_done} epochs: Continue trains on from here"
+            done = counted(s.history.epochs_done, "epoch")
+            return f"Trained {done}: Continue trains on from here"
         if s.weights is not None:
             return "The network changed since it was trained: Train starts from random weights"
         return "Ready to train"
@@ -442,9 +443,10 @@ class TrainingPanel(QWidget):
             self.progress.setValue(1000)
             # early stopping is a completed run whose message says when and why it stopped
             early = f.message.startswith("Stopped early")
-            self._outcome = f"{f.message if early else f'Trained {f.epochs_done} epochs'}{accuracy}"
+            trained = f"Trained {counted(f.epochs_done, 'epoch')}"
+            self._outcome = f"{f.message if early else trained}{accuracy}"
         elif f.status == RunStatus.STOPPED:
-            self._outcome = f"Stopped after {f.epochs_done} epochs{accuracy}"
+            self._outcome = f"Stopped after {counted(f.epochs_done, 'epoch')}{accuracy}"
         else:
             self._outcome = f.message
         self._update()
