@@ -262,3 +262,33 @@ def test_importances_are_reused_until_a_trial_completes(tmp_path, monkeypatch):
     monkeypatch.setattr(sweep_results, "_importances", lambda *a: {"fitted": 1.0})
     assert sweep_results.read_study(storage, "again", first).importances == first.importances
     assert sweep_results.read_study(storage, "again").importances == {"fitted": 1.0}
+
+
+def test_a_sweep_on_a_regression_table_maximises_validation_r2(tmp_path):
+    """The trials of a table's regression are judged by their best validation R², in the
+    study, its table read back, and `playground sweep --json` (val_r2)."""
+    from public_tables import prices_csv
+
+    from cli_helpers import run_playground
+    from playground.core.training.sweep_results import parallel_coordinates, read_study
+
+    csv = prices_csv(tmp_path)
+    storage = f"sqlite:///{tmp_path}/r.db"
+    r = run_playground(
+        "sweep", "mlp", "--dataset", str(csv), "--target", "price", "--trials", "2",
+        "--epochs", "1", "--param", "lr=1e-2..1e-1:log", "--storage", storage,
+        "--study", "prices", "--json", "-o", str(tmp_path / "prices.playground"),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["complete"] == 2 and "val_accuracy" not in summary["best"]
+    table = read_study(storage, "prices")
+    assert table.task == "regression" and table.score == "R²"
+    runs = load_project(tmp_path / "prices.playground").runs
+    best_r2 = max(max(e.val_accuracy for e in run.history.epochs) for run in runs)
+    assert summary["best"]["val_r2"] == pytest.approx(best_r2) == table.best.value
+    assert all(e.val_mae is not None for run in runs for e in run.history.epochs)
+    assert parallel_coordinates(table)[0][-1] == "val R²"
+    classes = SweepPlan(preset("mlp", (4,), 3), CIRCLE, BAD, (), storage, "prices")
+    with pytest.raises(PlaygroundError, match="compares trials by validation R²"):
+        open_study(classes)  # classes' accuracies would not compare with R²

@@ -16,7 +16,7 @@ from playground.commands.train import (
     project_to_continue,
     train_config,
 )
-from playground.core.data.ref import CLASSIFICATION
+from playground.core.data.ref import CLASSIFICATION, REGRESSION
 from playground.core.errors import PlaygroundError
 from playground.core.io.project import SUFFIX, Project
 from playground.core.io.project_runs import add_runs
@@ -28,6 +28,7 @@ from playground.core.training.sweep import (
     TrialResult,
     open_study,
     run_sweep,
+    score_name,
 )
 from playground.core.training.sweep_space import SETTINGS, check_params, parse_param
 
@@ -37,7 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sweep",
         help="try many settings (Optuna) and keep each trial as a run",
         description="Each trial trains the network with values picked from the --param ranges; "
-        "a trial whose validation accuracy trails the median of the others' at the same epoch "
+        "a trial whose validation accuracy (R² for a number) trails the median of the others' "
+        "at the same epoch "
         "is pruned. Processes given the same --storage and --study add to one study, on one "
         "machine or many.",
     )
@@ -85,8 +87,6 @@ def run(args: argparse.Namespace) -> int:
     if output:
         check_output(output)
     spec, data, _, _ = network_and_data(args, project)
-    if data.task != CLASSIFICATION:
-        raise PlaygroundError("a sweep judges its trials by validation accuracy: give classes")
     base = train_config(args, project.config if project else TrainConfig())
     params = tuple(parse_param(t) for t in args.param)
     check_params(list(params), spec)
@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         name,
         args.trials,
         args.sampler,
+        data.task,
     )
     new = Project(spec, data.ref, base, data.class_names, data.preprocessing)
     if not args.json:
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         if output and result.run is not None:
             add_runs(output, [result.run], new)
         if not args.json:
-            print(describe(result), flush=True)
+            print(describe(result, data.task), flush=True)
 
     results = run_sweep(plan, args.workers, heard)
     study = open_study(plan)
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         best = summary["best"]
         print(
             f"Best of {summary['study_trials']} trials: trial {best['number']}, validation "
-            f"accuracy {best['val_accuracy']:.3f} with {_values(best['values'])}",
+            f"{score_name(data.task)} {best[_KEYS[data.task]]:.3f} with {_values(best['values'])}",
             file=sys.stderr,
         )
     # pruned trials did their job (they told the study what fails); only all failing fails
@@ -133,8 +134,12 @@ def default_storage(output: Path | None) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def describe(result: TrialResult) -> str:
-    value = f"val_acc {result.value:.3f}" if result.value is not None else result.state
+_KEYS = {CLASSIFICATION: "val_accuracy", REGRESSION: "val_r2"}  # as train --json names them
+
+
+def describe(result: TrialResult, task: str = CLASSIFICATION) -> str:
+    key = "val_acc" if task == CLASSIFICATION else "val_r2"
+    value = f"{key} {result.value:.3f}" if result.value is not None else result.state
     reason = f": {result.error}" if result.error else ""
     return f"trial {result.number:3d}  {value}{reason}  {_values(result.values)}"
 
@@ -160,7 +165,7 @@ def _summary(plan: SweepPlan, study, results: list[TrialResult], output: Path | 
         "best": best
         and {
             "number": best.number,
-            "val_accuracy": best.value,
+            _KEYS[plan.task]: best.value,
             "values": best.params,
         },
         "project": str(output) if output else None,

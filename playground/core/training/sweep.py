@@ -1,5 +1,6 @@
 """Sweeps with Optuna: a study over training settings and card parameters whose trials are
-training runs, pruned early by the median of the others' validation curves.
+training runs, pruned early by the median of the others' validation curves. A trial's value is
+its best validation score: the accuracy for classes, R² for a number (both: higher is better).
 
 A study is a database: SQLite beside the project by default, any SQLAlchemy URL (PostgreSQL,
 MySQL) or Optuna's journal file on a shared disk, so any number of processes on any number of
@@ -16,7 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from playground.core.data.ref import DatasetRef
+from playground.core.data.ref import CLASSIFICATION, REGRESSION, DatasetRef
 from playground.core.errors import PlaygroundError
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
@@ -36,6 +37,13 @@ MAX_WORKERS = 64
 SCHEMA_TRIES = 5  # tries at a new database's tables, which two processes may make at once
 BACKGROUND_NICE = 10  # a background sweep's workers yield the cores to the window
 POLL_S = 0.2  # how often the sweep's process looks for finished trials and a cancel
+SCORES = {CLASSIFICATION: "accuracy", REGRESSION: "R²"}  # what a trial's value is, by task
+TASK_ATTR = "task"  # the study's user attribute naming the task its trials learn
+
+
+def score_name(task: str) -> str:
+    """'accuracy' or 'R²': the validation score a study of task maximises."""
+    return SCORES.get(task, SCORES[CLASSIFICATION])
 
 
 @dataclass(frozen=True)
@@ -50,12 +58,13 @@ class SweepPlan:
     study: str
     trials: int = 10
     sampler: str = "tpe"
+    task: str = CLASSIFICATION  # the data set's: the trials' value is its score
 
 
 @dataclass(frozen=True)
 class TrialResult:
-    """A finished trial: its number in the study, how it ended, its validation accuracy (the
-    best epoch's) and values, and the training run it was."""
+    """A finished trial: its number in the study, how it ended, its validation score (the
+    best epoch's accuracy or R²) and values, and the training run it was."""
 
     number: int
     state: str  # complete, pruned, failed
@@ -101,12 +110,13 @@ def storage_of(url: str) -> Any:
 
 
 def open_study(plan: SweepPlan) -> optuna.Study:
-    """The plan's study, created on first use: any process opening it adds to the same one."""
+    """The plan's study, created on first use: any process opening it adds to the same one.
+    PlaygroundError if the study's trials learn another task (their values would not compare)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failures: told in our own words
     pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1)
-    return optuna.create_study(
+    study = optuna.create_study(
         storage=storage_of(plan.storage),
         study_name=plan.study,
         direction="maximize",
@@ -114,6 +124,18 @@ def open_study(plan: SweepPlan) -> optuna.Study:
         pruner=pruner,
         load_if_exists=True,
     )
+    # a study made before tasks were recorded holds classes
+    had = study.user_attrs.get(TASK_ATTR) or (
+        CLASSIFICATION if study.get_trials(deepcopy=False) else None
+    )
+    if had is None:
+        study.set_user_attr(TASK_ATTR, plan.task)
+    elif had != plan.task:
+        raise PlaygroundError(
+            f"the study {plan.study!r} compares trials by validation {score_name(had)} "
+            f"({had}); this data set is a {plan.task}: name another study"
+        )
+    return study
 
 
 def _sampler(plan: SweepPlan) -> optuna.samplers.BaseSampler:
@@ -148,9 +170,9 @@ class _Cancelled(Exception):
 def train_trial(
     trial: optuna.Trial, plan: SweepPlan, data: Dataset, stop: Callable[[], bool]
 ) -> tuple[Run, float, str]:
-    """Train the trial's network with its settings, reporting each epoch's validation accuracy
-    to the pruner; (the run, the best epoch's accuracy, how it ended: completed, pruned or
-    cancelled once stop() turned True)."""
+    """Train the trial's network with its settings, reporting each epoch's validation score
+    (accuracy or R²) to the pruner; (the run, the best epoch's score, how it ended:
+    completed, pruned or cancelled once stop() turned True)."""
     from playground.core.training.device import device_label
     from playground.core.training.trainer import Trainer
 
@@ -163,7 +185,7 @@ def train_trial(
             ended[0] = "cancelled"
             trainer.stop()
         elif isinstance(event, EpochMetrics):
-            trial.report(event.val_accuracy, event.epoch)
+            trial.report(event.val_accuracy, event.epoch)  # a regression's R²
             if trial.should_prune():
                 ended[0] = "pruned"
                 trainer.stop()
@@ -203,6 +225,10 @@ def optimize(
     from playground.core.data.registry import load_dataset
 
     data = load_dataset(plan.dataset)
+    if data.task != plan.task:
+        raise PlaygroundError(
+            f"{data.name} is a {data.task} data set, but the sweep was planned for {plan.task}"
+        )
     study = open_study(plan)
     runs: dict[int, Run] = {}
 

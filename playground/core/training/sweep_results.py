@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from playground.core.data.ref import CLASSIFICATION
 from playground.core.errors import PlaygroundError
-from playground.core.training.sweep import storage_of
+from playground.core.training.sweep import TASK_ATTR, score_name, storage_of
 
 MIN_FOR_IMPORTANCE = 3  # complete trials before Optuna's importances mean anything
 
@@ -19,9 +20,9 @@ MIN_FOR_IMPORTANCE = 3  # complete trials before Optuna's importances mean anyth
 class TrialRow:
     number: int
     state: str  # running, complete, pruned, failed, waiting
-    value: float | None  # the best epoch's validation accuracy
+    value: float | None  # the best epoch's validation score (accuracy, or R²)
     params: dict[str, Any]
-    curve: dict[int, float]  # epoch → validation accuracy, as reported to the pruner
+    curve: dict[int, float]  # epoch → validation score, as reported to the pruner
     error: str = ""
 
 
@@ -32,6 +33,12 @@ class StudyTable:
     names: list[str]  # every parameter any trial has, in the order first seen
     rows: list[TrialRow]
     importances: dict[str, float] = field(default_factory=dict)  # name → share, summing to 1
+    task: str = CLASSIFICATION  # what the trials learn: their value is its score
+
+    @property
+    def score(self) -> str:
+        """What a trial's value is: 'accuracy' or 'R²'."""
+        return score_name(self.task)
 
     @property
     def best(self) -> TrialRow | None:
@@ -75,7 +82,8 @@ def read_study(storage: str, study: str, previous: StudyTable | None = None) -> 
         importances = previous.importances
     else:
         importances = _importances(loaded, rows)
-    return StudyTable(study, storage, list(names), rows, importances)
+    task = loaded.user_attrs.get(TASK_ATTR, CLASSIFICATION)
+    return StudyTable(study, storage, list(names), rows, importances, task)
 
 
 def _completed(rows: list[TrialRow]) -> int:
@@ -104,7 +112,7 @@ def parallel_coordinates(table: StudyTable) -> tuple[list[str], np.ndarray, np.n
     results = np.array([r.value for r in rows], dtype=float)
     axes = [_unit(c) for c in columns] + [_unit(list(results))]
     positions = np.column_stack(axes) if rows else np.zeros((0, len(table.names) + 1))
-    return [*table.names, "val accuracy"], positions, results
+    return [*table.names, f"val {table.score}"], positions, results
 
 
 def _unit(values: list[Any]) -> np.ndarray:

@@ -157,9 +157,10 @@ class SweepDialog(QDialog):
         if running:
             self.progress.setValue(0)
         elif self.sweeps.table is not None and self.sweeps.table.best is not None:
-            best = self.sweeps.table.best
+            table = self.sweeps.table
             self.message.setText(
-                f"Done. Best: trial {best.number}, validation accuracy {best.value:.3f}."
+                f"Done. Best: trial {table.best.number}, validation {table.score} "
+                f"{table.best.value:.3f}."
             )
 
     def _failed(self, text: str) -> None:

@@ -61,8 +61,9 @@ class Sweeps(QObject):
         if not study or not storage:
             raise PlaygroundError("Name the study and its storage.")
         return SweepPlan(
-            ws.document.spec, ws.dataset.ref, ws.config, parsed, storage, study, trials, sampler
-        )
+            ws.document.spec, ws.dataset.ref, ws.config, parsed, storage, study, trials, sampler,
+            ws.dataset.task,
+        )  # fmt: skip
 
     def start(self, plan: SweepPlan, workers: int) -> Task | None:
         """Run plan as a task (none while another sweep runs) and watch its study."""

@@ -120,10 +120,12 @@ class SweepView(QWidget):
         counts = ", ".join(f"{states.count(s)} {s}" for s in dict.fromkeys(states))
         self.status.setText(f"Study {table.study}: {len(table.rows)} trials ({counts or 'none'})")
         self._fill_trials(table)
+        self.parallel.setTitle(f"Parallel coordinates (colour: validation {table.score})")
+        self.against.setLabel("left", f"validation {table.score}")
         best = table.best
         self.make_current.setEnabled(best is not None)
         self.best.setText(
-            f"Best: trial {best.number}, validation accuracy {best.value:.3f}, with "
+            f"Best: trial {best.number}, validation {table.score} {best.value:.3f}, with "
             + ", ".join(f"{k} = {_text(v)}" for k, v in best.params.items())
             if best
             else "No trial has finished yet."
@@ -139,7 +141,7 @@ class SweepView(QWidget):
         self._draw_importances(table.importances)
 
     def _fill_trials(self, table: StudyTable) -> None:
-        headers = ["#", "state", "val accuracy", *table.names]
+        headers = ["#", "state", f"val {table.score}", *table.names]
         self.trials.setColumnCount(len(headers))
         self.trials.setHorizontalHeaderLabels(headers)
         self.trials.setRowCount(len(table.rows))
