@@ -198,3 +198,18 @@ def wait_for_views(qtbot, timeout: int = 10_000) -> None:
         lambda: not any(undrawn(w) and w.isVisible() for w in QApplication.allWidgets()),
         timeout=timeout,
     )
+
+
+def on_screen(view, x: float, y: float) -> QPoint:
+    """The plot viewport's pixel over the plane's point (x, y)."""
+    vb = view.plot.plotItem.getViewBox()
+    return view.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+
+
+def stroke(view, points: list[tuple[float, float]]) -> None:
+    """Press at the first point, drag through the others, release: one stroke of the brush."""
+    port = view.plot.viewport()
+    QTest.mousePress(port, LEFT, NO_MOD, on_screen(view, *points[0]))
+    for x, y in points[1:]:
+        QTest.mouseMove(port, on_screen(view, x, y))
+    QTest.mouseRelease(port, LEFT, NO_MOD, on_screen(view, *points[-1]))

@@ -3,28 +3,12 @@ trained, and the boundary read back where the points were painted (data coordina
 
 import numpy as np
 import torch
-from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, NO_MOD
+from gui_helpers import LEFT, stroke
 from playground.core.data.dataset import point_inputs
 from playground.core.inspect.inference import inference_model
 from playground.core.inspect.probes import grid_probabilities
-
-
-def on_screen(view, x: float, y: float) -> QPoint:
-    """The plot viewport's pixel over the plane's point (x, y)."""
-    vb = view.plot.plotItem.getViewBox()
-    return view.plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
-
-
-def stroke(view, points: list[tuple[float, float]]) -> None:
-    """Press at the first point, drag through the others, release: one stroke of the brush."""
-    port = view.plot.viewport()
-    QTest.mousePress(port, LEFT, NO_MOD, on_screen(view, *points[0]))
-    for x, y in points[1:]:
-        QTest.mouseMove(port, on_screen(view, x, y))
-    QTest.mouseRelease(port, LEFT, NO_MOD, on_screen(view, *points[-1]))
 
 
 def test_paint_two_classes_train_and_read_the_boundary(window, qtbot):

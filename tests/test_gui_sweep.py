@@ -4,10 +4,11 @@ opened from its storage."""
 
 import time
 
+import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, click_menu, click_tab, toy_mlp
+from gui_helpers import LEFT, click_menu, click_tab, stroke, toy_mlp
 from playground.core.training.sweep_results import read_study
 from playground.ui.dialogs.sweep import SweepDialog
 
@@ -127,3 +128,49 @@ def test_the_newest_study_watched_is_the_one_read(window, qtbot, tmp_path):
     sweeps.stop_watching()  # a read under way is forgotten: nothing arrives after this
     qtbot.waitUntil(lambda: not window.workspace.tasks.running, timeout=30_000)
     assert [t.study for t in tables] == ["second"]
+
+
+def test_a_sweep_of_painted_points_from_the_window(window, qtbot, tmp_path):
+    """Points painted on the Boundary plane travel to the sweep's worker processes: two tiny
+    trials train on them and land in the runs."""
+    ws = window.workspace
+    window.findChild(type(window.menus.undo), "paint").trigger()
+    view, bar = window.views.boundary, window.views.boundary.paint_bar
+    qtbot.waitUntil(lambda: view.plot.isVisible())
+    QTest.mouseClick(bar.classes.button(0), LEFT)
+    stroke(view, [(-4, y) for y in np.linspace(-4, 4, 12)])
+    QTest.mouseClick(bar.classes.button(1), LEFT)
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        stroke(view, [(4, y) for y in np.linspace(-4, 4, 12)])
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+    window.training.epochs.setValue(1)
+    # Training ▸ Sweep…'s action (a later window's menu clicks go astray offscreen)
+    window.findChild(type(window.menus.undo), "sweep").trigger()
+    qtbot.waitUntil(lambda: window.findChild(SweepDialog) is not None)
+    dialog = window.findChild(SweepDialog)
+    dialog.trials.setValue(2)
+    dialog.storage.setText(f"sqlite:///{tmp_path}/painted.db")
+    dialog.study.setText("painted")
+    QTest.mouseClick(dialog.start_button, LEFT)
+    sweeps = window.views.sweep.sweeps
+    qtbot.waitUntil(lambda: sweeps.task is None, timeout=180_000)
+    qtbot.waitUntil(lambda: window.views.sweep.trials.rowCount() == 2, timeout=30_000)
+    assert "Done. Best: trial" in dialog.message.text(), dialog.message.text()
+    runs = ws.runs.runs
+    assert sorted(r.name for r in runs) == ["painted trial 0", "painted trial 1"]
+    assert all(r.dataset == ws.dataset.ref and r.dataset.source == "painted" for r in runs)
+    assert all(r.history.epochs[-1].val_accuracy > 0.5 for r in runs)
+
+
+def test_the_sweep_dialog_plans_a_regression_by_its_r2(window, qtbot, tmp_path):
+    from public_tables import prices_csv
+
+    from playground.core.data.ref import DatasetRef
+
+    ws = window.workspace
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        ws.choose_dataset(DatasetRef(str(prices_csv(tmp_path)), {"target": "price"}))
+    window.findChild(type(window.menus.undo), "preset-mlp").trigger()
+    window.findChild(type(window.menus.undo), "sweep").trigger()
+    qtbot.waitUntil(lambda: window.findChild(SweepDialog) is not None)
+    assert window.findChild(SweepDialog).plan().task == "regression"

@@ -304,3 +304,14 @@ def folder_load_process(images: int) -> dict:
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def sweep_process(trials: int) -> dict:
+    """bench.sweep in a new process: the lateness while a sweep of trials trials runs."""
+    out = subprocess.run(
+        [sys.executable, "-m", "playground.bench.sweep", str(trials)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

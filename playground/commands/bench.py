@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     report["ready_to_train_s"] = median(ready for _, ready in launches)
     report["history_30min_mb"] = history_growth_mb()
     report["folder_load"] = bench_gui.folder_load_process(100 if args.quick else 5000)
+    report["sweep"] = bench_gui.sweep_process(1 if args.quick else 6)
     processes = processes_by_default(device) if args.processes is None else args.processes
     if processes > 1:
         scaling_epochs = 1 if args.quick else (10 if gpu else 3)
@@ -196,6 +197,12 @@ def _print_table(r: dict) -> None:
         f"loading a folder of {f['images']:,} photos: {f['load_s']:.1f} s, GUI timer lateness "
         f"p99 {f['lateness']['p99_ms']:.1f} ms, max {f['lateness']['max_ms']:.1f} ms"
     )
+    s = r["sweep"]
+    print(
+        f"a sweep of {s['trials']} trials from the window: {s['sweep_s']:.1f} s, GUI timer "
+        f"lateness p50 {s['lateness']['p50_ms']:.1f} ms, p99 {s['lateness']['p99_ms']:.1f} ms, "
+        f"max {s['lateness']['max_ms']:.1f} ms"
+    )
     if "scaling" in r:
         _print_scaling(r["scaling"])
     p = r["photos"]
@@ -215,5 +222,6 @@ def _print_table(r: dict) -> None:
     print(
         "targets: gui (and +neurons) ≥ 0.90 × bare, lateness p99 ≤ 20 ms, max ≤ 100 ms, "
         "window ≤ 2 s, drop→bars ≤ 50 ms (ImageNet ≤ 150 ms), history < 50 MB, lateness while "
-        "a folder loads as while training, transfer learning ≥ 90 % in < 60 s"
+        "a folder loads and while a sweep runs as while training, transfer learning ≥ 90 % in "
+        "< 60 s"
     )
