@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -137,3 +138,14 @@ def _module(script):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_torchrun_script_reads_a_table_of_classes_as_the_app_did(tmp_path, iris):
+    project, _, data, _ = iris
+    script, _ = export_project(project, "ddp", tmp_path / "iris_ddp.py")
+    module = _module(script)
+    table = module.table_data(Path(project.dataset.source))
+    _, val = module.split(table)
+    x, y = table.tensors
+    assert torch.allclose(x[val.indices], data.x_val, atol=1e-5)
+    assert torch.equal(y[val.indices], data.y_val)
