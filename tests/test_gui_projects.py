@@ -218,3 +218,37 @@ def test_undo_redo_every_edit_with_keys(make_window, monkeypatch):
         assert types(w) == expected
     QTest.keyClick(w.stack, Qt.Key.Key_Z, CTRL | SHIFT)
     assert w.workspace.document.spec.layers[0].params["out_channels"] == 18
+
+
+def test_a_project_opens_with_the_table_kept_inside_after_the_csv_moved(
+    make_window, qtbot, tmp_path, monkeypatch
+):
+    from public_tables import iris_csv
+
+    from playground.core.data.ref import DatasetRef
+    from playground.core.data.registry import load_dataset
+    from playground.core.io.project import save_project
+    from playground.core.io.trained import trained_project
+    from playground.core.model.presets import preset
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import Trainer
+
+    csv = iris_csv(tmp_path)
+    data = load_dataset(DatasetRef(str(csv), {"target": "species"}))
+    t = Trainer(preset("mlp", data.input_shape, 3), data, TrainConfig(epochs=1))
+    t.run()
+    path = tmp_path / "iris.playground"
+    save_project(path, trained_project(t))
+    csv.unlink()  # on another machine, or moved
+    w = make_window()
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), "")
+    )
+    QTest.keyClick(w, Qt.Key.Key_O, CTRL)
+    qtbot.waitUntil(lambda: "copy kept inside it" in w.banner.text(), timeout=30_000)
+    d = w.workspace.dataset
+    assert d.class_names == ["setosa", "versicolor", "virginica"] and d.name == "iris.csv"
+    assert w.workspace.session.state == "trained"
+    form = w.views.numbers
+    QTest.mouseClick(form.ask, LEFT)
+    assert "%" in form.result.text()  # the classes by probability
