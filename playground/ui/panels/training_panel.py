@@ -105,7 +105,7 @@ class TrainingPanel(QWidget):
     def __init__(self, parts: PanelParts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.document, self.parts = parts.session, parts.document, parts
-        self._config = TrainConfig(epochs=5)  # the settings shown (set_config)
+        self._config = TrainConfig()  # the settings shown (set_config)
         self._ready = False  # PyTorch and the first data set loaded: training possible
         self._dataset_shown: Dataset | None = None
         self._build_form()
