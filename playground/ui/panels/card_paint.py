@@ -56,7 +56,7 @@ def card_height(font: QFont, width: int, error: str) -> int:
     return CARD_H + text.height() + 6
 
 
-def paint_card(p: QPainter, c: Card, selected: bool, font: QFont) -> None:
+def paint_card(p: QPainter, c: Card, selected: bool, font: QFont, compact: bool = False) -> None:
     """The card: a coloured strip for its group, its icon, title and shape, detail and count,
     and its error in red below."""
     border = ERROR if c.error else (SELECTION if selected else QColor("#D0D7DE"))
@@ -73,19 +73,25 @@ def paint_card(p: QPainter, c: Card, selected: bool, font: QFont) -> None:
         p.drawPixmap(c.rect.left() + 14, icon_y, icon.pixmap(ICON, ICON))
     left = c.rect.left() + 14 + ICON + 10
     top_row = QRect(left, c.rect.top() + 8, c.rect.width() - ICON - 40, 20)
+    bottom_row = top_row.translated(0, 20)
+    # compact (a narrow canvas lane): the title has the top row to itself, the shape goes
+    # below it beside the count, and the detail is left to the tooltip
+    shape_row, detail = (bottom_row, "") if compact else (top_row, c.detail)
     bold = QFont(font)
     bold.setBold(True)
     p.setFont(bold)
     p.setPen(TEXT)
-    room = top_row.width() - p.fontMetrics().horizontalAdvance(c.shape) - 8
+    room = top_row.width() - (0 if compact else p.fontMetrics().horizontalAdvance(c.shape) + 8)
     title = p.fontMetrics().elidedText(c.title, Qt.TextElideMode.ElideRight, room)
     p.drawText(top_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-    p.drawText(top_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.shape)
+    if compact:
+        p.setFont(font)
+    align = Qt.AlignmentFlag.AlignLeft if compact else Qt.AlignmentFlag.AlignRight
+    p.drawText(shape_row, align | Qt.AlignmentFlag.AlignVCenter, c.shape)
     p.setFont(font)
     p.setPen(MUTED)
-    bottom_row = top_row.translated(0, 20)
     room = bottom_row.width() - (p.fontMetrics().horizontalAdvance(c.params) + 8 if c.params else 0)
-    detail = p.fontMetrics().elidedText(c.detail, Qt.TextElideMode.ElideRight, room)
+    detail = p.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, room)
     p.drawText(bottom_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
     p.drawText(bottom_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.params)
     if c.error:

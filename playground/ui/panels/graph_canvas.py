@@ -30,8 +30,8 @@ from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.style import ERROR, SELECTION, TEXT
 
-CARD_W, LANE_GAP, RANK_GAP, MARGIN = 190, 24, 34, 16
-MIN_SCALE = 0.72  # narrower than this the text is too small: the canvas scrolls instead
+CARD_W, LANE_GAP, RANK_GAP, MARGIN = 220, 24, 34, 16
+MIN_SCALE = 0.75  # narrower than this the text is too small: the canvas scrolls instead
 
 
 class GraphCanvas(QGraphicsView):
@@ -106,12 +106,13 @@ class GraphCanvas(QGraphicsView):
             shape, _ = shape_and_count(exit_info)
             total = sum(i.param_count for i in members)
             params = f"{total:,} params" if total else "no weights"
-            error = next((i.error for i in members if i.error), "") or ""
-            detail = f"{len(members)} layers · double-click to open"
+            # which layer inside is wrong: the block's card is all the learner sees of it
+            error = next((f"{i.id}: {i.error}" for i in members if i.error), "")
+            detail = "double-click to open"
             card = Card(
                 unit.nodes[0],
                 "",
-                f"▣ {unit.id}",
+                f"▣ {unit.id} · {len(members)} layers",
                 detail,
                 shape,
                 params,

@@ -23,7 +23,8 @@ class CardItem(QGraphicsItem):
         self.unit, self.card, self.input_slots, self.font = unit, card, input_slots, font
         self.numbered = input_slots > 1
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setToolTip(card.error)
+        tip = f"{card.title}: {card.detail}" if card.detail else card.title
+        self.setToolTip(f"{tip}\n{card.error}" if card.error else tip)
 
     @property
     def rect(self) -> QRectF:
@@ -39,7 +40,7 @@ class CardItem(QGraphicsItem):
             p.setPen(QPen(QColor("#D0D7DE"), 1))
             p.setBrush(QColor("#F3F4F6"))
             p.drawRoundedRect(self.rect.translated(4, 4), 8, 8)
-        paint_card(p, self.card, self.isSelected(), self.font)
+        paint_card(p, self.card, self.isSelected(), self.font, compact=True)
         p.setPen(QPen(MUTED, 1))
         p.setBrush(QColor("#FFFFFF"))
         small = QFont(self.font)
