@@ -120,10 +120,20 @@ def test_a_residual_block_wired_by_mouse_trains_then_folds_and_opens(window, dra
     text = canvas.card_text("block")
     assert "▣ block" in text and "→ 16×14×14" in text and f"{block_params:,} params" in text
     assert doc.report.total_params == total and doc.report.ok
+    # Its card selected, the inspector names the block: typing a name renames it.
+    click_card(canvas, "block")
+    assert window.inspector.title.text() == "Block block"
+    name = window.inspector.editors["name"]
+    name.setFocus()
+    QTest.keyClick(name, Qt.Key.Key_A, CTRL)
+    QTest.keyClicks(name, "down")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    assert "▣ down · 4 layers" in canvas.card_text("down") and canvas.cards["down"].isSelected()
+    assert window.inspector.title.text() == "Block down"
     # Double-click opens it in place: its cards inside a frame named after it.
-    r = canvas.cards["block"].sceneBoundingRect()
+    r = canvas.cards["down"].sceneBoundingRect()
     QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
-    assert set(parts) <= set(canvas.cards) and "block" in canvas.frames
+    assert set(parts) <= set(canvas.cards) and "down" in canvas.frames
     # Ctrl+Shift+G unfolds it for good; Ctrl+Z folds it again.
     click_card(canvas, "add")
     QTest.keyClick(canvas.viewport(), Qt.Key.Key_G, CTRL | Qt.KeyboardModifier.ShiftModifier)

@@ -184,6 +184,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         ws.datasetChanged.connect(self._show_dataset)
         ws.tasks.started.connect(self.task_bar.follow)
         self.network.selectionChanged.connect(self.inspector.show_layer)
+        self.network.blockSelected.connect(self.inspector.show_block)
         self.network.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.network.graphShown.connect(self._widen_network)
         t.datasetRequested.connect(self.datasets.choose)

@@ -12,7 +12,14 @@ from playground.core.errors import SpecError
 from playground.core.model.geometry import residual_projects
 from playground.core.model.layers import layer_type
 from playground.core.model.shapes import infer_shapes
-from playground.core.model.spec import INPUT, LayerSpec, NetworkSpec, topological, unique_node_id
+from playground.core.model.spec import (
+    ID_PATTERN,
+    INPUT,
+    LayerSpec,
+    NetworkSpec,
+    topological,
+    unique_node_id,
+)
 
 
 def as_graph(spec: NetworkSpec) -> NetworkSpec:
@@ -120,6 +127,15 @@ def fold(spec: NetworkSpec, ids: Iterable[str], name: str = "") -> tuple[Network
 def unfold(spec: NetworkSpec, name: str) -> NetworkSpec:
     """spec with the block name's nodes no longer grouped."""
     return spec.with_layers([replace(n, block="") if n.block == name else n for n in spec.layers])
+
+
+def rename_block(spec: NetworkSpec, name: str, new: str) -> NetworkSpec:
+    """spec with block name called new; SpecError if new is no name or already taken."""
+    if not ID_PATTERN.fullmatch(new) or new == INPUT:
+        raise SpecError(f"{new!r} is not a block name: use letters, digits and _")
+    if new != name and new in {n.block for n in spec.layers} | {n.id for n in spec.layers}:
+        raise SpecError(f"{new!r} is taken: give the block a name of its own")
+    return spec.with_layers([replace(n, block=new) if n.block == name else n for n in spec.layers])
 
 
 def block_nodes(spec: NetworkSpec, name: str) -> list[LayerSpec]:

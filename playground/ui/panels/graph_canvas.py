@@ -36,6 +36,7 @@ MIN_SCALE = 0.75  # narrower than this the text is too small: the canvas scrolls
 
 class GraphCanvas(QGraphicsView):
     selectionChanged = Signal(int)  # the selected node's index in the spec, -1 for none
+    blockSelected = Signal(str)  # a folded block's card alone selected: its name
     problem = Signal(str)  # an edit that cannot be made, said in one line
 
     def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
@@ -48,7 +49,7 @@ class GraphCanvas(QGraphicsView):
         self.frames: dict[str, BlockFrame] = {}
         self.footer = ""
         self.notice = ""  # the last edit refused, as shown
-        self._selected_index = -1
+        self._selected: tuple[int, str] = (-1, "")
         self._rebuilding = False
         self._drag: tuple[CardItem, QGraphicsPathItem] | None = None
         self.setScene(QGraphicsScene(self))
@@ -70,7 +71,9 @@ class GraphCanvas(QGraphicsView):
     def rebuild(self) -> None:
         """Draw the document's graph anew, keeping the selection where its cards remain."""
         spec, report = self.doc.spec, self.doc.report
-        kept = {i.unit.id for i in self.cards.values() if i.isSelected()}
+        kept: set = {i.unit.id for i in self.cards.values() if i.isSelected()}
+        # a folded block is found again by its layers (it may have been renamed)
+        kept |= {i.unit.nodes for i in self.cards.values() if i.isSelected() and i.unit.folded}
         kept |= {(w.wire.source_node, w.wire.target_node) for w in self.wires if w.isSelected()}
         self._rebuilding = True
         self.scene().clear()
@@ -87,10 +90,15 @@ class GraphCanvas(QGraphicsView):
             self._add_wire(w)
         self._add_frames(spec)
         self._add_texts()
-        for key in kept:
-            item = self.cards.get(key) if isinstance(key, str) else self._wire_item(*key)
-            if item is not None:
-                item.setSelected(True)
+        for item in [*self.cards.values(), *self.wires]:
+            key = (
+                (item.wire.source_node, item.wire.target_node)
+                if isinstance(item, WireItem)
+                else item.unit.nodes
+                if item.unit.folded and item.unit.nodes in kept
+                else item.unit.id
+            )
+            item.setSelected(key in kept)
         self._rebuilding = False
         self._selection_changed()
         self._fit()
@@ -220,10 +228,6 @@ class GraphCanvas(QGraphicsView):
         c = self.cards[unit_id].card
         return "  ".join(s for s in (c.title, c.detail, c.shape, c.params, c.error) if s)
 
-    def view_point(self, scene_point: QPointF):
-        """Where a scene point is in the viewport (for a mouse)."""
-        return self.mapFromScene(scene_point)
-
     def wire_between(self, source_node: str, target_node: str) -> WireItem:
         item = self._wire_item(source_node, target_node)
         if item is None:
@@ -253,12 +257,16 @@ class GraphCanvas(QGraphicsView):
         if self._rebuilding:
             return
         chosen = [c for c in self.cards.values() if c.isSelected()]
-        index = -1
-        if len(chosen) == 1 and not chosen[0].unit.folded and chosen[0].unit.nodes:
+        index, block = -1, ""
+        if len(chosen) == 1 and chosen[0].unit.folded:
+            block = chosen[0].unit.id
+        elif len(chosen) == 1 and chosen[0].unit.nodes:
             index = chosen[0].unit.nodes[0]
-        if index != self._selected_index:
-            self._selected_index = index
+        if (index, block) != self._selected:
+            self._selected = (index, block)
             self.selectionChanged.emit(index)
+            if block:
+                self.blockSelected.emit(block)
 
     # --- edits ----------------------------------------------------------------------------
     def _apply(self, make: Callable[[], NetworkSpec], text: str) -> bool:

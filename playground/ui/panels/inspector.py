@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from playground.core.errors import SpecError
+from playground.core.model.graph_edit import rename_block
 from playground.core.model.layers import Param, layer_type
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.state.document import NetworkDocument
@@ -33,6 +35,7 @@ class LayerInspector(QWidget):
         self.doc = document
         self.curve = curve  # an activation layer's curve, under its parameters
         self.index = -1
+        self.block = ""  # a folded block shown instead of a layer
         self._shown: tuple[int, str] | None = None
         self.editors: dict[str, QWidget] = {}
         self.title = QLabel()
@@ -62,7 +65,12 @@ class LayerInspector(QWidget):
         self.show_layer(-1)
 
     def show_layer(self, index: int) -> None:
-        self.index = index
+        self.index, self.block = index, ""
+        self._refresh()
+
+    def show_block(self, name: str) -> None:
+        """A folded block's card: its name to edit, and what it holds."""
+        self.index, self.block = -1, name
         self._refresh()
 
     def _refresh(self, *_: Any) -> None:
@@ -79,6 +87,9 @@ class LayerInspector(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        if self.block and any(n.block == self.block for n in layers):
+            self._show_block()
+            return
         if not 0 <= self.index < len(layers):
             self.title.setText("No layer selected")
             self.explanation.setText(
@@ -103,6 +114,32 @@ class LayerInspector(QWidget):
             editor.setToolTip(param.help)
             self.editors[param.name] = editor
             self.form.addRow(param.name.replace("_", " ").capitalize(), editor)
+
+    def _show_block(self) -> None:
+        """The block's name in an editor (Enter renames it) and the layers folded in it."""
+        members = [n for n in self.doc.spec.layers if n.block == self.block]
+        self.title.setText(f"Block {self.block}")
+        name = QLineEdit(self.block)
+        name.setEnabled(not self.doc.locked)
+        name.editingFinished.connect(lambda: self._rename_block(name.text().strip()))
+        self.editors = {"name": name}
+        self.form.addRow("Name", name)
+        self.explanation.setText(
+            f"{len(members)} layers folded into one card: "
+            + ", ".join(f"{n.id} ({n.type})" for n in members)
+            + ". Double-click the card to open it; Ctrl+Shift+G unfolds it for good."
+        )
+
+    def _rename_block(self, new: str) -> None:
+        if new == self.block:
+            return
+        try:
+            spec = rename_block(self.doc.spec, self.block, new)
+        except SpecError as e:
+            self.note.setText(str(e))
+            return
+        old, self.block = self.block, new
+        self.doc.replace_layers(spec, f"Rename block {old} to {new}")
 
     def _update_values(self, values: dict[str, Any]) -> None:
         """Same layer still shown: refresh values in place so the focused editor keeps focus."""

@@ -28,6 +28,7 @@ class NetworkPanel(QWidget):
     goes out as one signal."""
 
     selectionChanged = Signal(int)
+    blockSelected = Signal(str)
     problem = Signal(str)
     graphShown = Signal(bool)  # the canvas (True) or the stack (False) came to the front
 
@@ -60,6 +61,7 @@ class NetworkPanel(QWidget):
         layout.addWidget(self.pages, 1)
         self.stack.selectionChanged.connect(self.selectionChanged)
         self.canvas.selectionChanged.connect(self.selectionChanged)
+        self.canvas.blockSelected.connect(self.blockSelected)
         self.canvas.problem.connect(self.problem)
         document.changed.connect(self._follow)
         document.lockedChanged.connect(lambda _: self._follow())
