@@ -30,6 +30,10 @@ def small_cnn() -> NetworkSpec:
     )
 
 
+def g_index(spec: NetworkSpec, node_id: str) -> int:
+    return [n.id for n in spec.layers].index(node_id)
+
+
 def at(canvas, scene_point: QPointF) -> QPoint:
     """Where scene_point is on the screen, scrolled into view first as a person would."""
     canvas.ensureVisible(scene_point.x() - 1, scene_point.y() - 1, 2, 2, 30, 30)
@@ -87,7 +91,7 @@ def test_a_residual_block_wired_by_mouse_trains_then_folds_and_opens(window, dra
     drag_wire(canvas, "conv2d_2", "add", 0)
     drag_wire(canvas, "conv2d", "add", 1)
     drag_wire(canvas, "add", "relu")
-    add = doc.spec.layers[[n.id for n in doc.spec.layers].index("add")]
+    add = doc.spec.layers[g_index(doc.spec, "add")]
     assert add.inputs == ("conv2d_2", "conv2d")
     fix = "in2 is 8×28×28 but in1 is 16×14×14: give the shortcut a 1×1 Conv2d with 16"
     assert fix in canvas.card_text("add") and canvas.cards["add"].card.error
@@ -142,7 +146,7 @@ def test_a_residual_block_wired_by_mouse_trains_then_folds_and_opens(window, dra
     assert any(n.block for n in doc.spec.layers)
 
 
-def test_wires_and_cards_are_deleted_and_undone_and_cycles_are_refused(window, qtbot):
+def test_wires_and_cards_are_deleted_and_undone_and_cycles_are_refused(window, drags):
     doc, canvas = window.workspace.document, window.canvas
     doc.replace_layers(small_cnn(), "A small CNN")
     QTest.mouseClick(window.network.mode_button, LEFT)
@@ -159,6 +163,24 @@ def test_wires_and_cards_are_deleted_and_undone_and_cycles_are_refused(window, q
     click_card(canvas, "relu")
     QTest.keyClick(canvas.viewport(), Qt.Key.Key_Delete)
     assert "relu" not in canvas.cards and doc.report.ok  # the chain closes over the gap
+    QTest.keyClick(window, Qt.Key.Key_Z, CTRL)
+    # A layer dropped on a card branches from it: a second lane, loose until wired onward.
+    drop_from_palette(
+        window, drags, "Tanh", at(canvas, canvas.cards["conv2d"].sceneBoundingRect().center())
+    )
+    assert doc.spec.layers[g_index(doc.spec, "tanh")].inputs == ("conv2d",)
+    assert canvas.cards["tanh"].unit.lane == 1
+    assert "not connected to the output" in canvas.card_text("tanh")
+    # Folded, Delete removes the block's layers together; undo brings them back.
+    click_card(canvas, "tanh")
+    QTest.keyClick(canvas.viewport(), Qt.Key.Key_Delete)
+    click_card(canvas, "flatten")
+    click_card(canvas, "linear", CTRL)
+    QTest.keyClick(canvas.viewport(), Qt.Key.Key_G, CTRL)
+    click_card(canvas, "block")
+    QTest.keyClick(canvas.viewport(), Qt.Key.Key_Delete)
+    assert [n.type for n in doc.spec.layers] == ["Conv2d", "Conv2d", "ReLU"]
+    QTest.keyClick(window, Qt.Key.Key_Z, CTRL)
     QTest.keyClick(window, Qt.Key.Key_Z, CTRL)
     # A straight chain goes back to the stack with the button.
     QTest.mouseClick(window.network.mode_button, LEFT)
