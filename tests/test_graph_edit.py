@@ -98,6 +98,8 @@ def test_a_folded_block_is_saved_builds_alike_and_unfolds():
     _, second = g.fold(graph, ["flatten"])
     assert second == "block_2"
     assert not any(n.block for n in g.unfold(graph, name).layers)
+    with pytest.raises(SpecError, match="conv2d_2 lies between the chosen cards"):
+        g.fold(cnn(), ["conv2d", "relu"])
     renamed = g.rename_block(graph, name, "stem")
     assert [n.id for n in g.block_nodes(renamed, "stem")] == ["conv2d", "conv2d_2", "relu"]
     for bad, why in (("relu", "is taken"), ("2x", "not a block name")):

@@ -118,6 +118,14 @@ def fold(spec: NetworkSpec, ids: Iterable[str], name: str = "") -> tuple[Network
     chosen = set(ids)
     if not chosen:
         raise SpecError("select the cards to fold first")
+    # a card outside that is fed by a chosen card and feeds one would loop through the block
+    upstream = set().union(*(_upstream(graph, i) for i in chosen)) - chosen
+    between = [n.id for n in graph.layers if n.id in upstream and _upstream(graph, n.id) & chosen]
+    if between:
+        raise SpecError(
+            f"{between[0]} lies between the chosen cards: fold it too, or fold cards that "
+            "follow each other"
+        )
     taken = {n.block for n in graph.layers} | {n.id for n in graph.layers}
     name = unique_node_id(name or "block", taken)
     nodes = [replace(n, block=name) if n.id in chosen else n for n in graph.layers]
