@@ -3,7 +3,9 @@ and fix, training, and folding the block into one card and opening it again."""
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from gui_helpers import LEFT, NO_MOD, FakeDragManager, deliver_drop
 from playground.core.model.spec import LayerSpec, NetworkSpec
@@ -211,6 +213,21 @@ def test_a_residual_card_opens_into_its_layers_on_double_click(window):
     header = canvas.frames["residual_block"].header()
     QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, header.center()))
     assert "residual_block" in canvas.cards and "residual_project" not in canvas.cards
+    # Ctrl+wheel zooms out to see a big graph whole
+    before = canvas.transform().m11()
+    centre = canvas.viewport().rect().center()
+    wheel = QWheelEvent(
+        QPointF(centre),
+        QPointF(canvas.mapToGlobal(centre)),
+        QPoint(),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        CTRL,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(canvas.viewport(), wheel)
+    assert canvas.transform().m11() == pytest.approx(before / 1.15)
 
 
 def test_edits_are_refused_while_locked(window):

@@ -44,6 +44,7 @@ class GraphCanvas(QGraphicsView):
         self.doc = document
         self.dataset_label = ""
         self.opened: set[str] = set()  # blocks drawn open (the others are one card each)
+        self.zoom = 1.0  # Ctrl+wheel: the whole of a big graph at a glance, or closer
         self.cards: dict[str, CardItem] = {}
         self.wires: list[WireItem] = []
         self.frames: dict[str, BlockFrame] = {}
@@ -211,12 +212,21 @@ class GraphCanvas(QGraphicsView):
         return ""
 
     def _fit(self) -> None:
-        """Shrink a wide graph to the panel's width, down to a readable size."""
+        """Shrink a wide graph to the panel's width, down to a readable size; Ctrl+wheel
+        zooms from there."""
         width = self.scene().sceneRect().width()
         room = self.viewport().width()
         scale = 1.0 if width <= room or not width else max(MIN_SCALE, room / width)
         self.resetTransform()
-        self.scale(scale, scale)
+        self.scale(scale * self.zoom, scale * self.zoom)
+
+    def wheelEvent(self, event) -> None:
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+            return
+        step = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+        self.zoom = min(2.0, max(0.3, self.zoom * step))
+        self._fit()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
