@@ -1,8 +1,10 @@
 import numpy as np
 import torch
+from PySide6.QtTest import QTest
 from test_gui_main_window import click_card
 from test_gui_views import train
 
+from gui_helpers import LEFT
 from playground.core.inspect.inference import inference_model
 
 
@@ -48,3 +50,19 @@ def test_the_curve_is_seen_whole_in_the_inspector_at_1024_by_700(window, qtbot):
     assert shown.contains(top_left) and shown.contains(top_left + plot.rect().bottomRight())
     assert plot.width() >= 110 and plot.height() >= 150
     assert scroll.verticalScrollBar().value() == 0
+
+
+def test_a_graph_networks_activation_shows_the_inputs_it_receives(window, qtbot):
+    """In ResNet-small the ReLU after the stem is named by its node ('stem_relu ReLU'): its
+    curve shades what it receives (looked up as '2 ReLU', nothing was ever found)."""
+    from test_gui_canvas import click_card as click_node
+
+    window.workspace.apply_preset("resnet-small")
+    with qtbot.waitSignal(window.workspace.session.stepMeasured, timeout=60_000):
+        QTest.mouseClick(window.training.step_button, LEFT)  # a paused run, one step taken
+    click_node(window.canvas, "stem_relu")
+    curve = window.inspector.curve
+    assert curve.isVisible() and window.workspace.session.probes.activations
+    QTest.mouseClick(window.training.step_button, LEFT)  # a step that probes for the curve
+    qtbot.waitUntil(curve.region.isVisible, timeout=30_000)
+    assert curve.layer[0] == "stem_relu ReLU" and "Shaded" in curve.note.text()

@@ -53,3 +53,20 @@ def test_a_filter_slides_and_its_dot_product_equals_torch(window, qtbot):
     assert view.timer.interval() < interval
     QTest.mouseClick(view.play, LEFT)
     qtbot.waitUntil(lambda: view.position.value() != position, timeout=5_000)
+
+
+def test_a_graph_networks_filters_slide_too(window, qtbot, caplog):
+    """ResNet-small's convolutions are named by their nodes ('a1 Conv2d'): the layer list
+    offers them by those names, and choosing one slides its filter (it failed with a KeyError
+    logged, and the tab stayed empty)."""
+    window.workspace.apply_preset("resnet-small")
+    view = window.views.convolution
+    click_tab(window, "Convolution")
+    QTest.mouseClick(window.training.step_button, LEFT)  # weights to slide: one Step
+    qtbot.waitUntil(lambda: view.walk is not None, timeout=60_000)
+    names = [view.layer.itemText(i) for i in range(view.layer.count())]
+    assert names[:2] == ["stem Conv2d", "a1 Conv2d"] and view.walk.layer == "stem Conv2d"
+    view.layer.setFocus()
+    QTest.keyClick(view.layer, Qt.Key.Key_Down)  # the next convolution
+    qtbot.waitUntil(lambda: view.walk.layer == "a1 Conv2d", timeout=30_000)
+    assert not [r for r in caplog.records if r.exc_info]

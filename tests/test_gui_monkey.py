@@ -26,7 +26,7 @@ from gui_helpers import LEFT, NO_MOD, drop_files, wait_for_tasks
 from playground.core.io.project import save_project
 
 SEED = int(os.environ.get("MONKEY_SEED", "7"))  # another seed: another walk
-ACTIONS = 300
+ACTIONS = int(os.environ.get("MONKEY_ACTIONS", "300"))  # 1,500 walks further
 # Quit ends the test; the pretrained network and transfer learning take minutes on a CPU.
 LEFT_OUT = ("quit", "pretrained-", "preset-transfer")
 KEYS = [

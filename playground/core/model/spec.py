@@ -279,6 +279,13 @@ def _parse_node(i: int, item: Any) -> LayerSpec:
         raise SpecError(f"{node_id}: {e}") from None
 
 
+def card_name(spec: NetworkSpec, index: int) -> str:
+    """Layer index's name as its card and build.node_names give it: '4 Conv2d' in a stack
+    (from 1), 'a1 Conv2d' in a graph (by its node)."""
+    layer = spec.layers[index]
+    return f"{layer.id or index + 1} {layer.type}"
+
+
 def topological(nodes: tuple[LayerSpec, ...]) -> tuple[LayerSpec, ...]:
     """nodes ordered so that each comes after its inputs (stable: the given order where it
     allows); SpecError naming the nodes of a cycle."""

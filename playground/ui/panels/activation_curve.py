@@ -62,10 +62,11 @@ class ActivationCurve(LiveView):
         session.weightsChanged.connect(self._weights_changed)
         self.setVisible(False)
 
-    def show_layer(self, index: int, type_name: str | None, params: dict[str, Any]) -> None:
-        """Follow the inspector's layer: a curve for an activation layer, hidden otherwise."""
+    def show_layer(self, name: str, type_name: str | None, params: dict[str, Any]) -> None:
+        """Follow the inspector's layer (name: its card's, '3 ReLU' or 'a1_relu ReLU'): a
+        curve for an activation layer, hidden otherwise."""
         wanted = type_name is not None and is_curve(type_name)
-        self.layer = (f"{index + 1} {type_name}", type_name, params) if wanted else None
+        self.layer = (name, type_name, params) if wanted else None
         self.setVisible(wanted)
         self.session.want(activations=wanted)
         self.draw()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from playground.core.errors import SpecError
 from playground.core.model.graph_edit import rename_block
 from playground.core.model.layers import Param, layer_type
+from playground.core.model.spec import card_name
 from playground.ui.panels.activation_curve import ActivationCurve
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.spin_boxes import ClampingDoubleSpinBox, ClampingSpinBox
@@ -78,7 +79,8 @@ class LayerInspector(QWidget):
         shown = (self.index, layers[self.index].type) if 0 <= self.index < len(layers) else None
         if self.curve is not None:
             params = layers[self.index].params if shown else {}
-            self.curve.show_layer(self.index, shown[1] if shown else None, params)
+            name = card_name(self.doc.spec, self.index) if shown else ""
+            self.curve.show_layer(name, shown[1] if shown else None, params)
         if shown is not None and shown == self._shown:
             self._update_values(layers[self.index].params)
             return

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.core.model.spec import card_name
 from playground.ui.state.tasks import stateless
 from playground.ui.views.convolution_text import dot_product_text
 from playground.ui.widgets.plots import DIVERGING
@@ -156,10 +157,10 @@ class ConvolutionView(QWidget):
 
     def _layers_changed(self, *_: object) -> None:
         """The network's convolution layers, by card name, with their number of filters."""
-        layers = self.document.spec.layers
+        spec = self.document.spec
         convs = [
-            (f"{i + 1} Conv2d", x.params["out_channels"])
-            for i, x in enumerate(layers)
+            (card_name(spec, i), x.params["out_channels"])
+            for i, x in enumerate(spec.layers)
             if x.type == "Conv2d"
         ]
         names = [n for n, _ in convs]
