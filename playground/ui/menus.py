@@ -91,6 +91,12 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
             action(w, title, lambda k=key: files.open_trained(k), name=f"pretrained-{key}")
         )
 
+    network.addSeparator()
+    graph = action(w, "&Draw branches / show as a stack", w.network.toggle_mode, None, "graph")
+    fold = action(w, "&Fold the selected cards into a block", w.canvas.fold_selection, "Ctrl+G")
+    unfold = action(w, "&Unfold the selected block", w.canvas.unfold_selection, "Ctrl+Shift+G")
+    network.addActions([graph, fold, unfold])
+
     run = bar.addMenu("&Training")
     t = training
     train = action(w, "&Train / Continue", t.train_button.click, ["F5", "Ctrl+Return"], "train")
@@ -134,6 +140,8 @@ def build_menus(w, files, ws, training, views, datasets) -> Menus:
             ("Undo", undo),
             ("Redo", redo),
             ("Save", save),
+            ("Fold cards into a block", fold),
+            ("Unfold a block", unfold),
             ("Learn panel", learn),
             ("Practice panel", practice),
         ]
@@ -167,7 +175,7 @@ def _shortcuts_text(named: list[tuple[str, QAction]]) -> str:
     return "\n".join(
         [
             *rows,
-            "Delete: remove the selected card",
+            "Delete: remove the selected card (or wire, on the graph canvas)",
             "Ctrl+V on the Classify tab: classify the image on the clipboard",
         ]
     )

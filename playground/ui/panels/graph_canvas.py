@@ -338,6 +338,15 @@ class GraphCanvas(QGraphicsView):
         ]
         self._apply(lambda: edit.fold(spec, ids)[0], "Fold into a block")
 
+    def unfold_selection(self) -> None:
+        """Unfold the blocks of the selected cards (Network ▸ Unfold, Ctrl+Shift+G)."""
+        chosen = [c for c in self.cards.values() if c.isSelected()]
+        blocks = sorted({_block_of(self.doc.spec, c) for c in chosen} - {""})
+        if not blocks:
+            self._refuse("select a block's card to unfold it")
+        for block in blocks:
+            self.unfold_block(block)
+
     def unfold_block(self, name: str) -> None:
         self._apply(lambda: edit.unfold(self.doc.spec, name), f"Unfold {name}")
 
@@ -432,16 +441,6 @@ class GraphCanvas(QGraphicsView):
         elif event.matches(QKeySequence.StandardKey.SelectAll):
             for c in self.cards.values():
                 c.setSelected(c.unit.id != INPUT)
-        elif (
-            event.key() == Qt.Key.Key_G and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                for c in [c for c in self.cards.values() if c.isSelected()]:
-                    block = _block_of(self.doc.spec, c)
-                    if block:
-                        self.unfold_block(block)
-            else:
-                self.fold_selection()
         else:
             super().keyPressEvent(event)
 

@@ -96,7 +96,9 @@ class NetworkPanel(QWidget):
 
     def toggle_mode(self) -> None:
         spec = self.doc.spec
-        if spec.is_graph:
+        if spec.is_graph and spec.as_stack_if_straight().is_graph:
+            self.problem.emit(self.mode_button.toolTip())  # it branches: no stack to show
+        elif spec.is_graph:
             self.doc.replace_layers(spec.as_stack_if_straight(), "Show as a stack")
         else:
             self.doc.replace_layers(as_graph(spec), "Draw branches")
