@@ -150,3 +150,15 @@ def test_only_a_layer_too_wide_to_draw_is_paged(window, qtbot):
     source, target = int(named[1]) - 1, int(named[2]) - 1
     assert source >= page
     assert shown_number(view.hover) == float(number(w2[target, source]))
+
+
+def test_neurons_opened_after_training_are_drawn_not_asked_for(window, qtbot):
+    """The tab opened once the run is over: it says the trained network is being drawn (it
+    said "Train the network" for seconds), then draws it."""
+    window.workspace.apply_preset("mlp")
+    train(window, qtbot, 1)
+    click_tab(window, "Neurons")
+    view = window.views.neurons
+    assert "Train the network" not in view.note.text()
+    qtbot.waitUntil(lambda: len(view.columns) == 3, timeout=30_000)
+    assert view.note.text().startswith("Tiles: neurons")

@@ -105,6 +105,12 @@ class NeuronView(LiveView):
             return []
         return [self.class_names[i] for i in column.shown]
 
+    def expect(self) -> None:
+        """Trained weights are being drawn (the tab opened after the run): say so, not
+        "Train the network"."""
+        if self.layers is None:
+            self.note.setText("Drawing the neurons of the trained network…")
+
     def render_blank(self) -> None:
         self.snapshot = self.layers = None
         self.columns, self.links, self.tiles = [], [], {}

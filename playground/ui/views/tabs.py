@@ -351,6 +351,8 @@ class ViewTabs(QTabWidget):
 
     def _ask_probes(self, *_: object) -> None:
         current = self.currentWidget()
+        if current is self.neurons and self.session.current_weights() is not None:
+            self.neurons.expect()  # drawn from the weights in a moment (state/inspection.py)
         sample = self.feature_maps.sample if current is self.feature_maps else None
         self.session.want(
             sample=sample,
