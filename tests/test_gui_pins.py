@@ -66,3 +66,16 @@ def test_a_fifth_pin_is_refused_with_one_line(window):
     assert len(strip.pins.pins) == 4 and all(card.isVisible() for card in strip.cards)
     assert strip.note.isVisible()
     assert strip.note.text() == "4 images are pinned already: unpin one first."
+
+
+def test_samples_to_pin_follow_the_data_set(window, qtbot):
+    from test_gui_workspace import choose_dataset
+
+    click_tab(window, "Classify")
+    strip = window.views.classify.pinned
+    QTest.mouseClick(strip.pin_sample, LEFT)
+    assert strip.pin_sample.isEnabled() and len(strip.pins.pins) == 1
+    assert strip.sample.maximum() == len(window.workspace.dataset.y_val) - 1
+    choose_dataset(window, qtbot, "gauss")  # points: nothing to pin
+    assert not strip.pin_sample.isEnabled() and not strip.sample.isEnabled()
+    assert not strip.pins.pins and not strip.cards[0].isVisible()

@@ -98,6 +98,12 @@ def test_runs_are_kept_compared_renamed_made_current_and_saved(
     lines = csv.read_text().splitlines()
     assert lines[0] == "kind,step,epoch,loss,accuracy,val_loss,val_accuracy"
     assert sum(line.startswith("epoch,") for line in lines) == 2
+    assert window.statusBar().currentMessage() == f"Saved the curves of Run 2 to {csv}"
+    monkeypatch.setattr(  # a folder: no file can be written there
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(tmp_path), "")
+    )
+    QTest.mouseClick(view.csv_button, LEFT)
+    assert window.banner.text().startswith(f"Could not write {tmp_path}")
 
     QTest.mouseClick(view.delete_button, LEFT)
     qtbot.waitUntil(lambda: _names(table) == ["slow start"])

@@ -33,6 +33,7 @@ class Pins(QObject):
     """The pinned inputs and their probabilities from the newest weights (as a task)."""
 
     changed = Signal()
+    samplesChanged = Signal(int)  # another data set: how many of its samples can be pinned
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -43,7 +44,7 @@ class Pins(QObject):
         s.snapshotTaken.connect(self._snapshot)
         s.weightsChanged.connect(self.refresh)
         s.historyReplaced.connect(self._new_run)
-        workspace.datasetChanged.connect(self.clear)
+        workspace.datasetChanged.connect(self._dataset_changed)
 
     def add_sample(self, index: int) -> None:
         """Pin validation sample index of the data set; PlaygroundError saying why not."""
@@ -84,6 +85,15 @@ class Pins(QObject):
     def clear(self) -> None:
         self.pins.clear()
         self.changed.emit()
+
+    def samples(self) -> int:
+        """How many validation samples of the data set can be pinned: none unless images."""
+        d = self.ws.dataset
+        return len(d.y_val) if d is not None and d.preprocessing.kind == "image" else 0
+
+    def _dataset_changed(self) -> None:
+        self.clear()
+        self.samplesChanged.emit(self.samples())
 
     def class_names(self) -> list[str]:
         recipe = self.ws.recipe()

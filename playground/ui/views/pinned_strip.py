@@ -117,16 +117,15 @@ class PinnedStrip(QWidget):
             card.unpin.clicked.connect(lambda _=False, i=i: pins.remove(i))
             layout.addWidget(card)
         pins.changed.connect(self._show)
-        pins.ws.datasetChanged.connect(self._dataset_changed)
-        self._dataset_changed()
-
-    def _dataset_changed(self) -> None:
-        d = self.pins.ws.dataset
-        images = d is not None and d.preprocessing.kind == "image"
-        self.sample.setRange(0, len(d.y_val) - 1 if images else 0)
-        self.sample.setEnabled(images)
-        self.pin_sample.setEnabled(images)
+        pins.samplesChanged.connect(self._offer_samples)
+        self._offer_samples(pins.samples())
         self._show()
+
+    def _offer_samples(self, count: int) -> None:
+        """Samples 0 … count - 1 can be pinned (none: the data set holds no images)."""
+        self.sample.setRange(0, max(0, count - 1))
+        self.sample.setEnabled(count > 0)
+        self.pin_sample.setEnabled(count > 0)
 
     def _pin_sample(self) -> None:
         try:

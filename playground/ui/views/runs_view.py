@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -127,6 +127,9 @@ def _layers(spec) -> str:
 
 
 class RunsView(QWidget):
+    status = Signal(str)  # a transient status-bar line
+    error = Signal(str)  # one line for the person
+
     def __init__(self, runs: RunList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runs = runs
@@ -311,6 +314,6 @@ class RunsView(QWidget):
             try:
                 Path(path).write_text(history_csv(run.history), encoding="utf-8")
             except OSError as e:
-                self.runs.ws.error.emit(f"Could not write {path}: {e.strerror or e}")
+                self.error.emit(f"Could not write {path}: {e.strerror or e}")
                 return
-            self.runs.ws.status.emit(f"Saved the curves of {label} to {path}")
+            self.status.emit(f"Saved the curves of {label} to {path}")

@@ -152,6 +152,8 @@ class ViewTabs(QTabWidget):
         s = session
         self.curves = CurvesView(s)
         self.runs = RunsView(parts.runs)
+        self.runs.status.connect(self.status)
+        self.runs.error.connect(self.error)
         self.pins = parts.pins
         self.classify = ClassifyView(
             parts.classify, parts.open_image, parts.explanations, self.pins
