@@ -90,10 +90,13 @@ def paint_card(p: QPainter, c: Card, selected: bool, font: QFont, compact: bool 
     p.drawText(shape_row, align | Qt.AlignmentFlag.AlignVCenter, c.shape)
     p.setFont(font)
     p.setPen(MUTED)
-    room = bottom_row.width() - (p.fontMetrics().horizontalAdvance(c.params) + 8 if c.params else 0)
+    params, fm = c.params, p.fontMetrics()
+    if compact and fm.horizontalAdvance(f"{c.shape}  {params}") > bottom_row.width():
+        params = params.replace(" params", "")  # the number beside the shape, as it fits
+    room = bottom_row.width() - (fm.horizontalAdvance(params) + 8 if params else 0)
     detail = p.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, room)
     p.drawText(bottom_row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
-    p.drawText(bottom_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, c.params)
+    p.drawText(bottom_row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, params)
     if c.error:
         p.setPen(ERROR)
         r = QRect(left, c.rect.top() + CARD_H - 6, top_row.width(), c.rect.height() - CARD_H)

@@ -30,7 +30,7 @@ from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
 from playground.ui.widgets.style import ERROR, SELECTION, TEXT
 
-CARD_W, LANE_GAP, RANK_GAP, MARGIN = 220, 24, 34, 16
+CARD_W, LANE_GAP, RANK_GAP, MARGIN = 230, 24, 34, 16
 MIN_SCALE = 0.75  # narrower than this the text is too small: the canvas scrolls instead
 
 
