@@ -42,14 +42,19 @@ def at(canvas, scene_point: QPointF) -> QPoint:
     return canvas.mapFromScene(scene_point)
 
 
-def drag_wire(canvas, source: str, target: str, slot: int = 0) -> None:
-    """Press on source's output port, move, release on target's input slot."""
+def drag_wire(canvas, source: str, target: str, slot: int = 0, cancel: bool = False) -> None:
+    """Press on source's output port, move, release on target's input slot (or press Escape
+    over it first)."""
     start = at(canvas, canvas.cards[source].output_port())
     QTest.mousePress(canvas.viewport(), LEFT, NO_MOD, start)
     end = at(canvas, canvas.cards[target].input_port(slot))
     start = canvas.mapFromScene(canvas.cards[source].output_port())
     for f in (0.25, 0.5, 0.75, 1.0):
         QTest.mouseMove(canvas.viewport(), start + (end - start) * f)
+    # the input it will land on is ringed (no wire is drawn while training locks the canvas)
+    assert canvas.cards[target].hint_slot == (None if canvas.doc.locked else slot)
+    if cancel:
+        QTest.keyClick(canvas.viewport(), Qt.Key.Key_Escape)
     QTest.mouseRelease(canvas.viewport(), LEFT, NO_MOD, end)
 
 
@@ -155,6 +160,8 @@ def test_wires_and_cards_are_deleted_and_undone_and_cycles_are_refused(window, d
     before = doc.spec
     drag_wire(canvas, "relu", "conv2d_2")  # backwards: refused in one line
     assert doc.spec == before and "would make a cycle" in canvas.notice
+    drag_wire(canvas, "conv2d", "linear", cancel=True)  # Escape lets go of it
+    assert doc.spec == before and canvas.cards["linear"].hint_slot is None
     wire = canvas.wire_between("conv2d", "conv2d_2")
     QTest.mouseClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, wire.middle()))
     QTest.keyClick(canvas.viewport(), Qt.Key.Key_Delete)

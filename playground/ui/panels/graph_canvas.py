@@ -405,23 +405,37 @@ class GraphCanvas(QGraphicsView):
             super().mouseMoveEvent(event)
             return
         source, path = self._drag
-        path.setPath(
-            wire_path(source.output_port(), self.mapToScene(event.position().toPoint()), 0)
-        )
+        pos = self.mapToScene(event.position().toPoint())
+        path.setPath(wire_path(source.output_port(), pos, 0))
+        target = self._card_at(pos) or self._card_near_port(pos)
+        self._show_landing(target if target is not source else None, pos)
+
+    def _show_landing(self, target: CardItem | None, pos: QPointF) -> None:
+        """Ring the input a wire let go here would feed (none off a card)."""
+        for card in self.cards.values():
+            slot = card.nearest_slot(pos) if card is target and card.input_slots else None
+            if card.hint_slot != slot:
+                card.hint_slot = slot
+                card.update()
 
     def mouseReleaseEvent(self, event) -> None:
         if self._drag is None:
             super().mouseReleaseEvent(event)
             return
-        source, path = self._drag
-        self._drag = None
-        self.scene().removeItem(path)
+        source = self._drag[0]
+        self._cancel_wire()
         pos = self.mapToScene(event.position().toPoint())
         target = self._card_at(pos) or self._card_near_port(pos)
         if target is not None and target is not source:
             port = target.port_at(pos)
             slot = port[1] if port and port[0] == "in" else target.nearest_slot(pos)
             self.wire(source, target, slot)
+
+    def _cancel_wire(self) -> None:
+        if self._drag is not None:
+            self.scene().removeItem(self._drag[1])
+            self._drag = None
+            self._show_landing(None, QPointF())
 
     def mouseDoubleClickEvent(self, event) -> None:
         pos = self.mapToScene(event.position().toPoint())
@@ -436,7 +450,9 @@ class GraphCanvas(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if event.key() == Qt.Key.Key_Escape and self._drag is not None:
+            self._cancel_wire()  # the wire being drawn is let go of, nothing changes
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selection()
         elif event.matches(QKeySequence.StandardKey.SelectAll):
             for c in self.cards.values():

@@ -22,6 +22,7 @@ class CardItem(QGraphicsItem):
         super().__init__()
         self.unit, self.card, self.input_slots, self.font = unit, card, input_slots, font
         self.numbered = input_slots > 1
+        self.hint_slot: int | None = None  # the input a wire being drawn would land on
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         tip = f"{card.title}: {card.detail}" if card.detail else card.title
         self.setToolTip(f"{tip}\n{card.error}" if card.error else tip)
@@ -54,6 +55,12 @@ class CardItem(QGraphicsItem):
                 p.drawText(label, Qt.AlignmentFlag.AlignCenter, f"in{slot + 1}")
         p.setBrush(MUTED)
         p.drawEllipse(self.mapFromScene(self.output_port()), PORT_R - 1, PORT_R - 1)
+        if self.hint_slot is not None:
+            p.setPen(QPen(SELECTION, 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(
+                self.mapFromScene(self.input_port(self.hint_slot)), PORT_R + 2, PORT_R + 2
+            )
 
     def input_port(self, slot: int) -> QPointF:
         """Where input slot's port is, in scene coordinates."""
