@@ -38,6 +38,9 @@ def _delete_windows():
 
     if QApplication.instance() is None:
         return
+    from gui_helpers import end_answers
+
+    end_answers()
     QCoreApplication.sendPostedEvents()  # deliver queued worker signals while receivers live
     QCoreApplication.processEvents()
     for w in QApplication.topLevelWidgets():
