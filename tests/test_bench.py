@@ -17,7 +17,8 @@ def test_history_and_bench_pieces_without_gui(mnist5k):
     case = Case("mlp", preset("mlp", (1, 28, 28), 10), 1)
     assert bare_loop(case, mnist5k, TrainConfig()) > 0
     assert trainer_alone(case, mnist5k, TrainConfig()) > 0
-    assert history_growth_mb(minutes=30) < 50
+    # the 30-minute figure against its 50 MB target is bench --quick's: here 3 minutes, 5 MB
+    assert history_growth_mb(minutes=3) < 5
 
 
 def test_bench_quick_prints_every_figure():
