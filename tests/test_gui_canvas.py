@@ -2,8 +2,8 @@
 and fix, training, and folding the block into one card and opening it again."""
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -197,7 +197,15 @@ def test_wires_and_cards_are_deleted_and_undone_and_cycles_are_refused(window, d
     assert [layer.type for layer in doc.spec.layers] == [x.type for x in small_cnn().layers]
 
 
-def test_a_residual_card_opens_into_its_layers_on_double_click(window):
+def click_menu_entry(seen: list, text: str) -> None:
+    """Click the entry starting with text in the open pop-up menu, noting all its entries."""
+    menu = QApplication.activePopupWidget()
+    seen.append([a.text() for a in menu.actions()])
+    entry = next(a for a in menu.actions() if a.text().startswith(text))
+    QTest.mouseClick(menu, LEFT, NO_MOD, menu.actionGeometry(entry).center())
+
+
+def test_a_residual_card_opens_into_its_layers_on_double_click(window, qtbot):
     doc, canvas = window.workspace.document, window.canvas
     spec = NetworkSpec(
         (1, 28, 28),
@@ -220,6 +228,19 @@ def test_a_residual_card_opens_into_its_layers_on_double_click(window):
     header = canvas.frames["residual_block"].header()
     QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, header.center()))
     assert "residual_block" in canvas.cards and "residual_project" not in canvas.cards
+    # its card's menu (right click) unfolds it for good
+    seen = []
+    QTimer.singleShot(50, lambda: click_menu_entry(seen, "Unfold residual_block"))
+    r = canvas.cards["residual_block"].sceneBoundingRect()
+    pos = at(canvas, r.center())
+    # the event a desktop sends on a right click (the offscreen platform sends none)
+    menu_event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, pos, canvas.viewport().mapToGlobal(pos)
+    )
+    QApplication.sendEvent(canvas.viewport(), menu_event)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert "Open block" in seen[0] and "Delete\tDel" in seen[0]
+    assert not any(n.block for n in doc.spec.layers) and "residual_project" in canvas.cards
     # Ctrl+wheel zooms out to see a big graph whole
     before = canvas.transform().m11()
     centre = canvas.viewport().rect().center()

@@ -79,6 +79,9 @@ class GraphCanvas(QGraphicsView):
         self._rebuilding = True
         self.scene().clear()
         self.cards, self.wires, self.frames = {}, [], {}
+        if not spec.is_graph:  # the stack view shows it; nothing to draw here
+            self._rebuilding = False
+            return
         blocks = {n.block for n in spec.layers if n.block}
         self.opened &= blocks
         units, wires = units_of(spec, self.opened)
