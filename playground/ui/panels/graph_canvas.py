@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
     QWidget,
@@ -20,17 +19,13 @@ from PySide6.QtWidgets import (
 
 from playground.core.errors import SpecError
 from playground.core.model import graph_edit as edit
-from playground.core.model.layers import layer_type, shape_text
-from playground.core.model.shapes import LayerInfo
 from playground.core.model.spec import INPUT, NetworkSpec
-from playground.ui.panels.card_paint import Card, card_height, shape_and_count
+from playground.ui.panels.graph_drawing import GraphDrawing, block_of, exit_node
 from playground.ui.panels.graph_items import BlockFrame, CardItem, WireItem, wire_path
-from playground.ui.panels.graph_layout import Unit, Wire, place, units_of
 from playground.ui.panels.palette import LAYER_MIME
 from playground.ui.state.document import NetworkDocument
-from playground.ui.widgets.style import ERROR, SELECTION, TEXT
+from playground.ui.widgets.style import SELECTION
 
-CARD_W, LANE_GAP, RANK_GAP, MARGIN = 230, 24, 34, 16
 MIN_SCALE = 0.75  # narrower than this the text is too small: the canvas scrolls instead
 
 
@@ -82,130 +77,18 @@ class GraphCanvas(QGraphicsView):
         if not spec.is_graph:  # the stack view shows it; nothing to draw here
             self._rebuilding = False
             return
-        blocks = {n.block for n in spec.layers if n.block}
-        self.opened &= blocks
-        units, wires = units_of(spec, self.opened)
-        output_unit = next((u.id for u in units if _holds(spec, u, spec.output)), INPUT)
-        place(units, wires, output_unit)
-        slots = _input_slots(spec, units, wires)
-        heights = {u.id: self._make_card(u, report.layers, slots[u.id]) for u in units}
-        self._position(units, heights)
-        for w in wires:
-            self._add_wire(w)
-        self._add_frames(spec)
-        self._add_texts()
-        for item in [*self.cards.values(), *self.wires]:
-            key = (
-                (item.wire.source_node, item.wire.target_node)
-                if isinstance(item, WireItem)
-                else item.unit.nodes
-                if item.unit.folded and item.unit.nodes in kept
-                else item.unit.id
-            )
-            item.setSelected(key in kept)
+        self.opened &= {n.block for n in spec.layers if n.block}
+        drawing = GraphDrawing(self.scene(), spec, report)
+        drawing.draw(self.opened, self.dataset_label, self._banner(), self.font())
+        self.cards, self.wires, self.frames = drawing.cards, drawing.wires, drawing.frames
+        self.footer = drawing.footer
+        for card in self.cards.values():
+            card.setSelected(card.unit.id in kept or (card.unit.folded and card.unit.nodes in kept))
+        for wire in self.wires:
+            wire.setSelected((wire.wire.source_node, wire.wire.target_node) in kept)
         self._rebuilding = False
         self._selection_changed()
         self._fit()
-
-    def _make_card(self, unit: Unit, infos: tuple[LayerInfo, ...], slots: int) -> int:
-        spec = self.doc.spec
-        if unit.id == INPUT:
-            shape = shape_text(spec.input_shape)
-            card = Card(-1, "", "Input", self.dataset_label, shape, "", "", "input", QRect())
-        elif unit.folded:
-            members = [infos[i] for i in unit.nodes]
-            exit_info = infos[_exit_index(spec, unit)]
-            shape, _ = shape_and_count(exit_info)
-            total = sum(i.param_count for i in members)
-            params = f"{total:,} params" if total else "no weights"
-            # which layer inside is wrong: the block's card is all the learner sees of it
-            error = next((f"{i.id}: {i.error}" for i in members if i.error), "")
-            detail = "double-click to open"
-            card = Card(
-                unit.nodes[0],
-                "",
-                f"▣ {unit.id} · {len(members)} layers",
-                detail,
-                shape,
-                params,
-                error,
-                "convolution",
-                QRect(),
-            )
-        else:
-            info, node = infos[unit.nodes[0]], spec.layers[unit.nodes[0]]
-            t = layer_type(node.type)
-            shape, count = shape_and_count(info)
-            named = node.type.lower() in node.id.lower()  # conv2d_2 says its type; skip not
-            card = Card(
-                info.index,
-                node.type,
-                node.id if named else f"{node.id}  {node.type}",
-                t.summary(node.params),
-                shape,
-                count,
-                info.error or "",
-                t.group,
-                QRect(),
-            )
-        height = card_height(self.font(), CARD_W, card.error)
-        card.rect = QRect(0, 0, CARD_W, height)
-        item = CardItem(unit, card, 0 if unit.id == INPUT else slots, self.font())
-        self.scene().addItem(item)
-        self.cards[unit.id] = item
-        return height
-
-    def _position(self, units: list[Unit], heights: dict[str, int]) -> None:
-        """Ranks top to bottom, each as tall as its tallest card; lanes left to right."""
-        top = MARGIN + (40 if self._banner() else 0)
-        rows: dict[int, float] = {}
-        for rank in sorted({u.rank for u in units}):
-            rows[rank] = top
-            top += max(heights[u.id] for u in units if u.rank == rank) + RANK_GAP
-        for u in units:
-            self.cards[u.id].setPos(MARGIN + u.lane * (CARD_W + LANE_GAP), rows[u.rank])
-
-    def _add_wire(self, w: Wire) -> None:
-        source, target = self.cards[w.source], self.cards[w.target]
-        start, end = source.output_port(), target.input_port(w.slot)
-        skips = target.unit.rank - source.unit.rank > 1
-        blocked = skips and any(
-            c.unit.lane == source.unit.lane and source.unit.rank < c.unit.rank < target.unit.rank
-            for c in self.cards.values()
-        )
-        detour = CARD_W * 0.75 if blocked and source.unit.lane == target.unit.lane else 0.0
-        item = WireItem(w, start, end, detour)
-        self.scene().addItem(item)
-        self.wires.append(item)
-
-    def _add_frames(self, spec: NetworkSpec) -> None:
-        for name in sorted(self.opened):
-            rects = [c.sceneBoundingRect() for c in self.cards.values() if _in_block(spec, c, name)]
-            if not rects:
-                continue
-            area = rects[0]
-            for r in rects[1:]:
-                area = area.united(r)
-            area = area.adjusted(-8, -8 - BlockFrame.HEADER, 8, 8)
-            frame = BlockFrame(name, area, self.font())
-            self.scene().addItem(frame)
-            self.frames[name] = frame
-
-    def _add_texts(self) -> None:
-        report = self.doc.report
-        verdict = "✓ ready to train" if report.ok else "✗ fix the red card"
-        self.footer = f"Total: {report.total_params:,} parameters   ·   {verdict}"
-        bottom = self.scene().itemsBoundingRect().bottom()
-        footer = QGraphicsSimpleTextItem(self.footer)
-        footer.setBrush(ERROR if not report.ok else TEXT)
-        footer.setPos(MARGIN, bottom + 12)
-        self.scene().addItem(footer)
-        if banner := self._banner():
-            text = QGraphicsSimpleTextItem(banner)
-            text.setBrush(ERROR if self.doc.locked else TEXT)
-            text.setPos(MARGIN, MARGIN)
-            self.scene().addItem(text)
-        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-8, -8, 8, 8))
 
     def _banner(self) -> str:
         if self.doc.locked:
@@ -242,20 +125,11 @@ class GraphCanvas(QGraphicsView):
         return "  ".join(s for s in (c.title, c.detail, c.shape, c.params, c.error) if s)
 
     def wire_between(self, source_node: str, target_node: str) -> WireItem:
-        item = self._wire_item(source_node, target_node)
-        if item is None:
-            raise KeyError(f"no wire {source_node} → {target_node}")
-        return item
-
-    def _wire_item(self, source_node: str, target_node: str) -> WireItem | None:
-        return next(
-            (
-                w
-                for w in self.wires
-                if (w.wire.source_node, w.wire.target_node) == (source_node, target_node)
-            ),
-            None,
-        )
+        """The wire from one node into another; KeyError if there is none."""
+        for w in self.wires:
+            if (w.wire.source_node, w.wire.target_node) == (source_node, target_node):
+                return w
+        raise KeyError(f"no wire {source_node} → {target_node}")
 
     def select(self, index: int) -> None:
         """Select the card of node index (-1: none)."""
@@ -308,7 +182,7 @@ class GraphCanvas(QGraphicsView):
         if target.unit.id == INPUT:
             self._refuse("nothing feeds the input: wire from its output down to a layer")
             return
-        src, dst = _exit_node(self.doc.spec, source.unit), target.unit.id
+        src, dst = exit_node(self.doc.spec, source.unit), target.unit.id
         self._apply(lambda: edit.connect(self.doc.spec, src, dst, slot), f"Wire {src} → {dst}")
 
     def delete_selection(self) -> None:
@@ -344,7 +218,7 @@ class GraphCanvas(QGraphicsView):
     def unfold_selection(self) -> None:
         """Unfold the blocks of the selected cards (Network ▸ Unfold, Ctrl+Shift+G)."""
         chosen = [c for c in self.cards.values() if c.isSelected()]
-        blocks = sorted({_block_of(self.doc.spec, c) for c in chosen} - {""})
+        blocks = sorted({block_of(self.doc.spec, c) for c in chosen} - {""})
         if not blocks:
             self._refuse("select a block's card to unfold it")
         for block in blocks:
@@ -372,7 +246,6 @@ class GraphCanvas(QGraphicsView):
                 opened.append(name)
                 return spec
 
-            self.opened.update(n.block for n in self.doc.spec.layers if n.block)
             if self._apply(make, f"Open {node.id} into its layers"):
                 self.open_block(opened[0])
 
@@ -487,7 +360,7 @@ class GraphCanvas(QGraphicsView):
                 bool(chosen) or any(w.isSelected() for w in self.wires),
             ),
         ]
-        block = _block_of(self.doc.spec, card) if card is not None else ""
+        block = block_of(self.doc.spec, card) if card is not None else ""
         if card is not None and card.unit.folded:
             actions.insert(0, ("Open block", lambda: self.open_block(card.unit.id), True))
         if block:
@@ -553,51 +426,11 @@ class GraphCanvas(QGraphicsView):
                 lambda: keep(edit.insert_on_wire(spec, w.source_node, w.target_node, type_name)),
                 f"Insert {type_name}",
             )
-        elif card is not None and not (card.unit.folded and not _exit_node(spec, card.unit)):
-            source = _exit_node(spec, card.unit)
+        elif card is not None:
+            source = exit_node(spec, card.unit)
             self._apply(lambda: keep(edit.add_node(spec, type_name, [source])), f"Add {type_name}")
         else:
             self._apply(lambda: keep(edit.add_node(spec, type_name)), f"Add {type_name}")
         if added and added[0] in self.cards:
             self.scene().clearSelection()
             self.cards[added[0]].setSelected(True)
-
-
-def _holds(spec: NetworkSpec, unit: Unit, node_id: str) -> bool:
-    return any(spec.layers[i].id == node_id for i in unit.nodes)
-
-
-def _exit_index(spec: NetworkSpec, unit: Unit) -> int:
-    """The node of a unit whose output leaves it: the output, or one that feeds another unit."""
-    inside = {spec.layers[i].id for i in unit.nodes}
-    for i in reversed(unit.nodes):
-        node_id = spec.layers[i].id
-        if node_id == spec.output or any(
-            node_id in n.inputs for n in spec.layers if n.id not in inside
-        ):
-            return i
-    return unit.nodes[-1]
-
-
-def _exit_node(spec: NetworkSpec, unit: Unit) -> str:
-    return INPUT if unit.id == INPUT else spec.layers[_exit_index(spec, unit)].id
-
-
-def _block_of(spec: NetworkSpec, card: CardItem) -> str:
-    return spec.layers[card.unit.nodes[0]].block if card.unit.nodes else ""
-
-
-def _in_block(spec: NetworkSpec, card: CardItem, name: str) -> bool:
-    return not card.unit.folded and bool(card.unit.nodes) and _block_of(spec, card) == name
-
-
-def _input_slots(spec: NetworkSpec, units: list[Unit], wires: list[Wire]) -> dict[str, int]:
-    """How many input ports each card shows: a merge one more than its inputs (the free one)."""
-    fed: dict[str, int] = {}
-    for w in wires:
-        fed[w.target] = fed.get(w.target, 0) + 1
-    slots = {}
-    for u in units:
-        merges = len(u.nodes) == 1 and layer_type(spec.layers[u.nodes[0]].type).merges
-        slots[u.id] = max(2, fed.get(u.id, 0) + 1) if merges else max(1, fed.get(u.id, 0))
-    return slots
