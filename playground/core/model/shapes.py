@@ -51,7 +51,10 @@ def infer_shapes(spec: NetworkSpec, num_classes: int | None = None) -> ShapeRepo
         t = layer_type(layer.type)
         try:
             if t.merges:
-                raise ShapeError(f"{t.name} joins branches", "wire two inputs to it in a graph")
+                raise ShapeError(
+                    f"{t.name} joins branches",
+                    "make the network a graph (Draw branches) and wire two inputs to it",
+                )
             out = t.output_shape(shape, layer.params)
             count = t.param_count(shape, layer.params)
             values += math.prod(out)
