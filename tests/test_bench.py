@@ -40,7 +40,8 @@ def test_bench_quick_prints_every_figure():
     assert 0 < photos["transfer_head_s"] < photos["transfer_s"]
     sweep = report["sweep"]
     assert sweep["trials"] == 1 and sweep["sweep_s"] > 0
-    assert set(sweep["lateness"]) == {"p50_ms", "p99_ms", "max_ms"}
+    late = sweep["lateness"]
+    assert 0 <= late["p50_ms"] <= late["p99_ms"] <= late["max_ms"]
 
 
 def test_bench_scaling_times_torchrun_with_one_and_two_processes():
@@ -54,12 +55,3 @@ def test_bench_scaling_times_torchrun_with_one_and_two_processes():
     assert s["efficiency"] == pytest.approx(s["samples_per_s_n"] / (2 * s["samples_per_s_1"]))
     r = run_playground("bench", "--processes", "1")
     assert r.returncode != 0 and "give 2 or more" in r.stderr
-
-
-def test_the_bench_measures_the_lateness_while_a_sweep_runs(qtbot):
-    from playground.bench.sweep import sweep_lateness
-
-    report = sweep_lateness(trials=2, samples=100, epochs=1)
-    assert report["trials"] == 2 and report["sweep_s"] > 0
-    late = report["lateness"]
-    assert 0 <= late["p50_ms"] <= late["p99_ms"] <= late["max_ms"]
