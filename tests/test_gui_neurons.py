@@ -140,13 +140,20 @@ def test_only_a_layer_too_wide_to_draw_is_paged(window, qtbot):
     assert wide.first == page and drawn_neurons(view)[0] == len(wide.tiles)
     w = window.workspace.session.weights["1.weight"].numpy()
     assert np.array_equal(view.tiles[("2 Linear", page)].values, w[page].reshape(28, 28))
-    link, point = clear_point(view, view.links[1])  # from the page shown into the next layer
-    assert link.source >= page
-    hover(canvas, point)
+    pattern = r"neuron (\d+) of 2 Linear to neuron (\d+) of 4 Linear"
+
+    def hover_a_link() -> bool:
+        """Point at a clear point of a link from the page shown into the next layer (found
+        again each time: a late redraw of the finished run may move the links)."""
+        link, point = clear_point(view, view.links[1])
+        assert link.source >= page
+        hover(canvas, point)
+        return re.search(pattern, view.hover.text()) is not None
+
+    qtbot.waitUntil(hover_a_link, timeout=5_000)
     w2 = window.workspace.session.weights["3.weight"].numpy()
     # the line names the link under the pointer and its weight, as PyTorch holds it
-    named = re.search(r"neuron (\d+) of 2 Linear to neuron (\d+) of 4 Linear", view.hover.text())
-    assert named, view.hover.text()
+    named = re.search(pattern, view.hover.text())
     source, target = int(named[1]) - 1, int(named[2]) - 1
     assert source >= page
     assert shown_number(view.hover) == float(number(w2[target, source]))
