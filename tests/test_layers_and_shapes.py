@@ -68,6 +68,7 @@ def test_every_layer_type_matches_torch():
     layers = [
         L("Conv2d", out_channels=4, kernel_size=3, stride=2, padding=1, bias=False),
         L("BatchNorm2d"),
+        L("Conv2d", out_channels=8, kernel_size=3, padding=1, groups=4),
         L("LeakyReLU", negative_slope=0.2),
         L("AvgPool2d", kernel_size=3, stride=1, padding=1),
         L("MaxPool2d", kernel_size=2),
@@ -104,6 +105,12 @@ def test_every_layer_type_matches_torch():
             "Layer 2 (Conv2d): Conv2d needs an image input C×H×W (784 features given)",
         ),
         ([L("Conv2d", kernel_size=7)], (1, 5, 5), "window does not fit the 5×5 input"),
+        (
+            [L("Conv2d", out_channels=6, groups=4)],
+            (8, 9, 9),
+            "Layer 1 (Conv2d): groups 4 does not divide the 8 input and 6 output channels: "
+            "set groups to one of 1, 2 (or out_channels to 8 with groups 8: depthwise)",
+        ),
         ([L("BatchNorm2d")], (4,), "BatchNorm2d needs an image input"),
         (
             [L("Flatten"), L("Linear", out_features=5)],

@@ -24,6 +24,16 @@ def test_json_round_trip(tmp_path):
     assert NetworkSpec.load(path) == spec
 
 
+def test_conv_groups_are_saved_only_when_set():
+    """Files from before Conv2d had groups read and write as they were."""
+    plain, depthwise = LayerSpec.make("Conv2d"), LayerSpec.make("Conv2d", groups=16)
+    assert plain.params["groups"] == 1 and "groups" not in plain.to_dict()
+    assert depthwise.to_dict()["groups"] == 16
+    graph = NetworkSpec((16, 8, 8), (depthwise.wired("dw", ["input"]),), "dw")
+    assert graph.to_dict()["nodes"][0]["params"]["groups"] == 16
+    assert NetworkSpec.from_dict(graph.to_dict()) == NetworkSpec((16, 8, 8), (depthwise,))
+
+
 def test_missing_params_take_defaults():
     spec = NetworkSpec.from_dict(
         {

@@ -31,6 +31,12 @@ class Param:
     maximum: float | None = None
     help: str = ""
     zero_is: str = ""  # the parameter whose value 0 stands for (a pool's stride: its window)
+    # added after files were written without it: saved only when set, so files stay as they were
+    saved_if_set: bool = False
+
+    def saved(self, value: Any) -> bool:
+        """Whether a spec file writes this parameter's value."""
+        return not self.saved_if_set or value != self.default
 
     def check(self, value: Any) -> Any:
         """Return value converted to this parameter's kind, or raise ValueError saying why."""
@@ -166,13 +172,26 @@ def _flatten_shape(shape: Shape, p: dict[str, Any]) -> Shape:
 
 
 def _conv_shape(shape: Shape, p: dict[str, Any]) -> Shape:
-    _, oh, ow = _spatial("Conv2d", shape, p["kernel_size"], p["stride"], p["padding"])
-    return (p["out_channels"], oh, ow)
+    c, oh, ow = _spatial("Conv2d", shape, p["kernel_size"], p["stride"], p["padding"])
+    groups, out = p["groups"], p["out_channels"]
+    if c % groups or out % groups:
+        fits = [g for g in range(1, min(c, out) + 1) if c % g == 0 and out % g == 0]
+        raise ShapeError(
+            f"groups {groups} does not divide the {c} input and {out} output channels",
+            f"set groups to one of {', '.join(map(str, fits[-6:]))}"
+            + (f" (or out_channels to {c} with groups {c}: depthwise)" if c > 1 else ""),
+        )
+    return (out, oh, ow)
 
 
 def _conv_count(shape: Shape, p: dict[str, Any]) -> int:
-    k = p["kernel_size"]
-    return shape[0] * p["out_channels"] * k * k + (p["out_channels"] if p["bias"] else 0)
+    k, out = p["kernel_size"], p["out_channels"]
+    return shape[0] // p["groups"] * out * k * k + (out if p["bias"] else 0)
+
+
+def _conv_summary(p: dict[str, Any]) -> str:
+    k, groups = p["kernel_size"], p["groups"]
+    return f"{p['out_channels']} filters {k}×{k}" + (f", {groups} groups" if groups > 1 else "")
 
 
 def _pool_shape(name: str) -> Callable[[Shape, dict[str, Any]], Shape]:
@@ -345,16 +364,34 @@ _register(
             _STRIDE,
             _PADDING,
             _BIAS,
+            Param(
+                "groups",
+                int,
+                1,
+                1,
+                2048,
+                "Split the channels into this many groups, each filtered on its own; as many "
+                "groups as channels is a depthwise convolution.",
+                saved_if_set=True,
+            ),
         ),
         "A convolution slides small learnable filters over the image. Each filter looks for one "
         "pattern (an edge, a curve, a texture) everywhere in the picture and produces a feature "
-        "map that lights up where the pattern is found.",
+        "map that lights up where the pattern is found. With groups, each filter sees only its "
+        "group's channels: as many groups as channels filters each channel on its own "
+        "(depthwise, as in MobileNet), for a fraction of the weights.",
         _conv_shape,
         _conv_count,
         lambda s, p: _nn().Conv2d(
-            s[0], p["out_channels"], p["kernel_size"], p["stride"], p["padding"], bias=p["bias"]
+            s[0],
+            p["out_channels"],
+            p["kernel_size"],
+            p["stride"],
+            p["padding"],
+            groups=p["groups"],
+            bias=p["bias"],
         ),
-        lambda p: f"{p['out_channels']} filters {p['kernel_size']}×{p['kernel_size']}",
+        _conv_summary,
     )
 )
 _register(

@@ -174,7 +174,7 @@ class _Graph:
             a.get("strides", [1, 1]),
             a.get("pads", [0, 0, 0, 0]),
         )
-        plain = a.get("group", 1) == 1 and set(a.get("dilations", [1])) == {1}
+        plain = set(a.get("dilations", [1])) == {1}
         if (
             not plain
             or len(set(kernel)) != 1
@@ -182,9 +182,7 @@ class _Graph:
             or len(set(pad)) != 1
             or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET")
         ):
-            raise OnnxRefused(
-                f"{node.name}: a Conv with groups, dilation or uneven padding has no card"
-            )
+            raise OnnxRefused(f"{node.name}: a Conv with dilation or uneven padding has no card")
         return L(
             "Conv2d",
             out_channels=int(weight.shape[0]),
@@ -192,6 +190,7 @@ class _Graph:
             stride=int(stride[0]),
             padding=int(pad[0]),
             bias=len(node.input) > 2,
+            groups=int(a.get("group", 1)),
         )
 
     def _pool(self, node: Any, a: dict[str, Any]) -> LayerSpec:

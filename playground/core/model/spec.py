@@ -68,14 +68,19 @@ class LayerSpec:
         """This layer as a graph node named node_id, fed by the nodes named in inputs."""
         return replace(self, id=node_id, inputs=tuple(inputs))
 
+    def saved_params(self) -> dict[str, Any]:
+        """The parameter values a file writes (a newer parameter only when set)."""
+        t = layer_type(self.type)
+        return {k: v for k, v in self.params.items() if t.param(k).saved(v)}
+
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, **self.params}
+        return {"type": self.type, **self.saved_params()}
 
     def node_dict(self) -> dict[str, Any]:
         node = {
             "id": self.id,
             "type": self.type,
-            "params": self.params,
+            "params": self.saved_params(),
             "inputs": list(self.inputs),
         }
         return node | ({"block": self.block} if self.block else {})

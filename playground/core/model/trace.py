@@ -140,9 +140,9 @@ def _square(value: Any, what: str, node: fx.Node) -> int:
 
 
 def _conv(m: nn.Conv2d, node: fx.Node) -> LayerSpec:
-    if m.groups != 1 or _square(m.dilation, "dilation", node) != 1 or m.padding_mode != "zeros":
+    if _square(m.dilation, "dilation", node) != 1 or m.padding_mode != "zeros":
         raise ImportRefused(
-            f"{node.name}: Conv2d with groups, dilation or {m.padding_mode} padding has no "
+            f"{node.name}: Conv2d with dilation or {m.padding_mode} padding has no "
             f"card (the catalog's convolutions are plain){_where(node)}"
         )
     return L(
@@ -152,6 +152,7 @@ def _conv(m: nn.Conv2d, node: fx.Node) -> LayerSpec:
         stride=_square(m.stride, "stride", node),
         padding=_square(m.padding, "padding", node),
         bias=m.bias is not None,
+        groups=m.groups,
     )
 
 
