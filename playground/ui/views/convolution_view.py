@@ -80,8 +80,9 @@ class ConvolutionView(QWidget):
         self.images.nextRow()
         boxes = []
         for _ in titles:
-            box = self.images.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
-            box.setMenuEnabled(False)
+            box = self.images.addViewBox(
+                lockAspect=True, invertY=True, enableMouse=False, enableMenu=False
+            )
             boxes.append(box)
         self.input_image, self.kernel_image, self.output_image = items = [
             pg.ImageItem() for _ in boxes

@@ -10,7 +10,7 @@ from playground.core.numbers import apart, number
 from playground.core.training.events import StepResult
 from playground.ui.views.weights_view import as_matrix
 from playground.ui.widgets.live_view import LiveView, show_layer_names
-from playground.ui.widgets.plots import DIVERGING, color_bar, tune_plot
+from playground.ui.widgets.plots import DIVERGING, add_plot, color_bar, tune_plot
 
 MAGNITUDE = pg.colormap.get("viridis")
 HINT = (
@@ -33,8 +33,8 @@ class StepView(LiveView):
         self.signed.toggled.connect(lambda _: self.refresh())
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
-        self.plot = self.plots.addPlot(
-            title="how far each weight moved (row: neuron, column: input)"
+        self.plot = add_plot(
+            self.plots, title="how far each weight moved (row: neuron, column: input)"
         )
         self.heatmap = pg.ImageItem()
         self.plot.addItem(self.heatmap)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from playground.core.numbers import number
 from playground.core.training.events import Snapshot
 from playground.ui.widgets.live_view import LiveView, show_layer_names
-from playground.ui.widgets.plots import DIVERGING, FollowRange, color_bar, tune_plot
+from playground.ui.widgets.plots import DIVERGING, FollowRange, add_plot, color_bar, tune_plot
 
 
 def as_matrix(w: np.ndarray) -> np.ndarray:
@@ -27,13 +27,13 @@ class WeightsView(LiveView):
         self.hover.setWordWrap(True)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground("w")
-        self.matrix_plot = self.plots.addPlot(title="weights (row: neuron, column: input)")
+        self.matrix_plot = add_plot(self.plots, title="weights (row: neuron, column: input)")
         self.heatmap = pg.ImageItem()
         self.heatmap.setColorMap(DIVERGING)
         self.matrix_plot.addItem(self.heatmap)
         self.matrix_plot.invertY(True)
         self.colorbar = color_bar((-1, 1), DIVERGING, self.heatmap, self.matrix_plot)
-        self.bias_plot = self.plots.addPlot(title="bias")
+        self.bias_plot = add_plot(self.plots, title="bias")
         self.bias_image = pg.ImageItem()
         self.bias_image.setColorMap(DIVERGING)
         self.bias_plot.addItem(self.bias_image)
@@ -41,7 +41,7 @@ class WeightsView(LiveView):
         self.bias_plot.hideAxis("bottom")
         self.bias_plot.setMaximumWidth(70)
         self.plots.nextRow()
-        self.histogram = self.plots.addPlot(title="distribution of the weights", colspan=2)
+        self.histogram = add_plot(self.plots, title="distribution of the weights", colspan=2)
         self.histogram.setMaximumHeight(180)
         self.histogram_range = FollowRange(self.histogram)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=1, brush="#3B73B9")

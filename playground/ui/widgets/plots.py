@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGraphicsItem, QMenu
 
 from playground.ui.widgets.plot_export import add_export_actions
 
@@ -20,11 +21,39 @@ GRID_ALPHA = 0.18
 INSET = 0.01  # of the range: keep data this far from the edges (paddings must exceed it)
 
 
+class MenuOnDemandViewBox(pg.ViewBox):
+    """A ViewBox whose context menu is built at its first right click: built with the window,
+    the menus of its 23 plots took an eighth of its start, and most are never opened."""
+
+    menu_built = Signal(QMenu)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(enableMenu=False, **kwargs)
+        self.state["enableMenu"] = True  # enabled, but not built yet
+
+    def getMenu(self, ev: object) -> QMenu:
+        if self.menu is None:
+            self.setMenuEnabled(True)  # pyqtgraph builds the menu of an enabled box without one
+            self.menu_built.emit(self.menu)
+        return self.menu
+
+    def getContextMenus(self, event: object) -> list:
+        """Its actions, for the menu of an item inside it."""
+        self.getMenu(event)
+        return super().getContextMenus(event)
+
+
+def add_plot(layout: pg.GraphicsLayout, **kwargs: object) -> pg.PlotItem:
+    """layout.addPlot(**kwargs), with a context menu built on demand; tune it with tune_plot."""
+    return layout.addPlot(viewBox=MenuOnDemandViewBox(), **kwargs)
+
+
 def tune_plot(plot: pg.PlotItem, grid: bool = False) -> None:
     """Cache plot's axes and, with grid, draw grid lines at the two coarser tick levels; its
     context menu saves it as PNG or SVG. No axis scales its ticks by a hidden SI multiplier
-    (a loss of 0.55 read as 550 with "(x0.001)" in the label)."""
-    add_export_actions(plot)
+    (a loss of 0.55 read as 550 with "(x0.001)" in the label). plot's ViewBox must be a
+    MenuOnDemandViewBox (plot_widget, add_plot)."""
+    plot.getViewBox().menu_built.connect(lambda _menu: add_export_actions(plot))
     for axis in plot.axes.values():
         item = axis["item"]
         item.enableAutoSIPrefix(False)
@@ -48,7 +77,7 @@ def color_bar(
 
 def plot_widget(title: str | None = None, grid: bool = False) -> pg.PlotWidget:
     """A white PlotWidget tuned by tune_plot."""
-    w = pg.PlotWidget(background="w")
+    w = pg.PlotWidget(background="w", viewBox=MenuOnDemandViewBox())
     if title:
         w.setTitle(title, color="#1F2328", size="11pt")
     tune_plot(w.plotItem, grid)
