@@ -91,3 +91,22 @@ class Unmappable(nn.Module):
 
     def forward(self, x):
         return self.fc(torch.flatten(x, 1)).cumsum(1)
+
+
+class MobileBlock(nn.Module):
+    """MobileNet's depthwise convolution and a squeeze-and-excite gate per channel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(1, 8, 3, 2, 1)
+        self.depthwise = nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False)
+        self.reduce = nn.Conv2d(8, 2, 1)
+        self.expand = nn.Conv2d(2, 8, 1)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = F.relu6(self.depthwise(F.relu(self.stem(x))))
+        gate = self.expand(F.relu(self.reduce(x.mean((2, 3), keepdim=True))))
+        x = x * torch.sigmoid(gate)
+        return self.fc(torch.flatten(self.pool(x), 1))

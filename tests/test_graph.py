@@ -91,6 +91,56 @@ def test_concat_of_different_sizes_says_what_differs():
     assert error.startswith("cat (Concat): in2 is 3×4×4 but in1 is 3×8×8")
 
 
+def squeeze_excite(gate_channels: int = 8, keepdim: bool = True) -> NetworkSpec:
+    """A squeeze-and-excite gate on 8×6×6 maps: pool → 1×1 convs → sigmoid → Multiply."""
+    nodes = (
+        L("Conv2d", out_channels=8, kernel_size=3, padding=1, groups=2).wired("maps", ["input"]),
+        L("GlobalAvgPool2d", keepdim=keepdim).wired("squeeze", ["maps"]),
+        L("Conv2d", out_channels=2, kernel_size=1).wired("reduce", ["squeeze"]),
+        L("Conv2d", out_channels=gate_channels, kernel_size=1).wired("expand", ["reduce"]),
+        L("Sigmoid").wired("gate", ["expand"]),
+        L("Multiply").wired("scaled", ["maps", "gate" if keepdim else "squeeze"]),
+    )
+    return NetworkSpec((4, 6, 6), nodes, "scaled")
+
+
+def test_multiply_spreads_a_gate_per_channel_over_the_maps():
+    spec = squeeze_excite()
+    report = infer_shapes(spec)
+    assert report.ok, report.error
+    assert {i.id: i.output_shape for i in report.layers}["gate"] == (8, 1, 1)
+    assert report.output_shape == (8, 6, 6)
+    model = build_model(spec).eval()
+    assert sum(p.numel() for p in model.parameters()) == report.total_params
+    x = torch.randn(2, 4, 6, 6)
+    maps = model.nodes["maps"](x)
+    gate = torch.sigmoid(model.nodes["expand"](model.nodes["reduce"](maps.mean((2, 3), True))))
+    torch.testing.assert_close(model(x), maps * gate)
+    # Add spreads a number per channel alike, whichever input it is
+    nodes = (*spec.layers[:-1], L("Add").wired("shifted", ["gate", "maps"]))
+    assert infer_shapes(NetworkSpec((4, 6, 6), nodes, "shifted")).output_shape == (8, 6, 6)
+
+
+@pytest.mark.parametrize(
+    ("spec", "fix"),
+    [
+        (
+            squeeze_excite(gate_channels=4),
+            "scaled (Multiply): in2 is 4×1×1 but in1 is 8×6×6: a gate per channel must be "
+            "8×1×1: give its last Conv2d 8 out_channels",
+        ),
+        (
+            squeeze_excite(keepdim=False),
+            "scaled (Multiply): in2 is 8 but in1 is 8×6×6: a gate per channel must be 8×1×1: "
+            "turn on keepdim in its GlobalAvgPool2d",
+        ),
+    ],
+)
+def test_a_gate_that_does_not_fit_says_what_fits(spec, fix):
+    errors = [f"{i.id} ({i.type}): {i.error}" for i in infer_shapes(spec).layers if i.error]
+    assert fix in errors
+
+
 def test_a_merge_with_one_input_and_a_loose_node_are_named():
     nodes = (
         L("Linear", out_features=4).wired("a", ["input"]),

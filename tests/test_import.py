@@ -15,7 +15,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 import import_models  # noqa: E402  (the modules a user would write)
 
-MODELS = ["SmallResNet", "Inception", "DenseBlock", "Plain"]
+MODELS = ["SmallResNet", "Inception", "DenseBlock", "MobileBlock", "Plain"]
 
 
 def _cli(capsys, *args: str) -> tuple[int, str, str]:

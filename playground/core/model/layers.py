@@ -229,7 +229,13 @@ def _zero_pad_shape(shape: Shape, p: dict[str, Any]) -> Shape:
 
 
 def _global_pool_shape(shape: Shape, p: dict[str, Any]) -> Shape:
-    return (_need_image("GlobalAvgPool2d", shape)[0],)
+    channels = _need_image("GlobalAvgPool2d", shape)[0]
+    return (channels, 1, 1) if p["keepdim"] else (channels,)
+
+
+def _global_pool_build(shape: Shape, p: dict[str, Any]) -> nn.Module:
+    # C×1×1 is plain torch (the Python export writes it); the flat one is our own module
+    return _nn().AdaptiveAvgPool2d(1) if p["keepdim"] else _blocks().GlobalAvgPool2d()
 
 
 # --- blocks (in the convolution group) ----------------------------------------------------
@@ -441,13 +447,24 @@ _register(
     LayerType(
         "GlobalAvgPool2d",
         "convolution",
-        (),
+        (
+            Param(
+                "keepdim",
+                bool,
+                False,
+                help="Keep the output C×1×1 instead of C: a gate per channel that Multiply "
+                "can apply to a C×H×W map (squeeze-and-excite).",
+                saved_if_set=True,
+            ),
+        ),
         "Averages each feature map over the whole image, leaving one number per channel: "
         "C×H×W becomes C. Modern networks use it instead of Flatten before the last Linear "
-        "layer: far fewer weights, and any image size gives the same output size.",
+        "layer: far fewer weights, and any image size gives the same output size. With "
+        "keepdim it gives C×1×1, which 1×1 convolutions can read: squeeze-and-excite does.",
         _global_pool_shape,
         _no_params,
-        lambda s, p: _blocks().GlobalAvgPool2d(),
+        _global_pool_build,
+        lambda p: "keeps C×1×1" if p["keepdim"] else "",
     )
 )
 _register(
@@ -647,15 +664,36 @@ _register(
 # --- merges: where the branches of a graph meet -------------------------------------------
 
 
-def _same_shapes(name: str, shapes: tuple[Shape, ...]) -> Shape:
-    first = shapes[0]
-    for i, other in enumerate(shapes[1:], start=2):
-        if other != first:
+def _is_gate(shape: Shape) -> bool:
+    """A C×1×1 map: one number per channel, that torch spreads over a C×H×W map."""
+    return len(shape) == 3 and shape[1:] == (1, 1)
+
+
+def _value_by_value(shapes: tuple[Shape, ...]) -> Shape:
+    """The shape of Add or Multiply: its inputs' one shape, where a C×1×1 gate per channel
+    counts as the C×H×W map it is spread over."""
+    at = next((i for i, s in enumerate(shapes) if not _is_gate(s)), 0)
+    full = shapes[at]
+    for i, other in enumerate(shapes, start=1):
+        spread = _is_gate(other) and len(full) == 3 and other[0] == full[0]
+        if other != full and not spread:
             raise ShapeError(
-                f"in{i} is {shape_text(other)} but in1 is {shape_text(first)}",
-                _match_hint(first, other),
+                f"in{i} is {shape_text(other)} but in{at + 1} is {shape_text(full)}",
+                _gate_hint(full, other) or _match_hint(full, other),
             )
-    return first
+    return full
+
+
+def _gate_hint(want: Shape, got: Shape) -> str:
+    """What fits where got looks meant as a gate per channel of want; "" where it does not."""
+    if len(want) != 3 or want[1:] == (1, 1):
+        return ""
+    gate = f"a gate per channel must be {want[0]}×1×1"
+    if _is_gate(got):
+        return f"{gate}: give its last Conv2d {want[0]} out_channels"
+    if got == want[:1]:
+        return f"{gate}: turn on keepdim in its GlobalAvgPool2d"
+    return ""
 
 
 def _match_hint(want: Shape, got: Shape) -> str:
@@ -701,10 +739,11 @@ def _merge_type(name: str, rule: Callable, explanation: str) -> LayerType:
 _register(
     _merge_type(
         "Add",
-        lambda shapes, p: _same_shapes("Add", shapes),
+        lambda shapes, p: _value_by_value(shapes),
         "Adds its inputs value by value: where a shortcut meets its block (ResNet). The "
         "gradient flows back to both inputs unchanged, so deep networks still learn. The "
-        "inputs must have the same shape.",
+        "inputs must have the same shape, or one is C×1×1: a number per channel, added to "
+        "the whole map.",
     )
 )
 _register(
@@ -718,9 +757,11 @@ _register(
 _register(
     _merge_type(
         "Multiply",
-        lambda shapes, p: _same_shapes("Multiply", shapes),
+        lambda shapes, p: _value_by_value(shapes),
         "Multiplies its inputs value by value: one branch gates the other (attention, "
-        "squeeze-and-excite). The inputs must have the same shape.",
+        "squeeze-and-excite). The inputs must have the same shape, or one is a C×1×1 gate "
+        "(GlobalAvgPool2d with keepdim, then 1×1 convolutions) that scales each channel of a "
+        "C×H×W map.",
     )
 )
 

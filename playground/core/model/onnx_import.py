@@ -146,7 +146,8 @@ class _Graph:
         if op in ("MaxPool", "AveragePool"):
             return self._pool(node, a), data, {}
         if op in ("GlobalAveragePool", "ReduceMean") and self._global_mean(node, a):
-            return L("GlobalAvgPool2d"), data, {}
+            keep = op == "GlobalAveragePool" or bool(a.get("keepdims", 1))
+            return L("GlobalAvgPool2d", keepdim=keep), data, {}
         if (op == "Flatten" and a.get("axis", 1) == 1) or (
             op == "Reshape" and self.ranks.get(node.output[0]) == 2
         ):

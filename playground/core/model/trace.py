@@ -187,21 +187,16 @@ def _batch_norm(kind: str) -> Callable[[Any, fx.Node], LayerSpec]:
 def _global_pool(m: Any, node: fx.Node) -> LayerSpec:
     if _out_shape(node)[1:] != (1, 1):
         raise ImportRefused(f"{node.name}: adaptive pooling to more than 1×1 has no card")
-    _users_flatten(node)
-    return L("GlobalAvgPool2d")
+    return L("GlobalAvgPool2d", keepdim=True)
 
 
-def _users_flatten(node: fx.Node) -> None:
-    """Global pooling's card gives a flat vector: refused unless what follows flattens it."""
-    for user in node.users:
-        flat = user.target in (torch.flatten, "flatten", "view", "reshape") or (
-            user.op == "call_module" and user.target and "flatten" in str(user.target).lower()
-        )
-        if not flat:
-            raise ImportRefused(
-                f"{node.name}: global pooling here feeds {user.name}, not a flatten: the "
-                "catalog's GlobalAvgPool2d gives a flat vector"
-            )
+def _mean(node: fx.Node) -> LayerSpec:
+    """x.mean((2, 3)) over the height and width: global average pooling."""
+    dims = node.kwargs.get("dim", _arg(node, 1))
+    dims = dims if isinstance(dims, list | tuple) else [dims]
+    if sorted(d % 4 for d in dims if isinstance(d, int)) != [2, 3]:
+        return _refuse(node, "a mean over anything but the height and width")
+    return L("GlobalAvgPool2d", keepdim=bool(node.kwargs.get("keepdim", _arg(node, 2, False))))
 
 
 def _softmax(m: Any, node: fx.Node) -> LayerSpec:
@@ -291,6 +286,8 @@ def _function_layer(node: fx.Node) -> tuple[LayerSpec | None, list[fx.Node]]:
         ), [first]
     if target is F.adaptive_avg_pool2d:
         return _global_pool(None, node), [first]
+    if target in (torch.mean, "mean"):
+        return _mean(node), [first]
     name = getattr(target, "__name__", str(target))
     return _refuse(node, f"{name}()"), []
 
