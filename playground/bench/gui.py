@@ -306,10 +306,11 @@ def folder_load_process(images: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def sweep_process(trials: int) -> dict:
-    """bench.sweep in a new process: the lateness while a sweep of trials trials runs."""
+def sweep_process(trials: int, samples: int, epochs: int) -> dict:
+    """bench.sweep in a new process: the lateness while a sweep of trials trials (each epochs
+    epochs on samples points) runs."""
     out = subprocess.run(
-        [sys.executable, "-m", "playground.bench.sweep", str(trials)],
+        [sys.executable, "-m", "playground.bench.sweep", str(trials), str(samples), str(epochs)],
         capture_output=True,
         text=True,
         check=True,

@@ -1,7 +1,7 @@
-"""The window's fluidity while a sweep runs: `python -m playground.bench.sweep TRIALS` opens
-the window on a toy set, runs a study of TRIALS trials from it as Training ▸ Sweep… does (in
-worker processes, behind the window), and prints the 10 ms timer's lateness and the sweep's
-time as JSON."""
+"""The window's fluidity while a sweep runs: `python -m playground.bench.sweep TRIALS
+[SAMPLES EPOCHS]` opens the window on a toy set, runs a study of TRIALS trials from it as
+Training ▸ Sweep… does (in worker processes, behind the window), and prints the 10 ms
+timer's lateness and the sweep's time as JSON."""
 
 from __future__ import annotations
 
@@ -72,4 +72,4 @@ def _wait(task, ms: int = 0) -> None:
 
 
 if __name__ == "__main__":
-    print(json.dumps(sweep_lateness(int(sys.argv[1]))))
+    print(json.dumps(sweep_lateness(*map(int, sys.argv[1:]))))

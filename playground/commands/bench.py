@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     report["ready_to_train_s"] = median(ready for _, ready in launches)
     report["history_30min_mb"] = history_growth_mb()
     report["folder_load"] = bench_gui.folder_load_process(100 if args.quick else 5000)
-    report["sweep"] = bench_gui.sweep_process(1 if args.quick else 6)
+    report["sweep"] = bench_gui.sweep_process(*((1, 200, 1) if args.quick else (6, 1000, 3)))
     processes = processes_by_default(device) if args.processes is None else args.processes
     if processes > 1:
         scaling_epochs = 1 if args.quick else (10 if gpu else 3)
