@@ -1,12 +1,14 @@
 """The canvas's edits as spec transformations: wiring, inserting, removing, folding and opening
-a Residual card, each giving a graph whose shapes and errors say what a learner sees."""
+a Residual or MBConv card, each giving a graph whose shapes and errors say what a learner sees."""
 
 import json
 
 import pytest
+import torch
 
 from playground.core.errors import SpecError
 from playground.core.model import graph_edit as g
+from playground.core.model.build import build_model
 from playground.core.model.shapes import infer_shapes
 from playground.core.model.spec import LayerSpec, NetworkSpec
 
@@ -120,7 +122,7 @@ def test_a_residual_card_opens_into_its_nodes_with_the_same_shape_and_weights(
         ),
     )
     sealed = infer_shapes(spec, 3)
-    graph, name = g.open_residual(spec, "residual")
+    graph, name = g.open_card(spec, "residual")
     opened = infer_shapes(graph, 3)
     assert opened.ok, opened.error
     assert opened.total_params == sealed.total_params
@@ -129,5 +131,47 @@ def test_a_residual_card_opens_into_its_nodes_with_the_same_shape_and_weights(
     assert any(n.id == "residual_project" for n in block) == projects
     last = opened.layers[g.node_index(graph, "residual")]
     assert last.type == "ReLU" and last.output_shape == sealed.layers[0].output_shape
-    with pytest.raises(SpecError, match="only Residual cards"):
-        g.open_residual(graph, "flatten")
+    with pytest.raises(SpecError, match="only Residual and MBConv do"):
+        g.open_card(graph, "flatten")
+
+
+@pytest.mark.parametrize(
+    ("params", "opened_into"),
+    [
+        (  # the skip: Add; 3×3 at stride 1 pads evenly
+            {"out_channels": 8, "expansion": 6, "kernel_size": 3, "se_ratio": 0.25},
+            {"mbconv_expand", "mbconv_se_scale", "mbconv_project_bn"},
+        ),
+        (  # no expansion, no gate, no skip; an even kernel pads unevenly: ZeroPad2d first
+            {"out_channels": 16, "expansion": 1, "kernel_size": 4, "stride": 2},
+            {"mbconv_pad"},
+        ),
+        (  # 5×5 at stride 3 on 11×11: the odd zero after, as the sealed block pads
+            {"out_channels": 8, "expansion": 4, "kernel_size": 5, "stride": 3, "se_ratio": 0.5},
+            {"mbconv_pad", "mbconv_expand", "mbconv_se_scale"},
+        ),
+    ],
+)
+def test_an_mbconv_card_opens_into_its_layers_that_compute_the_same(params, opened_into):
+    spec = NetworkSpec(
+        (8, 11, 11), (L("MBConv", **params), L("GlobalAvgPool2d"), L("Linear", out_features=3))
+    )
+    sealed = infer_shapes(spec, 3)
+    graph, name = g.open_card(spec, "mbconv")
+    opened = infer_shapes(graph, 3)
+    assert opened.ok, opened.error
+    assert opened.total_params == sealed.total_params
+    block = {n.id: n for n in g.block_nodes(graph, name)}
+    assert opened_into <= set(block) and block["mbconv_depthwise"].params["groups"] > 1
+    skips = params["out_channels"] == 8 and params.get("stride", 1) == 1
+    assert block["mbconv"].type == ("Add" if skips else "BatchNorm2d")
+    out = opened.layers[g.node_index(graph, "mbconv")].output_shape
+    assert out == sealed.layers[0].output_shape
+    # the same weights give the same outputs: it is the sealed block, layer by layer
+    torch.manual_seed(0)
+    a, b = build_model(spec, 3).eval(), build_model(graph, 3).eval()
+    weights = a.state_dict().values()
+    assert [w.shape for w in weights] == [w.shape for w in b.state_dict().values()]
+    b.load_state_dict(dict(zip(b.state_dict(), weights, strict=True)))
+    x = torch.randn(2, 8, 11, 11)
+    torch.testing.assert_close(b(x), a(x))

@@ -258,6 +258,32 @@ def test_a_residual_card_opens_into_its_layers_on_double_click(window, qtbot):
     assert canvas.transform().m11() == pytest.approx(before / 1.15)
 
 
+def test_an_mbconv_card_opens_into_its_layers_on_double_click(window):
+    doc, canvas = window.workspace.document, window.canvas
+    spec = NetworkSpec(
+        (1, 28, 28),
+        (
+            L("Conv2d", out_channels=8, kernel_size=3, padding=1),
+            L("MBConv", out_channels=8, expansion=4, se_ratio=0.25),
+            L("GlobalAvgPool2d"),
+            L("Linear", out_features=10),
+        ),
+    )
+    doc.replace_layers(spec, "MobileNet-ish")
+    total = doc.report.total_params
+    QTest.mouseClick(window.network.mode_button, LEFT)
+    r = canvas.cards["mbconv"].sceneBoundingRect()
+    QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
+    assert "mbconv_block" in canvas.frames and doc.report.ok
+    assert doc.report.total_params == total
+    # the depthwise convolution filters each of the 32 channels on its own
+    assert "32 groups" in canvas.card_text("mbconv_depthwise")
+    assert "→ 32×1×1" in canvas.card_text("mbconv_se_gate")
+    assert "mbconv_se_scale" in canvas.cards and "mbconv_expand" in canvas.cards
+    # the block ends where the card ended: the skip's Add keeps its name and shape
+    assert "Add" in canvas.card_text("mbconv") and "→ 8×28×28" in canvas.card_text("mbconv")
+
+
 def test_edits_are_refused_while_locked(window):
     doc, canvas = window.workspace.document, window.canvas
     doc.replace_layers(small_cnn(), "A small CNN")

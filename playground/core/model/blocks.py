@@ -11,14 +11,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from playground.core.model.geometry import residual_projects, se_squeezed, strided
-
-
-def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """(before, after) zeros that make a kernel at stride give ceil(size / stride) outputs."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
+from playground.core.model.geometry import (
+    mbconv_skips,
+    residual_projects,
+    same_padding,
+    se_squeezed,
+    strided,
+)
 
 
 class SameConv2d(nn.Conv2d):
@@ -104,11 +103,6 @@ class MBConv(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.project(self.se(self.depthwise(self.expand(x))))
         return x + y if self.skip else y
-
-
-def mbconv_skips(in_channels: int, out_channels: int, stride: int, skip: bool) -> bool:
-    """Whether the input is added to the output: only when their shapes are equal."""
-    return skip and stride == 1 and in_channels == out_channels
 
 
 class Residual(nn.Module):

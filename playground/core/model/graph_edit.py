@@ -1,7 +1,7 @@
 """Edits of a graph spec, as the canvas makes them: add a node, wire, unwire, insert on a wire,
-remove, fold nodes into a named block and unfold it, open a sealed Residual card into its own
-nodes. Each takes a spec and gives a new one (a stack becomes the same chain as a graph first);
-a graph may be unfinished in between (a node not wired yet): the shape report names it."""
+remove, fold nodes into a named block and unfold it, open a sealed Residual or MBConv card into
+its own nodes. Each takes a spec and gives a new one (a stack becomes the same chain as a graph
+first); a graph may be unfinished in between (a node not wired yet): the shape report names it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from playground.core.errors import SpecError
-from playground.core.model.geometry import residual_projects
+from playground.core.model.geometry import (
+    Shape,
+    mbconv_skips,
+    residual_projects,
+    same_padding,
+    se_squeezed,
+)
 from playground.core.model.layers import layer_type
 from playground.core.model.shapes import infer_shapes
 from playground.core.model.spec import (
@@ -150,45 +156,95 @@ def block_nodes(spec: NetworkSpec, name: str) -> list[LayerSpec]:
     return [n for n in spec.layers if n.block == name]
 
 
-def open_residual(spec: NetworkSpec, node_id: str) -> tuple[NetworkSpec, str]:
-    """A sealed Residual card replaced by its own nodes (conv, batch norm, ReLU, conv, batch
-    norm, a 1×1 projection on the shortcut when the shape changes, Add, ReLU) grouped as a block
-    with the same output shape and parameter count; and the block's name. The last ReLU keeps
-    the card's id, so what it fed is still fed."""
-    graph = as_graph(spec)
-    index = node_index(graph, node_id)
-    card = graph.layers[index]
-    if card.type != "Residual":
-        raise SpecError(f"{card.type} is not a block that opens: only Residual cards do")
-    source = card.inputs[0] if card.inputs else None
-    in_shape = _input_shape(graph, source)
-    if in_shape is None or len(in_shape) != 3:
-        raise SpecError(f"{node_id} has no image input yet: fix the cards above it first")
-    out, stride = card.params["out_channels"], card.params["stride"]
-    taken = {n.id for n in graph.layers}
+class _Body:
+    """The nodes a sealed card opens into, named after the card; the last keeps its id."""
 
-    def node(type_name: str, suffix: str, inputs: list[str], **params) -> LayerSpec:
-        new_id = unique_node_id(f"{node_id}_{suffix}", taken)
-        taken.add(new_id)
-        return LayerSpec.make(type_name, **params).wired(new_id, inputs)
+    def __init__(self, card_id: str, taken: set[str]) -> None:
+        self.card_id, self.taken, self.nodes = card_id, taken, []
 
+    def add(self, type_name: str, suffix: str, inputs: list[str], **params) -> str:
+        new_id = unique_node_id(f"{self.card_id}_{suffix}", self.taken)
+        self.taken.add(new_id)
+        self.nodes.append(LayerSpec.make(type_name, **params).wired(new_id, inputs))
+        return new_id
+
+    def last(self, type_name: str, inputs: list[str], **params) -> None:
+        """The block's output: it keeps the card's id, so what the card fed is still fed."""
+        self.nodes.append(LayerSpec.make(type_name, **params).wired(self.card_id, inputs))
+
+
+def _residual_body(body: _Body, p: dict, source: str, in_shape: Shape) -> None:
+    """conv, batch norm, ReLU, conv, batch norm; a 1×1 projection on the shortcut when the
+    shape changes; Add; ReLU."""
+    out, stride = p["out_channels"], p["stride"]
     conv = {"kernel_size": 3, "padding": 1, "bias": False}
-    body = [node("Conv2d", "conv1", [source], out_channels=out, stride=stride, **conv)]
-    body.append(node("BatchNorm2d", "bn1", [body[-1].id]))
-    body.append(node("ReLU", "relu1", [body[-1].id]))
-    body.append(node("Conv2d", "conv2", [body[-1].id], out_channels=out, **conv))
-    body.append(node("BatchNorm2d", "bn2", [body[-1].id]))
+    x = body.add("Conv2d", "conv1", [source], out_channels=out, stride=stride, **conv)
+    x = body.add("ReLU", "relu1", [body.add("BatchNorm2d", "bn1", [x])])
+    x = body.add("BatchNorm2d", "bn2", [body.add("Conv2d", "conv2", [x], out_channels=out, **conv)])
     shortcut = source
     if residual_projects(in_shape[0], out, stride):
         project = {"kernel_size": 1, "stride": stride, "bias": False}
-        body.append(node("Conv2d", "project", [source], out_channels=out, **project))
-        body.append(node("BatchNorm2d", "project_bn", [body[-1].id]))
-        shortcut = body[-1].id
-    body.append(node("Add", "add", [body[4].id, shortcut]))
-    body.append(LayerSpec.make("ReLU").wired(node_id, [body[-1].id]))
-    name = unique_node_id(f"{node_id}_block", taken | {n.block for n in graph.layers})
-    body = [replace(n, block=name) for n in body]
-    nodes = [*graph.layers[:index], *body, *graph.layers[index + 1 :]]
+        y = body.add("Conv2d", "project", [source], out_channels=out, **project)
+        shortcut = body.add("BatchNorm2d", "project_bn", [y])
+    body.last("ReLU", [body.add("Add", "add", [x, shortcut])])
+
+
+def _mbconv_body(body: _Body, p: dict, source: str, in_shape: Shape) -> None:
+    """1×1 expand, depthwise k×k (padded as the sealed block pads), squeeze-and-excite (pool
+    to C×1×1, 1×1 reduce, 1×1 expand, Sigmoid, Multiply), 1×1 project; Add when it skips.
+    Each convolution has batch norm and ReLU6 after it, the projection batch norm only."""
+    cin, h, w = in_shape
+    hidden, k, stride, out = cin * p["expansion"], p["kernel_size"], p["stride"], p["out_channels"]
+    pointwise = {"kernel_size": 1, "bias": False}
+    x = source
+    if p["expansion"] != 1:
+        x = body.add("Conv2d", "expand", [x], out_channels=hidden, **pointwise)
+        x = body.add("BatchNorm2d", "expand_bn", [x])
+        x = body.add("ReLU6", "expand_act", [x])
+    (top, bottom), (left, right) = same_padding(h, k, stride), same_padding(w, k, stride)
+    padding = top
+    if len({top, bottom, left, right}) > 1:  # Conv2d pads all sides alike
+        sides = {"left": left, "right": right, "top": top, "bottom": bottom}
+        x, padding = body.add("ZeroPad2d", "pad", [x], **sides), 0
+    depthwise = {"kernel_size": k, "stride": stride, "padding": padding, "groups": hidden}
+    x = body.add("Conv2d", "depthwise", [x], out_channels=hidden, bias=False, **depthwise)
+    x = body.add("BatchNorm2d", "depthwise_bn", [x])
+    x = body.add("ReLU6", "depthwise_act", [x])
+    squeezed = se_squeezed(cin, p["se_ratio"])
+    if squeezed:
+        g = body.add("GlobalAvgPool2d", "squeeze", [x], keepdim=True)
+        g = body.add("Conv2d", "se_reduce", [g], out_channels=squeezed, kernel_size=1)
+        g = body.add("ReLU6", "se_act", [g])
+        g = body.add("Conv2d", "se_expand", [g], out_channels=hidden, kernel_size=1)
+        g = body.add("Sigmoid", "se_gate", [g])
+        x = body.add("Multiply", "se_scale", [x, g])
+    x = body.add("Conv2d", "project", [x], out_channels=out, **pointwise)
+    if mbconv_skips(cin, out, stride, p["skip"]):
+        body.last("Add", [body.add("BatchNorm2d", "project_bn", [x]), source])
+    else:
+        body.last("BatchNorm2d", [x])
+
+
+OPENS = {"Residual": _residual_body, "MBConv": _mbconv_body}  # the sealed cards that open
+
+
+def open_card(spec: NetworkSpec, node_id: str) -> tuple[NetworkSpec, str]:
+    """A sealed Residual or MBConv card replaced by its own nodes grouped as a block, with the
+    same output shape and parameter count; and the block's name."""
+    graph = as_graph(spec)
+    index = node_index(graph, node_id)
+    card = graph.layers[index]
+    if card.type not in OPENS:
+        raise SpecError(f"{card.type} is not a block that opens: only {' and '.join(OPENS)} do")
+    source = card.inputs[0] if card.inputs else None
+    in_shape = _input_shape(graph, source)
+    if source is None or in_shape is None or len(in_shape) != 3:
+        raise SpecError(f"{node_id} has no image input yet: fix the cards above it first")
+    body = _Body(node_id, {n.id for n in graph.layers})
+    OPENS[card.type](body, card.params, source, in_shape)
+    name = unique_node_id(f"{node_id}_block", body.taken | {n.block for n in graph.layers})
+    opened = [replace(n, block=name) for n in body.nodes]
+    nodes = [*graph.layers[:index], *opened, *graph.layers[index + 1 :]]
     return replace(graph, layers=tuple(nodes)), name
 
 

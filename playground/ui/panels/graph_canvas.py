@@ -1,7 +1,8 @@
 """The graph canvas: the network as cards and wires. Drag from a card's output port to another
 card's input port to wire; drop a palette layer on a wire to insert it, on a card to branch from
 it, on empty canvas for a loose card; Delete removes the selected cards and wires; Ctrl+G folds
-the selected cards into a block, double-click opens it (or a Residual card into its layers)."""
+the selected cards into a block, double-click opens it (or a Residual or MBConv card into its
+layers)."""
 
 from __future__ import annotations
 
@@ -233,16 +234,16 @@ class GraphCanvas(QGraphicsView):
         self.rebuild()
 
     def open_card(self, item: CardItem) -> None:
-        """Double-click: a folded block opens; a Residual card opens into its layers."""
+        """Double-click: a folded block opens; a Residual or MBConv card opens into its layers."""
         if item.unit.folded:
             self.open_block(item.unit.id)
             return
         node = self.doc.spec.layers[item.unit.nodes[0]] if item.unit.nodes else None
-        if node is not None and node.type == "Residual":
+        if node is not None and node.type in edit.OPENS:
             opened: list[str] = []
 
             def make() -> NetworkSpec:
-                spec, name = edit.open_residual(self.doc.spec, node.id)
+                spec, name = edit.open_card(self.doc.spec, node.id)
                 opened.append(name)
                 return spec
 
@@ -368,7 +369,7 @@ class GraphCanvas(QGraphicsView):
                 (f"Unfold {block}\tCtrl+Shift+G", lambda: self.unfold_block(block), True)
             )
         node = self.doc.spec.layers[card.unit.nodes[0]] if card and card.unit.nodes else None
-        if node is not None and node.type == "Residual" and not card.unit.folded:
+        if node is not None and node.type in edit.OPENS and not card.unit.folded:
             actions.insert(0, ("Open into its layers", lambda: self.open_card(card), True))
         return actions
 
