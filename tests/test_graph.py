@@ -270,6 +270,29 @@ def test_the_code_of_a_graph_rebuilds_it_and_takes_its_weights():
     torch.testing.assert_close(scores(x), logits_part(model)(x))
 
 
+def test_the_code_and_onnx_carry_the_grouped_conv_and_the_gate(tmp_path):
+    from playground.core.io.codegen import network_code
+    from playground.core.io.export import _onnx
+    from playground.core.model.onnx_import import import_onnx
+
+    spec = squeeze_excite()
+    model = build_model(spec).eval()
+    code = network_code(spec)
+    assert "groups=2" in code and "scaled = maps * gate" in code
+    scope: dict = {}
+    exec(code, scope)
+    rebuilt = scope["build_model"]().eval()
+    rebuilt.load_state_dict(model.state_dict())
+    x = torch.randn(2, 4, 6, 6)
+    torch.testing.assert_close(rebuilt(x), model(x))
+    _onnx(model, torch.zeros(1, 4, 6, 6), tmp_path / "se.onnx", {})
+    back, weights = import_onnx(tmp_path / "se.onnx")
+    assert any(n.type == "Conv2d" and n.params["groups"] == 2 for n in back.layers)
+    imported = build_model(back).eval()
+    imported.load_state_dict(weights)
+    torch.testing.assert_close(imported(x), model(x), atol=1e-5, rtol=1e-4)
+
+
 def _skip_cnn() -> NetworkSpec:
     nodes = (
         L("Conv2d", out_channels=3, kernel_size=3, padding=1).wired("stem", ["input"]),
