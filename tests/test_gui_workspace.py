@@ -298,6 +298,10 @@ def test_image_folder_loads_off_the_gui_thread(window, qtbot, tmp_path, monkeypa
 
 
 def test_cancel_a_slow_folder(window, qtbot, tmp_path, monkeypatch):
+    """The strip of slow work shows in the status bar with its Cancel, and does not make a
+    window at 1024×700 any taller (a row of its own pushed the bottom off the screen)."""
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 700))
     root = tmp_path / "noise"
     rng = np.random.default_rng(0)
     for name in ("a", "b"):
@@ -315,6 +319,8 @@ def test_cancel_a_slow_folder(window, qtbot, tmp_path, monkeypatch):
     bar = window.task_bar
     qtbot.waitUntil(bar.isVisible, timeout=10_000)
     qtbot.waitUntil(lambda: "Reading" in bar.label.text(), timeout=10_000)
+    assert window.size().toTuple() == (1024, 700) and window.minimumSizeHint().height() <= 700
+    assert window.statusBar().geometry().contains(bar.mapTo(window, bar.rect().center()))
     QTest.mouseClick(bar.cancel, LEFT)
     wait_for_tasks(qtbot, window)
     assert window.workspace.dataset is before and not bar.isVisible()

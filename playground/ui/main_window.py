@@ -146,10 +146,12 @@ class MainWindow(FileDropTarget, QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(_panel("Training", self.training, stretch_last=False))
         right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.task_bar)
         right_layout.addWidget(self.views.group_bar)
         right_layout.addWidget(self.views, 1)
         self.start_card.float_over(self.views)  # over the empty views: no height of its own
+        # slow work shows in the status bar: a row of its own above the views made the window
+        # taller than 700 px whenever it came
+        self.statusBar().addPermanentWidget(self.task_bar)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(_panel("Network", self.network))
@@ -203,6 +205,12 @@ class MainWindow(FileDropTarget, QMainWindow):
         # live views yield CPU time to the training thread while it runs
         ws.session.stateChanged.connect(lambda state: set_budgeted(state == SessionState.RUNNING))
         ws.session.finished.connect(self._run_ended)
+        # the card says where to start: once the person trains, or looks at another view, it
+        # would only cover what they came to see
+        ws.session.stateChanged.connect(
+            lambda state: state == SessionState.RUNNING and self.start_card.dismissed()
+        )
+        self.views.currentChanged.connect(self.start_card.hide)
         self._mirror_controls()
 
     def showEvent(self, event) -> None:

@@ -4,7 +4,7 @@ and a Cancel button. It appears only for tasks that last long enough to notice."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from playground.ui.state.tasks import Task
 
@@ -21,10 +21,16 @@ class TaskBar(QFrame):
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setMaximumWidth(240)
-        self.cancel = QPushButton("Cancel")
+        # as tall as the status bar's text: a taller strip would make the window taller
+        line = self.fontMetrics().height()
+        self.bar.setMaximumHeight(line - 4)
+        self.cancel = QToolButton()
+        self.cancel.setText("Cancel")
+        self.cancel.setAutoRaise(True)
+        self.cancel.setMaximumHeight(line + 2)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 6, 4)
-        layout.addWidget(self.label, 1)
+        layout.setContentsMargins(6, 0, 0, 0)  # in the status bar: no taller than its text
+        layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
         self.task: Task | None = None
