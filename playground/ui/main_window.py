@@ -46,6 +46,7 @@ from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.redraw import set_budgeted
 from playground.ui.widgets.start_card import StartCard
 from playground.ui.widgets.task_bar import TaskBar
+from playground.ui.widgets.theme import style_window
 
 if TYPE_CHECKING:
     from playground.ui.dialogs.augment import AugmentDialog
@@ -93,6 +94,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.network.set_dataset_label(f"{ws.loader.ref.source} · loading…")
         self.setAcceptDrops(True)
         self.resize(1440, 880)
+        style_window(self)  # last: see its docstring
 
     def paint(self) -> None:
         """Data set ▸ Paint…: the Boundary tab with the brush on."""
