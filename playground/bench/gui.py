@@ -23,6 +23,7 @@ from playground.core.data.registry import load_dataset
 from playground.core.training.config import TrainConfig
 from playground.core.training.device import TRAINING_THREADS, pick_device, set_torch_threads
 from playground.ui.app import create_app
+from playground.ui.widgets.theme import style_window
 
 TICK_MS = 10
 
@@ -62,6 +63,7 @@ def open_all_views(window) -> QWidget:
     """Every live view on screen at once, in one dashboard window beside the main window."""
     views = window.views
     dashboard = QWidget()
+    style_window(dashboard)  # the views keep the look they have in the window
     grid = QGridLayout(dashboard)
     for i, view in enumerate(
         (
@@ -101,6 +103,7 @@ def training_window(case: Case, config: TrainConfig) -> tuple[QWidget, QWidget]:
 def neuron_window(window) -> QWidget:
     """The neuron view in a window of its own, beside the dashboard, hidden until shown."""
     holder = QWidget()
+    style_window(holder)
     QVBoxLayout(holder).addWidget(window.views.neurons)
     holder.resize(900, 600)
     return holder
