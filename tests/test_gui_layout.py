@@ -57,6 +57,13 @@ def test_tabs_and_training_do_not_move_the_splitters(window, qtbot):
         qtbot.waitUntil(lambda: window.workspace.session.history.last_step > 0, timeout=20_000)
         assert window.splitter.sizes() == before
     assert window.splitter.sizes() == before
+    # trained, the views show more (the Convolution tab its products): still 1024×700
+    for tabs in each_group(window):
+        for i in tabs:
+            QTest.mouseClick(bar, LEFT, NO_MOD, bar.tabRect(i).center())
+            qtbot.wait(50)
+            assert window.minimumSizeHint().height() <= 700, bar.tabText(i)
+            assert window.size().toTuple() == (1024, 700), bar.tabText(i)
 
 
 def test_the_window_fits_1024_by_700_with_a_message_above_the_views(window, qtbot):

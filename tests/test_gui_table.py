@@ -101,6 +101,8 @@ def test_a_category_is_chosen_from_a_list_to_ask_the_network(window, qtbot, tmp_
     with qtbot.waitSignal(ws.session.finished, timeout=120_000):
         QTest.mouseClick(window.training.train_button, LEFT)
     click_tab(window, "Classify")
+    buttons = window.classify_view.findChildren(type(window.training.train_button))
+    assert not any(b.isVisible() for b in buttons if b.text() in ("Open image…", "Paste"))
     form = window.views.numbers
     assert [form.form.labelForField(b).text() for b in form.boxes] == ["size", "colour"]
     colour = form.boxes[1]

@@ -120,15 +120,20 @@ class ClassifyView(QWidget):
             grid.addWidget(QLabel(title), 0, col)
             grid.addWidget(widget, 1, col)
         grid.setColumnStretch(3, 1)
+        # what only pictures are asked with: hidden for a network of numbers (a table, points)
+        self.pictures = QWidget()
+        pictures = QVBoxLayout(self.pictures)
+        pictures.setContentsMargins(0, 0, 0, 0)
+        pictures.addLayout(buttons)
+        if self.pinned is not None:
+            pictures.addWidget(self.pinned)
+        pictures.addWidget(self.stranger)  # above the pictures: in sight in a small window
+        pictures.addLayout(grid)
+        pictures.addWidget(self.show_saliency)
+        pictures.addWidget(self.message)
         content = QWidget()
         self.content = layout = QVBoxLayout(content)
-        layout.addLayout(buttons)
-        if self.pinned is not None:
-            layout.addWidget(self.pinned)
-        layout.addWidget(self.stranger)  # above the pictures: in sight in a small window
-        layout.addLayout(grid)
-        layout.addWidget(self.show_saliency)
-        layout.addWidget(self.message)
+        layout.addWidget(self.pictures)
         if self.why is not None:  # the maps beside the bars where the window is wide enough
             layout.addWidget(WideRow(self.bars, self.why, WIDE_PX))
         else:

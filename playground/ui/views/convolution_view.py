@@ -10,9 +10,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 GRAY = pg.colormap.get("CET-L1")
 FRAME = pg.mkPen("#E07B22", width=2)
 UNREACHED = (236, 239, 242, 255)
+
+
+IMAGES_MIN_H = 150
 
 
 class ConvolutionView(QWidget):
@@ -116,11 +121,22 @@ class ConvolutionView(QWidget):
         controls.addWidget(self.speed)
         controls.addWidget(QLabel("Position"))
         controls.addWidget(self.position, 2)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(top)
+        inner.addWidget(self.note)
+        inner.addWidget(self.images, 1)
+        inner.addWidget(self.numbers)
+        # the pictures keep a size that reads; where the window is short (1024×700) the page
+        # scrolls instead of squeezing them to a line or making the window taller
+        self.images.setMinimumHeight(IMAGES_MIN_H)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.note)
-        layout.addWidget(self.images, 1)
-        layout.addWidget(self.numbers)
+        layout.addWidget(scroll, 1)
         layout.addLayout(controls)
 
     def _wire(self) -> None:

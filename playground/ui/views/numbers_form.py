@@ -34,6 +34,7 @@ class NumbersForm(QWidget):
         self.ask = QPushButton("Answer")
         self.result = QLabel()
         self.result.setObjectName("numbersAnswer")
+        self.result.setWordWrap(True)  # a long answer wraps instead of widening the page
         self.hide()
 
     def set_fields(self, fields: list[RawField]) -> None:
@@ -47,6 +48,7 @@ class NumbersForm(QWidget):
         self.ask.clicked.connect(self._answer)
         self.result = QLabel("Type values and press Answer to see what the network predicts.")
         self.result.setObjectName("numbersAnswer")
+        self.result.setWordWrap(True)  # a long answer wraps instead of widening the page
         self.form.addRow(self.ask, self.result)
         self.setVisible(bool(fields))
 

@@ -260,6 +260,7 @@ class ViewTabs(QTabWidget):
             self.confusion.set_data([], np.zeros(0, dtype=np.int64), None, None)
             self.projector.set_samples(None, [])
             self.numbers.set_fields([])
+            self.classify.pictures.show()
             return
         from playground.core.data.view_arrays import as_pictures, view_arrays  # torch: loaded
 
@@ -287,7 +288,9 @@ class ViewTabs(QTabWidget):
         from playground.core.inspect.inference import raw_input_fields
 
         pre = d.preprocessing
-        self.numbers.set_fields(raw_input_fields(pre) if pre.kind == "points" else [])
+        numbers = pre.kind == "points"
+        self.numbers.set_fields(raw_input_fields(pre) if numbers else [])
+        self.classify.pictures.setVisible(not numbers)  # no picture to open, paste or draw
 
     def _table_points(self) -> None:
         """A table's points over the two inputs the Boundary plane spans, in their units."""
