@@ -59,6 +59,12 @@ def test_step_feature_maps_pins_and_grad_cam_on_a_graph(window, qtbot, tmp_path)
     maps = dict(window.views.feature_maps.layers)
     assert list(maps) == ["conv2d Conv2d", "conv2d_2 Conv2d", "conv2d_3 Conv2d"]
     assert maps["conv2d_3 Conv2d"].shape == (16, 14, 14)  # the shortcut's own maps
+    # at 1024×700 every layer's tiles keep a legible height: the maps scroll instead
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 700))
+    qtbot.wait(50)
+    heights = [image.getViewBox().height() for image in window.views.feature_maps._images]
+    assert min(heights) >= 80, heights
     label = ws.dataset.class_names[int(ws.dataset.y_val[5])]
     qtbot.waitUntil(lambda: strip.cards[0].headline.text().startswith(f"{label}: "), timeout=10_000)
     # Grad-CAM of a dropped photo looks at the last convolution.

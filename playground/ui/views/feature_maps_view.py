@@ -5,13 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.core.data.mosaic import mosaic
 from playground.core.training.events import Probe
 from playground.ui.widgets.live_view import LiveView
 
 MAX_MAPS = 16
+
+
+LAYER_MIN_H = 130  # a layer's title and its tiles, two rows of them still legible
 
 
 class FeatureMapsView(LiveView):
@@ -33,9 +44,14 @@ class FeatureMapsView(LiveView):
         top = QHBoxLayout()
         top.addWidget(self.sample_index)
         top.addWidget(self.source, 1)
+        # many layers (a ResNet's six convolutions) scroll rather than shrink to their titles
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.plots)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.plots, 1)
+        layout.addWidget(scroll, 1)
         self._dataset_samples: np.ndarray | None = None
         self._layout: list[tuple[str, tuple[int, ...]]] = []
         self._images: list[pg.ImageItem] = []
@@ -66,6 +82,7 @@ class FeatureMapsView(LiveView):
 
     def render_blank(self) -> None:
         self.plots.clear()
+        self.plots.setMinimumHeight(0)
         self._layout, self._images, self.layers = [], [], []
         self.plots.addLabel(
             "Train the network (or open a trained project) to see what each layer makes of "
@@ -90,6 +107,7 @@ class FeatureMapsView(LiveView):
         """One plot per layer, titled with its map count and size."""
         self.plots.clear()
         self._layout, self._images = layout, []
+        self.plots.setMinimumHeight(LAYER_MIN_H * len(layout))
         for name, shape in layout:
             # A bare ViewBox: a PlotItem (axes, menus) took ~25 ms to build per layer.
             title = f"{name}: {shape[0]} maps of {shape[1]}×{shape[2]}"
