@@ -55,5 +55,7 @@ def test_replacing_the_imagenet_network_lets_it_go(window, qtbot):
     modules, mb = seen[-1]
     assert modules == 0  # no model of any network kept
     assert mb < seen[0][1] + 5  # nor its weights: each load's 18 MB are let go
-    if sys.platform.startswith("linux"):  # after two loads, the process keeps its size
-        assert resident[-1] - resident[1] < 15, resident
+    # the first loads settle the allocator's arenas (+10 to +40 MB, varying from run to run);
+    # a network's 18 MB kept per load would then still grow the process round after round
+    if sys.platform.startswith("linux"):
+        assert resident[-1] - resident[3] < 10, resident
