@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import signal
 import sys
 import threading
@@ -272,9 +274,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         code = _train(args, project, config, cluster)
         wait_for_all()
-        return code
     finally:
         leave()
+    # Gloo's worker threads can abort the interpreter's finalization (std::terminate: torchrun
+    # then calls the run failed though every rank finished and the project is written): this
+    # rank's work is done and its files closed, so it ends here, its output flushed
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _train(
