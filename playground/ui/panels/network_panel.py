@@ -96,7 +96,9 @@ class NetworkPanel(QWidget):
 
     def toggle_mode(self) -> None:
         spec = self.doc.spec
-        if spec.is_graph and spec.as_stack_if_straight().is_graph:
+        if self.doc.locked:  # the menu's item is there while training runs: said, not raised
+            self.problem.emit("The network cannot change while training runs: stop it first")
+        elif spec.is_graph and spec.as_stack_if_straight().is_graph:
             self.problem.emit(self.mode_button.toolTip())  # it branches: no stack to show
         elif spec.is_graph:
             self.doc.replace_layers(spec.as_stack_if_straight(), "Show as a stack")
