@@ -44,6 +44,7 @@ from playground.ui.view_assembly import build_training_panel, build_view_tabs
 from playground.ui.widgets.banner import MessageBanner
 from playground.ui.widgets.file_drops import FileDropTarget
 from playground.ui.widgets.redraw import set_budgeted
+from playground.ui.widgets.scroll import scrolled
 from playground.ui.widgets.start_card import StartCard
 from playground.ui.widgets.task_bar import TaskBar
 from playground.ui.widgets.theme import style_window
@@ -67,12 +68,9 @@ def _panel(title: str, *widgets: QWidget, stretch_last: bool = True) -> QFrame:
 
 def _scrolled(widget: QWidget) -> QScrollArea:
     """widget in a vertical scroll area: what does not fit scrolls instead of being squeezed."""
-    scroll = QScrollArea()
+    scroll = scrolled(widget)
     scroll.setObjectName("panelScroll")
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(widget)
     return scroll
 
 

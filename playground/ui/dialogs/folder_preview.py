@@ -7,17 +7,16 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFrame,
     QGridLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from playground.core.data.preview import THUMB_SIDE, THUMBNAILS, ClassPreview
+from playground.ui.widgets.dialog_buttons import load_buttons
 from playground.ui.widgets.images import array_pixmap
+from playground.ui.widgets.scroll import scrolled
 
 
 class FolderPreviewDialog(QDialog):
@@ -47,15 +46,8 @@ class FolderPreviewDialog(QDialog):
                 thumb.setFixedSize(THUMB_SIDE, THUMB_SIDE)
                 thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
                 grid.addWidget(thumb, row, col)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.rows)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.load = self.buttons.addButton("Load", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.load.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        scroll = scrolled(self.rows)
+        self.buttons, self.load = load_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(scroll, 1)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from playground.core.data.ref import TASKS, DatasetRef
 from playground.core.data.table import TEXT, Table, TableChoice, task_of
 from playground.core.errors import DatasetError
+from playground.ui.widgets.dialog_buttons import load_buttons
 
 PREVIEW_ROWS = 20
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
@@ -65,11 +65,7 @@ class TablePreviewDialog(QDialog):
         form.addRow("Task", self.task)
         form.addRow("Inputs", self.inputs)
         form.addRow("", self.fill)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.load = self.buttons.addButton("Load", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.load.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.load = load_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.grid, 1)

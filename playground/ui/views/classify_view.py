@@ -15,12 +15,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from playground.ui.views.pinned_strip import PinnedStrip
 from playground.ui.widgets.draw_pad import DrawPad
 from playground.ui.widgets.images import array_pixmap, pil_pixmap, saliency_overlay
 from playground.ui.widgets.probability_bars import ProbabilityBars
+from playground.ui.widgets.scroll import scrolled
 from playground.ui.widgets.stranger_note import StrangerNote
 from playground.ui.widgets.wide_row import WideRow
 
@@ -140,10 +139,7 @@ class ClassifyView(QWidget):
             layout.addWidget(self.bars)
         layout.addStretch(1)
         # what does not fit a small window (the explanations below the bars) scrolls
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        scroll = scrolled(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

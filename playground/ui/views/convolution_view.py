@@ -10,11 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -25,6 +23,7 @@ from playground.core.model.spec import card_name
 from playground.ui.state.tasks import stateless
 from playground.ui.views.convolution_text import dot_product_text
 from playground.ui.widgets.plots import DIVERGING
+from playground.ui.widgets.scroll import scrolled
 
 if TYPE_CHECKING:
     from playground.core.inspect.convolution import ConvWalk
@@ -131,10 +130,7 @@ class ConvolutionView(QWidget):
         # the pictures keep a size that reads; where the window is short (1024×700) the page
         # scrolls instead of squeezing them to a line or making the window taller
         self.images.setMinimumHeight(IMAGES_MIN_H)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        scroll = scrolled(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(controls)

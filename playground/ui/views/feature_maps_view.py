@@ -6,10 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 from playground.core.data.mosaic import mosaic
 from playground.core.training.events import Probe
 from playground.ui.widgets.live_view import LiveView
+from playground.ui.widgets.scroll import scrolled
 
 MAX_MAPS = 16
 
@@ -45,10 +44,7 @@ class FeatureMapsView(LiveView):
         top.addWidget(self.sample_index)
         top.addWidget(self.source, 1)
         # many layers (a ResNet's six convolutions) scroll rather than shrink to their titles
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.plots)
+        scroll = scrolled(self.plots)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
