@@ -226,3 +226,17 @@ def stroke(view, points: list[tuple[float, float]]) -> None:
     for x, y in points[1:]:
         QTest.mouseMove(port, on_screen(view, x, y))
     QTest.mouseRelease(port, LEFT, NO_MOD, on_screen(view, *points[-1]))
+
+
+def paint_two_classes(window, qtbot, ys) -> None:
+    """Paint (Data set ▸ Paint): blue down x = −4, then orange down x = 4, through ys, as mouse
+    strokes on the Boundary plane; returns once the painted points are the data set."""
+    ws = window.workspace
+    window.findChild(type(window.menus.undo), "paint").trigger()
+    view, bar = window.views.boundary, window.views.boundary.paint_bar
+    qtbot.waitUntil(lambda: view.plot.isVisible())
+    QTest.mouseClick(bar.classes.button(0), LEFT)
+    stroke(view, [(-4, y) for y in ys])
+    QTest.mouseClick(bar.classes.button(1), LEFT)
+    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
+        stroke(view, [(4, y) for y in ys])

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from test_gui_main_window import set_spin
 
 from gui_helpers import LEFT, NO_MOD, FakeDragManager, deliver_drop
 from playground.core.model.spec import LayerSpec, NetworkSpec
@@ -76,11 +77,9 @@ def click_card(canvas, unit: str, modifier=NO_MOD) -> None:
     QTest.mouseClick(canvas.viewport(), LEFT, modifier, at(canvas, r.center() + QPointF(0, 4)))
 
 
-def set_spin(spin, value) -> None:
-    spin.setFocus()
-    QTest.keyClick(spin, Qt.Key.Key_A, CTRL)
-    QTest.keyClicks(spin, str(value))
-    QTest.keyClick(spin, Qt.Key.Key_Return)
+def double_click_card(canvas, unit: str) -> None:
+    r = canvas.cards[unit].sceneBoundingRect()
+    QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
 
 
 def test_a_residual_block_wired_by_mouse_trains_then_folds_and_opens(window, drags, qtbot):
@@ -142,8 +141,7 @@ def test_a_residual_block_wired_by_mouse_trains_then_folds_and_opens(window, dra
     assert "▣ down · 4 layers" in canvas.card_text("down") and canvas.cards["down"].isSelected()
     assert window.inspector.title.text() == "Block down"
     # Double-click opens it in place: its cards inside a frame named after it.
-    r = canvas.cards["down"].sceneBoundingRect()
-    QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
+    double_click_card(canvas, "down")
     assert set(parts) <= set(canvas.cards) and "down" in canvas.frames
     # Ctrl+Shift+G unfolds it for good; Ctrl+Z folds it again.
     click_card(canvas, "add")
@@ -219,8 +217,7 @@ def test_a_residual_card_opens_into_its_layers_on_double_click(window, qtbot):
     doc.replace_layers(spec, "ResNet-ish")
     total = doc.report.total_params
     QTest.mouseClick(window.network.mode_button, LEFT)
-    r = canvas.cards["residual"].sceneBoundingRect()
-    QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
+    double_click_card(canvas, "residual")
     assert "residual_project" in canvas.cards and "residual_block" in canvas.frames
     assert doc.report.total_params == total and doc.report.ok
     assert "→ 16×14×14" in canvas.card_text("residual")
@@ -272,8 +269,7 @@ def test_an_mbconv_card_opens_into_its_layers_on_double_click(window):
     doc.replace_layers(spec, "MobileNet-ish")
     total = doc.report.total_params
     QTest.mouseClick(window.network.mode_button, LEFT)
-    r = canvas.cards["mbconv"].sceneBoundingRect()
-    QTest.mouseDClick(canvas.viewport(), LEFT, NO_MOD, at(canvas, r.center()))
+    double_click_card(canvas, "mbconv")
     assert "mbconv_block" in canvas.frames and doc.report.ok
     assert doc.report.total_params == total
     # the depthwise convolution filters each of the 32 channels on its own

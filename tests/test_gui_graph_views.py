@@ -3,28 +3,17 @@ a pinned image, and Grad-CAM on a dropped photo."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from test_gui_canvas import small_cnn
 
 from gui_helpers import LEFT, click_tab, drop_files, wait_for_tasks, wait_for_views
 from handwriting import photo_of_digit
 from playground.core.model import graph_edit as g
-from playground.core.model.spec import LayerSpec, NetworkSpec
-
-L = LayerSpec.make
+from playground.core.model.spec import NetworkSpec
 
 
 def residual_cnn() -> NetworkSpec:
     """conv → [conv stride 2] + [1×1 conv stride 2] → Add → ReLU → Flatten → Linear."""
-    stack = NetworkSpec(
-        (1, 28, 28),
-        (
-            L("Conv2d", out_channels=8, kernel_size=3, padding=1),
-            L("Conv2d", out_channels=16, kernel_size=3, padding=1, stride=2),
-            L("ReLU"),
-            L("Flatten"),
-            L("Linear", out_features=10),
-        ),
-    )
-    spec, add = g.add_node(stack, "Add", ["conv2d_2", "conv2d"])
+    spec, add = g.add_node(small_cnn(), "Add", ["conv2d_2", "conv2d"])
     spec = g.connect(spec, add, "relu")
     spec, short = g.insert_on_wire(spec, "conv2d", add, "Conv2d")
     index = g.node_index(spec, short)

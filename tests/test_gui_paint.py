@@ -5,7 +5,7 @@ import numpy as np
 import torch
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, stroke
+from gui_helpers import LEFT, paint_two_classes, stroke
 from playground.core.data.dataset import point_inputs
 from playground.core.inspect.inference import inference_model
 from playground.core.inspect.probes import grid_probabilities
@@ -65,15 +65,8 @@ def orange_at(view, x: float, y: float) -> bool:
 
 def test_painting_while_training_moves_the_boundary(window, qtbot):
     ws = window.workspace
-    window.findChild(type(window.menus.undo), "paint").trigger()
+    paint_two_classes(window, qtbot, np.linspace(-4, 0, 8))
     view = window.views.boundary
-    bar = view.paint_bar
-    qtbot.waitUntil(lambda: view.plot.isVisible())
-    QTest.mouseClick(bar.classes.button(0), LEFT)
-    stroke(view, [(-4, y) for y in np.linspace(-4, 0, 8)])
-    QTest.mouseClick(bar.classes.button(1), LEFT)
-    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
-        stroke(view, [(4, y) for y in np.linspace(-4, 0, 8)])
     window.findChild(type(window.menus.undo), "preset-mlp").trigger()
     window.training.lr.setValue(0.01)
     window.training.epochs.setValue(2000)

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 
-from gui_helpers import LEFT, click_menu, click_tab, stroke, toy_mlp
+from gui_helpers import LEFT, click_menu, click_tab, paint_two_classes, toy_mlp
 from playground.core.training.sweep_results import read_study
 from playground.ui.dialogs.sweep import SweepDialog
 
@@ -134,14 +134,7 @@ def test_a_sweep_of_painted_points_from_the_window(window, qtbot, tmp_path):
     """Points painted on the Boundary plane travel to the sweep's worker processes: two tiny
     trials train on them and land in the runs."""
     ws = window.workspace
-    window.findChild(type(window.menus.undo), "paint").trigger()
-    view, bar = window.views.boundary, window.views.boundary.paint_bar
-    qtbot.waitUntil(lambda: view.plot.isVisible())
-    QTest.mouseClick(bar.classes.button(0), LEFT)
-    stroke(view, [(-4, y) for y in np.linspace(-4, 4, 12)])
-    QTest.mouseClick(bar.classes.button(1), LEFT)
-    with qtbot.waitSignal(ws.datasetChanged, timeout=30_000):
-        stroke(view, [(4, y) for y in np.linspace(-4, 4, 12)])
+    paint_two_classes(window, qtbot, np.linspace(-4, 4, 12))
     window.findChild(type(window.menus.undo), "preset-mlp").trigger()
     window.training.epochs.setValue(1)
     # Training ▸ Sweep…'s action (a later window's menu clicks go astray offscreen)
