@@ -6,6 +6,8 @@ import json
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
+from test_gui_canvas import click_card
+from test_gui_main_window import set_spin
 
 from gui_helpers import LEFT, NO_MOD, answer_next_dialog, wait_for_tasks
 from playground.core.practice.challenge import find_challenge
@@ -17,6 +19,7 @@ def _open_practice(window, qtbot, name):
     QTest.keyClick(window, Qt.Key.Key_F2)
     qtbot.waitUntil(window.practice_dock.isVisible)
     panel = window.practice_dock.widget()
+    panel.tree.scrollToItem(panel.item(name))  # as the learner scrolls down the list
     rect = panel.tree.visualItemRect(panel.item(name))
     QTest.mouseClick(panel.tree.viewport(), LEFT, NO_MOD, rect.center())
     assert panel.current.name == name
@@ -111,3 +114,26 @@ def test_predict_then_run_with_hints_and_the_solution_shown(window, qtbot):
     assert verdict == "Passed with the solution shown."
     assert box.verdict.text().startswith("Not quite: the answer is “one straight line”.")
     assert panel.item(name).text(0).endswith("✓ (with solution)")
+
+
+def test_a_branching_challenge_is_mended_on_the_canvas_and_passes(window, qtbot):
+    name = "skip-same-shape"
+    panel = _open_practice(window, qtbot, name)
+    box = panel.predict
+    right = box.group.buttons()[0]  # "the network cannot run until both inputs have …"
+    QTest.mouseClick(right, LEFT, NO_MOD, QPoint(8, right.height() // 2))
+    QTest.mouseClick(box.lock_button, LEFT)
+    _load(window, qtbot, panel, name)
+    canvas = window.canvas
+    assert window.network.showing_graph and canvas.isVisible()
+    assert canvas.cards["add"].card.error and "16" in canvas.card_text("add")
+    assert not window.training.train_button.isEnabled()
+    # The branch's Linear layer given 16 outputs, by a click on its card and the inspector.
+    click_card(canvas, "fc2")
+    set_spin(window.inspector.editors["out_features"], 16)
+    assert not canvas.cards["add"].card.error and "✓ ready to train" in canvas.footer
+    _train(window, qtbot)
+    verdict, lines = _check(qtbot, panel)
+    assert verdict == "Passed.", lines
+    assert "✓ A skip connection: your network has 1 skip connection" in lines
+    assert box.verdict.text().startswith("You predicted it.")

@@ -122,6 +122,30 @@ WRONG = {
         lambda: _with_layers(_start("probability-sum"), L("Linear", out_features=2)),
         "your network is not the one this challenge starts with",
     ),
+    "skip-deep-sigmoid": (
+        lambda: _trained_start("skip-deep-sigmoid"),
+        "your network has no skip connection; draw one",
+    ),
+    "skip-same-shape": (
+        lambda: _start("skip-same-shape"),
+        "your network has no trained weights",
+    ),
+    "regression-free-output": (
+        lambda: _trained_start("regression-free-output"),
+        "your network ends with Sigmoid; this asks for it to end with Linear",
+    ),
+    "regression-straight-line": (
+        lambda: _start("regression-straight-line"),
+        "your network has trained 0 epochs; this asks for at least 1",
+    ),
+    "regression-sine": (
+        lambda: _trained_start("regression-sine"),
+        "this asks for at least 0.9",
+    ),
+    "regression-error-units": (
+        lambda: _trained_start("regression-error-units"),
+        "this asks for at most 0.08",
+    ),
 }
 ON_TOY_OR_DIGITS = [c.name for c in all_challenges() if c.start.dataset is not None]
 

@@ -107,6 +107,9 @@ def test_a_damaged_progress_file_starts_afresh(tmp_path):
     assert "must be an object" in Progress(path).problem
 
 
+_NODE = {"id": "a", "type": "Linear", "params": {"out_features": 2}, "inputs": ["input"]}
+
+
 def _file(**changes):
     base = {
         "format": "playground.challenge",
@@ -137,6 +140,20 @@ def _file(**changes):
         ({"start": {"dataset": "xor", "layers": [{"type": "Nope"}]}}, "unknown layer type"),
         ({"start": {"dataset": "xor", "preset": "mlp", "training": {"lr": -1}}}, "learning rate"),
         ({"predict": {"question": "q", "choices": ["a"], "answer": 0}}, "at least 2 choices"),
+        ({"start": {"dataset": "xor", "nodes": [_NODE]}}, "need the output node's id"),
+        ({"start": {"dataset": "xor", "nodes": [_NODE], "output": "b"}}, "output"),
+        ({"start": {"dataset": "xor", "nodes": [_NODE], "output": "a", "preset": "mlp"}}, "one of"),
+        (
+            {"checks": [{"kind": "metric", "metric": "val_r2", "min": 0.9}]},
+            "does not score classes",
+        ),
+        (
+            {
+                "start": {"dataset": "sine", "preset": "mlp"},
+                "checks": [{"kind": "metric", "metric": "val_accuracy", "min": 0.9}],
+            },
+            "val_accuracy does not score a regression",
+        ),
         ({"predict": {"question": "q", "choices": ["a", "b"], "answer": 5}}, "answer"),
     ],
 )

@@ -345,7 +345,7 @@ _register(
         _linear_shape,
         _linear_count,
         lambda s, p: _nn().Linear(s[0], p["out_features"], bias=p["bias"]),
-        lambda p: f"{p['out_features']} neurons",
+        lambda p: f"{p['out_features']} neuron{'s' * (p['out_features'] != 1)}",
     )
 )
 _register(

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.data.ref import DatasetRef
+from playground.core.data.toy import REGRESSION_TOYS
 from playground.core.errors import PlaygroundError
 from playground.core.limits import LimitError, brief, finite_number, mib, parse_json
 from playground.core.model.presets import PRESETS
 from playground.core.model.spec import NetworkSpec
-from playground.core.practice.checks import Check, parse_check
+from playground.core.practice.checks import REGRESSION_METRICS, Check, parse_check
 from playground.core.training.config import TrainConfig
 
 FORMAT = "playground.challenge"
@@ -38,7 +39,9 @@ IDEAS = (
     ("convolution", "Convolution"),
     ("pooling", "Pooling"),
     ("depth", "Depth and vanishing gradients"),
+    ("skip", "Skip connections"),
     ("probability", "The probability vector"),
+    ("regression", "Regression"),
     ("transfer", "Transfer learning"),
 )
 IDEA_TITLES = dict(IDEAS)
@@ -50,12 +53,21 @@ class ChallengeError(PlaygroundError):
 
 @dataclass(frozen=True)
 class Setup:
-    """A state to load: the data set, the network (a preset or layers) and the settings."""
+    """A state to load: the data set, the network (a preset, layers stacked, or a graph's
+    nodes and output) and the settings."""
 
     dataset: DatasetRef | None  # None: the learner's own photos (OWN_PHOTOS)
     preset: str = ""
-    layers: tuple[dict[str, Any], ...] = ()
+    layers: tuple[dict[str, Any], ...] = ()  # a stack's layers, or a graph's nodes
     training: TrainConfig = field(default_factory=TrainConfig)
+    output: str = ""  # a graph's output node; "" for a stack
+
+    def network(self, input_shape: tuple[int, ...]) -> dict[str, Any]:
+        """The network as a spec's JSON value, on inputs of input_shape."""
+        head = {"format": "playground.network", "input_shape": list(input_shape)}
+        if self.output:
+            return head | {"version": 2, "nodes": list(self.layers), "output": self.output}
+        return head | {"version": 1, "layers": list(self.layers)}
 
 
 @dataclass(frozen=True)
@@ -110,13 +122,15 @@ def _challenge(d: Any) -> Challenge:
         raise ChallengeError("a challenge needs at least one check")
     start = _setup(d.get("start"), "start")
     solution = _setup(d.get("solution"), "solution", start)
+    parsed = tuple(parse_check(c, i + 1) for i, c in enumerate(checks))
+    _metrics_fit_task(parsed, start.dataset)
     return Challenge(
         name,
         _text(d.get("title"), "title", 80),
         idea,
         _text(d.get("goal"), "goal"),
         start,
-        tuple(parse_check(c, i + 1) for i, c in enumerate(checks)),
+        parsed,
         tuple(_text(h, "a hint") for h in _list(d.get("hints"), "hints", MAX_HINTS)),
         solution,
         _prediction(d["predict"]) if d.get("predict") is not None else None,
@@ -131,23 +145,18 @@ def _setup(d: Any, what: str, base: Setup | None = None) -> Setup:
     dataset = base.dataset if base else None
     if "dataset" in d or base is None:
         dataset = _dataset(d.get("dataset"), what)
-    preset, layers = (base.preset, base.layers) if base else ("", ())
-    if "preset" in d or "layers" in d:
-        preset, layers = d.get("preset", ""), d.get("layers", [])
+    preset, layers, output = (base.preset, base.layers, base.output) if base else ("", (), "")
+    if "preset" in d or "layers" in d or "nodes" in d:
+        preset, output = d.get("preset", ""), d.get("output", "") if "nodes" in d else ""
         if not isinstance(preset, str) or (preset and preset not in PRESETS):
             raise ChallengeError(f"{what}: unknown preset {brief(preset)}")
-        layers = tuple(_list(layers, f"{what} layers", 64))
-        # the layers are checked as a spec is (input shape aside): NetworkSpec parses them
-        NetworkSpec.from_dict(
-            {
-                "format": "playground.network",
-                "version": 1,
-                "input_shape": [1],
-                "layers": list(layers),
-            }
-        )
-        if bool(preset) == bool(layers):
-            raise ChallengeError(f"{what} needs a preset or layers, one of them")
+        if sum(bool(d.get(k)) for k in ("preset", "layers", "nodes")) != 1:
+            raise ChallengeError(f"{what} needs a preset, layers or nodes, one of them")
+        if "nodes" in d and not (isinstance(output, str) and output):
+            raise ChallengeError(f"{what}: a graph's nodes need the output node's id")
+        layers = tuple(_list(d.get("nodes", d.get("layers")), f"{what} layers", 64))
+        # the network is checked as a spec is (input shape aside): NetworkSpec parses it
+        NetworkSpec.from_dict(Setup(None, "", layers, output=output).network((1,)))
     settings = dict(base.training.to_dict()) if base else {}
     training = d.get("training", {})
     if not isinstance(training, dict):
@@ -155,7 +164,18 @@ def _setup(d: Any, what: str, base: Setup | None = None) -> Setup:
     for key, value in training.items():  # a setting's message quotes its value in full
         if isinstance(value, str) and len(value) > 200:
             raise ChallengeError(f"{what} training {brief(key)} is longer than 200 characters")
-    return Setup(dataset, preset, layers, TrainConfig.from_dict({**settings, **training}))
+    return Setup(dataset, preset, layers, TrainConfig.from_dict({**settings, **training}), output)
+
+
+def _metrics_fit_task(checks: tuple[Check, ...], ref: DatasetRef | None) -> None:
+    """A regression is scored by R² and its error, classes by accuracy: never the other's
+    (a challenge's data set is a bundled one, or photos)."""
+    regression = ref is not None and ref.source in REGRESSION_TOYS
+    wrong = ("val_accuracy",) if regression else REGRESSION_METRICS
+    for n, check in enumerate(checks, 1):
+        if check.kind == "metric" and check.what in wrong:
+            task = "a regression" if regression else "classes"
+            raise ChallengeError(f"check {n}: {check.what} does not score {task}")
 
 
 def _dataset(d: Any, what: str) -> DatasetRef | None:

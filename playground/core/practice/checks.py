@@ -11,11 +11,14 @@ from playground.core.errors import PlaygroundError
 from playground.core.limits import brief, finite_number
 from playground.core.practice.facts import ACTIVATIONS, Facts
 
-METRICS = {  # name: (the words, shown as a percentage)
-    "val_accuracy": ("accuracy on the validation data", True),
-    "val_loss": ("loss on the validation data", False),
-    "train_loss": ("loss on the training data", False),
+METRICS = {  # name: the words
+    "val_accuracy": "accuracy on the validation data",
+    "val_r2": "R² on the validation data",
+    "val_mae": "mean absolute error on the validation data",
+    "val_loss": "loss on the validation data",
+    "train_loss": "loss on the training data",
 }
+REGRESSION_METRICS = ("val_r2", "val_mae")
 LIMITS = {  # name: (singular, plural, verb phrase of "your network …")
     "hidden_layers": ("hidden layer", "hidden layers", "has"),
     "neurons": ("hidden neuron", "hidden neurons", "has"),
@@ -32,6 +35,7 @@ RULES = (
     "ends_with",
     "same_as_start",
     "frozen",
+    "has_skip",
 )
 MEASURES = ("loss_gap",)
 SETTINGS = {  # name: the words
@@ -132,12 +136,18 @@ def _percent(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
+def _two_places(x: float) -> str:
+    return f"{x:.2f}"
+
+
 def _number(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1 else f"{x:.3g}"
 
 
 def _show(metric: str):
-    return _percent if METRICS[metric][1] else _number
+    if metric == "val_accuracy":
+        return _percent
+    return _two_places if metric == "val_r2" else _number
 
 
 def _count(n: float, limit: str) -> str:
@@ -147,7 +157,7 @@ def _count(n: float, limit: str) -> str:
 
 _LABELS = {
     "data": lambda c: f"The challenge's data set ({c.value})",
-    "metric": lambda c: _cap(f"{METRICS[c.what][0]} {_range(c, _show(c.what))}"),
+    "metric": lambda c: _cap(f"{METRICS[c.what]} {_range(c, _show(c.what))}"),
     "limit": lambda c: f"{LIMITS[c.what][1].capitalize()}: {_range(c, _number)}",
     "structure": lambda c: _RULE_LABELS[c.what](c),
     "behaviour": lambda c: f"Validation loss at most {_number(c.high or 0)} above training loss",
@@ -165,6 +175,7 @@ _RULE_LABELS = {
     "ends_with": lambda c: f"Ends with {c.value}",
     "same_as_start": lambda c: "The network this challenge starts with",
     "frozen": lambda c: "Pretrained layers frozen",
+    "has_skip": lambda c: "A skip connection",
 }
 
 
@@ -192,7 +203,7 @@ def _metric(c: Check, f: Facts) -> Finding:
     if f.unmeasured:
         return False, f.unmeasured
     x, show = getattr(f, c.what), _show(c.what)
-    words = METRICS[c.what][0]
+    words = METRICS[c.what]
     if _within(c, x):
         return True, f"your network's {words} is {show(x)}"
     return False, f"your network's {words} is {show(x)}; {_asks(c, show)}"
@@ -296,6 +307,15 @@ def _frozen(c: Check, f: Facts) -> Finding:
     )
 
 
+def _has_skip(c: Check, f: Facts) -> Finding:
+    if f.skips:
+        return True, f"your network has {f.skips} skip connection{'s' * (f.skips > 1)}"
+    return False, (
+        "your network has no skip connection; draw one: Draw branches, then wire a layer's "
+        "output past the next layers into an Add"
+    )
+
+
 _RULES = {
     "conv_before_linear": _conv_first,
     "no_activation": _no_activation,
@@ -305,6 +325,7 @@ _RULES = {
     "ends_with": _ends_with,
     "same_as_start": _same_as_start,
     "frozen": _frozen,
+    "has_skip": _has_skip,
 }
 
 

@@ -21,6 +21,10 @@ NEURON_LAYERS = ("Linear", "Conv2d", "MBConv", "Residual", "EfficientNet-Lite0")
 ACTIVATIONS = frozenset(
     name for name, t in CATALOG.items() if t.group == "activations" and name != "Softmax"
 )
+MERGES = frozenset(name for name, t in CATALOG.items() if t.group == "merge")
+# sealed cards with a shortcut inside (a residual block, MBConv, the network made of them)
+SKIP_CARDS = ("Residual", "MBConv", "EfficientNet-Lite0")
+MEASURED = ("val_accuracy", "val_r2", "val_mae", "val_loss", "train_loss")  # what checks read
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,10 @@ class Facts:
     steps: int
     settings: dict[str, Any]
     same_as_start: bool
+    skips: int  # shortcuts: merges of two or more paths, and cards with one inside
     val_accuracy: float = math.nan
+    val_r2: float = math.nan  # a regression's R²
+    val_mae: float = math.nan  # a regression's mean absolute error, in the target's units
     val_loss: float = math.nan
     train_loss: float = math.nan
     unmeasured: str = ""  # why the metrics could not be measured; "" when they were
@@ -48,7 +55,10 @@ def structure_facts(project: Project, start: NetworkSpec | None) -> dict[str, An
     hidden = learning[:-1]
     neurons = sum(spec.layers[i].params["out_features"] for i in hidden if types[i] == "Linear")
     report = infer_shapes(spec, len(project.class_names) or None)
-    same = start is not None and spec.layers == start.layers
+    same = start is not None and (spec.layers, spec.output) == (start.layers, start.output)
+    merges = sum(
+        t in MERGES and len(layer.inputs) > 1 for t, layer in zip(types, spec.layers, strict=True)
+    )
     return {
         "layers": tuple(dict(layer.params) for layer in spec.layers),
         "layer_types": types,
@@ -59,23 +69,24 @@ def structure_facts(project: Project, start: NetworkSpec | None) -> dict[str, An
         "steps": project.history.last_step,
         "settings": project.config.to_dict(),
         "same_as_start": same,
+        "skips": merges + sum(t in SKIP_CARDS for t in types),
     }
 
 
 def measure(project: Project, data: Dataset) -> dict[str, float]:
-    """Loss and accuracy of the project's weights on data's validation and training splits,
-    computed here; PlaygroundError if the weights do not fit the network."""
-    import torch
-
+    """Loss and score (accuracy, or a regression's R² and mean absolute error) of the
+    project's weights on data's validation and training splits, computed here;
+    PlaygroundError if the weights do not fit the network."""
     from playground.core.training.evaluate import evaluate_model
+    from playground.core.training.task import Regression, task_for
 
+    task = task_for(data.preprocessing, project.config.loss)
     model = project.build_trained_model()
-    with torch.no_grad():
-        val_loss, val_acc, _ = evaluate_model(model, data.x_val, data.y_val)
-        train_loss, train_acc, _ = evaluate_model(model, data.x_train, data.y_train)
-    return {
-        "val_accuracy": val_acc,
-        "val_loss": val_loss,
-        "train_loss": train_loss,
-        "train_accuracy": train_acc,
-    }
+    val_loss, val_score, answers = evaluate_model(model, data.x_val, data.y_val, task=task)
+    train_loss, train_score, _ = evaluate_model(model, data.x_train, data.y_train, task=task)
+    if isinstance(task, Regression):
+        scores = {"val_r2": val_score, "val_mae": task.error(answers, data.y_val)}
+        scores["train_r2"] = train_score
+    else:
+        scores = {"val_accuracy": val_score, "train_accuracy": train_score}
+    return scores | {"val_loss": val_loss, "train_loss": train_loss}

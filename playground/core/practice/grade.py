@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playground.core.data.ref import PHOTOS, DatasetRef, bundled_shape
-from playground.core.data.toy import TOY_NAMES
+from playground.core.data.toy import REGRESSION_TOYS, TOY_NAMES
 from playground.core.data.toy_features import parse_features
 from playground.core.errors import PlaygroundError
 from playground.core.io.project import Project
@@ -17,7 +17,7 @@ from playground.core.model.presets import preset
 from playground.core.model.spec import NetworkSpec
 from playground.core.practice.challenge import OWN_PHOTOS, Challenge, Setup
 from playground.core.practice.checks import Check, Verdict, judge
-from playground.core.practice.facts import Facts, measure, structure_facts
+from playground.core.practice.facts import MEASURED, Facts, measure, structure_facts
 
 if TYPE_CHECKING:
     from playground.core.data.dataset import Dataset
@@ -54,14 +54,7 @@ def setup_project(setup: Setup, classes: list[str] | None = None) -> Project:
     if setup.preset:
         spec = preset(setup.preset, shape, len(names))
     else:
-        spec = NetworkSpec.from_dict(
-            {
-                "format": "playground.network",
-                "version": 1,
-                "input_shape": list(shape),
-                "layers": list(setup.layers),
-            }
-        )
+        spec = NetworkSpec.from_dict(setup.network(shape))
     ref = setup.dataset or DatasetRef(OWN_PHOTOS, {PHOTOS: 1})
     return Project(spec, ref, setup.training, list(names))
 
@@ -110,7 +103,7 @@ def _options(ref: DatasetRef) -> dict[str, Any]:
     """The options that make the points and their split (input features do not)."""
     from playground.core.data.registry import TOY_OPTIONS
 
-    if ref.source in TOY_NAMES:
+    if ref.source in TOY_NAMES or ref.source in REGRESSION_TOYS:
         return {k: ref.options.get(k, default) for k, (default, *_) in TOY_OPTIONS.items()}
     return dict(ref.options)
 
@@ -132,7 +125,7 @@ def grade(challenge: Challenge, project: Project, data: Dataset | None = None) -
     full = Facts(
         **facts,
         unmeasured=unmeasured,
-        **{k: v for k, v in measured.items() if k in ("val_accuracy", "val_loss", "train_loss")},
+        **{k: v for k, v in measured.items() if k in MEASURED},
     )
     source = challenge.start.dataset.source if challenge.start.dataset else "your photos"
     data_check = Verdict(

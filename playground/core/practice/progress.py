@@ -22,7 +22,8 @@ FORMAT = "playground.progress"
 MAX_PROGRESS_BYTES = 1024 * 1024
 MAX_RECORDS = 1000
 NEW, TRIED, PASSED, WITH_SOLUTION = "new", "tried", "passed", "passed with solution"
-BEST = {"val_accuracy": max, "val_loss": min}  # which result is the better one
+# which result is the better one
+BEST = {"val_accuracy": max, "val_r2": max, "val_mae": min, "val_loss": min}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.model.layers import layer_type
+from playground.core.model.spec import LayerSpec, NetworkSpec
 from playground.core.practice.challenge import Challenge
 from playground.core.practice.grade import Report, solution_project
 from playground.core.practice.progress import PASSED, TRIED, WITH_SOLUTION, Progress
@@ -36,13 +37,23 @@ def _label(text: str = "", name: str = "") -> QLabel:
     return label
 
 
+def _card(layer: LayerSpec) -> str:
+    return f"{layer.type} {layer_type(layer.type).summary(layer.params)}".strip()
+
+
+def network_text(spec: NetworkSpec) -> str:
+    """A stack as its cards in order; a graph as one line per card with what feeds it."""
+    if not spec.is_graph:
+        return " → ".join(_card(layer) for layer in spec.layers)
+    return "".join(
+        f"\n  {layer.id}: {_card(layer)} ← {', '.join(layer.inputs)}" for layer in spec.layers
+    )
+
+
 def solution_text(challenge: Challenge) -> str:
     """The solution in words: its layers and settings."""
     p = solution_project(challenge)
-    layers = " → ".join(
-        f"{layer.type} {layer_type(layer.type).summary(layer.params)}".strip()
-        for layer in p.spec.layers
-    )
+    layers = network_text(p.spec)
     c = p.config
     settings = f"{c.optimizer}, learning rate {c.lr:g}, batch {c.batch_size}, {c.epochs} epochs"
     if c.regularization != "none":
