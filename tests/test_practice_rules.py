@@ -65,6 +65,52 @@ def test_numbers_written_into_the_file_change_nothing(gauss, tmp_path):
     assert "no trained weights" in report.verdicts[-1].message
 
 
+def _rewritten(path, member, change):
+    """The project file at path with one JSON member changed by hand (change edits it)."""
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    value = json.loads(members[member])
+    change(value)
+    members[member] = json.dumps(value).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, raw in members.items():
+            z.writestr(n, raw)
+
+
+def test_an_epoch_count_edited_in_the_file_is_not_trusted(tmp_path):
+    """Trained 6 epochs, the file edited to claim 2: the record no longer matches its seal."""
+    c = find_challenge("descent-two-epochs")
+    solution = solution_project(c)
+    six = trained(replace(solution, config=replace(solution.config, epochs=6)))
+    assert "has trained 6 epochs; this asks for at most 2" in _messages(grade(c, six))
+    path = tmp_path / "six.playground"
+    save_project(path, six)
+    assert load_project(path).sealed and grade(c, load_project(path)).verdicts[-1].passed
+    _rewritten(path, "history.json", lambda h: h.update(epochs=h["epochs"][:2]))
+    edited = load_project(path)
+    assert not edited.sealed and "does not match its weights" in edited.notes[0]
+    report = grade(c, edited)
+    assert not report.passed and report.verdicts[-1].passed  # the accuracy is measured
+    assert "training record does not match its weights" in _messages(report)
+    save_project(path, edited)  # saved again by the app: still not trusted
+    assert not load_project(path).sealed
+
+
+def test_settings_changed_after_training_count_for_nothing():
+    """Trained with Adam, then switched to SGD: the check judges what the weights trained with."""
+    c = find_challenge("descent-tiny-steps")
+    solution = solution_project(c)
+    adam = trained(replace(solution, config=replace(solution.config, optimizer="adam")))
+    switched = replace(adam, config=replace(adam.config, optimizer="sgd"))
+    message = "your network trained with optimizer adam; this asks for sgd"
+    assert message in _messages(grade(c, switched))
+    assert "your network trained with optimizer sgd" in _messages(grade(c, trained(solution)))
+
+
+def _messages(report) -> str:
+    return " | ".join(v.message for v in report.verdicts)
+
+
 def test_a_pass_after_the_solution_was_shown_is_marked(gauss, tmp_path):
     c, good, wrong = gauss
     progress = Progress(tmp_path / "practice.json")

@@ -356,6 +356,8 @@ def _train(
             spec=saved.spec,
         )
         saved.runs = [*_earlier_runs(project, args.output), this][-MAX_RUNS:]
+        # a record continued from one that failed its seal stays untrusted
+        saved.sealed = (project is None or project.sealed) and all(r.trusted for r in saved.runs)
         note = save_project(args.output, saved)
         if note:  # the table was too large to keep inside the project
             print(note, file=sys.stderr)

@@ -28,6 +28,7 @@ from playground.core.data.ref import DatasetRef, Preprocessing
 from playground.core.errors import PlaygroundError, ProjectError
 from playground.core.inspect.familiarity import Familiarity
 from playground.core.io import project_table
+from playground.core.io.project_seal import seal
 from playground.core.limits import (
     MAX_CLASS_NAME,
     MAX_CLASSES,
@@ -59,6 +60,8 @@ if TYPE_CHECKING:  # torch is imported where weights are touched: the window ope
 FORMAT = "playground.project"
 VERSION = 1
 SUFFIX = ".playground"
+# what the seal covers, in its order
+SEALED_MEMBERS = ("weights.safetensors", "history.json", "runs.json", "runs.safetensors")
 MEMBER_LIMITS = {  # refuse zip bombs before inflating them
     "project.json": MAX_PROJECT_JSON_BYTES,
     "weights.safetensors": MAX_WEIGHTS_BYTES,
@@ -83,6 +86,9 @@ class Project:
     runs: list[Run] = field(default_factory=list)  # oldest first, at most MAX_RUNS
     familiarity: Familiarity | None = None  # to flag inputs unlike the training data
     notes: list[str] = field(default_factory=list)  # what opening it had to say; not saved
+    # the history and settings are the app's own record of how the weights trained (False:
+    # read from a file whose seal does not match; saving it then writes no seal)
+    sealed: bool = True
 
     def build_trained_model(self) -> nn.Sequential:
         """The network with the saved weights loaded; ProjectError if they do not fit."""
@@ -120,20 +126,13 @@ def save_project(path: str | Path, project: Project) -> str | None:
         # 0o666 less the umask, as any new file; mkstemp's 0600 would stick to the project
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as f:
+            members = _record_members(project)
+            if project.sealed:
+                meta["seal"] = seal(meta, *(members.get(n, b"") for n in SEALED_MEMBERS))
             with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr("project.json", json.dumps(meta, indent=2))
-                if project.weights is not None:
-                    z.writestr("weights.safetensors", _weights_bytes(project.weights))
-                z.writestr("history.json", json.dumps(project.history.to_dict()))
-                if project.runs:
-                    z.writestr("runs.json", json.dumps([r.to_dict() for r in project.runs]))
-                run_weights = {
-                    f"{i}/{k}": v
-                    for i, r in enumerate(project.runs)
-                    for k, v in (r.weights or {}).items()
-                }
-                if run_weights:
-                    z.writestr("runs.safetensors", _weights_bytes(run_weights))
+                for name, data in members.items():
+                    z.writestr(name, data)
                 if table is not None:
                     z.writestr(project_table.MEMBER, table.raw)
             f.flush()
@@ -217,26 +216,59 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
             f"{path.name} was saved by a newer Neural Playground (project version {version}); "
             "update the app to open it"
         )
+    raw = dict.fromkeys(SEALED_MEMBERS, b"")
     try:
         project = _project_from_meta(meta)
         if "history.json" in names:
             # a diverged run's record may hold NaN: metrics, not numbers the app computes with
-            history = parse_json(_member(path, z, "history.json"), "history.json", finite=False)
+            raw["history.json"] = _member(path, z, "history.json")
+            history = parse_json(raw["history.json"], "history.json", finite=False)
             project.history = _history(history)
         if "runs.json" in names:
-            runs = parse_json(_member(path, z, "runs.json"), "runs.json", finite=False)
+            raw["runs.json"] = _member(path, z, "runs.json")
+            runs = parse_json(raw["runs.json"], "runs.json", finite=False)
             project.runs = _runs(runs)
     except (PlaygroundError, KeyError, TypeError, ValueError, OverflowError) as e:
         raise ProjectError(f"{path.name} has invalid contents: {e}") from None
     if "weights.safetensors" in names:
-        project.weights = _weights(path, _member(path, z, "weights.safetensors"))
+        raw["weights.safetensors"] = _member(path, z, "weights.safetensors")
+        project.weights = _weights(path, raw["weights.safetensors"])
     if "runs.safetensors" in names:
-        weights = _weights(path, _member(path, z, "runs.safetensors"))
+        raw["runs.safetensors"] = _member(path, z, "runs.safetensors")
+        weights = _weights(path, raw["runs.safetensors"])
         project.runs = _with_run_weights(path, project.runs, weights)
+    if project.weights is not None or project.runs:
+        _check_seal(project, meta, raw)
     if "table" in meta and project_table.MEMBER in names:
         table = project_table.read_kept_table(meta["table"], _member(path, z, project_table.MEMBER))
         project = project_table.with_kept_table(project, table)
     return project
+
+
+def _record_members(project: Project) -> dict[str, bytes]:
+    """The zip members of the weights and the training record (those the project has)."""
+    members = {"history.json": json.dumps(project.history.to_dict()).encode()}
+    if project.weights is not None:
+        members["weights.safetensors"] = _weights_bytes(project.weights)
+    if project.runs:
+        members["runs.json"] = json.dumps([r.to_dict() for r in project.runs]).encode()
+    kept = {f"{i}/{k}": v for i, r in enumerate(project.runs) for k, v in (r.weights or {}).items()}
+    if kept:
+        members["runs.safetensors"] = _weights_bytes(kept)
+    return members
+
+
+def _check_seal(project: Project, meta: dict[str, Any], raw: dict[str, bytes]) -> None:
+    """Trust the project's training record (and its runs') only if its seal matches."""
+    parts = (raw[name] for name in SEALED_MEMBERS)
+    project.sealed = meta.get("seal") == seal(meta, *parts)
+    if not project.sealed:
+        project.runs = [replace(r, trusted=False) for r in project.runs]
+    if "seal" in meta and not project.sealed:
+        project.notes.append(
+            "Its training record does not match its weights (was it changed outside the "
+            "app?): practice checks will ask for the network to be trained again."
+        )
 
 
 def _member(path: Path, z: zipfile.ZipFile, name: str) -> bytes:

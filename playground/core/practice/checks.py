@@ -19,6 +19,11 @@ METRICS = {  # name: the words
     "train_loss": "loss on the training data",
 }
 REGRESSION_METRICS = ("val_r2", "val_mae")
+RECORDED = ("epochs", "steps")  # limits read from the training record, not the network
+UNTRUSTED = (
+    "your project's training record does not match its weights (the file was changed outside "
+    "the app, or written by another program): train the network again in the app, then check"
+)
 LIMITS = {  # name: (singular, plural, verb phrase of "your network …")
     "hidden_layers": ("hidden layer", "hidden layers", "has"),
     "neurons": ("hidden neuron", "hidden neurons", "has"),
@@ -210,6 +215,8 @@ def _metric(c: Check, f: Facts) -> Finding:
 
 
 def _limit(c: Check, f: Facts) -> Finding:
+    if c.what in RECORDED and not f.record_trusted:
+        return False, UNTRUSTED
     x = getattr(f, c.what)
     said = f"your network {LIMITS[c.what][2]} {_count(x, c.what)}"
     return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
@@ -232,13 +239,22 @@ def _behaviour(c: Check, f: Facts) -> Finding:
 
 
 def _setting(c: Check, f: Facts) -> Finding:
-    x = f.settings.get(c.what)
+    """Judged on every value the setting took while the weights trained (the settings as
+    they are now, before any training): a change made after training counts for nothing."""
+    if not f.record_trusted:
+        return False, UNTRUSTED
+    trained = f.trained_with.get(c.what)
+    values = trained or [f.settings.get(c.what)]
     words = SETTINGS[c.what]
+    show = str if c.value is not None else _number
+    said = " and ".join(show(v) for v in values)
+    said = f"your network trained with {words} {said}" if trained else f"your {words} is {said}"
     if c.value is not None:
-        ok = x == c.value
-        return ok, f"your {words} is {x}" + ("" if ok else f"; this asks for {c.value}")
-    said = f"your {words} is {_number(x)}"
-    return (True, said) if _within(c, x) else (False, f"{said}; {_asks(c, _number)}")
+        ok = all(v == c.value for v in values)
+        only = " only" if len(values) > 1 else ""
+        return ok, said + ("" if ok else f"; this asks for {c.value}{only}")
+    ok = all(_within(c, v) for v in values)
+    return ok, said if ok else f"{said}; {_asks(c, _number)}"
 
 
 def _conv_first(c: Check, f: Facts) -> Finding:

@@ -39,6 +39,8 @@ class Facts:
     settings: dict[str, Any]
     same_as_start: bool
     skips: int  # shortcuts: merges of two or more paths, and cards with one inside
+    trained_with: dict[str, list]  # setting -> the values it took while the weights trained
+    record_trusted: bool  # the epochs, steps and settings trained with are the app's own
     val_accuracy: float = math.nan
     val_r2: float = math.nan  # a regression's R²
     val_mae: float = math.nan  # a regression's mean absolute error, in the target's units
@@ -70,6 +72,8 @@ def structure_facts(project: Project, start: NetworkSpec | None) -> dict[str, An
         "settings": project.config.to_dict(),
         "same_as_start": same,
         "skips": merges + sum(t in SKIP_CARDS for t in types),
+        "trained_with": project.history.trained_with,
+        "record_trusted": project.sealed,
     }
 
 

@@ -20,6 +20,8 @@ from playground.core.training.smoothing import SmoothedLoss
 MAX_STEP_POINTS = 4096
 MAX_GRADIENT_POINTS = 1024  # per layer
 MAX_CHANGES = 10_000  # settings changes while training, kept in a saved history
+MAX_SETTING_VALUES = 64  # the values one setting took while the weights trained
+Scalar = str | int | float | bool
 
 
 class History:
@@ -38,6 +40,8 @@ class History:
         # layer name -> [(step, mean |gradient|)], thinned by halves when full
         self.gradients: dict[str, list[tuple[int, float]]] = {}
         self.changes: list[SettingsChanged] = []  # settings changed while training ran
+        # setting -> every value it took while these weights trained (in order of first use)
+        self.trained_with: dict[str, list[Scalar]] = {}
 
     @property
     def last_step(self) -> int:
@@ -78,6 +82,15 @@ class History:
 
     def add_change(self, change: SettingsChanged) -> None:
         self.changes.append(change)
+        self.note_settings({name: new for name, _, new in change.changes})
+
+    def note_settings(self, settings: dict[str, Any]) -> None:
+        """Add the values of settings (a config's, as a run starts) to trained_with."""
+        for name, value in settings.items():
+            if isinstance(value, Scalar):
+                values = self.trained_with.setdefault(name, [])
+                if value not in values and len(values) < MAX_SETTING_VALUES:
+                    values.append(value)
 
     def record(self, event: Event) -> None:
         """Keep what a trainer event adds to the run's record (other events add nothing)."""
@@ -109,6 +122,7 @@ class History:
         h._steps, h._loss, h._acc = arrays
         h.smoothed = self.smoothed.part(after_step, max_points)
         h.epochs = [e for e in self.epochs if e.step > after_step]
+        h.trained_with = copy.deepcopy(self.trained_with)
         h.changes = [c for c in self.changes if c.step > after_step]
         h._last_step = self._last_step
         return h
@@ -133,6 +147,7 @@ class History:
             ],
             "stride": self._stride,
             "smoothed": self.smoothed.to_dict(),
+            "trained_with": self.trained_with,
         }
 
     @classmethod
@@ -162,7 +177,25 @@ class History:
         if not isinstance(changes, list) or len(changes) > MAX_CHANGES:
             raise ValueError(f"history changes must be a list of at most {MAX_CHANGES:,}")
         h.changes = [_change(c) for c in changes]
+        h.trained_with = _trained_with(d.get("trained_with") or {})
         return h
+
+
+def _trained_with(d: Any) -> dict[str, list[Scalar]]:
+    """A saved record of the settings trained with, checked: ValueError if it is not one."""
+    if not isinstance(d, dict) or len(d) > 64:
+        raise ValueError("the settings trained with must be an object of at most 64 settings")
+    record = {}
+    for name, values in d.items():
+        if not (
+            isinstance(values, list)
+            and len(values) <= MAX_SETTING_VALUES
+            and all(isinstance(v, Scalar) and len(str(v)) <= 200 for v in values)
+            and len(name) <= 40
+        ):
+            raise ValueError(f"the values trained with of {name[:40]!r} are not a short list")
+        record[name] = list(values)
+    return record
 
 
 def _change(d: Any) -> SettingsChanged:

@@ -68,6 +68,7 @@ class RunState:
 def fit(t: LoopTrainer) -> Finished:
     """Train t.config.epochs epochs after those in t's history; how the run ended."""
     r = _plan(t)
+    t.history.note_settings(t.config.to_dict())
     for callback in t.callbacks:
         callback.on_run_start(t)
     try:

@@ -34,6 +34,7 @@ class Run:
     weights: dict[str, torch.Tensor] | None = None  # the run's final weights, when kept
     name: str = ""  # given by the person; "" shows as "Run N"
     spec: NetworkSpec | None = None  # the network trained (None in files of older versions)
+    trusted: bool = True  # the app's own record (False: read from a file whose seal failed)
 
     @property
     def final(self) -> EpochMetrics | None:

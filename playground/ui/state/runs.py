@@ -130,6 +130,6 @@ class RunList(QObject):
         ws.set_config(run.config)
         if run.spec != ws.document.spec:
             ws.document.replace_layers(run.spec, f"Network of {label}")
-        ws.session.load(run.spec, run.weights, run.history.copy())
+        ws.session.load(run.spec, run.weights, run.history.copy(), trusted=run.trusted)
         ws.files.mark_dirty()
         ws.status.emit(f"{label} is current: its network, settings and weights are back")

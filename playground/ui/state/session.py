@@ -72,6 +72,9 @@ class TrainingSession(QObject):
         self.weights: Weights | None = None  # CPU tensors, replaced whole, never written
         self.familiarity: Familiarity | None = None  # of these weights (flags strangers)
         self.history = History()
+        # whether the history is the app's own record of how the weights trained (False for
+        # weights opened from a file whose seal did not match, until they are replaced)
+        self.record_trusted = True
         self.previous: History | None = None  # the run before, drawn faintly for comparison
         self._worker: TrainingWorker | None = None
         self.probes = ProbeRequest()  # what the visible views want computed
@@ -222,11 +225,14 @@ class TrainingSession(QObject):
         weights: Weights | None,
         history: History,
         familiarity: Familiarity | None = None,
+        trusted: bool = True,
     ) -> None:
-        """Take over saved weights, their history and familiarity (an opened project)."""
+        """Take over saved weights, their history and familiarity (an opened project);
+        trusted: whether the history is the app's own record of how they trained."""
         if not self.busy:
             self._replace(spec if weights is not None else None, weights, history, False)
             self.familiarity = familiarity if weights is not None else None
+            self.record_trusted = trusted or weights is None
 
     def set_familiarity(self, weights: Weights, familiarity: Familiarity | None) -> None:
         """The calibration made for weights, kept if they are still the session's."""
@@ -243,6 +249,7 @@ class TrainingSession(QObject):
         elif not keep_previous:
             self.previous = None
         self.spec, self.weights, self.history = spec, weights, history
+        self.record_trusted = True
         self.best = None
         self.familiarity = None
         self.weights_version += 1

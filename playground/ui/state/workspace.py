@@ -344,6 +344,7 @@ class Workspace(QObject):
             s.history.copy() if weights is not None else History(),
             list(self.runs.runs),
             familiarity=s.current_familiarity() if weights is not None else None,
+            sealed=s.record_trusted,
         )
 
     def save(self, path: Path, then: Callable[[], None] | None = None) -> Task:
@@ -432,7 +433,9 @@ class Workspace(QObject):
         self.document.load(project.spec, len(project.class_names) or (d.num_classes if d else 0))
         self.config = project.config
         self.configChanged.emit(project.config)
-        self.session.load(project.spec, project.weights, project.history, project.familiarity)
+        self.session.load(
+            project.spec, project.weights, project.history, project.familiarity, project.sealed
+        )
         self.runs.replace(project.runs)
         self._set_dataset(self.dataset)
         if recovered:
