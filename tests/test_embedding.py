@@ -5,11 +5,19 @@ import csv
 import json
 import sys
 
+import numpy as np
 import pytest
+import torch
 
 from playground.cli import main
 from playground.core.errors import PlaygroundError
-from playground.core.inspect.embedding import check_method, embed, neighbour_agreement
+from playground.core.inspect.embedding import (
+    METHODS,
+    check_method,
+    embed,
+    neighbour_agreement,
+    place,
+)
 from playground.core.io.project import load_project
 
 # a 5-nearest-neighbour vote in the plane agrees with the label for most digits
@@ -84,3 +92,11 @@ def test_agreement_of_separate_clusters_is_complete():
     assert neighbour_agreement(xy, labels) == 1.0
     assert neighbour_agreement(xy, labels[::-1].copy()) == 1.0
     assert neighbour_agreement(xy, np.tile([0, 1], 20)) < 0.8
+
+
+@pytest.mark.parametrize("samples", [1, 2, 3])
+def test_a_validation_part_of_few_samples_is_placed_by_every_method(samples):
+    features = torch.randn(samples, 16, generator=torch.Generator().manual_seed(samples))
+    for method in METHODS:  # UMAP failed below 4 samples with scipy's TypeError
+        xy = place(features, method)
+        assert xy.shape == (samples, 2) and np.isfinite(xy).all()

@@ -167,7 +167,7 @@ def test_random_use_raises_nothing_and_logs_no_traceback(
     window.workspace.session.shutdown(timeout_ms=60_000)
     wait_for_tasks(qtbot, window, timeout=60_000)
     tracebacks = [r for r in caplog.records if r.exc_info]
-    assert not tracebacks, (tracebacks[0].getMessage(), done[-10:])
+    assert not tracebacks, (tracebacks[0].getMessage(), repr(tracebacks[0].exc_info[1]), done[-10:])
 
 
 def test_paste_with_an_empty_clipboard_says_so(window):

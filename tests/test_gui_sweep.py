@@ -24,6 +24,8 @@ def _dialog(window, qtbot, storage: str, study: str, trials: int, menu=True) -> 
     qtbot.waitUntil(lambda: window.findChild(SweepDialog) is not None)
     dialog = window.findChild(SweepDialog)
     qtbot.waitUntil(dialog.isVisible)
+    # a study compares trials on one data set: the name it offers says which
+    assert dialog.study.text() == f"sweep on {window.workspace.dataset.name}"
     dialog.trials.setValue(trials)
     dialog.storage.setText(storage)
     dialog.study.setText(study)

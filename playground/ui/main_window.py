@@ -307,7 +307,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         sweeps = self.views.sweep.sweeps
         ws = self.workspace
         spec, name, path = ws.document.spec, ws.files.display_name, ws.files.path
-        dialog = SweepDialog(sweeps, spec, name, path, self)
+        data = ws.dataset.name if ws.dataset else ""
+        dialog = SweepDialog(sweeps, spec, name, path, data, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.started.connect(lambda: self.views.setCurrentWidget(self.views.sweep))
         dialog.show()

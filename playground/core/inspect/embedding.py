@@ -17,6 +17,7 @@ from playground.core.inspect.familiarity import Familiarity
 from playground.core.model.build import evaluating, logits_part
 
 METHODS = ("pca", "tsne", "umap")
+FEWEST_TO_FIT = 4  # samples UMAP, t-SNE and PCA all need (fewer are placed by hand)
 MAX_POINTS = 2000  # validation samples placed: t-SNE of 2,000 takes ~10 s on 2 cores
 CHUNK = 256  # samples a forward pass reads: a check between chunks cancels within ~50 ms
 NEIGHBOURS = 5  # the vote that measures how well the plane keeps the classes apart
@@ -126,6 +127,11 @@ def place(features: torch.Tensor, method: str, seed: int = 0) -> np.ndarray:
     values = features.numpy().astype(np.float64)
     if values.shape[1] < 2:  # one feature: nothing to project, it is the x axis
         return np.column_stack([values[:, 0], np.zeros(len(values))])
+    if len(values) < FEWEST_TO_FIT:  # too few for the methods to fit: their principal axes
+        centred = values - values.mean(axis=0)
+        u, s, _ = np.linalg.svd(centred, full_matrices=False)
+        xy = u[:, :2] * s[:2]
+        return np.pad(xy, ((0, 0), (0, 2 - xy.shape[1])))
     if method == "pca":
         from sklearn.decomposition import PCA
 

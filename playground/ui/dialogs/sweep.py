@@ -40,8 +40,9 @@ CHECKED_FIRST = ("lr",)  # varied unless the person says otherwise
 
 
 class SweepDialog(QDialog):
-    """What to vary, offered for spec; the project's name and path (None: unsaved) name the
-    study and its storage at first."""
+    """What to vary, offered for spec; the project's name and path (None: unsaved) and the
+    data set's name name the study and its storage at first (a study compares trials on one
+    data set)."""
 
     started = Signal()  # a sweep began: its trials show in the Sweep tab
 
@@ -51,6 +52,7 @@ class SweepDialog(QDialog):
         spec: NetworkSpec,
         project_name: str,
         project_path: Path | None,
+        dataset_name: str,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -66,7 +68,8 @@ class SweepDialog(QDialog):
         self.workers = _spin(1, min(MAX_WORKERS, os.cpu_count() or 1), 1)
         self.sampler = QComboBox()
         self.sampler.addItems(SAMPLERS)
-        self.study = QLineEdit("sweep" if project_name == "Untitled" else project_name)
+        first = "sweep" if project_name == "Untitled" else project_name
+        self.study = QLineEdit(f"{first} on {dataset_name}" if dataset_name else first)
         self.storage = QLineEdit(_default_storage(project_path))
         self.message = QLabel(
             "Each trial trains the network with values picked from the ranges; trials trailing "
