@@ -14,8 +14,10 @@ from playground.core.data.registry import load_dataset
 from playground.core.errors import ProjectError
 from playground.core.io.project import Project, load_project, save_project
 from playground.core.io.trained import trained_project
+from playground.core.model.graph_edit import as_graph
 from playground.core.model.presets import preset
 from playground.core.training.config import TrainConfig
+from playground.core.training.runs import new_run
 from playground.core.training.trainer import Trainer
 
 
@@ -44,6 +46,27 @@ def test_round_trip(tmp_path, trained):
     rebuilt = back.build_trained_model().eval()
     assert torch.equal(rebuilt(x), model.eval()(x))
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_a_straight_graph_trained_reopens_as_a_stack_with_its_weights(tmp_path):
+    """Drawn as branches but one chain, it reads back as a stack: its weights (and a kept
+    run's) are saved under the stack's names, so it opens (it failed: 'do not fit')."""
+    data = load_dataset("gauss", seed=0)
+    graph = as_graph(preset("mlp", data.input_shape, data.num_classes))
+    t = Trainer(graph, data, TrainConfig(epochs=1, lr=0.01))
+    finished = t.run()
+    project = trained_project(t)
+    project.runs = [new_run(t.config, data.ref, t.history, 0, finished, "cpu", 0.0, 1.0,
+                            project.weights, spec=graph)]  # fmt: skip
+    path = tmp_path / "straight.playground"
+    save_project(path, project)
+    back = load_project(path)
+    assert not back.spec.is_graph and back.sealed
+    x = torch.randn(5, 2)
+    expected = t.model.eval()(x)
+    assert torch.equal(back.build_trained_model().eval()(x), expected)
+    run = back.runs[0]
+    assert not run.spec.is_graph and run.weights.keys() == back.weights.keys()
 
 
 def test_failed_save_keeps_old_file(tmp_path, trained, monkeypatch):

@@ -247,12 +247,20 @@ def _read_members(path: Path, z: zipfile.ZipFile) -> Project:
 
 def _record_members(project: Project) -> dict[str, bytes]:
     """The zip members of the weights and the training record (those the project has)."""
+    from playground.core.model.build import weights_as_read_back
+
     members = {"history.json": json.dumps(project.history.to_dict()).encode()}
     if project.weights is not None:
-        members["weights.safetensors"] = _weights_bytes(project.weights)
+        weights = weights_as_read_back(project.spec, project.weights)
+        members["weights.safetensors"] = _weights_bytes(weights)
     if project.runs:
         members["runs.json"] = json.dumps([r.to_dict() for r in project.runs]).encode()
-    kept = {f"{i}/{k}": v for i, r in enumerate(project.runs) for k, v in (r.weights or {}).items()}
+    kept = {
+        f"{i}/{k}": v
+        for i, r in enumerate(project.runs)
+        if r.weights is not None
+        for k, v in (weights_as_read_back(r.spec, r.weights) if r.spec else r.weights).items()
+    }
     if kept:
         members["runs.safetensors"] = _weights_bytes(kept)
     return members

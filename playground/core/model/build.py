@@ -158,6 +158,22 @@ def node_prefixes(model: nn.Module) -> dict[str, str]:
     return {f"{i + 1} {_kind(m)}": f"{i}." for i, m in enumerate(model)}
 
 
+def weights_as_read_back(
+    spec: NetworkSpec, weights: dict[str, torch.Tensor]
+) -> dict[str, torch.Tensor]:
+    """weights named as the network spec's saved form reads back: a graph that is one straight
+    chain opens as a stack (NetworkSpec.from_dict), whose layers are named by position, not by
+    node id ('nodes.linear_2.weight' → '2.weight'); any other network's as they are."""
+    if not spec.is_graph or spec.as_stack_if_straight().is_graph:
+        return weights
+    position = {f"nodes.{layer.id}.": f"{i}." for i, layer in enumerate(spec.layers)}
+    renamed = {}
+    for key, tensor in weights.items():
+        head = key[: key.index(".", len("nodes.")) + 1] if key.startswith("nodes.") else ""
+        renamed[position[head] + key[len(head) :] if head in position else key] = tensor
+    return renamed
+
+
 def node_consumers(model: nn.Module) -> dict[str, list[str]]:
     """Each node's name → the names of the nodes that read its output (in a stack, the next)."""
     names = node_names(model)
