@@ -27,6 +27,8 @@ def test_sine_curve_is_the_network_s_own_predictions(window, qtbot):
     xs, ys = view.train_points.getData()
     assert len(xs) == len(ws.dataset.x_train) and np.abs(ys - np.sin(xs)).max() < 0.6
     train(window, qtbot, 12)
+    r2 = ws.session.history.epochs[-1].val_accuracy  # a regression's score is R², no percentage
+    assert window.training.status.text().endswith(f"validation R² {r2:.2f}")
     model = inference_model(ws.session.spec, 1, ws.session.weights)
     pre = ws.dataset.preprocessing
 

@@ -75,3 +75,9 @@ def duration(seconds: float) -> str:
     if whole < 60:
         return f"{whole} s"
     return f"{whole // 60} min {whole % 60:02d} s"
+
+
+def validation_score(score: float, regression: bool) -> str:
+    """A run's validation score as the curves name it: 'validation accuracy 97.5%' for
+    classes, 'validation R² 0.93' for a number (R² is no percentage; it can be below 0)."""
+    return f"validation R² {score:.2f}" if regression else f"validation accuracy {score:.1%}"

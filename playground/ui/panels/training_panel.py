@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.data.painted import PAINTED
-from playground.core.data.ref import DatasetRef
+from playground.core.data.ref import REGRESSION, DatasetRef
 from playground.core.data.toy import TOY_NAMES
-from playground.core.numbers import apart, counted, duration
+from playground.core.numbers import apart, counted, duration, validation_score
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import Finished, RunStatus, StepMetrics, StepResult
 from playground.ui.panels.augment_row import AugmentRow
@@ -438,7 +438,10 @@ class TrainingPanel(QWidget):
 
     def _show_finished(self, f: Finished) -> None:
         epochs = self.session.history.epochs
-        accuracy = f"  ·  validation accuracy {epochs[-1].val_accuracy:.1%}" if epochs else ""
+        d = self._dataset_shown
+        regression = d is not None and d.preprocessing.task == REGRESSION
+        score = validation_score(epochs[-1].val_accuracy, regression) if epochs else ""
+        accuracy = f"  ·  {score}" if epochs else ""
         if f.status == RunStatus.COMPLETED:
             self.progress.setValue(1000)
             # early stopping is a completed run whose message says when and why it stopped

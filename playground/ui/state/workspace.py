@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.data.painted import PAINTED
-from playground.core.data.ref import DatasetRef, Preprocessing, bundled_shape
+from playground.core.data.ref import REGRESSION, DatasetRef, Preprocessing, bundled_shape
 from playground.core.errors import PlaygroundError, one_line
 from playground.core.io.project import Project
 from playground.core.memory import release_freed_memory
 from playground.core.model.presets import preset
 from playground.core.model.spec import NetworkSpec
+from playground.core.numbers import validation_score
 from playground.core.training.config import TrainConfig
 from playground.core.training.events import EpochMetrics, Finished, RunStatus
 from playground.core.training.history import History
@@ -302,10 +303,10 @@ class Workspace(QObject):
         best = self.session.restore_best()
         if best is not None:
             self.files.mark_dirty()
-            self.status.emit(
-                f"The weights of epoch {best.epoch} are back (validation accuracy "
-                f"{best.val_accuracy:.1%})"
-            )
+            d = self.dataset
+            regression = d is not None and d.preprocessing.task == REGRESSION
+            score = validation_score(best.val_accuracy, regression)
+            self.status.emit(f"The weights of epoch {best.epoch} are back ({score})")
         return best
 
     def reset(self) -> None:
