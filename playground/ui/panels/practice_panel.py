@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -103,9 +103,11 @@ class PracticePanel(QWidget):
         self.check_button.clicked.connect(self._check)
         self.hint_button.clicked.connect(self._next_hint)
         self.solution_button.clicked.connect(self._reveal)
-        buttons = QHBoxLayout()
-        for b in (self.load_button, self.check_button, self.hint_button, self.solution_button):
-            buttons.addWidget(b)
+        buttons = QGridLayout()  # two by two: four in a row clipped a dock 360 pixels wide
+        for i, b in enumerate(
+            (self.load_button, self.check_button, self.hint_button, self.solution_button)
+        ):
+            buttons.addWidget(b, i // 2, i % 2)
         self.checks = _label(name="checkResults")
         self.verdict = _label(name="sectionTitle")
         self.hints = _label()

@@ -3,6 +3,8 @@ locked in, and after the run the panel says whether it was right and why."""
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.core.practice.challenge import Prediction
+
+CHOICE_WIDTH = 36  # characters a line of a choice holds
 
 
 class PredictBox(QGroupBox):
@@ -53,7 +57,9 @@ class PredictBox(QGroupBox):
             return
         self.question.setText(prediction.question)
         for i, text in enumerate(prediction.choices):
-            button = QRadioButton(text)
+            # a radio button does not wrap its text: lines of CHOICE_WIDTH characters keep the
+            # panel as narrow as a floating dock on a 1024-pixel screen
+            button = QRadioButton(textwrap.fill(text, CHOICE_WIDTH))
             self.group.addButton(button, i)
             self.choices_box.addWidget(button)
         self.lock(locked)
