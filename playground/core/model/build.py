@@ -166,12 +166,14 @@ def weights_as_read_back(
     node id ('nodes.linear_2.weight' → '2.weight'); any other network's as they are."""
     if not spec.is_graph or spec.as_stack_if_straight().is_graph:
         return weights
-    position = {f"nodes.{layer.id}.": f"{i}." for i, layer in enumerate(spec.layers)}
-    renamed = {}
-    for key, tensor in weights.items():
-        head = key[: key.index(".", len("nodes.")) + 1] if key.startswith("nodes.") else ""
-        renamed[position[head] + key[len(head) :] if head in position else key] = tensor
-    return renamed
+    position = {layer.id: i for i, layer in enumerate(spec.layers)}
+
+    def renamed(key: str) -> str:
+        graph, _, inside = key.partition(".")  # 'nodes', 'linear_2.weight'
+        node, _, rest = inside.partition(".")
+        return f"{position[node]}.{rest}" if graph == "nodes" and node in position else key
+
+    return {renamed(key): tensor for key, tensor in weights.items()}
 
 
 def node_consumers(model: nn.Module) -> dict[str, list[str]]:

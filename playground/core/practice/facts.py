@@ -89,8 +89,8 @@ def measure(project: Project, data: Dataset) -> dict[str, float]:
     val_loss, val_score, answers = evaluate_model(model, data.x_val, data.y_val, task=task)
     train_loss, train_score, _ = evaluate_model(model, data.x_train, data.y_train, task=task)
     if isinstance(task, Regression):
-        scores = {"val_r2": val_score, "val_mae": task.error(answers, data.y_val)}
-        scores["train_r2"] = train_score
+        mae = task.error(answers, data.y_val)
+        scores = {"val_r2": val_score, "val_mae": mae, "train_r2": train_score}
     else:
         scores = {"val_accuracy": val_score, "train_accuracy": train_score}
     return scores | {"val_loss": val_loss, "train_loss": train_loss}

@@ -439,7 +439,7 @@ class TrainingPanel(QWidget):
     def _show_finished(self, f: Finished) -> None:
         epochs = self.session.history.epochs
         d = self._dataset_shown
-        regression = d is not None and d.preprocessing.task == REGRESSION
+        regression = d is not None and d.task == REGRESSION
         score = validation_score(epochs[-1].val_accuracy, regression) if epochs else ""
         accuracy = f"  ·  {score}" if epochs else ""
         if f.status == RunStatus.COMPLETED:

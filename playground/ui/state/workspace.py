@@ -304,7 +304,7 @@ class Workspace(QObject):
         if best is not None:
             self.files.mark_dirty()
             d = self.dataset
-            regression = d is not None and d.preprocessing.task == REGRESSION
+            regression = d is not None and d.task == REGRESSION
             score = validation_score(best.val_accuracy, regression)
             self.status.emit(f"The weights of epoch {best.epoch} are back ({score})")
         return best
